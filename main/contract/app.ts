@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { call, noArgs } from './define';
+
+export const appInfoSchema = z.object({
+  mode: z.enum(['electron', 'web']),
+  version: z.string(),
+  platform: z.string(),
+  capabilities: z.object({
+    /** A native folder dialog exists (Electron); the web mode asks for a typed path instead. */
+    pickFolder: z.boolean(),
+    /** Desktop notifications are sent by main (Electron); the web mode uses the browser's. */
+    nativeNotifications: z.boolean(),
+  }),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+export const appCalls = {
+  'app.info': call(noArgs, appInfoSchema),
+  /** Opens an http(s) link the user clicked in the system browser (Electron only). */
+  'app.openExternal': call(z.object({ url: z.url({ protocol: /^https?$/ }) }).strict(), z.null()),
+};
+
+export const appEvents = {};

@@ -1,0 +1,63 @@
+import type { z } from 'zod';
+import type { CallName, CallResult, Calls, EventName, EventPayload } from '../contract';
+import type { WorkspaceSnapshot } from '../contract/workspace';
+
+/** A handler receives arguments already validated against the contract. */
+export type Handler<N extends CallName> = (args: z.output<Calls[N]['args']>) => Promise<CallResult<N>> | CallResult<N>;
+export type Handlers = { [N in CallName]?: Handler<N> };
+
+/** What differs between the Electron window and the web mode. */
+export interface PlatformServices {
+  readonly mode: 'electron' | 'web';
+  pickFolder?(): Promise<string | null>;
+  notify?(title: string, body: string): void;
+  openExternal?(url: string): Promise<void>;
+}
+
+/** The repository Lanes has open. Rooms read their files through `root`. */
+export interface OpenWorkspace {
+  readonly root: string;
+  readonly name: string;
+}
+
+/** Lets rooms act on running instances without importing the instances room. */
+export interface InstanceControl {
+  /** Types text into the instance's terminal as if the user typed it, then presses Enter. */
+  sendText(instanceName: string, text: string): Promise<void>;
+  isRunning(instanceName: string): boolean;
+}
+
+export interface ServiceRegistry {
+  instances?: InstanceControl;
+}
+
+export interface RoomContext {
+  readonly userDataDir: string;
+  readonly platform: PlatformServices;
+  readonly version: string;
+  readonly services: ServiceRegistry;
+  emit<N extends EventName>(name: N, payload: EventPayload<N>): void;
+  currentWorkspace(): OpenWorkspace | null;
+  /** The open workspace, or a `no-workspace` error that tells the user to open one. */
+  requireWorkspace(): OpenWorkspace;
+  /** Re-reads the workspace snapshot (branch, worktrees, coordination files) and pushes it to the UI. */
+  refreshWorkspace(): Promise<void>;
+  /** Opens the repository containing the path, closing the current one first (the workspace room's job). */
+  openWorkspace(input: string): Promise<WorkspaceSnapshot>;
+  closeWorkspace(): Promise<void>;
+  workspaceSnapshot(): Promise<WorkspaceSnapshot>;
+}
+
+/**
+ * One capability in main: its handlers for the contract, and the resources it holds.
+ * Everything a room starts for a workspace (ptys, watchers, timers) it stops in
+ * `workspaceClosed`; everything else in `dispose`.
+ */
+export interface Room {
+  readonly handlers: Handlers;
+  workspaceOpened?(workspace: OpenWorkspace): Promise<void>;
+  workspaceClosed?(workspace: OpenWorkspace): Promise<void>;
+  dispose?(): Promise<void>;
+}
+
+export type RoomFactory = (context: RoomContext) => Room;

@@ -1,0 +1,51 @@
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { git, makeGitRepo } from '../../test/support/repo';
+import { LANES_HOOK_MARKER, excludeFromGit, setClaudeHooks } from './agent-files';
+
+describe('setClaudeHooks', () => {
+  it('adds Lanes hooks, keeps the user\'s settings and hooks, and replaces only its own on a second run', async () => {
+    const repo = makeGitRepo();
+    mkdirSync(path.join(repo, '.claude'));
+    const userHook = { matcher: 'Bash', hooks: [{ type: 'command', command: 'echo user' }] };
+    writeFileSync(path.join(repo, '.claude/settings.local.json'), JSON.stringify({ model: 'x', hooks: { PreToolUse: [userHook] } }));
+
+    await setClaudeHooks(repo, 'PreToolUse', [{ matcher: 'Edit|Write', command: 'lanes guard' }]);
+    await setClaudeHooks(repo, 'PreToolUse', [{ matcher: 'Edit|Write|MultiEdit', command: 'lanes guard --v2' }]);
+
+    const settings = JSON.parse(readFileSync(path.join(repo, '.claude/settings.local.json'), 'utf8'));
+    expect(settings.model).toBe('x');
+    expect(settings.hooks.PreToolUse).toEqual([
+      userHook,
+      { matcher: 'Edit|Write|MultiEdit', hooks: [{ type: 'command', command: `${LANES_HOOK_MARKER} lanes guard --v2` }] },
+    ]);
+    expect(git(repo, 'status', '--porcelain')).toBe('');
+  });
+
+  it('refuses to touch a malformed settings file', async () => {
+    const repo = makeGitRepo();
+    mkdirSync(path.join(repo, '.claude'));
+    writeFileSync(path.join(repo, '.claude/settings.local.json'), '{ not json');
+    await expect(setClaudeHooks(repo, 'Stop', [{ command: 'lanes notify stop' }])).rejects.toThrow('is not valid JSON');
+    expect(readFileSync(path.join(repo, '.claude/settings.local.json'), 'utf8')).toBe('{ not json');
+  });
+});
+
+describe('excludeFromGit', () => {
+  it('hides generated files in linked worktrees too, once', async () => {
+    const repo = makeGitRepo();
+    const worktree = path.join(repo, '..', `${path.basename(repo)}-wt`);
+    git(repo, 'worktree', 'add', '-q', '-b', 'lane', worktree);
+    try {
+      writeFileSync(path.join(worktree, 'CONTEXT.lanes.md'), 'x');
+      await excludeFromGit(worktree, ['/CONTEXT.lanes.md']);
+      await excludeFromGit(worktree, ['/CONTEXT.lanes.md']);
+      expect(git(worktree, 'status', '--porcelain')).toBe('');
+      const exclude = readFileSync(path.join(repo, '.git/info/exclude'), 'utf8');
+      expect(exclude.split('\n').filter((line) => line === '/CONTEXT.lanes.md')).toHaveLength(1);
+    } finally {
+      git(repo, 'worktree', 'remove', '--force', worktree);
+    }
+  });
+});

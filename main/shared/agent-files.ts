@@ -1,0 +1,68 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { readVersionedIfExists, writeFileAtomic } from './atomic-file';
+import { LanesError } from './errors';
+import { git } from './git';
+
+/** Marks hook entries Lanes wrote, so it can replace its own and leave the user's alone. */
+export const LANES_HOOK_MARKER = 'LANES_HOOK=1';
+
+export interface ClaudeHookEntry {
+  /** Tool-name pattern for PreToolUse/PostToolUse (e.g. `Edit|Write`); omitted for other events. */
+  readonly matcher?: string;
+  /** The shell command Claude Code runs. Lanes prefixes it with the marker. */
+  readonly command: string;
+  readonly timeout?: number;
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * Sets Lanes' hook entries for one Claude Code event in the worktree's git-ignored local
+ * settings (`.claude/settings.local.json`), keeping every other setting and every hook the user
+ * wrote. A malformed settings file is reported and left untouched.
+ */
+export async function setClaudeHooks(worktree: string, eventName: string, entries: readonly ClaudeHookEntry[]): Promise<void> {
+  const file = path.join(worktree, '.claude', 'settings.local.json');
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const read = await readVersionedIfExists(file);
+  let settings: Json = {};
+  if (read.text !== null && read.text.trim() !== '') {
+    try {
+      const parsed: unknown = JSON.parse(read.text.replace(/^\uFEFF/, ''));
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      settings = parsed as Json;
+    } catch {
+      throw new LanesError(
+        'malformed-file',
+        `\`${path.relative(worktree, file)}\` in \`${worktree}\` is not valid JSON, so Lanes did not change it. Fix or delete it, then start the instance again.`,
+      );
+    }
+  }
+  const hooks = (typeof settings.hooks === 'object' && settings.hooks !== null ? settings.hooks : {}) as Json;
+  const existing = Array.isArray(hooks[eventName]) ? (hooks[eventName] as unknown[]) : [];
+  const theirs = existing.filter((group) => !JSON.stringify(group).includes(LANES_HOOK_MARKER));
+  const ours = entries.map((entry) => ({
+    ...(entry.matcher === undefined ? {} : { matcher: entry.matcher }),
+    hooks: [{ type: 'command', command: `${LANES_HOOK_MARKER} ${entry.command}`, ...(entry.timeout ? { timeout: entry.timeout } : {}) }],
+  }));
+  const next = { ...settings, hooks: { ...hooks, [eventName]: [...theirs, ...ours] } };
+  await writeFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`, { expected: read.version });
+  await excludeFromGit(worktree, ['/.claude/settings.local.json']);
+}
+
+/**
+ * Adds patterns to the repository's `info/exclude` (shared by all worktrees), so files Lanes
+ * generates never show up as changes and never dirty tracked files.
+ */
+export async function excludeFromGit(worktree: string, patterns: readonly string[]): Promise<void> {
+  const excludePath = path.resolve(worktree, (await git(worktree, ['rev-parse', '--git-path', 'info/exclude'])).trim());
+  await fs.mkdir(path.dirname(excludePath), { recursive: true });
+  const read = await readVersionedIfExists(excludePath);
+  const current = read.text ?? '';
+  const lines = new Set(current.split(/\r?\n/));
+  const missing = patterns.filter((pattern) => !lines.has(pattern));
+  if (missing.length === 0) return;
+  const prefix = current === '' || current.endsWith('\n') ? current : `${current}\n`;
+  await writeFileAtomic(excludePath, `${prefix}${missing.join('\n')}\n`, { expected: read.version });
+}

@@ -1,0 +1,215 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { CoordinationEntry, WorkspaceSnapshot, Worktree } from '../contract/workspace';
+import { LanesError, errnoCode, isLanesError } from '../shared/errors';
+import { git, gitOrNull } from '../shared/git';
+import { resolveInside } from '../shared/path-guard';
+import { CONFIG_FILE, defaultConfig, loadConfig, type WorkspaceConfig } from './config';
+
+export const MEMORY_INDEX_LIMIT = 200;
+
+/**
+ * Finds the repository a folder belongs to and returns its top level, or an error that says
+ * what is wrong with the folder in the user's words.
+ */
+export async function locateRepository(input: string): Promise<string> {
+  const trimmed = input.trim();
+  if (trimmed === '') throw new LanesError('invalid-argument', 'Give the path of a folder.');
+  const expanded = trimmed === '~' || trimmed.startsWith('~/') ? path.join(os.homedir(), trimmed.slice(1)) : trimmed;
+  const absolute = path.resolve(expanded);
+  let stat;
+  try {
+    stat = await fs.stat(absolute);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') throw new LanesError('not-found', `\`${absolute}\` does not exist.`);
+    if (errnoCode(error) === 'EACCES') throw new LanesError('not-found', `Lanes may not read \`${absolute}\` (permission denied).`);
+    throw error;
+  }
+  if (!stat.isDirectory()) throw new LanesError('not-a-directory', `\`${absolute}\` is a file, not a folder. Choose the folder of a git repository.`);
+
+  const bare = await gitOrNull(absolute, ['rev-parse', '--is-bare-repository']);
+  if (bare === null) {
+    throw new LanesError(
+      'not-a-repository',
+      `\`${absolute}\` is not a git repository. Choose the folder of a repository, or run \`git init\` there first.`,
+    );
+  }
+  if (bare.trim() === 'true') {
+    throw new LanesError('not-a-repository', `\`${absolute}\` is a bare repository, which has no files to work on. Open one of its worktrees instead.`);
+  }
+  const top = await git(absolute, ['rev-parse', '--show-toplevel']);
+  return fs.realpath(top.trim());
+}
+
+export async function readBranch(root: string): Promise<WorkspaceSnapshot['branch']> {
+  const symbolic = await gitOrNull(root, ['symbolic-ref', '--short', '-q', 'HEAD']);
+  const head = await gitOrNull(root, ['rev-parse', '--short', 'HEAD']);
+  return {
+    name: symbolic?.trim() || null,
+    head: head?.trim() || null,
+    detached: symbolic === null,
+    unborn: head === null,
+  };
+}
+
+export async function listWorktrees(root: string): Promise<Worktree[]> {
+  return parseWorktreeList(await git(root, ['worktree', 'list', '--porcelain']));
+}
+
+/** Parses `git worktree list --porcelain`: blocks of `key value` lines separated by blank lines. */
+export function parseWorktreeList(output: string): Worktree[] {
+  const worktrees: Worktree[] = [];
+  for (const block of output.split(/\n\s*\n/)) {
+    const lines = block.split('\n').filter((line) => line.trim() !== '');
+    if (lines.length === 0) continue;
+    const entry: Worktree = { path: '', branch: null, head: null, isMain: worktrees.length === 0, bare: false, detached: false, locked: false, prunable: false };
+    for (const line of lines) {
+      const space = line.indexOf(' ');
+      const key = space === -1 ? line : line.slice(0, space);
+      const value = space === -1 ? '' : line.slice(space + 1);
+      if (key === 'worktree') entry.path = value;
+      else if (key === 'HEAD') entry.head = /^0+$/.test(value) ? null : value.slice(0, 7);
+      else if (key === 'branch') entry.branch = value.replace(/^refs\/heads\//, '');
+      else if (key === 'bare') entry.bare = true;
+      else if (key === 'detached') entry.detached = true;
+      else if (key === 'locked') entry.locked = true;
+      else if (key === 'prunable') entry.prunable = true;
+    }
+    if (entry.path !== '') worktrees.push(entry);
+  }
+  return worktrees;
+}
+
+/** Everything the workspace screen shows, read fresh from git and the files. */
+export async function inspectWorkspace(root: string): Promise<WorkspaceSnapshot> {
+  const [branch, worktrees, configState] = await Promise.all([readBranch(root), listWorktrees(root), readConfigState(root)]);
+  const config = configState.config ?? defaultConfig();
+  const coordination = await Promise.all([
+    configEntry(configState),
+    sharedStateEntry(root, config),
+    requestsEntry(root, config),
+    memoryEntry(root, config),
+  ]);
+  return {
+    root,
+    name: path.basename(root),
+    branch,
+    worktrees,
+    config: {
+      path: CONFIG_FILE,
+      status: configState.status,
+      problem: configState.problem,
+      paths: { sharedState: config.paths.sharedState, requests: config.paths.requests, memory: config.paths.memory },
+      instances: config.instances.map((instance) => ({
+        name: instance.name,
+        role: instance.role,
+        agent: instance.agent,
+        branch: instance.branch ?? null,
+        worktree: instance.worktree ?? null,
+        zones: instance.zones,
+      })),
+    },
+    coordination,
+  };
+}
+
+interface ConfigState {
+  status: 'missing' | 'ok' | 'invalid';
+  config: WorkspaceConfig | null;
+  problem: { message: string; line: number | null; column: number | null } | null;
+}
+
+async function readConfigState(root: string): Promise<ConfigState> {
+  try {
+    const loaded = await loadConfig(root);
+    return { status: loaded.exists ? 'ok' : 'missing', config: loaded.config, problem: null };
+  } catch (error) {
+    if (isLanesError(error) && error.code === 'malformed-file') {
+      const line = typeof error.details?.line === 'number' ? error.details.line : null;
+      const column = typeof error.details?.column === 'number' ? error.details.column : null;
+      return { status: 'invalid', config: null, problem: { message: error.message, line, column } };
+    }
+    throw error;
+  }
+}
+
+function configEntry(state: ConfigState): CoordinationEntry {
+  const base = { key: 'config', label: 'Workspace config', path: CONFIG_FILE, kind: 'file' } as const;
+  if (state.status === 'missing') {
+    return { ...base, health: 'missing', detail: 'Not created yet; Lanes uses the default paths until an instance is added.' };
+  }
+  if (state.status === 'invalid') return { ...base, health: 'problem', detail: state.problem?.message ?? 'The file is not valid.' };
+  const count = state.config?.instances.length ?? 0;
+  return { ...base, health: 'ok', detail: count === 1 ? '1 instance' : `${count} instances` };
+}
+
+type Located = { ok: true; absolute: string } | { ok: false; entry: CoordinationEntry };
+
+function locate(root: string, base: Omit<CoordinationEntry, 'health' | 'detail'>): Located {
+  try {
+    return { ok: true, absolute: resolveInside(root, base.path) };
+  } catch (error) {
+    if (isLanesError(error)) return { ok: false, entry: { ...base, health: 'problem', detail: `${error.message} Change it in lanes.yml.` } };
+    throw error;
+  }
+}
+
+async function sharedStateEntry(root: string, config: WorkspaceConfig): Promise<CoordinationEntry> {
+  const base = { key: 'sharedState', label: 'Shared state', path: config.paths.sharedState, kind: 'file' } as const;
+  const located = locate(root, base);
+  if (!located.ok) return located.entry;
+  const text = await readTextIfFile(located.absolute);
+  if (text === null) return { ...base, health: 'missing', detail: 'Not found. Instances have no shared snapshot to read at session start.' };
+  const hasTable = /^#{1,6}\s*Instance Scope Table\s*$/im.test(text);
+  const lines = text.split(/\r?\n/).length;
+  return {
+    ...base,
+    health: 'ok',
+    detail: `${lines} lines; ${hasTable ? 'has an Instance Scope Table' : 'no Instance Scope Table yet'}`,
+  };
+}
+
+async function requestsEntry(root: string, config: WorkspaceConfig): Promise<CoordinationEntry> {
+  const base = { key: 'requests', label: 'Cross-instance requests', path: config.paths.requests, kind: 'folder' } as const;
+  const located = locate(root, base);
+  if (!located.ok) return located.entry;
+  const pending = await countMarkdown(located.absolute);
+  if (pending === null) return { ...base, health: 'missing', detail: 'Not found. It is created with the first request.' };
+  const done = (await countMarkdown(path.join(located.absolute, 'done'))) ?? 0;
+  return { ...base, health: 'ok', detail: `${pending} pending, ${done} done` };
+}
+
+async function memoryEntry(root: string, config: WorkspaceConfig): Promise<CoordinationEntry> {
+  const base = { key: 'memory', label: 'Memory', path: config.paths.memory, kind: 'folder' } as const;
+  const located = locate(root, base);
+  if (!located.ok) return located.entry;
+  const files = await countMarkdown(located.absolute);
+  if (files === null) return { ...base, health: 'missing', detail: 'Not found. Agents have nowhere to keep what they learn.' };
+  const index = await readTextIfFile(path.join(located.absolute, 'MEMORY.md'));
+  if (index === null) return { ...base, health: 'problem', detail: `${files} files but no MEMORY.md index.` };
+  const lines = index.replace(/\r?\n$/, '').split(/\r?\n/).length;
+  if (lines > MEMORY_INDEX_LIMIT) {
+    return { ...base, health: 'problem', detail: `MEMORY.md has ${lines} lines, over the limit of ${MEMORY_INDEX_LIMIT}.` };
+  }
+  return { ...base, health: 'ok', detail: `${files} files; MEMORY.md has ${lines} of ${MEMORY_INDEX_LIMIT} lines` };
+}
+
+async function readTextIfFile(absolute: string): Promise<string | null> {
+  try {
+    return await fs.readFile(absolute, 'utf8');
+  } catch (error) {
+    if (['ENOENT', 'EISDIR', 'ENOTDIR'].includes(errnoCode(error) ?? '')) return null;
+    throw error;
+  }
+}
+
+async function countMarkdown(folder: string): Promise<number | null> {
+  try {
+    const entries = await fs.readdir(folder, { withFileTypes: true });
+    return entries.filter((entry) => entry.isFile() && entry.name.toLowerCase().endsWith('.md')).length;
+  } catch (error) {
+    if (['ENOENT', 'ENOTDIR'].includes(errnoCode(error) ?? '')) return null;
+    throw error;
+  }
+}

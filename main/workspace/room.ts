@@ -1,0 +1,39 @@
+import { LanesError } from '../shared/errors';
+import type { Room, RoomFactory } from '../core/room';
+import { RecentWorkspaces } from './recent';
+
+export const createWorkspaceRoom: RoomFactory = (context): Room => {
+  const recent = new RecentWorkspaces(context.userDataDir);
+
+  return {
+    handlers: {
+      'workspace.current': async () => (context.currentWorkspace() ? context.workspaceSnapshot() : null),
+      'workspace.open': async ({ path }) => {
+        const snapshot = await context.openWorkspace(path);
+        context.emit('workspace.recentChanged', await recent.remember(snapshot.root));
+        return snapshot;
+      },
+      'workspace.refresh': async () => {
+        const snapshot = await context.workspaceSnapshot();
+        context.emit('workspace.changed', snapshot);
+        return snapshot;
+      },
+      'workspace.close': async () => {
+        await context.closeWorkspace();
+        return null;
+      },
+      'workspace.recent': () => recent.list(),
+      'workspace.forgetRecent': async ({ path }) => {
+        const list = await recent.forget(path);
+        context.emit('workspace.recentChanged', list);
+        return list;
+      },
+      'workspace.pickFolder': async () => {
+        if (!context.platform.pickFolder) {
+          throw new LanesError('unavailable', 'The web mode cannot show a folder dialog; type the path of the repository instead.');
+        }
+        return { path: await context.platform.pickFolder() };
+      },
+    },
+  };
+};
