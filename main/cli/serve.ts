@@ -48,7 +48,7 @@ export async function serve(options: ServeOptions): Promise<{ server: RunningWeb
 }
 
 export async function runServe(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseArgs(argv, new Set(['no-open']));
   const portText = stringOption(args, 'port');
   const port = portText === undefined ? undefined : Number(portText);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
@@ -56,10 +56,11 @@ export async function runServe(argv: string[]): Promise<number> {
     return 2;
   }
   const host = stringOption(args, 'host');
-  const workspace = args.positional[0] ?? process.env.INIT_CWD ?? process.cwd();
+  // Without a path, open the folder the command was started from (npm sets INIT_CWD to it).
+  const workspace = args.options.has('no-open') ? undefined : (args.positional[0] ?? (process.env.INIT_CWD || process.cwd()));
   try {
     const { server } = await serve({
-      workspace,
+      ...(workspace ? { workspace } : {}),
       ...(host ? { host } : {}),
       ...(port === undefined ? {} : { port }),
       ...(process.env.LANES_TOKEN ? { token: process.env.LANES_TOKEN } : {}),
