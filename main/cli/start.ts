@@ -54,7 +54,6 @@ export function electronBinary(): string | null {
 /** On a user's machine this fetches Electron as `npm install` used to; here it fails fast. */
 function downloadElectron(): string {
   const dir = electronPackageDir()!;
-  console.log('Electron is not downloaded yet; fetching it now…');
   const result = spawnSync(process.execPath, [path.join(dir, 'install.js')], { encoding: 'utf8', timeout: 300_000 });
   if (result.status === 0) return 'ok';
   const lines = `${result.stderr ?? ''}${result.stdout ?? ''}`.split('\n').map((line) => line.trim());

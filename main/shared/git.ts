@@ -24,7 +24,19 @@ export async function gitOrNull(cwd: string, args: readonly string[]): Promise<s
 }
 
 export function client(cwd: string): SimpleGit {
-  return simpleGit({ baseDir: cwd, maxConcurrentProcesses: 4, trimmed: false });
+  return simpleGit({
+    baseDir: cwd,
+    maxConcurrentProcesses: 4,
+    trimmed: false,
+    // simple-git treats a non-zero exit with an empty stderr as success; a failed git command
+    // must fail here (`symbolic-ref -q` on a detached HEAD, for one).
+    errors(error, result) {
+      if (error) return error;
+      if (result.exitCode === 0) return undefined;
+      const output = Buffer.concat([...result.stdErr, ...result.stdOut]).toString().trim();
+      return new Error(output || `git exited with code ${result.exitCode}`);
+    },
+  });
 }
 
 function gitError(args: readonly string[], error: unknown): LanesError {

@@ -135,7 +135,7 @@ export async function saveConfig(
 ): Promise<LoadedConfig> {
   const document = loaded.document.clone();
   edit(document);
-  const text = document.toString({ lineWidth: 0 });
+  const text = document.toString({ lineWidth: 0, flowCollectionPadding: false });
   const { config } = parseConfig(text);
   const version = await writeFileAtomic(path.join(root, CONFIG_FILE), text, { expected: loaded.version });
   return { exists: true, config, document: parseDocument(text), version };

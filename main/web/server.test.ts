@@ -1,0 +1,149 @@
+import http from 'node:http';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
+import { LanesCore } from '../core/lanes-core';
+import { redact } from './security';
+import { startWebServer, type RunningWebServer } from './server';
+
+const running: { server: RunningWebServer; core: LanesCore }[] = [];
+
+afterEach(async () => {
+  for (const { server, core } of running.splice(0)) {
+    await server.close();
+    await core.dispose();
+  }
+});
+
+async function start(options: { host?: string; token?: string } = {}) {
+  const staticDir = makeTempDir();
+  writeFiles(staticDir, { 'index.html': '<!doctype html><title>Lanes</title>', 'assets/app.js': 'console.log(1)' });
+  writeFiles(path.dirname(staticDir), { 'secret.txt': 'outside' });
+  const core = new LanesCore({ userDataDir: makeTempDir(), platform: { mode: 'web' }, version: 'test' });
+  const logs: string[] = [];
+  const server = await startWebServer({ core, staticDir, port: 0, log: (line) => logs.push(line), ...options });
+  running.push({ server, core });
+  return { server, core, logs };
+}
+
+function get(server: RunningWebServer, pathAndQuery: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+    const request = http.request({ host: '127.0.0.1', port: server.port, path: pathAndQuery, headers }, (response) => {
+      let body = '';
+      response.on('data', (chunk) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+function connect(server: RunningWebServer, headers: Record<string, string> = {}, token: string | null = server.token): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api${token ? `?token=${token}` : ''}`, { headers });
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_request, response) => reject(new Error(`HTTP ${response.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+function nextMessage(ws: WebSocket, predicate: (message: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => {
+    const onMessage = (data: WebSocket.RawData) => {
+      const message = JSON.parse(data.toString()) as Record<string, unknown>;
+      if (predicate(message)) {
+        ws.off('message', onMessage);
+        resolve(message);
+      }
+    };
+    ws.on('message', onMessage);
+  });
+}
+
+describe('startWebServer', () => {
+  it('binds to loopback with a fresh token of at least 128 bits', async () => {
+    const { server } = await start();
+    const other = await start();
+    expect(server.host).toBe('127.0.0.1');
+    expect(server.token).toMatch(/^[\w-]{43}$/);
+    expect(server.token).not.toBe(other.server.token);
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
+  });
+
+  it('refuses to listen without a real token, and on the network without one', async () => {
+    await expect(start({ token: 'short' })).rejects.toThrow('at least 22 characters');
+    await expect(start({ host: '0.0.0.0', token: '' })).rejects.toThrow('Refusing to listen on 0.0.0.0 without a token');
+  });
+
+  it('serves the app only with the token, by address once and then by cookie', async () => {
+    const { server } = await start();
+    expect((await get(server, '/')).status).toBe(401);
+    expect((await get(server, '/assets/app.js')).status).toBe(401);
+    const exchange = await get(server, `/?token=${server.token}`);
+    expect(exchange.status).toBe(303);
+    const cookie = exchange.headers['set-cookie']![0]!.split(';')[0]!;
+    const page = await get(server, '/', { Cookie: cookie });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<title>Lanes</title>');
+    expect((await get(server, '/assets/app.js', { Authorization: `Bearer ${server.token}` })).headers['content-type']).toContain('text/javascript');
+    expect((await get(server, '/', { Cookie: `${cookie}x` })).status).toBe(401);
+  });
+
+  it('never serves files outside the app folder', async () => {
+    const { server } = await start();
+    const auth = { Authorization: `Bearer ${server.token}` };
+    for (const attempt of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/%00']) {
+      const response = await get(server, attempt, auth);
+      expect(response.status, attempt).toBe(404);
+      expect(response.body).not.toContain('outside');
+    }
+  });
+
+  it('checks Host and Origin before the token', async () => {
+    const { server } = await start();
+    const auth = { Authorization: `Bearer ${server.token}` };
+    expect((await get(server, '/', { ...auth, Host: `evil.example:${server.port}` })).status).toBe(403);
+    expect((await get(server, '/', { ...auth, Origin: 'http://evil.example' })).status).toBe(403);
+    expect((await get(server, '/', { ...auth, Origin: `http://localhost:${server.port}` })).status).toBe(200);
+    await expect(connect(server, { Origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
+    await expect(connect(server, { Host: `attacker.test:${server.port}` })).rejects.toThrow('HTTP 403');
+    await expect(connect(server, {}, null)).rejects.toThrow('HTTP 401');
+    await expect(connect(server, {}, 'A'.repeat(43))).rejects.toThrow('HTTP 401');
+  });
+
+  it('runs contract calls over the socket and pushes events to every client', async () => {
+    const { server } = await start();
+    const repo = makeGitRepo();
+    const caller = await connect(server);
+    const watcher = await connect(server, { Cookie: `lanes_token_${server.port}=${server.token}` });
+    const event = nextMessage(watcher, (message) => message.t === 'event' && message.name === 'workspace.changed');
+    const result = nextMessage(caller, (message) => message.t === 'result' && message.id === 7);
+    caller.send(JSON.stringify({ t: 'call', id: 7, name: 'workspace.open', args: { path: repo } }));
+    expect(await result).toMatchObject({ envelope: { ok: true, value: { root: repo } } });
+    expect(await event).toMatchObject({ payload: { root: repo } });
+
+    const refused = nextMessage(caller, (message) => message.id === 8);
+    caller.send(JSON.stringify({ t: 'call', id: 8, name: 'workspace.open', args: { path: 42 } }));
+    expect(await refused).toMatchObject({ envelope: { ok: false, error: { code: 'invalid-argument' } } });
+    caller.close();
+    watcher.close();
+  });
+
+  it('closes a socket that sends something other than a call', async () => {
+    const { server } = await start();
+    const ws = await connect(server);
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    ws.send('not json');
+    expect(await closed).toBe(1007);
+  });
+
+  it('warns when it listens beyond loopback, and keeps the token out of its log', async () => {
+    const { server, logs } = await start({ host: '0.0.0.0', token: 'a-token-of-enough-length-for-this-test' });
+    await get(server, `/?token=${server.token}`, { Host: 'evil.example' });
+    await get(server, `/?token=${server.token}`);
+    expect(logs.join('\n')).toContain('reachable from other machines');
+    expect(logs.join('\n')).not.toContain(server.token);
+    expect(redact(`GET /?token=${server.token}&x=1`, server.token)).toBe('GET /?token=[token]&x=1');
+  });
+});

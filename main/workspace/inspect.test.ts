@@ -1,0 +1,114 @@
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
+import { inspectWorkspace, locateRepository, parseWorktreeList } from './inspect';
+
+describe('locateRepository', () => {
+  it('finds the top level from a sub-folder', async () => {
+    const repo = makeGitRepo({ 'src/app/main.ts': 'x' });
+    expect(await locateRepository(path.join(repo, 'src/app'))).toBe(repo);
+  });
+
+  it('explains folders that cannot be opened', async () => {
+    const plain = makeTempDir();
+    writeFileSync(path.join(plain, 'file.txt'), 'x');
+    await expect(locateRepository(plain)).rejects.toMatchObject({ code: 'not-a-repository', message: `\`${plain}\` is not a git repository. Choose the folder of a repository, or run \`git init\` there first.` });
+    await expect(locateRepository(path.join(plain, 'nope'))).rejects.toMatchObject({ code: 'not-found', message: `\`${path.join(plain, 'nope')}\` does not exist.` });
+    await expect(locateRepository(path.join(plain, 'file.txt'))).rejects.toMatchObject({ code: 'not-a-directory' });
+    await expect(locateRepository('   ')).rejects.toMatchObject({ code: 'invalid-argument' });
+    const bare = path.join(plain, 'bare.git');
+    git(plain, 'init', '-q', '--bare', bare);
+    await expect(locateRepository(bare)).rejects.toThrow('is a bare repository');
+  });
+});
+
+describe('parseWorktreeList', () => {
+  it('reads main, linked, detached, locked and prunable worktrees', () => {
+    const output = [
+      'worktree /repo\nHEAD 1234567890abcdef\nbranch refs/heads/main\n',
+      'worktree /repo-a\nHEAD abcdef1234567890\nbranch refs/heads/lanes/a\nlocked reason\n',
+      'worktree /repo-b\nHEAD 0000000000000000\ndetached\nprunable gitdir file points to non-existent location\n',
+    ].join('\n');
+    expect(parseWorktreeList(output)).toEqual([
+      { path: '/repo', branch: 'main', head: '1234567', isMain: true, bare: false, detached: false, locked: false, prunable: false },
+      { path: '/repo-a', branch: 'lanes/a', head: 'abcdef1', isMain: false, bare: false, detached: false, locked: true, prunable: false },
+      { path: '/repo-b', branch: null, head: null, isMain: false, bare: false, detached: true, locked: false, prunable: true },
+    ]);
+  });
+});
+
+describe('inspectWorkspace', () => {
+  it('reports branch, worktrees, config and the health of every coordination file', async () => {
+    const repo = makeGitRepo({
+      'lanes.yml': 'paths:\n  memory: notes/memory\ninstances:\n  - name: VSCode\n    zones: [lib/]\n',
+      'COMPRESSED_PROMPT_V3.md': '# State\n## Instance Scope Table\n| Instance | Owned Files |\n',
+      'docs/cross-instance-prs/20260413_a.md': '# A (Windows#67 → VSCode)\n',
+      'docs/cross-instance-prs/20260414_b.md': '# B\n',
+      'docs/cross-instance-prs/done/20260412_c.md': '# C\n',
+      'notes/memory/MEMORY.md': `${'- entry\n'.repeat(240)}`,
+    });
+    const linked = path.join(path.dirname(repo), `${path.basename(repo)}-vscode`);
+    git(repo, 'worktree', 'add', '-q', '-b', 'lanes/vscode', linked);
+    try {
+      const snapshot = await inspectWorkspace(repo);
+      expect(snapshot.branch).toEqual({ name: 'main', head: expect.stringMatching(/^[0-9a-f]{7}$/), detached: false, unborn: false });
+      expect(snapshot.worktrees.map((worktree) => [worktree.path, worktree.branch])).toEqual([
+        [repo, 'main'],
+        [linked, 'lanes/vscode'],
+      ]);
+      expect(snapshot.config.status).toBe('ok');
+      expect(snapshot.config.instances).toEqual([{ name: 'VSCode', role: 'custom', agent: 'claude', branch: null, worktree: null, zones: ['lib/'] }]);
+      const health = Object.fromEntries(snapshot.coordination.map((entry) => [entry.key, [entry.health, entry.detail]]));
+      expect(health).toEqual({
+        config: ['ok', '1 instance'],
+        sharedState: ['ok', '4 lines; has an Instance Scope Table'],
+        requests: ['ok', '2 pending, 1 done'],
+        memory: ['problem', 'MEMORY.md has 240 lines, over the limit of 200.'],
+      });
+    } finally {
+      git(repo, 'worktree', 'remove', '--force', linked);
+    }
+  });
+
+  it('works on a fresh repository with no commits and no coordination files', async () => {
+    const root = makeTempDir();
+    git(root, 'init', '-q', '-b', 'trunk');
+    const snapshot = await inspectWorkspace(root);
+    expect(snapshot.branch).toEqual({ name: 'trunk', head: null, detached: false, unborn: true });
+    expect(snapshot.config.status).toBe('missing');
+    expect(snapshot.coordination.map((entry) => entry.health)).toEqual(['missing', 'missing', 'missing', 'missing']);
+  });
+
+  it('reports a detached HEAD', async () => {
+    const repo = makeGitRepo();
+    git(repo, 'checkout', '-q', '--detach');
+    const snapshot = await inspectWorkspace(repo);
+    expect(snapshot.branch.detached).toBe(true);
+    expect(snapshot.branch.name).toBeNull();
+  });
+
+  it('shows an invalid lanes.yml as a problem with its line, and a path that leaves the repository', async () => {
+    const broken = makeGitRepo({ 'lanes.yml': 'instances: [\n' });
+    const snapshot = await inspectWorkspace(broken);
+    expect(snapshot.config.status).toBe('invalid');
+    expect(snapshot.config.problem?.line).toBeGreaterThan(0);
+
+    const escaping = makeGitRepo({ 'lanes.yml': 'paths:\n  memory: ../elsewhere\n' });
+    const outside = await inspectWorkspace(escaping);
+    expect(outside.coordination.find((entry) => entry.key === 'memory')).toMatchObject({
+      health: 'problem',
+      detail: expect.stringContaining('`../elsewhere` is not inside this repository'),
+    });
+  });
+
+  it('does not follow a memory folder symlinked outside the repository', async () => {
+    const repo = makeGitRepo();
+    const elsewhere = makeTempDir();
+    writeFiles(elsewhere, { 'MEMORY.md': 'secret\n' });
+    symlinkSync(elsewhere, path.join(repo, 'memory'));
+    mkdirSync(path.join(repo, 'docs'));
+    const snapshot = await inspectWorkspace(repo);
+    expect(snapshot.coordination.find((entry) => entry.key === 'memory')).toMatchObject({ health: 'problem', detail: expect.stringContaining('symbolic link') });
+  });
+});
