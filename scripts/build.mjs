@@ -1,7 +1,7 @@
 // Builds Lanes: main (Electron entry), preload, the command line and its commands with esbuild,
 // and the renderer with Vite. Output goes to dist/.
 import { build as esbuild } from 'esbuild';
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as viteBuild } from 'vite';
@@ -25,7 +25,7 @@ const node = {
   packages: 'external',
 };
 
-const commands = readdirSync(at('main/cli/commands'))
+const commands = (existsSync(at('main/cli/commands')) ? readdirSync(at('main/cli/commands')) : [])
   .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
   .map((file) => path.basename(file, '.ts'));
 
