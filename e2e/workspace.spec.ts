@@ -48,6 +48,12 @@ test('opens a real repository and shows its branch, worktrees, instances and coo
   await expect(page.getByTestId('health-sharedState')).toContainText('has an Instance Scope Table');
   await expect(page.getByTestId('health-requests')).toContainText('1 pending, 1 done');
   await expect(page.getByTestId('health-memory')).toContainText('2 files; MEMORY.md has 2 of 200 lines');
+
+  // Changes on disk show up without pressing Refresh.
+  git(root, 'checkout', '-q', '-b', 'feature/live');
+  await expect(page.getByTestId('workspace-branch')).toHaveText('feature/live');
+  writeFiles(root, { 'docs/cross-instance-prs/20260414_new.md': '# New (VSCode → Windows)\n' });
+  await expect(page.getByTestId('health-requests')).toContainText('2 pending, 1 done');
 });
 
 test('names the line of a malformed lanes.yml and leaves the file alone', async ({ app, temp }) => {

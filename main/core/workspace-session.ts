@@ -1,7 +1,9 @@
 import path from 'node:path';
 import type { WorkspaceSnapshot } from '../contract/workspace';
 import { LanesError } from '../shared/errors';
+import { loadConfig } from '../workspace/config';
 import { inspectWorkspace, locateRepository } from '../workspace/inspect';
+import { WorkspaceWatcher } from '../workspace/watch';
 import type { OpenWorkspace, RoomContext } from './room';
 
 /**
@@ -10,6 +12,7 @@ import type { OpenWorkspace, RoomContext } from './room';
  */
 export class WorkspaceSession {
   private workspace: OpenWorkspace | null = null;
+  private watcher: WorkspaceWatcher | null = null;
   private context: RoomContext | null = null;
   private transition: Promise<unknown> = Promise.resolve();
 
@@ -40,6 +43,7 @@ export class WorkspaceSession {
         const workspace = { root, name: path.basename(root) };
         this.workspace = workspace;
         await this.opened(workspace);
+        this.watcher = await WorkspaceWatcher.start(root, await coordinationFolders(root), () => void this.refresh().catch(() => undefined));
       }
       return this.publish();
     });
@@ -70,6 +74,8 @@ export class WorkspaceSession {
     const previous = this.workspace;
     if (!previous) return;
     this.workspace = null;
+    this.watcher?.dispose();
+    this.watcher = null;
     await this.closed(previous);
   }
 
@@ -77,5 +83,15 @@ export class WorkspaceSession {
     const run = this.transition.then(task, task);
     this.transition = run.catch(() => undefined);
     return run;
+  }
+}
+
+/** The requests and memory folders, whose counts the workspace screen shows. */
+async function coordinationFolders(root: string): Promise<string[]> {
+  try {
+    const { config } = await loadConfig(root);
+    return [config.paths.requests, path.posix.join(config.paths.requests, 'done'), config.paths.memory];
+  } catch {
+    return [];
   }
 }
