@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { CoordinationEntry, WorkspaceSnapshot } from '../../../main/contract/workspace';
 import { useApp } from '../shell/app-store';
+import { Message } from '../shell/Message';
 import { relativeTime } from '../shell/format';
 import { useWorkspace } from './store';
 import './workspace.css';
@@ -56,7 +57,7 @@ function OpenRepository() {
         </div>
         {error && (
           <p id={`${inputId}-error`} className="form-error" role="alert">
-            {error}
+            <Message text={error} />
           </p>
         )}
       </form>
@@ -115,7 +116,9 @@ function OpenWorkspace({ snapshot }: { snapshot: WorkspaceSnapshot }) {
 
       {error && (
         <div className="banner banner-error" role="alert">
-          <span>{error}</span>
+          <span>
+            <Message text={error} />
+          </span>
           <button className="button ghost small" type="button" onClick={dismissError}>
             Dismiss
           </button>
@@ -123,7 +126,7 @@ function OpenWorkspace({ snapshot }: { snapshot: WorkspaceSnapshot }) {
       )}
       {config.status === 'invalid' && config.problem && (
         <div className="banner banner-error" role="alert" data-testid="config-problem">
-          {config.problem.message}
+          <Message text={config.problem.message} />
         </div>
       )}
 
@@ -228,7 +231,9 @@ function HealthRow({ entry }: { entry: CoordinationEntry }) {
             {entry.kind === 'folder' ? '/' : ''}
           </span>
         </div>
-        <div className="health-detail">{entry.detail}</div>
+        <div className="health-detail">
+          <Message text={entry.detail} />
+        </div>
       </div>
     </li>
   );
