@@ -73,7 +73,7 @@ test('explains a folder that is not a repository or does not exist, then remembe
   await page.getByLabel('Path of a git repository').fill(plain);
   await page.getByRole('button', { name: 'Open', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText(`${plain} is not a git repository`);
-  await expect(page.getByRole('alert').locator('code')).toHaveText(plain);
+  await expect(page.getByRole('alert').locator('code')).toHaveText([plain, 'git init']);
 
   await page.getByLabel('Path of a git repository').fill(path.join(plain, 'missing'));
   await page.getByRole('button', { name: 'Open', exact: true }).click();
