@@ -92,8 +92,9 @@ export class LanesCore {
     this.listeners.clear();
   }
 
+  /** Rooms start their work for a workspace side by side: none depends on another's start. */
   private async roomsOpened(workspace: OpenWorkspace): Promise<void> {
-    for (const room of this.rooms) await room.workspaceOpened?.(workspace);
+    await Promise.all(this.rooms.map((room) => room.workspaceOpened?.(workspace)));
   }
 
   private async roomsClosed(workspace: OpenWorkspace): Promise<void> {

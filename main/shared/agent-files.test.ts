@@ -49,3 +49,20 @@ describe('excludeFromGit', () => {
     }
   });
 });
+
+describe('concurrent preparation of one worktree', () => {
+  it('applies every exclude and hook asked for at the same time, losing none', async () => {
+    const repo = makeGitRepo();
+    await Promise.all([
+      excludeFromGit(repo, ['/a.lanes']),
+      excludeFromGit(repo, ['/b.lanes']),
+      setClaudeHooks(repo, 'Stop', [{ command: 'lanes notify stop' }]),
+      setClaudeHooks(repo, 'PreToolUse', [{ matcher: 'Edit', command: 'lanes guard' }]),
+      excludeFromGit(repo, ['/c.lanes']),
+    ]);
+    const exclude = readFileSync(path.join(repo, '.git/info/exclude'), 'utf8').split('\n');
+    expect(exclude).toEqual(expect.arrayContaining(['/a.lanes', '/b.lanes', '/c.lanes', '/.claude/settings.local.json']));
+    const settings = JSON.parse(readFileSync(path.join(repo, '.claude/settings.local.json'), 'utf8'));
+    expect(Object.keys(settings.hooks).sort()).toEqual(['PreToolUse', 'Stop']);
+  });
+});

@@ -24,6 +24,11 @@ type Json = Record<string, unknown>;
  */
 export async function setClaudeHooks(worktree: string, eventName: string, entries: readonly ClaudeHookEntry[]): Promise<void> {
   const file = path.join(worktree, '.claude', 'settings.local.json');
+  await oneAtATime(file, () => writeClaudeHooks(worktree, file, eventName, entries));
+  await excludeFromGit(worktree, ['/.claude/settings.local.json']);
+}
+
+async function writeClaudeHooks(worktree: string, file: string, eventName: string, entries: readonly ClaudeHookEntry[]): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
   const read = await readVersionedIfExists(file);
   let settings: Json = {};
@@ -48,7 +53,6 @@ export async function setClaudeHooks(worktree: string, eventName: string, entrie
   }));
   const next = { ...settings, hooks: { ...hooks, [eventName]: [...theirs, ...ours] } };
   await writeFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`, { expected: read.version });
-  await excludeFromGit(worktree, ['/.claude/settings.local.json']);
 }
 
 /**
@@ -57,6 +61,10 @@ export async function setClaudeHooks(worktree: string, eventName: string, entrie
  */
 export async function excludeFromGit(worktree: string, patterns: readonly string[]): Promise<void> {
   const excludePath = path.resolve(worktree, (await git(worktree, ['rev-parse', '--git-path', 'info/exclude'])).trim());
+  await oneAtATime(excludePath, () => addExcludes(excludePath, patterns));
+}
+
+async function addExcludes(excludePath: string, patterns: readonly string[]): Promise<void> {
   await fs.mkdir(path.dirname(excludePath), { recursive: true });
   const read = await readVersionedIfExists(excludePath);
   const current = read.text ?? '';
@@ -65,4 +73,22 @@ export async function excludeFromGit(worktree: string, patterns: readonly string
   if (missing.length === 0) return;
   const prefix = current === '' || current.endsWith('\n') ? current : `${current}\n`;
   await writeFileAtomic(excludePath, `${prefix}${missing.join('\n')}\n`, { expected: read.version });
+}
+
+const queues = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs read-modify-write tasks on one file one after another within this process, so two rooms
+ * preparing the same worktree at once do not trip each other's conflict check. Changes made by
+ * other programs are still caught by that check.
+ */
+function oneAtATime<T>(file: string, task: () => Promise<T>): Promise<T> {
+  const previous = queues.get(file) ?? Promise.resolve();
+  const run = previous.then(task, task);
+  const settled = run.catch(() => undefined);
+  queues.set(file, settled);
+  void settled.then(() => {
+    if (queues.get(file) === settled) queues.delete(file);
+  });
+  return run;
 }
