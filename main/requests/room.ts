@@ -1,4 +1,78 @@
-import type { Room, RoomFactory } from '../core/room';
+import path from 'node:path';
+import type { OpenWorkspace, Room, RoomFactory } from '../core/room';
+import { LanesError } from '../shared/errors';
+import { RequestBoard } from './request-board';
 
-/** The requests room. It handles no calls until its issue lands. */
-export const createRequestsRoom: RoomFactory = (): Room => ({ handlers: {} });
+/**
+ * The requests room: the cross-instance request files as a live board. One `RequestBoard`
+ * per open workspace holds the cache and the folder watchers; closing the workspace stops them.
+ */
+export const createRequestsRoom: RoomFactory = (context): Room => {
+  let board: RequestBoard | null = null;
+
+  const current = (): RequestBoard => {
+    context.requireWorkspace();
+    if (!board) throw new LanesError('unavailable', 'The request board is still starting; try again in a moment.');
+    return board;
+  };
+
+  return {
+    handlers: {
+      'requests.list': () => current().list(),
+      'requests.read': ({ file }) => current().read(file),
+      'requests.move': ({ file, status, version }) => current().move(file, status, version),
+      'requests.save': ({ file, text, version }) => current().save(file, text, version),
+      'requests.create': (input) => current().create(input),
+      'requests.search': async ({ query }) => ({ files: await current().search(query) }),
+      'requests.send': async ({ file }) => {
+        const requests = current();
+        const request = await requests.summary(file);
+        if (request.status === 'done') throw new LanesError('invalid-argument', `\`${request.name}\` is already done; there is nothing to hand off.`);
+        if (request.to === null) {
+          throw new LanesError('invalid-argument', `\`${request.name}\` names no receiver. Add \`(From → To)\` to its title, or \`to:\` to its front matter.`);
+        }
+        if (request.toInstance === null) {
+          throw new LanesError('invalid-argument', `"${request.to}" is not an instance in lanes.yml, so Lanes cannot hand this request to an agent.`);
+        }
+        const instances = context.services.instances;
+        if (!instances) {
+          throw new LanesError('unavailable', 'Handing a request to an agent needs the instances feature, which this version of Lanes does not have yet.');
+        }
+        if (!instances.isRunning(request.toInstance)) {
+          throw new LanesError('unavailable', `"${request.toInstance}" is not running. Start it on the Instances screen, then send the request again.`);
+        }
+        const text = handOffInstruction(requests.absolutePath(request.file), requests.doneFolder());
+        await instances.sendText(request.toInstance, text);
+        return { instance: request.toInstance, text };
+      },
+    },
+    async workspaceOpened(workspace: OpenWorkspace) {
+      board?.close();
+      const opened = new RequestBoard(workspace.root, (change) => context.emit('requests.changed', change));
+      board = opened;
+      void opened.ready
+        .then(async () => {
+          const view = await opened.list();
+          if (board === opened) context.emit('requests.changed', { kind: 'board', board: view });
+        })
+        .catch((error: unknown) => console.error('Lanes: reading the requests folder failed:', error));
+    },
+    async workspaceClosed() {
+      board?.close();
+      board = null;
+      context.emit('requests.changed', { kind: 'board', board: null });
+    },
+    async dispose() {
+      board?.close();
+      board = null;
+    },
+  };
+};
+
+/** One line, so a terminal agent takes it as a single message. */
+export function handOffInstruction(file: string, doneFolder: string): string {
+  return (
+    `Please handle the cross-instance request in ${file}: read it, do what it asks inside your own zones only, ` +
+    `then move the file into ${doneFolder}${path.sep} (with git mv if it is tracked).`
+  );
+}

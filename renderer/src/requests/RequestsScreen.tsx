@@ -1,5 +1,251 @@
-import { ComingNext } from '../shell/ComingNext';
+import {
+  DndContext,
+  DragOverlay,
+  KeyboardSensor,
+  PointerSensor,
+  pointerWithin,
+  rectIntersection,
+  useDroppable,
+  useSensor,
+  useSensors,
+  type Announcements,
+  type CollisionDetection,
+  type DragEndEvent,
+  type DragStartEvent,
+  type KeyboardCoordinateGetter,
+} from '@dnd-kit/core';
+import { memo, useCallback, useEffect, useId, useMemo, useState } from 'react';
+import type { RequestBoard, RequestStatus, RequestSummary } from '../../../main/contract/requests';
+import { goTo } from '../shell/routes';
+import { useWorkspace } from '../workspace/store';
+import { columnsOf } from './board-view';
+import { NewRequestDialog } from './NewRequestDialog';
+import { CardFace, RequestCard } from './RequestCard';
+import { RequestDialog } from './RequestDialog';
+import { COLUMNS, STATUS_LABEL, useRequests } from './store';
+import './requests.css';
+
+/** Cards drawn per column before "Show all": keeps a board of thousands of files quick to draw. */
+const PAGE = 40;
 
 export function RequestsScreen() {
-  return <ComingNext title="Requests" what="Cross-instance request files as a live kanban board: open, in progress, blocked and done, with new requests and hand-off to an agent." />;
+  const snapshot = useWorkspace((state) => state.snapshot);
+  const workspaceLoading = useWorkspace((state) => state.loading);
+  const board = useRequests((state) => state.board);
+  const loaded = useRequests((state) => state.loaded);
+
+  // The board arrives with the workspace (a `requests.changed` event) and stays current through
+  // events; it is read here only when this window has none yet.
+  useEffect(() => {
+    if (snapshot && !useRequests.getState().board) void useRequests.getState().load();
+  }, [snapshot?.root]);
+
+  if (workspaceLoading) return <section className="screen" aria-busy="true" />;
+  if (!snapshot) {
+    return (
+      <section className="screen" aria-labelledby="screen-title">
+        <header className="screen-header">
+          <h1 id="screen-title">Requests</h1>
+        </header>
+        <div className="card empty">
+          <p>Open a repository to see its cross-instance requests.</p>
+          <button type="button" className="button primary" onClick={() => goTo('workspace')}>
+            Open a repository
+          </button>
+        </div>
+      </section>
+    );
+  }
+  if (!loaded) return <section className="screen" aria-busy="true" aria-label="Loading requests" />;
+  if (!board) return <BoardUnavailable />;
+  return <Board board={board} />;
 }
+
+function BoardUnavailable() {
+  const error = useRequests((state) => state.error);
+  return (
+    <section className="screen" aria-labelledby="screen-title">
+      <header className="screen-header">
+        <h1 id="screen-title">Requests</h1>
+      </header>
+      <div className="banner banner-error" role="alert">
+        <span>{error ?? 'The request board could not be read.'}</span>
+        <button type="button" className="button small" onClick={() => void useRequests.getState().load()}>
+          Try again
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function Board({ board }: { board: RequestBoard }) {
+  const pending = useRequests((state) => state.pending);
+  const filterInstance = useRequests((state) => state.filterInstance);
+  const query = useRequests((state) => state.query);
+  const matches = useRequests((state) => state.matches);
+  const error = useRequests((state) => state.error);
+  const { move, setFilter, setQuery, dismissError } = useRequests.getState();
+  const [openFile, setOpenFile] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [dragging, setDragging] = useState<RequestSummary | null>(null);
+  const filterId = useId();
+  const searchId = useId();
+  const openRequest = useCallback((request: RequestSummary) => setOpenFile(request.file), []);
+
+  const columns = useMemo(() => columnsOf(board.requests, { pending, instance: filterInstance, matches }), [board.requests, pending, filterInstance, matches]);
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }), useSensor(KeyboardSensor, { coordinateGetter: jumpBetweenColumns }));
+  const titleOf = (file: unknown) => board.requests.find((request) => request.file === file)?.title ?? String(file);
+  const announcements: Announcements = {
+    onDragStart: ({ active }) => `Picked up “${titleOf(active.id)}”. Use the left and right arrows to choose a column, Space to drop, Escape to cancel.`,
+    onDragOver: ({ active, over }) => (over ? `“${titleOf(active.id)}” is over ${STATUS_LABEL[over.id as RequestStatus]}.` : `“${titleOf(active.id)}” is over no column.`),
+    onDragEnd: ({ active, over }) => (over ? `“${titleOf(active.id)}” moved to ${STATUS_LABEL[over.id as RequestStatus]}.` : `“${titleOf(active.id)}” was not moved.`),
+    onDragCancel: ({ active }) => `Moving “${titleOf(active.id)}” was cancelled.`,
+  };
+
+  const onDragStart = (event: DragStartEvent) => setDragging((event.active.data.current?.request as RequestSummary | undefined) ?? null);
+  const onDragEnd = (event: DragEndEvent) => {
+    setDragging(null);
+    const request = event.active.data.current?.request as RequestSummary | undefined;
+    const target = event.over?.id as RequestStatus | undefined;
+    if (request && target && target !== request.status) void move(request, target);
+  };
+
+  return (
+    <section className="screen req-screen" aria-labelledby="screen-title">
+      <header className="screen-header">
+        <div>
+          <h1 id="screen-title">Requests</h1>
+          <p className="muted mono req-folder">
+            {board.folder}/{!board.exists && ' — not created yet; the first request creates it'}
+          </p>
+        </div>
+        <div className="row req-toolbar">
+          <label htmlFor={filterId} className="req-sr-only">
+            Instance
+          </label>
+          <select id={filterId} className="input" value={filterInstance} onChange={(event) => setFilter(event.target.value)}>
+            <option value="">All instances</option>
+            {board.instances.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+          <label htmlFor={searchId} className="req-sr-only">
+            Search requests
+          </label>
+          <input id={searchId} className="input" type="search" placeholder="Search requests" value={query} onChange={(event) => setQuery(event.target.value)} />
+          <button type="button" className="button primary" onClick={() => setCreating(true)}>
+            New request
+          </button>
+        </div>
+      </header>
+
+      {board.problem && (
+        <div className="banner banner-error" role="alert" data-testid="requests-problem">
+          {board.problem}
+        </div>
+      )}
+      {error && (
+        <div className="banner banner-error" role="alert">
+          <span>{error}</span>
+          <button type="button" className="button ghost small" onClick={dismissError}>
+            Dismiss
+          </button>
+        </div>
+      )}
+
+      <DndContext
+        sensors={sensors}
+        collisionDetection={pointerFirst}
+        onDragStart={onDragStart}
+        onDragEnd={onDragEnd}
+        onDragCancel={() => setDragging(null)}
+        accessibility={{ announcements, screenReaderInstructions: { draggable: 'To move this request, press Space, then the left or right arrow to choose a column, and Space again to drop it. Escape cancels.' } }}
+      >
+        <div className="req-board">
+          {COLUMNS.map((column) => (
+            <Column key={column.status} status={column.status} label={column.label} requests={columns[column.status]} instances={board.instances} onOpen={openRequest} />
+          ))}
+        </div>
+        <DragOverlay dropAnimation={null}>{dragging && <div className="req-card req-card-overlay"><CardFace request={dragging} instances={board.instances} onOpen={() => undefined} /></div>}</DragOverlay>
+      </DndContext>
+
+      {openFile && <RequestDialog file={openFile} onClose={() => setOpenFile(null)} />}
+      {creating && (
+        <NewRequestDialog
+          onClose={() => setCreating(false)}
+          onCreated={(request) => {
+            setCreating(false);
+            setOpenFile(request.file);
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+interface ColumnProps {
+  status: RequestStatus;
+  label: string;
+  requests: RequestSummary[];
+  instances: readonly string[];
+  onOpen(request: RequestSummary): void;
+}
+
+const Column = memo(function Column({ status, label, requests, instances, onOpen }: ColumnProps) {
+  const { setNodeRef, isOver } = useDroppable({ id: status });
+  const [showAll, setShowAll] = useState(false);
+  const shown = showAll ? requests : requests.slice(0, PAGE);
+  const headingId = useId();
+  return (
+    <section ref={setNodeRef} className="req-column" data-status={status} data-over={isOver || undefined} aria-labelledby={headingId} data-testid={`column-${status}`}>
+      <h2 id={headingId} className="req-column-title">
+        {label} <span className="count" data-testid="column-count">{requests.length}</span>
+      </h2>
+      <div className="req-column-cards">
+        {shown.map((request) => (
+          <RequestCard key={request.file} request={request} instances={instances} onOpen={onOpen} />
+        ))}
+        {requests.length === 0 && <p className="req-column-empty muted">No requests</p>}
+        {shown.length < requests.length && (
+          <button type="button" className="button ghost small" onClick={() => setShowAll(true)}>
+            Show all {requests.length}
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}, sameColumn);
+
+/** A column redraws only when its own cards change, not whenever any file on the board does. */
+function sameColumn(before: ColumnProps, after: ColumnProps): boolean {
+  return (
+    before.status === after.status &&
+    before.instances === after.instances &&
+    before.onOpen === after.onOpen &&
+    before.requests.length === after.requests.length &&
+    before.requests.every((request, index) => request === after.requests[index])
+  );
+}
+
+/** The pointer decides the column when there is one; the keyboard, by overlap. */
+const pointerFirst: CollisionDetection = (args) => {
+  const hits = pointerWithin(args);
+  return hits.length > 0 ? hits : rectIntersection(args);
+};
+
+/** ← and → carry the picked-up card to the neighbouring column. */
+const jumpBetweenColumns: KeyboardCoordinateGetter = (event, { context, currentCoordinates }) => {
+  if (event.code !== 'ArrowRight' && event.code !== 'ArrowLeft') return undefined;
+  event.preventDefault();
+  const card = context.collisionRect;
+  if (!card) return undefined;
+  const columns = [...context.droppableRects.values()].sort((a, b) => a.left - b.left);
+  const centre = card.left + card.width / 2;
+  let index = columns.findIndex((rect) => centre >= rect.left && centre <= rect.right);
+  if (index === -1) index = columns.findIndex((rect) => rect.left > centre) - 1;
+  const target = columns[index + (event.code === 'ArrowRight' ? 1 : -1)];
+  if (!target) return currentCoordinates;
+  return { x: target.left + (target.width - card.width) / 2, y: Math.max(currentCoordinates.y, target.top + 8) };
+};

@@ -1,0 +1,165 @@
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { writeFiles } from './support/repo';
+
+const DIR = 'docs/cross-instance-prs';
+const LANES_YML = `instances:
+  - name: VSCode
+    role: frontend
+    zones: [lib/]
+  - name: Windows
+    role: backend
+    zones: [docs/, supabase/migrations/]
+`;
+const FIELD_REPORT_REQUEST = `# AI University: Allen AI UI Addition (Windows#67 → VSCode)
+## What to add
+In \`lib/pages/gemini_university_v2_page.dart\`, add to \`_providerMeta\`:
+
+| Key | Value |
+|-----|-------|
+| provider | \`allen_ai\` |
+| name | \`Allen AI (AI2)\` |
+
+<img src="x" onerror="document.title='pwned'"><script>document.title='pwned'</script>
+`;
+
+const column = (page: Page, status: string) => page.getByTestId(`column-${status}`);
+const card = (page: Page, title: string) => page.getByTestId('request-card').filter({ hasText: title });
+
+/** A real mouse drag: press, move in steps (dnd-kit starts after a few pixels), release. */
+async function dragTo(page: Page, source: Locator, target: Locator): Promise<void> {
+  const from = (await source.boundingBox())!;
+  const to = (await target.boundingBox())!;
+  await page.mouse.move(from.x + 20, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(from.x + 40, from.y + from.height / 2 + 10, { steps: 4 });
+  await page.mouse.move(to.x + to.width / 2, to.y + 60, { steps: 12 });
+  await page.mouse.up();
+}
+
+test('creates a request, drags it to in progress and by keyboard to done, and the file follows on disk', async ({ app, temp }) => {
+  const root = temp.repo({ 'README.md': '# demo\n', 'lanes.yml': LANES_YML });
+  const page = app.page;
+  await app.openWorkspace(root);
+  await app.goto('requests');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Requests');
+
+  await page.getByRole('button', { name: 'New request' }).click();
+  const form = page.getByRole('dialog', { name: 'New request' });
+  await form.getByLabel('From', { exact: true }).fill('Windows#67');
+  await form.getByLabel('To', { exact: true }).fill('VSCode');
+  await form.getByLabel('Title', { exact: true }).fill('Allen AI UI addition');
+  await form.getByLabel('What to do').fill('Add the provider to `_providerMeta`.');
+  await form.getByRole('button', { name: 'Add row' }).click();
+  await form.getByLabel('Key 1').fill('provider');
+  await form.getByLabel('Value 1').fill('`allen_ai`');
+  await page.screenshot({ path: '/tmp/requests-new.png' });
+  await form.getByRole('button', { name: 'Create request' }).click();
+
+  const detail = page.getByRole('dialog', { name: 'Allen AI UI addition' });
+  await expect(detail.getByTestId('request-body').getByRole('table')).toContainText('allen_ai');
+  await detail.getByRole('button', { name: 'Close' }).click();
+
+  const files = readdirSync(path.join(root, DIR)).filter((name) => name.endsWith('.md'));
+  expect(files).toHaveLength(1);
+  const name = files[0]!;
+  expect(name).toMatch(/^\d{8}_allen_ai_ui_addition\.md$/);
+  const written = readFileSync(path.join(root, DIR, name), 'utf8');
+  expect(written).toContain('# Allen AI UI addition (Windows#67 → VSCode)\n');
+  expect(written).toContain('| provider | `allen_ai` |');
+
+  await expect(column(page, 'open').getByTestId('request-card')).toHaveCount(1);
+  await dragTo(page, card(page, 'Allen AI UI addition'), column(page, 'in-progress'));
+  await expect(column(page, 'in-progress').getByTestId('request-card')).toHaveCount(1);
+  await expect.poll(() => readFileSync(path.join(root, DIR, name), 'utf8')).toBe(`---\nstatus: in-progress\n---\n${written}`);
+
+  await page.getByRole('button', { name: 'Move “Allen AI UI addition”' }).focus();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Space');
+  await expect(column(page, 'done').getByTestId('request-card')).toHaveCount(1);
+  await expect.poll(() => existsSync(path.join(root, DIR, 'done', name))).toBe(true);
+  expect(existsSync(path.join(root, DIR, name))).toBe(false);
+});
+
+test('shows files written on disk live, with warnings, markers and safe rendered markdown', async ({ app, temp }) => {
+  const root = temp.repo({ 'README.md': '# demo\n', 'lanes.yml': LANES_YML, [`${DIR}/done/20260412_groq.md`]: '# Groq UI (Windows#66 → VSCode)\n' });
+  const page = app.page;
+  await app.openWorkspace(root);
+  await app.goto('requests');
+  await expect(column(page, 'done').getByTestId('request-card')).toHaveCount(1);
+
+  writeFiles(root, {
+    [`${DIR}/20260413_allenai.md`]: FIELD_REPORT_REQUEST,
+    [`${DIR}/20260414_stranger.md`]: '# Ask the designer (VSCode → Designer)\n',
+    [`${DIR}/20260415_broken.md`]: '---\nstatus: [oops\n---\n# Broken (Windows → VSCode)\n',
+    [`${DIR}/notes.txt`]: 'not a request',
+  });
+  await expect(column(page, 'open').getByTestId('request-card')).toHaveCount(3);
+  await expect(card(page, 'Ask the designer').getByTestId('unknown-receiver')).toBeVisible();
+  await expect(card(page, 'Broken').getByTestId('request-warning')).toContainText('not valid YAML');
+
+  await page.getByRole('combobox').first().selectOption('Windows');
+  await expect(column(page, 'open').getByTestId('request-card')).toHaveCount(2);
+  await page.getByRole('combobox').first().selectOption('');
+  await page.getByPlaceholder('Search requests').fill('providermeta');
+  await expect(page.getByTestId('request-card')).toHaveCount(1);
+  await page.getByPlaceholder('Search requests').fill('');
+  await expect(page.getByTestId('request-card')).toHaveCount(4);
+
+  await card(page, 'Allen AI UI Addition').getByRole('button', { name: 'AI University: Allen AI UI Addition', exact: true }).click();
+  const detail = page.getByRole('dialog', { name: 'AI University: Allen AI UI Addition' });
+  await expect(detail.getByRole('table')).toContainText('Allen AI (AI2)');
+  await expect(detail.getByTestId('request-body').locator('img, script')).toHaveCount(0);
+  expect(await page.title()).not.toBe('pwned');
+  await page.screenshot({ path: '/tmp/requests-detail-light.png' });
+  await detail.getByRole('button', { name: 'Send to agent' }).click();
+  await expect(detail.getByRole('alert')).toContainText('"VSCode" is not running');
+  await page.keyboard.press('Escape');
+  await expect(detail).toBeHidden();
+  await card(page, 'Ask the designer').getByRole('button', { name: 'Ask the designer', exact: true }).click();
+  await expect(page.getByRole('dialog', { name: 'Ask the designer' }).getByRole('button', { name: 'Send to agent' })).toBeDisabled();
+  await page.keyboard.press('Escape');
+
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.screenshot({ path: '/tmp/requests-light.png' });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: '/tmp/requests-dark.png' });
+
+  const broken = `${DIR}/20260415_broken.md`;
+  await card(page, 'Broken').getByRole('button', { name: 'Move “Broken”' }).focus();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Space');
+  await expect(page.getByRole('alert')).toContainText('does not rewrite');
+  expect(readFileSync(path.join(root, broken), 'utf8')).toBe('---\nstatus: [oops\n---\n# Broken (Windows → VSCode)\n');
+});
+
+test('refuses to save an edit over a file changed on disk meanwhile', async ({ app, temp }) => {
+  const file = `${DIR}/20260413_task.md`;
+  const root = temp.repo({ 'lanes.yml': LANES_YML, [file]: '# Task (Windows → VSCode)\nfirst\n' });
+  const page = app.page;
+  await app.openWorkspace(root);
+  await app.goto('requests');
+  await card(page, 'Task').getByRole('button', { name: 'Task', exact: true }).click();
+  const detail = page.getByRole('dialog', { name: 'Task' });
+  await detail.getByRole('button', { name: 'Edit' }).click();
+  await detail.getByRole('textbox').fill('# Task (Windows → VSCode)\nmine\n');
+  writeFileSync(path.join(root, file), '# Task (Windows → VSCode)\ntheirs\n');
+  await expect(detail.getByRole('status')).toContainText('changed on disk');
+  await detail.getByRole('button', { name: 'Save' }).click();
+  await expect(detail.getByRole('alert')).toContainText('changed on disk');
+  expect(readFileSync(path.join(root, file), 'utf8')).toBe('# Task (Windows → VSCode)\ntheirs\n');
+  await expect(detail.getByRole('textbox')).toHaveValue('# Task (Windows → VSCode)\nmine\n');
+
+  await detail.getByRole('button', { name: 'Discard my edit and show the file' }).click();
+  await expect(detail.getByTestId('request-body')).toContainText('theirs');
+  await detail.getByRole('button', { name: 'Edit' }).click();
+  await detail.getByRole('textbox').fill('# Task (Windows → VSCode)\nmine, on top of theirs\n');
+  await detail.getByRole('button', { name: 'Save' }).click();
+  await expect(detail.getByTestId('request-body')).toContainText('mine, on top of theirs');
+  expect(readFileSync(path.join(root, file), 'utf8')).toBe('# Task (Windows → VSCode)\nmine, on top of theirs\n');
+});

@@ -1,0 +1,60 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../test/support/repo';
+import { FolderWatch, type FolderChange } from './folder-watch';
+import { waitFor } from './test-support';
+
+const watches: FolderWatch[] = [];
+afterEach(() => {
+  for (const watch of watches.splice(0)) watch.close();
+});
+
+function watch(folder: string, stopAt: string) {
+  const changes: FolderChange[] = [];
+  const instance = new FolderWatch(folder, stopAt, (change) => changes.push(change));
+  watches.push(instance);
+  const names = () => new Set(changes.flatMap((change) => (change === 'all' ? ['*'] : [...change])));
+  return { instance, changes, names };
+}
+
+describe('FolderWatch', () => {
+  it('gathers a burst of writes into a few reports naming every file', async () => {
+    const root = makeTempDir();
+    const { changes, names } = watch(root, root);
+    for (let index = 0; index < 200; index += 1) writeFileSync(path.join(root, `file-${index}.md`), `# ${index}\n`);
+    await waitFor(() => [...Array(200).keys()].every((index) => names().has(`file-${index}.md`)), 'every file to be reported');
+    expect(changes.length).toBeLessThan(20);
+  });
+
+  it('waits for a missing folder, and reports everything when it appears or goes away', async () => {
+    const root = makeTempDir();
+    const folder = path.join(root, 'docs', 'requests');
+    const { instance, changes } = watch(folder, root);
+    expect(instance.exists).toBe(false);
+    mkdirSync(path.join(root, 'docs'));
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    mkdirSync(folder);
+    await waitFor(() => instance.exists, 'the folder to be watched');
+    expect(changes).toContain('all');
+
+    writeFileSync(path.join(folder, 'a.md'), 'a');
+    await waitFor(() => changes.some((change) => change !== 'all' && change.has('a.md')), 'the file');
+
+    const before = changes.length;
+    rmSync(folder, { recursive: true });
+    await waitFor(() => !instance.exists && changes.length > before && changes.at(-1) === 'all', 'the folder to be gone');
+    mkdirSync(folder);
+    writeFileSync(path.join(folder, 'b.md'), 'b');
+    await waitFor(() => instance.exists, 'the folder to be watched again');
+  });
+
+  it('reports nothing once closed', async () => {
+    const root = makeTempDir();
+    const { instance, changes } = watch(root, root);
+    instance.close();
+    writeFileSync(path.join(root, 'late.md'), 'late');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(changes).toEqual([]);
+  });
+});

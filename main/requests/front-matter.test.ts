@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { isLanesError } from '../shared/errors';
+import { composeRequest, fileDate, slugify } from './compose';
+import { withStatus } from './front-matter';
+import { parseRequestFile } from './parse';
+
+const BODY = '# Allen AI (Windows#67 → VSCode)\n## What to add\n| Key | Value |\n|-----|-------|\n| a | b |\n';
+
+describe('withStatus', () => {
+  it('adds front matter only when needed, and removes it again on the way back', () => {
+    const inProgress = withStatus(BODY, 'in-progress', 'a.md');
+    expect(inProgress).toBe(`---\nstatus: in-progress\n---\n${BODY}`);
+    expect(withStatus(inProgress, null, 'a.md')).toBe(BODY);
+    expect(withStatus(BODY, null, 'a.md')).toBe(BODY);
+  });
+
+  it('changes only the status line and keeps the other lines byte for byte', () => {
+    const text = '---\n# a comment\nfrom:   Windows   # odd spacing\nstatus: blocked\npriority: "high"\n---\n' + BODY;
+    const next = withStatus(text, 'in-progress', 'a.md');
+    expect(next).toBe('---\n# a comment\nfrom:   Windows   # odd spacing\nstatus: in-progress\npriority: "high"\n---\n' + BODY);
+    expect(withStatus(next, null, 'a.md')).toBe('---\n# a comment\nfrom:   Windows   # odd spacing\npriority: "high"\n---\n' + BODY);
+  });
+
+  it('appends a status line to front matter that has none', () => {
+    expect(withStatus(`---\npriority: low\n---\n${BODY}`, 'blocked', 'a.md')).toBe(`---\npriority: low\nstatus: blocked\n---\n${BODY}`);
+  });
+
+  it('keeps CRLF line ends', () => {
+    const crlf = BODY.replace(/\n/g, '\r\n');
+    const next = withStatus(crlf, 'blocked', 'a.md');
+    expect(next).toBe(`---\r\nstatus: blocked\r\n---\r\n${crlf}`);
+    expect(withStatus(next, null, 'a.md')).toBe(crlf);
+  });
+
+  it('replaces a status written over several lines', () => {
+    const text = `---\nstatus:\n  - odd\n  - list\nto: VSCode\n---\n${BODY}`;
+    expect(withStatus(text, 'blocked', 'a.md')).toBe(`---\nstatus: blocked\nto: VSCode\n---\n${BODY}`);
+  });
+
+  it('refuses front matter it cannot read, with a malformed-file error', () => {
+    let caught: unknown;
+    try {
+      withStatus(`---\nstatus: [open\n---\n${BODY}`, 'blocked', '`a.md`');
+    } catch (error) {
+      caught = error;
+    }
+    expect(isLanesError(caught) && caught.code).toBe('malformed-file');
+  });
+});
+
+describe('composeRequest', () => {
+  it('writes a file the parser reads back, with the table of the field report', () => {
+    const text = composeRequest({
+      from: 'Windows#67',
+      to: 'VSCode',
+      title: 'Allen AI UI Addition',
+      body: 'Add the provider.\r\nThanks.',
+      table: [
+        { key: 'provider', value: '`allen_ai`' },
+        { key: 'pipe', value: 'a|b' },
+        { key: '', value: '' },
+      ],
+      priority: 'high',
+    });
+    expect(text).toBe(
+      '---\npriority: high\n---\n# Allen AI UI Addition (Windows#67 → VSCode)\n\n## What to do\n\nAdd the provider.\nThanks.\n\n| Key | Value |\n|-----|-------|\n| provider | `allen_ai` |\n| pipe | a\\|b |\n',
+    );
+    const parsed = parseRequestFile(Buffer.from(text), '20260413_allen_ai_ui_addition.md', false);
+    expect(parsed).toMatchObject({ title: 'Allen AI UI Addition', from: 'Windows#67', to: 'VSCode', priority: 'high', warnings: [] });
+  });
+
+  it('makes slugs and dates as people name the files', () => {
+    expect(slugify('AI University: Allen AI UI Addition!')).toBe('ai_university_allen_ai_ui_addition');
+    expect(slugify('ログイン 修正')).toBe('ログイン_修正');
+    expect(slugify('!!!')).toBe('request');
+    expect(fileDate(new Date(2026, 3, 9))).toBe('20260409');
+  });
+});

@@ -1,0 +1,57 @@
+import type { RequestChange } from '../contract/requests';
+import { LanesCore } from '../core/lanes-core';
+import { makeTempDir } from '../../test/support/repo';
+
+/** A real core with the workspace open, recording the requests room's events. */
+export async function openRequests(root: string) {
+  const core = new LanesCore({ userDataDir: makeTempDir('lanes-user-'), platform: { mode: 'web' }, version: 'test' });
+  const changes: RequestChange[] = [];
+  core.onEvent((name, payload) => {
+    if (name === 'requests.changed') changes.push(payload as RequestChange);
+  });
+  const call = async (name: string, args: unknown = {}): Promise<any> => {
+    const envelope = await core.call(name, args);
+    if (!envelope.ok) throw Object.assign(new Error(envelope.error.message), { code: envelope.error.code });
+    return envelope.value;
+  };
+  await call('workspace.open', { path: root });
+  /** The error code and message of a call that must fail. */
+  const failure = async (name: string, args: unknown = {}): Promise<{ code: string; message: string }> => {
+    const envelope = await core.call(name, args);
+    if (envelope.ok) throw new Error(`${name} should have failed`);
+    return envelope.error;
+  };
+  return { core, changes, call, failure };
+}
+
+export async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 5_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The field report's example request, byte for byte as people write them. */
+export const FIELD_REPORT_REQUEST = `# AI University: Allen AI UI Addition (Windows#67 → VSCode)
+## What to add
+In \`lib/pages/gemini_university_v2_page.dart\`, add to \`_providerMeta\`:
+| Key | Value |
+|-----|-------|
+| provider | \`allen_ai\` |
+| name | \`Allen AI (AI2)\` |
+| emoji | \`🔬\` |
+| color | \`Color(0xFF1565C0)\` |
+Migration already added: \`20260413049000_seed_allenai_ai_university.sql\`
+`;
+
+export const LANES_YML = `instances:
+  - name: VSCode
+    role: frontend
+    zones: [lib/]
+  - name: Windows
+    role: backend
+    zones: [docs/, supabase/migrations/]
+`;

@@ -1,0 +1,135 @@
+import { create } from 'zustand';
+import type { NewRequest, RequestBoard, RequestChange, RequestDetail, RequestStatus, RequestSummary } from '../../../main/contract/requests';
+import { errorMessage, lanes } from '../client';
+import { useWorkspace } from '../workspace/store';
+
+export const COLUMNS: readonly { status: RequestStatus; label: string }[] = [
+  { status: 'open', label: 'Open' },
+  { status: 'in-progress', label: 'In progress' },
+  { status: 'blocked', label: 'Blocked' },
+  { status: 'done', label: 'Done' },
+];
+
+export const STATUS_LABEL: Record<RequestStatus, string> = { open: 'Open', 'in-progress': 'In progress', blocked: 'Blocked', done: 'Done' };
+
+interface RequestsState {
+  board: RequestBoard | null;
+  /** True once the board of the open workspace has been read. */
+  loaded: boolean;
+  error: string | null;
+  /** Files being moved: the card shows its new column until main answers. */
+  pending: Record<string, RequestStatus>;
+  filterInstance: string;
+  query: string;
+  /** Files matching `query` (searched in main, bodies included); null when there is no query. */
+  matches: ReadonlySet<string> | null;
+  load(): Promise<void>;
+  ensureLoaded(): void;
+  /** Moves a card; answers the request as it is now, or null when the move was refused (see `error`). */
+  move(request: RequestSummary, status: RequestStatus): Promise<RequestSummary | null>;
+  create(input: NewRequest): Promise<RequestSummary>;
+  read(file: string): Promise<RequestDetail>;
+  save(file: string, text: string, version: string): Promise<RequestSummary>;
+  send(file: string): Promise<{ instance: string; text: string }>;
+  setFilter(instance: string): void;
+  setQuery(query: string): void;
+  dismissError(): void;
+}
+
+let searchTimer: ReturnType<typeof setTimeout> | null = null;
+let searchSeq = 0;
+
+export const useRequests = create<RequestsState>((set, get) => {
+  const runSearch = (delay: number) => {
+    if (searchTimer) clearTimeout(searchTimer);
+    const query = get().query.trim();
+    if (query === '') {
+      set({ matches: null });
+      return;
+    }
+    const seq = ++searchSeq;
+    searchTimer = setTimeout(() => {
+      lanes
+        .call('requests.search', { query })
+        .then(({ files }) => {
+          if (seq === searchSeq) set({ matches: new Set(files) });
+        })
+        .catch((error: unknown) => set({ error: errorMessage(error) }));
+    }, delay);
+  };
+
+  return {
+    board: null,
+    loaded: false,
+    error: null,
+    pending: {},
+    filterInstance: '',
+    query: '',
+    matches: null,
+    async load() {
+      if (!useWorkspace.getState().snapshot) {
+        set({ board: null, loaded: true });
+        return;
+      }
+      if (!get().board) set({ loaded: false });
+      try {
+        set({ board: await lanes.call('requests.list', {}), loaded: true, error: null });
+      } catch (error) {
+        set({ error: errorMessage(error), loaded: true });
+      }
+    },
+    ensureLoaded() {
+      if (!get().loaded) void get().load();
+    },
+    async move(request, status) {
+      if (request.status === status) return request;
+      set((state) => ({ pending: { ...state.pending, [request.file]: status }, error: null }));
+      try {
+        return await lanes.call('requests.move', { file: request.file, status, version: request.version });
+      } catch (error) {
+        set({ error: errorMessage(error) });
+        return null;
+      } finally {
+        set((state) => {
+          const pending = { ...state.pending };
+          delete pending[request.file];
+          return { pending };
+        });
+      }
+    },
+    create: (input) => lanes.call('requests.create', input),
+    read: (file) => lanes.call('requests.read', { file }),
+    save: (file, text, version) => lanes.call('requests.save', { file, text, version }),
+    send: (file) => lanes.call('requests.send', { file }),
+    setFilter: (filterInstance) => set({ filterInstance }),
+    setQuery(query) {
+      set({ query });
+      runSearch(150);
+    },
+    dismissError: () => set({ error: null }),
+  };
+});
+
+/** Applies a change pushed by main; deltas replace cards by `file`. */
+export function applyChange(board: RequestBoard | null, change: RequestChange): RequestBoard | null {
+  if (change.kind === 'board') return change.board;
+  if (!board) return board;
+  const gone = new Set([...change.removed, ...change.upserted.map((request) => request.file)]);
+  return { ...board, exists: board.exists || change.upserted.length > 0, requests: [...board.requests.filter((request) => !gone.has(request.file)), ...change.upserted] };
+}
+
+lanes.on('requests.changed', (change) => {
+  useRequests.setState((state) => ({ board: applyChange(state.board, change), loaded: true }));
+  // A search answer may be stale now that files changed.
+  if (useRequests.getState().query.trim() !== '') useRequests.getState().setQuery(useRequests.getState().query);
+});
+
+// Another workspace, requests folder or set of instances in lanes.yml: read the board again.
+useWorkspace.subscribe((state, previous) => {
+  const shape = (snapshot: typeof state.snapshot) =>
+    snapshot ? [snapshot.root, snapshot.config.paths.requests, ...snapshot.config.instances.map((instance) => instance.name)].join('\n') : null;
+  if (shape(state.snapshot) !== shape(previous.snapshot)) {
+    if (!state.snapshot) useRequests.setState({ board: null });
+    else if (useRequests.getState().loaded) void useRequests.getState().load();
+  }
+});
