@@ -1,7 +1,191 @@
-/**
- * The memory room's calls and events. Empty until its issue lands; the renderer's memory
- * screen says so plainly.
- */
-export const memoryCalls = {};
+import { z } from 'zod';
+import { call, event, noArgs } from './define';
 
-export const memoryEvents = {};
+/**
+ * The memory room: the memory folder (MEMORY.md and the `user_*`, `project_*`,
+ * `feedback_success_*`, `feedback_correction_*` files), Claude Code's own per-project memory
+ * folder when it exists, the shared-state file, and the session wrap-up.
+ *
+ * Versions are content hashes (null: the file did not exist). A save or delete names the version
+ * it was based on and is refused with a `conflict` error when the file changed on disk since;
+ * that error's details carry `theirs` (the text on disk now, null when deleted) and
+ * `theirsVersion`, so the screen can show both.
+ */
+export const memoryKindSchema = z.enum(['index', 'user', 'project', 'success', 'correction', 'other']);
+export type MemoryKind = z.infer<typeof memoryKindSchema>;
+
+/** `repo`: the folder named in lanes.yml; `claude`: ~/.claude/projects/<this repo>/memory. */
+export const memorySourceIdSchema = z.enum(['repo', 'claude']);
+export type MemorySourceId = z.infer<typeof memorySourceIdSchema>;
+
+export const memorySourceSchema = z.object({
+  id: memorySourceIdSchema,
+  label: z.string(),
+  /** Repository-relative for `repo`, absolute for `claude`. */
+  path: z.string(),
+  exists: z.boolean(),
+});
+export type MemorySource = z.infer<typeof memorySourceSchema>;
+
+export const memoryFileSchema = z.object({
+  name: z.string(),
+  kind: memoryKindSchema,
+  /** The first heading, or null. */
+  title: z.string().nullable(),
+  modifiedAt: z.string(),
+  size: z.number(),
+  lines: z.number(),
+});
+export type MemoryFile = z.infer<typeof memoryFileSchema>;
+
+export const indexHealthSchema = z.object({
+  exists: z.boolean(),
+  lines: z.number(),
+  limit: z.number(),
+  overLimit: z.boolean(),
+  /** Entries of MEMORY.md that point to files that do not exist. */
+  dangling: z.array(z.object({ line: z.number(), target: z.string() })),
+  /** Memory files MEMORY.md does not mention. */
+  unlisted: z.array(z.string()),
+});
+export type IndexHealth = z.infer<typeof indexHealthSchema>;
+
+export const memoryListingSchema = z.object({
+  source: memorySourceSchema,
+  /** Newest first. */
+  files: z.array(memoryFileSchema),
+  health: indexHealthSchema,
+});
+export type MemoryListing = z.infer<typeof memoryListingSchema>;
+
+export const memoryDocumentSchema = z.object({
+  source: memorySourceIdSchema,
+  name: z.string(),
+  kind: memoryKindSchema,
+  /** The content with line endings as `\n` and without a byte-order mark; saving puts them back. */
+  text: z.string(),
+  version: z.string().nullable(),
+  modifiedAt: z.string(),
+  lineEnding: z.enum(['lf', 'crlf']),
+  bom: z.boolean(),
+  /** Why it cannot be edited here (not valid UTF-8), or null. */
+  readOnly: z.string().nullable(),
+});
+export type MemoryDocument = z.infer<typeof memoryDocumentSchema>;
+
+export const searchHitSchema = z.object({
+  name: z.string(),
+  kind: memoryKindSchema,
+  /** Matching lines: 1-based line number, the line (clipped), and [start, end) ranges to highlight in it. */
+  lines: z.array(z.object({ line: z.number(), text: z.string(), ranges: z.array(z.tuple([z.number(), z.number()])) })),
+  /** Matches in the whole file, of which `lines` shows the first few. */
+  matches: z.number(),
+});
+export type SearchHit = z.infer<typeof searchHitSchema>;
+
+export const searchResultSchema = z.object({
+  query: z.string(),
+  hits: z.array(searchHitSchema),
+  /** More files matched than were returned. */
+  truncated: z.boolean(),
+});
+export type SearchResult = z.infer<typeof searchResultSchema>;
+
+export const gitChangeSchema = z.object({
+  commit: z.string(),
+  author: z.string(),
+  at: z.string(),
+  subject: z.string(),
+});
+
+export const sharedStateSchema = z.object({
+  /** Repository-relative, from lanes.yml. */
+  path: z.string(),
+  exists: z.boolean(),
+  /**
+   * The file without its Instance Scope Table section, which is replaced by `placeholder`
+   * (line endings `\n`, no byte-order mark). Keep the placeholder line when editing: the table
+   * goes back there unchanged.
+   */
+  editable: z.string(),
+  /** The Instance Scope Table section exactly as on disk, or null when the file has none. */
+  scopeTable: z.string().nullable(),
+  placeholder: z.string(),
+  version: z.string().nullable(),
+  modifiedAt: z.string().nullable(),
+  /** The last commit that touched the file, or null (never committed, or not in git's history). */
+  lastCommit: gitChangeSchema.nullable(),
+  /** The file differs from that commit (changes not committed yet). */
+  uncommitted: z.boolean(),
+  readOnly: z.string().nullable(),
+});
+export type SharedState = z.infer<typeof sharedStateSchema>;
+
+export const memoryChangeSchema = z.object({
+  source: memorySourceIdSchema,
+  name: z.string(),
+  change: z.enum(['added', 'modified', 'deleted']),
+});
+export type MemoryChange = z.infer<typeof memoryChangeSchema>;
+
+export const wrapUpStateSchema = z.object({
+  /** False when Lanes cannot type into terminals (the instances service is not running). */
+  available: z.boolean(),
+  instances: z.array(z.object({ name: z.string(), running: z.boolean() })),
+  /** The last wrap-up sent in this session and the memory files changed since, or null. */
+  last: z
+    .object({
+      sentAt: z.string(),
+      sentTo: z.array(z.string()),
+      changed: z.array(memoryChangeSchema),
+    })
+    .nullable(),
+});
+export type WrapUpState = z.infer<typeof wrapUpStateSchema>;
+
+const sourceArg = memorySourceIdSchema.default('repo');
+const nameArg = z.string().min(1, 'Give a file name.').max(255, 'File names are at most 255 characters.');
+const versionArg = z.string().nullable();
+
+export const memoryCalls = {
+  'memory.sources': call(noArgs, z.array(memorySourceSchema)),
+  'memory.list': call(z.object({ source: sourceArg }).strict(), memoryListingSchema),
+  'memory.read': call(z.object({ source: sourceArg, name: nameArg }).strict(), memoryDocumentSchema),
+  'memory.search': call(
+    z.object({ source: sourceArg, query: z.string().max(500), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    searchResultSchema,
+  ),
+  /** Saves the text (line endings and byte-order mark as the file had them). */
+  'memory.save': call(z.object({ source: sourceArg, name: nameArg, text: z.string().max(5_000_000), expectedVersion: versionArg }).strict(), memoryDocumentSchema),
+  /** Creates `<kind prefix><slug>.md` (projects get today's date: `project_20260413_<slug>.md`). */
+  'memory.create': call(
+    z
+      .object({
+        source: sourceArg,
+        kind: memoryKindSchema.exclude(['index']),
+        slug: z.string().min(1, 'Give the entry a name.').max(200),
+        text: z.string().max(5_000_000).optional(),
+        addToIndex: z.boolean().default(true),
+      })
+      .strict(),
+    memoryDocumentSchema,
+  ),
+  /** Renames a file and the entries of MEMORY.md that point to it. */
+  'memory.rename': call(z.object({ source: sourceArg, from: nameArg, to: nameArg, expectedVersion: versionArg }).strict(), memoryDocumentSchema),
+  'memory.delete': call(z.object({ source: sourceArg, name: nameArg, expectedVersion: versionArg }).strict(), z.null()),
+  /** Adds an entry to MEMORY.md for each memory file it does not mention (creates it if missing). */
+  'memory.indexUnlisted': call(z.object({ source: sourceArg }).strict(), memoryListingSchema),
+  'memory.sharedState': call(noArgs, sharedStateSchema),
+  /** Saves `editable` with the placeholder line; the Instance Scope Table on disk goes back in its place unchanged. */
+  'memory.saveSharedState': call(z.object({ editable: z.string().max(5_000_000), expectedVersion: versionArg }).strict(), sharedStateSchema),
+  'memory.wrapUpState': call(noArgs, wrapUpStateSchema),
+  /** Types the wrap-up instruction into one instance's terminal, or every running one's when `instance` is null. */
+  'memory.wrapUp': call(z.object({ instance: z.string().min(1).max(64).nullable() }).strict(), wrapUpStateSchema),
+};
+
+export const memoryEvents = {
+  /** A memory folder changed on disk (by Lanes or anyone else); `changed` names the files. */
+  'memory.changed': event(z.object({ listing: memoryListingSchema, changed: z.array(z.string()) })),
+  'memory.sharedStateChanged': event(sharedStateSchema),
+  'memory.wrapUpChanged': event(wrapUpStateSchema),
+};

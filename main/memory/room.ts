@@ -1,4 +1,324 @@
-import type { Room, RoomFactory } from '../core/room';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { MemoryListing, MemorySource, MemorySourceId, SharedState, WrapUpState } from '../contract/memory';
+import type { OpenWorkspace, Room, RoomContext, RoomFactory } from '../core/room';
+import { LanesError, isLanesError } from '../shared/errors';
+import { resolveInside, toRepoPath } from '../shared/path-guard';
+import { CONFIG_FILE, loadConfig, type WorkspaceConfig } from '../workspace/config';
+import { MemoryFolder } from './memory-folder';
+import { searchFiles } from './search';
+import { SharedStateFile } from './shared-state-file';
+import { claudeMemoryFolder, claudeProjectsFolder } from './sources';
+import { watchFolder, type Disposable } from './watch';
+import { changesSince, wrapUpInstruction, type VersionSnapshot } from './wrap-up';
 
-/** The memory room. It handles no calls until its issue lands. */
-export const createMemoryRoom: RoomFactory = (): Room => ({ handlers: {} });
+const SOURCE_LABELS: Record<MemorySourceId, string> = { repo: 'Repository memory', claude: 'Claude Code memory' };
+
+interface WatchedFolder {
+  readonly folder: MemoryFolder;
+  readonly watcher: Disposable;
+  /** The first read of the folder; calls wait for it. */
+  readonly ready: Promise<unknown>;
+}
+
+interface SentWrapUp {
+  readonly sentAt: string;
+  readonly sentTo: string[];
+  readonly baseline: VersionSnapshot;
+}
+
+/** Everything the room holds for the open workspace; all of it is released on close. */
+class MemoryWorkspace {
+  private readonly folders = new Map<MemorySourceId, WatchedFolder>();
+  private sharedState: { file: SharedStateFile; watcher: Disposable } | null = null;
+  private lastSharedVersion: string | null | undefined;
+  wrapUp: SentWrapUp | null = null;
+  private closed = false;
+  private configCache: { stamp: string; config: WorkspaceConfig } | null = null;
+
+  constructor(
+    readonly root: string,
+    private readonly context: RoomContext,
+  ) {}
+
+  /** lanes.yml, read again only when its size or time changed (search calls this on every keystroke). */
+  async config(): Promise<WorkspaceConfig> {
+    const stamp = await fs.stat(path.join(this.root, CONFIG_FILE)).then(
+      (stat) => `${stat.mtimeMs}:${stat.size}`,
+      () => 'missing',
+    );
+    if (this.configCache?.stamp !== stamp) this.configCache = { stamp, config: (await loadConfig(this.root)).config };
+    return this.configCache.config;
+  }
+
+  async sources(): Promise<MemorySource[]> {
+    const config = await this.config();
+    const repo = await this.folder('repo', config);
+    const claudePath = claudeMemoryFolder(this.root);
+    return [
+      { id: 'repo', label: SOURCE_LABELS.repo, path: config.paths.memory, exists: repo.exists },
+      { id: 'claude', label: SOURCE_LABELS.claude, path: claudePath, exists: await isDirectory(claudePath) },
+    ];
+  }
+
+  /** The folder of a source, watched from the first time it is asked for. */
+  async folder(source: MemorySourceId, config?: WorkspaceConfig): Promise<MemoryFolder> {
+    const absolute = source === 'repo' ? this.repoFolderPath((config ?? (await this.config())).paths.memory) : claudeMemoryFolder(this.root);
+    let entry = this.folders.get(source);
+    if (entry && entry.folder.folder !== absolute) {
+      entry.watcher.dispose();
+      this.folders.delete(source);
+      entry = undefined;
+    }
+    if (!entry) {
+      if (this.closed) throw new LanesError('no-workspace', 'The workspace was closed.');
+      const folder = new MemoryFolder(source, absolute);
+      const boundary = source === 'repo' ? this.root : claudeProjectsFolder();
+      const watcher = watchFolder(absolute, boundary, (names) => void this.folderChanged(source, names));
+      const ready = folder.refresh().catch((error: unknown) => {
+        // Forget a folder that could not be read, so the next call tries again.
+        watcher.dispose();
+        if (this.folders.get(source)?.folder === folder) this.folders.delete(source);
+        throw error;
+      });
+      entry = { folder, watcher, ready };
+      this.folders.set(source, entry);
+    }
+    await entry.ready;
+    return entry.folder;
+  }
+
+  /** The folder already being watched, without looking at lanes.yml again (for search, on every keystroke). */
+  async openedFolder(source: MemorySourceId): Promise<MemoryFolder> {
+    const entry = this.folders.get(source);
+    if (!entry) return this.folder(source);
+    await entry.ready;
+    return entry.folder;
+  }
+
+  listing(source: MemorySourceId, folder: MemoryFolder, config: WorkspaceConfig | null): MemoryListing {
+    const shown = source === 'repo' ? (config?.paths.memory ?? toRepoPath(this.root, folder.folder)) : folder.folder;
+    return {
+      source: { id: source, label: SOURCE_LABELS[source], path: shown, exists: folder.exists },
+      files: folder.list(),
+      health: folder.health(),
+    };
+  }
+
+  /** Tells the screens a folder changed, after a file-system event or Lanes' own change. */
+  async publish(source: MemorySourceId, changed: string[]): Promise<void> {
+    const entry = this.folders.get(source);
+    if (!entry || this.closed) return;
+    const config = await this.config().catch(() => null);
+    this.context.emit('memory.changed', { listing: this.listing(source, entry.folder, config), changed });
+    if (this.wrapUp) this.context.emit('memory.wrapUpChanged', await this.wrapUpState());
+  }
+
+  async sharedStateFile(): Promise<SharedStateFile> {
+    const config = await this.config();
+    const absolute = this.insideRoot(config.paths.sharedState, 'paths.sharedState');
+    if (this.sharedState?.file.path !== absolute) {
+      this.sharedState?.watcher.dispose();
+      const file = new SharedStateFile(this.root, config.paths.sharedState, absolute);
+      const name = path.basename(absolute);
+      const watcher = watchFolder(path.dirname(absolute), this.root, () => void this.sharedStateChanged(), 120, (fileName) => fileName === name);
+      this.sharedState = { file, watcher };
+    }
+    return this.sharedState.file;
+  }
+
+  async sharedStateView(): Promise<SharedState> {
+    const view = await (await this.sharedStateFile()).view();
+    this.lastSharedVersion = view.version;
+    return view;
+  }
+
+  async saveSharedState(editable: string, expectedVersion: string | null): Promise<SharedState> {
+    const view = await (await this.sharedStateFile()).save(editable, expectedVersion);
+    this.lastSharedVersion = view.version;
+    this.context.emit('memory.sharedStateChanged', view);
+    return view;
+  }
+
+  async wrapUpState(): Promise<WrapUpState> {
+    const control = this.context.services.instances;
+    const config = await this.config().catch(() => null);
+    let last: WrapUpState['last'] = null;
+    if (this.wrapUp) {
+      last = { sentAt: this.wrapUp.sentAt, sentTo: this.wrapUp.sentTo, changed: changesSince(this.wrapUp.baseline, await this.versions(false)) };
+    }
+    return {
+      available: control !== undefined,
+      instances: (config?.instances ?? []).map((instance) => ({ name: instance.name, running: control?.isRunning(instance.name) ?? false })),
+      last,
+    };
+  }
+
+  /**
+   * Every file version of every source that exists, to compare against after a wrap-up. `fresh`
+   * re-reads the folders first (for the baseline); otherwise the watchers keep them current.
+   */
+  async versions(fresh: boolean): Promise<VersionSnapshot> {
+    const snapshot = new Map<MemorySourceId, ReadonlyMap<string, string>>();
+    for (const source of ['repo', 'claude'] as const) {
+      if (source === 'claude' && !(await isDirectory(claudeMemoryFolder(this.root)))) continue;
+      const folder = await this.folder(source);
+      if (fresh) await folder.refresh();
+      snapshot.set(source, folder.versions());
+    }
+    return snapshot;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const entry of this.folders.values()) entry.watcher.dispose();
+    this.folders.clear();
+    this.sharedState?.watcher.dispose();
+    this.sharedState = null;
+  }
+
+  private async folderChanged(source: MemorySourceId, names: string[] | null): Promise<void> {
+    const entry = this.folders.get(source);
+    if (!entry || this.closed) return;
+    try {
+      const changed = await entry.folder.refresh(names ?? undefined);
+      if (changed.length > 0) await this.publish(source, changed);
+    } catch (error) {
+      console.error(`Lanes: could not re-read the ${source} memory folder:`, error);
+    }
+  }
+
+  private async sharedStateChanged(): Promise<void> {
+    if (this.closed || !this.sharedState) return;
+    try {
+      const view = await this.sharedState.file.view();
+      if (view.version === this.lastSharedVersion) return;
+      this.lastSharedVersion = view.version;
+      if (!this.closed) this.context.emit('memory.sharedStateChanged', view);
+    } catch (error) {
+      console.error('Lanes: could not re-read the shared-state file:', error);
+    }
+  }
+
+  private repoFolderPath(configured: string): string {
+    return this.insideRoot(configured, 'paths.memory');
+  }
+
+  private insideRoot(configured: string, key: string): string {
+    try {
+      return resolveInside(this.root, configured);
+    } catch (error) {
+      if (isLanesError(error)) throw new LanesError(error.code, `${error.message} Change \`${key}\` in lanes.yml.`, error.details);
+      throw error;
+    }
+  }
+}
+
+async function isDirectory(absolute: string): Promise<boolean> {
+  try {
+    return (await fs.stat(absolute)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export const createMemoryRoom: RoomFactory = (context): Room => {
+  let current: MemoryWorkspace | null = null;
+
+  const workspace = (): MemoryWorkspace => {
+    const open = context.requireWorkspace();
+    if (!current || current.root !== open.root) throw new LanesError('no-workspace', 'The workspace is still opening; try again in a moment.');
+    return current;
+  };
+
+  /** Runs a change to a folder, then tells every screen. */
+  const change = async <T>(source: MemorySourceId, names: (result: T) => string[], task: (folder: MemoryFolder) => Promise<T>): Promise<T> => {
+    const memory = workspace();
+    const folder = await memory.folder(source);
+    const result = await task(folder);
+    await memory.publish(source, names(result));
+    return result;
+  };
+
+  return {
+    handlers: {
+      'memory.sources': () => workspace().sources(),
+      'memory.list': async ({ source }) => {
+        const memory = workspace();
+        const config = await memory.config();
+        const folder = await memory.folder(source, config);
+        return memory.listing(source, folder, config);
+      },
+      'memory.read': async ({ source, name }) => (await workspace().folder(source)).read(name),
+      'memory.search': async ({ source, query, limit }) => searchFiles((await workspace().openedFolder(source)).searchable(), query, { limit }),
+      'memory.save': ({ source, name, text, expectedVersion }) =>
+        change(source, () => [name], (folder) => folder.save(name, text, expectedVersion)),
+      'memory.create': ({ source, kind, slug, text, addToIndex }) =>
+        change(source, (document) => [document.name], (folder) => folder.create(kind, slug, text, addToIndex)),
+      'memory.rename': ({ source, from, to, expectedVersion }) =>
+        change(source, () => [from, to], (folder) => folder.rename(from, to, expectedVersion)),
+      'memory.delete': async ({ source, name, expectedVersion }) => {
+        await change(source, () => [name], (folder) => folder.delete(name, expectedVersion));
+        return null;
+      },
+      'memory.indexUnlisted': async ({ source }) => {
+        const memory = workspace();
+        const unlisted = (await memory.folder(source)).health().unlisted;
+        await change(source, () => unlisted, (folder) => folder.indexUnlisted());
+        return memory.listing(source, await memory.folder(source), await memory.config().catch(() => null));
+      },
+      'memory.sharedState': () => workspace().sharedStateView(),
+      'memory.saveSharedState': ({ editable, expectedVersion }) => workspace().saveSharedState(editable, expectedVersion),
+      'memory.wrapUpState': () => workspace().wrapUpState(),
+      'memory.wrapUp': async ({ instance }) => {
+        const memory = workspace();
+        const control = context.services.instances;
+        if (!control) {
+          throw new LanesError(
+            'unavailable',
+            'Lanes cannot type into the instances’ terminals in this session (the instances service is not running). Ask each agent to wrap up in its own terminal.',
+          );
+        }
+        const config = await memory.config();
+        const names = config.instances.map((item) => item.name);
+        let targets: string[];
+        if (instance === null) {
+          targets = names.filter((name) => control.isRunning(name));
+          if (targets.length === 0) throw new LanesError('unavailable', 'No instance is running, so there is no session to wrap up. Start an instance first.');
+        } else {
+          if (!names.includes(instance)) throw new LanesError('not-found', `There is no instance named “${instance}” in lanes.yml.`);
+          if (!control.isRunning(instance)) throw new LanesError('unavailable', `${instance} is not running, so there is no session to wrap up. Start it first.`);
+          targets = [instance];
+        }
+        const baseline = await memory.versions(true);
+        const sentTo: string[] = [];
+        const failures: string[] = [];
+        for (const name of targets) {
+          try {
+            await control.sendText(name, wrapUpInstruction(name, { memory: config.paths.memory, sharedState: config.paths.sharedState }));
+            sentTo.push(name);
+          } catch (error) {
+            failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        }
+        if (sentTo.length === 0) throw new LanesError('unavailable', `The wrap-up could not be sent. ${failures.join(' ')}`);
+        memory.wrapUp = { sentAt: new Date().toISOString(), sentTo, baseline };
+        const state = await memory.wrapUpState();
+        context.emit('memory.wrapUpChanged', state);
+        return state;
+      },
+    },
+    async workspaceOpened(open: OpenWorkspace) {
+      current?.close();
+      current = new MemoryWorkspace(open.root, context);
+    },
+    async workspaceClosed() {
+      current?.close();
+      current = null;
+    },
+    async dispose() {
+      current?.close();
+      current = null;
+    },
+  };
+};

@@ -1,0 +1,284 @@
+import { promises as fs, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
+import type { EventName } from '../contract';
+import type { MemoryListing, SharedState, WrapUpState } from '../contract/memory';
+import { LanesCore } from '../core/lanes-core';
+import type { RoomContext } from '../core/room';
+import { fakeAgent } from '../instances/test-support';
+import { createMemoryRoom } from './room';
+
+const TABLE = '## Instance Scope Table\r\n| Instance | Owned Files |\r\n|---|---|\r\n| VSCode | lib/ |\r\n\r\n';
+const SHARED = `## Current Snapshot (as of Windows版#67)\r\n- pages: 219\r\n\r\n${TABLE}## Notes\r\n- keep it short\r\n`;
+
+const REPO_FILES = {
+  'lanes.yml': 'instances:\n  - name: VSCode\n    role: frontend\n  - name: Windows\n    role: backend\n',
+  'COMPRESSED_PROMPT_V3.md': SHARED,
+  'memory/MEMORY.md': '# Memory\n- [me](user_instance_vscode.md)\n- [gone](project_20260101_gone.md)\n',
+  'memory/user_instance_vscode.md': '# VSCode instance\nI own lib/.\n',
+  'memory/feedback_success_migrations.md': '# Migrations first\nRun the SQL migration before the UI.\n',
+};
+
+interface Harness {
+  core: LanesCore;
+  root: string;
+  events: { name: EventName; payload: unknown }[];
+  call<T>(name: string, args: unknown): Promise<T>;
+  fail(name: string, args: unknown): Promise<{ code: string; message: string; details?: Record<string, unknown> }>;
+  waitFor<T>(name: EventName, test: (payload: T) => boolean, timeoutMs?: number): Promise<T>;
+}
+
+const cores: LanesCore[] = [];
+afterEach(async () => {
+  for (const core of cores.splice(0)) await core.dispose();
+});
+
+async function openCore(files: Record<string, string> = REPO_FILES): Promise<Harness> {
+  const root = makeGitRepo(files);
+  const core = new LanesCore({ userDataDir: makeTempDir('lanes-userdata-'), platform: { mode: 'web' }, version: 'test' });
+  cores.push(core);
+  const events: Harness['events'] = [];
+  const waiters = new Set<() => void>();
+  core.onEvent((name, payload) => {
+    events.push({ name, payload });
+    for (const wake of waiters) wake();
+  });
+  const call = async <T>(name: string, args: unknown): Promise<T> => {
+    const result = await core.call(name, args);
+    if (!result.ok) throw new Error(`${name} failed: ${result.error.code}: ${result.error.message}`);
+    return result.value as T;
+  };
+  const fail = async (name: string, args: unknown) => {
+    const result = await core.call(name, args);
+    if (result.ok) throw new Error(`${name} should have failed`);
+    return result.error;
+  };
+  const waitFor = <T>(name: EventName, test: (payload: T) => boolean, timeoutMs = 5000) =>
+    new Promise<T>((resolve, reject) => {
+      const check = () => {
+        const found = events.find((event) => event.name === name && test(event.payload as T));
+        if (found) {
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(found.payload as T);
+        }
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`no ${name} event within ${timeoutMs} ms`));
+      }, timeoutMs);
+      waiters.add(check);
+      check();
+    });
+  await call('workspace.open', { path: root });
+  return { core, root, events, call, fail, waitFor };
+}
+
+describe('memory room through the core', () => {
+  let claudeHome: string;
+  const previousClaudeDir = process.env.CLAUDE_CONFIG_DIR;
+  beforeEach(() => {
+    claudeHome = makeTempDir('lanes-claude-');
+    process.env.CLAUDE_CONFIG_DIR = claudeHome;
+  });
+  afterEach(() => {
+    if (previousClaudeDir === undefined) delete process.env.CLAUDE_CONFIG_DIR;
+    else process.env.CLAUDE_CONFIG_DIR = previousClaudeDir;
+  });
+
+  it('lists, searches and reports index health of the repository memory', async () => {
+    const { call } = await openCore();
+    const listing = await call<MemoryListing>('memory.list', { source: 'repo' });
+    expect(listing.source).toEqual({ id: 'repo', label: 'Repository memory', path: 'memory', exists: true });
+    expect(listing.files.map((file) => file.name).sort()).toEqual(['MEMORY.md', 'feedback_success_migrations.md', 'user_instance_vscode.md']);
+    expect(listing.health).toMatchObject({ lines: 3, dangling: [{ line: 3, target: 'project_20260101_gone.md' }], unlisted: ['feedback_success_migrations.md'] });
+
+    const result = await call<{ hits: { name: string; lines: { ranges: number[][] }[] }[] }>('memory.search', { query: 'migration' });
+    expect(result.hits.map((hit) => hit.name)).toEqual(['feedback_success_migrations.md']);
+    expect(result.hits[0]!.lines[0]!.ranges.length).toBeGreaterThan(0);
+  });
+
+  it('offers Claude Code’s memory folder of this repository when it exists', async () => {
+    const { call, root } = await openCore();
+    const sources = await call<{ id: string; exists: boolean; path: string }[]>('memory.sources', {});
+    const claudeFolder = path.join(claudeHome, 'projects', root.replace(/[^a-zA-Z0-9]/g, '-'), 'memory');
+    expect(sources).toEqual([
+      expect.objectContaining({ id: 'repo', exists: true }),
+      expect.objectContaining({ id: 'claude', exists: false, path: claudeFolder }),
+    ]);
+    writeFiles(claudeFolder, { 'MEMORY.md': '- [x](feedback_x.md)\n', 'feedback_x.md': 'from Claude Code\n' });
+    expect((await call<{ exists: boolean }[]>('memory.sources', {}))[1]!.exists).toBe(true);
+    const listing = await call<MemoryListing>('memory.list', { source: 'claude' });
+    expect(listing.files.map((file) => file.name).sort()).toEqual(['MEMORY.md', 'feedback_x.md']);
+  });
+
+  it('updates live when files change on disk, and when the folder is deleted and made again', async () => {
+    const { call, root, waitFor } = await openCore();
+    await call('memory.list', { source: 'repo' });
+    writeFileSync(path.join(root, 'memory', 'feedback_correction_quotes.md'), "Never paste '\"'\"' into SQL.\n");
+    const event = await waitFor<{ listing: MemoryListing; changed: string[] }>('memory.changed', (payload) => payload.changed.includes('feedback_correction_quotes.md'));
+    expect(event.listing.files.some((file) => file.name === 'feedback_correction_quotes.md' && file.kind === 'correction')).toBe(true);
+
+    await fs.rm(path.join(root, 'memory'), { recursive: true });
+    await waitFor<{ listing: MemoryListing }>('memory.changed', (payload) => !payload.listing.source.exists);
+    writeFiles(root, { 'memory/user_back.md': 'back\n' });
+    await waitFor<{ changed: string[] }>('memory.changed', (payload) => payload.changed.includes('user_back.md'));
+    writeFileSync(path.join(root, 'memory', 'user_back.md'), 'back again\n');
+    await waitFor<{ listing: MemoryListing; changed: string[] }>('memory.changed', (payload) => payload.changed.includes('user_back.md') && payload.listing.files.length === 1 && payload.listing.files[0]!.size === 11);
+  });
+
+  it('notices a memory folder that is created after the workspace opened', async () => {
+    const { call, root, waitFor } = await openCore({ 'lanes.yml': 'paths:\n  memory: docs/agent-memory\n' });
+    const listing = await call<MemoryListing>('memory.list', { source: 'repo' });
+    expect(listing.source).toMatchObject({ path: 'docs/agent-memory', exists: false });
+    expect(listing.files).toEqual([]);
+    writeFiles(root, { 'docs/agent-memory/user_late.md': '# Late\n' });
+    const event = await waitFor<{ listing: MemoryListing }>('memory.changed', (payload) => payload.listing.files.some((file) => file.name === 'user_late.md'));
+    expect(event.listing.source.exists).toBe(true);
+    expect(event.listing.health.unlisted).toEqual(['user_late.md']);
+  });
+
+  it('saves through the core and refuses a stale version with both texts', async () => {
+    const { call, fail, root } = await openCore();
+    const opened = await call<{ version: string; text: string }>('memory.read', { name: 'user_instance_vscode.md' });
+    await call('memory.save', { name: 'user_instance_vscode.md', text: `${opened.text}I also own test/.\n`, expectedVersion: opened.version });
+    expect(await fs.readFile(path.join(root, 'memory', 'user_instance_vscode.md'), 'utf8')).toContain('I also own test/.');
+    const error = await fail('memory.save', { name: 'user_instance_vscode.md', text: 'stale', expectedVersion: opened.version });
+    expect(error.code).toBe('conflict');
+    expect(error.details?.theirs).toContain('I also own test/.');
+    expect((await fail('memory.read', { name: '../lanes.yml' })).code).toBe('outside-workspace');
+  });
+
+  it('explains a memory path in lanes.yml that leaves the repository', async () => {
+    const { fail } = await openCore({ 'lanes.yml': 'paths:\n  memory: ../elsewhere\n' });
+    const error = await fail('memory.list', { source: 'repo' });
+    expect(error.code).toBe('outside-workspace');
+    expect(error.message).toMatch(/Change `paths.memory` in lanes.yml/);
+  });
+
+  it('edits the shared state around its Instance Scope Table, keeping the table byte for byte', async () => {
+    const { call, fail, root } = await openCore();
+    const file = path.join(root, 'COMPRESSED_PROMPT_V3.md');
+    const view = await call<SharedState>('memory.sharedState', {});
+    expect(view.scopeTable).toBe(TABLE);
+    expect(view.editable).not.toContain('| VSCode |');
+    expect(view.editable).toContain(view.placeholder);
+    expect(view.lastCommit).toMatchObject({ author: 'Lanes Test', subject: 'initial' });
+    expect(view.uncommitted).toBe(false);
+
+    const saved = await call<SharedState>('memory.saveSharedState', { editable: view.editable.replace('219', '220'), expectedVersion: view.version });
+    expect(await fs.readFile(file, 'utf8')).toBe(SHARED.replace('219', '220'));
+    expect(saved.uncommitted).toBe(true);
+
+    // The zones rewrite the table meanwhile: the save still goes through, with their table.
+    const zonesTable = TABLE.replace('lib/', 'lib/, test/');
+    writeFileSync(file, SHARED.replace('219', '220').replace(TABLE, zonesTable));
+    await call('memory.saveSharedState', { editable: saved.editable.replace('keep it short', 'keep it shorter'), expectedVersion: saved.version });
+    expect(await fs.readFile(file, 'utf8')).toBe(SHARED.replace('219', '220').replace(TABLE, zonesTable).replace('keep it short', 'keep it shorter'));
+
+    // Someone changes the rest: refused, and both versions come back.
+    const before = await call<SharedState>('memory.sharedState', {});
+    writeFileSync(file, (await fs.readFile(file, 'utf8')).replace('pages: 220', 'pages: 221'));
+    const error = await fail('memory.saveSharedState', { editable: before.editable, expectedVersion: before.version });
+    expect(error.code).toBe('conflict');
+    expect(error.details?.theirs).toContain('pages: 221');
+    expect(await fs.readFile(file, 'utf8')).toContain('pages: 221');
+
+    const dropped = await fail('memory.saveSharedState', { editable: '# no table here\n', expectedVersion: (await call<SharedState>('memory.sharedState', {})).version });
+    expect(dropped.message).toMatch(/placeholder line/);
+  });
+
+  it('reports changes to the shared-state file on disk', async () => {
+    const { call, root, waitFor } = await openCore();
+    await call('memory.sharedState', {});
+    writeFileSync(path.join(root, 'COMPRESSED_PROMPT_V3.md'), SHARED.replace('219', '300'));
+    const view = await waitFor<SharedState>('memory.sharedStateChanged', (payload) => payload.editable.includes('pages: 300'));
+    expect(view.scopeTable).toBe(TABLE);
+  });
+
+  it('shows the last commit of the shared-state file and its author', async () => {
+    const { call, root } = await openCore();
+    writeFileSync(path.join(root, 'COMPRESSED_PROMPT_V3.md'), SHARED.replace('219', '250'));
+    git(root, 'commit', '-q', '-am', 'Snapshot after PS#55', '--author', 'PowerShell 版 <ps@example.invalid>');
+    const view = await call<SharedState>('memory.sharedState', {});
+    expect(view.lastCommit).toMatchObject({ author: 'PowerShell 版', subject: 'Snapshot after PS#55' });
+    expect(view.uncommitted).toBe(false);
+  });
+
+  it('stops its watchers when the workspace closes', async () => {
+    const watchers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'FSEventWrap').length;
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+    await settle();
+    const baseline = watchers();
+    const { call, core } = await openCore();
+    await call('memory.list', { source: 'repo' });
+    await call('memory.sharedState', {});
+    expect(watchers()).toBeGreaterThan(baseline);
+    await core.dispose();
+    await settle();
+    expect(watchers()).toBe(baseline);
+  });
+});
+
+describe('wrap-up', () => {
+  it('types the instruction into the running agents’ terminals, then shows the memory files changed since', async () => {
+    const agent = fakeAgent('--repl');
+    const { call, fail, root, events } = await openCore({
+      ...REPO_FILES,
+      'lanes.yml': `instances:\n  - name: VSCode\n    agent: ${JSON.stringify(agent)}\n  - name: Windows\n    agent: ${JSON.stringify(agent)}\n`,
+    });
+    const output = () => events.filter((event) => event.name === 'instances.output' && (event.payload as { instance: string }).instance === 'VSCode').map((event) => (event.payload as { data: string }).data).join('');
+    expect((await fail('memory.wrapUp', { instance: null })).message).toMatch(/No instance is running/);
+    await call('instances.start', { name: 'VSCode' });
+    await waitUntil(() => output().includes('> '), 'the fake agent prompt');
+    expect((await fail('memory.wrapUp', { instance: 'Windows' })).message).toMatch(/Windows is not running/);
+    expect((await fail('memory.wrapUp', { instance: 'Nobody' })).code).toBe('not-found');
+
+    const state = await call<WrapUpState>('memory.wrapUp', { instance: null });
+    expect(state).toMatchObject({ available: true, instances: [{ name: 'VSCode', running: true }, { name: 'Windows', running: false }], last: { sentTo: ['VSCode'], changed: [] } });
+    const echoed = await waitUntil(() => /echo: (Session wrap-up for VSCode:.*)/.exec(output())?.[1], 'the wrap-up echoed by the agent');
+    expect(echoed).toMatch(/memory\/feedback_success_<topic>\.md/);
+    expect(echoed).toMatch(/memory\/MEMORY\.md/);
+    expect(echoed).toMatch(/COMPRESSED_PROMPT_V3\.md, leaving its Instance Scope Table as it is/);
+
+    writeFiles(root, { 'memory/feedback_success_wrapup.md': 'worked\n' });
+    await fs.rm(path.join(root, 'memory', 'feedback_success_migrations.md'));
+    const expected = [
+      { source: 'repo', name: 'feedback_success_migrations.md', change: 'deleted' },
+      { source: 'repo', name: 'feedback_success_wrapup.md', change: 'added' },
+    ];
+    await waitUntil(() => events.some((event) => event.name === 'memory.wrapUpChanged' && JSON.stringify((event.payload as WrapUpState).last?.changed) === JSON.stringify(expected)), 'the changes after the wrap-up');
+    expect((await call<WrapUpState>('memory.wrapUpState', {})).last!.changed).toEqual(expected);
+    await call('instances.stop', { name: 'VSCode' });
+  });
+
+  it('says clearly that it is unavailable without the instances service', async () => {
+    const root = makeGitRepo(REPO_FILES);
+    const context = {
+      services: {},
+      emit: () => undefined,
+      currentWorkspace: () => ({ root, name: 'repo' }),
+      requireWorkspace: () => ({ root, name: 'repo' }),
+    } as unknown as RoomContext;
+    const room = createMemoryRoom(context);
+    await room.workspaceOpened!({ root, name: 'repo' });
+    try {
+      const handlers = room.handlers as Record<string, (args: unknown) => Promise<unknown>>;
+      expect(await handlers['memory.wrapUpState']!({})).toMatchObject({ available: false, instances: [{ name: 'VSCode', running: false }, { name: 'Windows', running: false }], last: null });
+      await expect(handlers['memory.wrapUp']!({ instance: null })).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/cannot type into the instances’ terminals/) });
+    } finally {
+      await room.workspaceClosed!({ root, name: 'repo' });
+    }
+  });
+});
+
+async function waitUntil<T>(probe: () => T, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
