@@ -1,4 +1,109 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import type { Room, RoomFactory } from '../core/room';
+import { LanesError, isLanesError } from '../shared/errors';
+import { loadConfig } from '../workspace/config';
+import { createInstance } from './create-instance';
+import { runGit } from './git-process';
+import { currentBranch } from './git-state';
+import { INCLUDE_FILE } from './include';
+import { instanceDiff, instanceStatus, mergeInstance, pruneWorktrees, removeInstance, worktreeList } from './instance-git';
+import { defaultBranchName, defaultWorktreePath, worktreesFolder } from './location';
+import { AGENT_PRESETS, ROLE_PRESETS } from './presets';
+import { SetupRunner } from './setup';
 
-/** The worktrees room. It handles no calls until its issue lands. */
-export const createWorktreesRoom: RoomFactory = (): Room => ({ handlers: {} });
+/**
+ * The worktrees room: creating instances with their branch and worktree, and each instance's
+ * git state. Setup commands it starts are stopped when the workspace closes.
+ */
+export const createWorktreesRoom: RoomFactory = (context): Room => {
+  const setup = new SetupRunner();
+  // Creations and removals each read lanes.yml, work for a while, then write it; one at a time,
+  // so two quick clicks do not make the second fail on the first one's write.
+  let lanesYmlQueue: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = lanesYmlQueue.then(task, task);
+    lanesYmlQueue = run.catch(() => undefined);
+    return run;
+  };
+
+  const changed = async (instance: string | null) => {
+    context.emit('worktrees.changed', { instance });
+    await context.refreshWorkspace();
+  };
+
+  return {
+    handlers: {
+      'worktrees.options': async () => {
+        const { root } = context.requireWorkspace();
+        const [loaded, branches, current, hasInclude] = await Promise.all([
+          loadConfig(root),
+          runGit(root, ['for-each-ref', '--format=%(refname:short)', '--sort=-committerdate', 'refs/heads/']),
+          currentBranch(root),
+          fs.access(path.join(root, INCLUDE_FILE)).then(
+            () => true,
+            () => false,
+          ),
+        ]);
+        const setupCommand = typeof loaded.config.setup === 'string' && loaded.config.setup.trim() !== '' ? loaded.config.setup.trim() : null;
+        return {
+          roles: ROLE_PRESETS.map((preset) => ({ ...preset })),
+          agents: AGENT_PRESETS.map((preset) => ({ ...preset })),
+          branches: branches.stdout.split('\n').filter((line) => line !== ''),
+          currentBranch: current,
+          worktreesFolder: worktreesFolder(root, loaded.config),
+          setup: setupCommand,
+          hasWorktreeInclude: hasInclude,
+          instances: loaded.config.instances.map((instance) => instance.name),
+        };
+      },
+      'worktrees.suggest': async ({ name }) => {
+        const { root } = context.requireWorkspace();
+        const { config } = await loadConfig(root);
+        return { branch: defaultBranchName(name), path: defaultWorktreePath(root, config, name) };
+      },
+      'worktrees.createInstance': async (args) => {
+        const { root } = context.requireWorkspace();
+        const operation = args.operation ?? null;
+        const instance = args.name.trim();
+        try {
+          const result = await oneAtATime(() => createInstance(root, args, {
+            progress: (step, message, percent) => context.emit('worktrees.progress', { operation, instance, step, message, percent: percent ?? null }),
+            setupOutput: (data) => context.emit('worktrees.setupOutput', { operation, instance, data }),
+            runSetup: (command, cwd, onOutput) => setup.run(command, cwd, onOutput),
+          }));
+          await changed(result.instance);
+          return result;
+        } catch (error) {
+          const message = isLanesError(error) ? error.message : 'Lanes could not create the instance.';
+          context.emit('worktrees.progress', { operation, instance, step: 'failed', message, percent: null });
+          throw error;
+        }
+      },
+      'worktrees.status': ({ instance }) => instanceStatus(context.requireWorkspace().root, instance),
+      'worktrees.diff': ({ instance }) => instanceDiff(context.requireWorkspace().root, instance),
+      'worktrees.merge': async ({ instance, mode }) => {
+        const result = await mergeInstance(context.requireWorkspace().root, instance, mode);
+        if (result.outcome !== 'conflict' && result.outcome !== 'up-to-date') await changed(instance);
+        return result;
+      },
+      'worktrees.remove': async ({ instance, confirm, deleteBranch }) => {
+        const { root } = context.requireWorkspace();
+        if (context.services.instances?.isRunning(instance)) {
+          throw new LanesError('conflict', `"${instance}" is running. Stop it first, then remove it.`);
+        }
+        const result = await oneAtATime(() => removeInstance(root, instance, { confirm, deleteBranch }));
+        await changed(result.instance);
+        return result;
+      },
+      'worktrees.list': () => worktreeList(context.requireWorkspace().root),
+      'worktrees.prune': async () => {
+        const pruned = await pruneWorktrees(context.requireWorkspace().root);
+        if (pruned.length > 0) await changed(null);
+        return { pruned };
+      },
+    },
+    workspaceClosed: () => setup.stopAll(),
+    dispose: () => setup.stopAll(),
+  };
+};

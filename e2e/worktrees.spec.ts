@@ -1,0 +1,109 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test } from './fixtures';
+import { git, writeFiles } from './support/repo';
+
+const LANES_YML = `# Lanes workspace for the demo app
+instances: []
+setup: "node -e \\"console.log('setting up ' + require('path').basename(process.cwd()))\\""
+`;
+
+test('creates an instance from the New instance dialog, with its worktree on disk, then merges and removes it', async ({ app, temp }) => {
+  const root = temp.repo({
+    'README.md': '# demo\n',
+    'app.txt': 'one\ntwo\n',
+    'lanes.yml': LANES_YML,
+    '.gitignore': '.env\n',
+    '.worktreeinclude': '.env\n',
+  });
+  writeFiles(root, { '.env': 'TOKEN=local\n' });
+  const folder = path.join(path.dirname(root), 'demo-frontend');
+  const page = app.page;
+  await app.openWorkspace(root);
+  await app.goto('instances');
+
+  await page.getByRole('button', { name: 'New instance' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New instance' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByLabel('Name', { exact: true }).fill('Frontend');
+  await expect(dialog.getByLabel('Role prompt')).toHaveValue(/You are the frontend instance/);
+  await dialog.getByLabel('Agent').selectOption('custom');
+  await dialog.getByLabel('Command line').fill('bash');
+  await expect(dialog.getByText(folder)).toBeVisible();
+  await expect(dialog.getByLabel('New branch')).toHaveAttribute('placeholder', 'lanes/frontend');
+  await page.screenshot({ path: '/tmp/worktrees-dialog-light.png' });
+  await dialog.getByRole('button', { name: 'Create instance' }).click();
+
+  const result = dialog.getByTestId('create-result');
+  await expect(result).toContainText('Frontend is ready');
+  await expect(result).toContainText(folder);
+  await expect(result).toContainText('Copied from the main checkout: .env');
+  await expect(dialog.getByTestId('setup-exit')).toContainText('finished');
+  await expect(dialog.getByLabel('Setup output')).toContainText('setting up demo-frontend');
+
+  expect(readFileSync(path.join(folder, 'README.md'), 'utf8')).toBe('# demo\n');
+  expect(readFileSync(path.join(folder, '.env'), 'utf8')).toBe('TOKEN=local\n');
+  expect(git(folder, 'symbolic-ref', '--short', 'HEAD').trim()).toBe('lanes/frontend');
+  const yml = readFileSync(path.join(root, 'lanes.yml'), 'utf8');
+  expect(yml).toContain('# Lanes workspace for the demo app');
+  expect(yml).toMatch(/name: Frontend[\s\S]*agent: bash[\s\S]*worktree: \.\.\/demo-frontend/);
+
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('button', { name: 'New instance' })).toBeFocused();
+
+  // The instance's git panel: work committed in its worktree shows as ahead, with a diff.
+  writeFiles(folder, { 'app.txt': 'one\n2\n', 'feature.txt': 'feature\n' });
+  git(folder, 'add', '-A');
+  git(folder, 'commit', '-q', '-m', 'feature');
+  await page.getByRole('radio', { name: 'Focus' }).click();
+  const panel = page.getByTestId('worktree-panel');
+  await panel.getByRole('button', { name: 'Refresh' }).click();
+  await expect(panel.getByTestId('worktree-branch')).toContainText('lanes/frontend');
+  await expect(panel.getByTestId('worktree-ahead-behind')).toContainText('↑1 ↓0');
+  await panel.getByRole('button', { name: 'Diff against main' }).click();
+  const diff = panel.getByTestId('diff-view');
+  await expect(diff).toContainText('2 files changed against main');
+  await expect(diff.locator('tr.diff-add')).toHaveCount(2);
+  await panel.screenshot({ path: '/tmp/worktrees-panel-light.png' });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await panel.screenshot({ path: '/tmp/worktrees-panel-dark.png' });
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  git(root, 'add', 'lanes.yml');
+  git(root, 'commit', '-q', '-m', 'add Frontend');
+  await panel.getByRole('button', { name: 'Merge into main' }).click();
+  await expect(panel.getByTestId('merge-result')).toContainText('was merged into "main" with a merge commit');
+  expect(readFileSync(path.join(root, 'feature.txt'), 'utf8')).toBe('feature\n');
+
+  // Removal with uncommitted work asks for the name to be typed.
+  writeFiles(folder, { 'draft.txt': 'unsaved\n' });
+  await panel.getByRole('button', { name: 'Refresh' }).click();
+  await expect(panel.getByTestId('worktree-changes')).toContainText('1 uncommitted change');
+  await panel.getByRole('button', { name: 'Remove…' }).click();
+  const remove = panel.getByRole('button', { name: 'Remove', exact: true });
+  await expect(remove).toBeDisabled();
+  await panel.getByLabel('Type Frontend to confirm').fill('Frontend');
+  await remove.click();
+  await expect.poll(() => readFileSync(path.join(root, 'lanes.yml'), 'utf8')).not.toContain('name: Frontend');
+  expect(existsSync(folder)).toBe(false);
+  expect(git(root, 'branch', '--list', 'lanes/frontend')).toContain('lanes/frontend');
+});
+
+test('shows git\'s own words when the branch already exists, and creates nothing', async ({ app, temp }) => {
+  const root = temp.repo({ 'README.md': '# demo\n' });
+  git(root, 'branch', 'lanes/qa');
+  const page = app.page;
+  await app.openWorkspace(root);
+  await app.goto('instances');
+  await page.getByRole('button', { name: 'New instance' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New instance' });
+  await dialog.getByLabel('Name', { exact: true }).fill('QA');
+  await dialog.getByLabel('Role', { exact: true }).selectOption('qa');
+  await dialog.getByRole('button', { name: 'Create instance' }).click();
+  await expect(dialog.getByTestId('create-error')).toContainText("a branch named 'lanes/qa' already exists");
+  expect(existsSync(path.join(path.dirname(root), 'demo-qa'))).toBe(false);
+  expect(existsSync(path.join(root, 'lanes.yml'))).toBe(false);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+});

@@ -1,0 +1,235 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { isSeq } from 'yaml';
+import type { MergeResult, WorktreeDiff, WorktreeEntry, WorktreeStatus } from '../contract/worktrees';
+import { LanesError, errnoCode } from '../shared/errors';
+import { loadConfig, saveConfig, type InstanceConfig } from '../workspace/config';
+import { listWorktrees } from '../workspace/inspect';
+import { diffAgainstBase } from './diff';
+import { gitChecked, runGit } from './git-process';
+import { aheadBehind, currentBranch, diskUse, readChanges } from './git-state';
+import { instanceWorktreePath } from './location';
+import { mergeIntoBase, type MergeMode } from './merge';
+
+/** An instance from lanes.yml and where it works. */
+export interface LocatedInstance {
+  readonly config: InstanceConfig;
+  /** Its worktree folder, or null when it runs in the main checkout. */
+  readonly worktree: string | null;
+  readonly cwd: string;
+}
+
+export async function locateInstance(root: string, name: string): Promise<LocatedInstance> {
+  const { config } = await loadConfig(root);
+  const instance =
+    config.instances.find((candidate) => candidate.name === name) ??
+    config.instances.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
+  if (!instance) throw new LanesError('not-found', `There is no instance called "${name}" in lanes.yml.`);
+  const worktree = instanceWorktreePath(root, instance);
+  return { config: instance, worktree, cwd: worktree ?? root };
+}
+
+export async function instanceStatus(root: string, name: string): Promise<WorktreeStatus> {
+  const located = await locateInstance(root, name);
+  const { config: instance, worktree, cwd } = located;
+  const base = instance.base ?? null;
+  const status: WorktreeStatus = {
+    instance: instance.name,
+    path: cwd,
+    hasWorktree: worktree !== null,
+    exists: await isFolder(cwd),
+    branch: null,
+    base,
+    ahead: null,
+    behind: null,
+    changes: [],
+    diskBytes: null,
+    problem: null,
+  };
+  if (!status.exists) {
+    return { ...status, problem: `The worktree folder \`${cwd}\` is gone. Prune it from the worktree list, or remove the instance.` };
+  }
+  const [branch, changes, diskBytes] = await Promise.all([currentBranch(cwd), readChanges(cwd), worktree ? diskUse(worktree) : Promise.resolve(null)]);
+  let problem: string | null = null;
+  let counts: { ahead: number; behind: number } | null = null;
+  if (base) {
+    if ((await runGit(cwd, ['rev-parse', '--verify', '-q', '--end-of-options', `${base}^{commit}`])).code === 0) {
+      counts = await aheadBehind(cwd, base, 'HEAD');
+    } else {
+      problem = `The base "${base}" no longer exists. Set another base for "${instance.name}" in lanes.yml.`;
+    }
+  }
+  if (!branch) problem ??= 'The worktree is not on a branch (detached HEAD).';
+  return { ...status, branch, changes, diskBytes, ahead: counts?.ahead ?? null, behind: counts?.behind ?? null, problem };
+}
+
+export async function instanceDiff(root: string, name: string): Promise<WorktreeDiff> {
+  const { config: instance, cwd } = await requireFolder(root, name);
+  const base = instance.base ?? 'HEAD';
+  const mergeBase = await runGit(cwd, ['merge-base', '--end-of-options', base, 'HEAD']);
+  if (mergeBase.code !== 0) {
+    throw new LanesError('not-found', `"${instance.name}" has no common history with its base "${base}"; set another base in lanes.yml.`);
+  }
+  const sha = mergeBase.stdout.trim();
+  const [files, changes] = await Promise.all([diffAgainstBase(cwd, sha), readChanges(cwd)]);
+  return {
+    instance: instance.name,
+    base,
+    mergeBase: sha,
+    files,
+    untracked: changes.filter((change) => change.kind === 'untracked').map((change) => change.path),
+  };
+}
+
+export async function mergeInstance(root: string, name: string, mode: MergeMode): Promise<MergeResult> {
+  const { config: instance, cwd } = await requireFolder(root, name);
+  const branch = instance.branch ?? (await currentBranch(cwd));
+  if (!instance.base) throw new LanesError('invalid-argument', `"${instance.name}" has no base branch in lanes.yml, so Lanes does not know where to merge it.`);
+  if (!branch) throw new LanesError('invalid-argument', `"${instance.name}" is not on a branch (detached HEAD); there is nothing to merge.`);
+  if (branch === instance.base) throw new LanesError('invalid-argument', `"${instance.name}" works directly on "${branch}"; there is nothing to merge back.`);
+  const outcome = await mergeIntoBase({
+    root,
+    branch,
+    base: instance.base,
+    mode,
+    message: `Merge branch '${branch}' into ${instance.base} (Lanes instance ${instance.name})`,
+  });
+  const uncommitted = (await readChanges(cwd)).length;
+  return { outcome: outcome.outcome, base: instance.base, branch, baseHead: outcome.baseHead, conflicts: outcome.conflicts, message: outcome.message, uncommitted };
+}
+
+export interface RemoveRequest {
+  readonly confirm?: string | undefined;
+  readonly deleteBranch?: boolean | undefined;
+}
+
+/**
+ * Removes an instance: its worktree from disk (git's record of it too) and its entry from
+ * lanes.yml. Refused while the worktree holds uncommitted changes (untracked files included)
+ * or commits its base lacks, unless the user typed the instance's name. The branch is kept
+ * unless asked, so committed work survives the removal.
+ */
+export async function removeInstance(
+  root: string,
+  name: string,
+  request: RemoveRequest,
+): Promise<{ instance: string; removedWorktree: string | null; deletedBranch: string | null; keptBranch: string | null }> {
+  const { config: instance, worktree } = await locateInstance(root, name);
+  const exists = worktree !== null && (await isFolder(worktree));
+  const branch = instance.branch ?? (exists ? await currentBranch(worktree) : null);
+  const branchAlive = branch !== null && (await runGit(root, ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`])).code === 0;
+
+  if (worktree !== null) {
+    const uncommitted = exists ? (await readChanges(worktree)).length : 0;
+    const unmerged = branchAlive ? await unmergedCommits(root, branch, instance.base ?? null) : 0;
+    if ((uncommitted > 0 || unmerged > 0) && request.confirm?.trim() !== instance.name) {
+      const what = [
+        uncommitted > 0 ? `${uncommitted} uncommitted change${uncommitted === 1 ? '' : 's'}` : null,
+        unmerged > 0 ? `${unmerged} commit${unmerged === 1 ? '' : 's'} not merged into "${instance.base ?? 'any other branch'}"` : null,
+      ]
+        .filter(Boolean)
+        .join(' and ');
+      const fate = request.deleteBranch ? 'the changes and the commits will be lost' : `uncommitted changes will be lost; the branch "${branch}" is kept`;
+      throw new LanesError('conflict', `"${instance.name}" has ${what}. To remove it anyway, type the instance's name "${instance.name}" to confirm: ${fate}.`, {
+        uncommitted,
+        unmerged,
+        needsConfirmation: true,
+      });
+    }
+    if (exists) await gitChecked(root, ['worktree', 'remove', '--force', worktree]);
+    else await gitChecked(root, ['worktree', 'prune']);
+  }
+
+  let deletedBranch: string | null = null;
+  if (request.deleteBranch && worktree !== null && branchAlive && branch !== instance.base) {
+    await gitChecked(root, ['branch', '-D', branch]);
+    deletedBranch = branch;
+  }
+  await forgetInstance(root, instance.name);
+  return {
+    instance: instance.name,
+    removedWorktree: exists ? worktree : null,
+    deletedBranch,
+    keptBranch: deletedBranch === null && branchAlive && worktree !== null ? branch : null,
+  };
+}
+
+/** Commits on the branch its base lacks, or (without a base) that no other branch has. */
+async function unmergedCommits(root: string, branch: string, base: string | null): Promise<number> {
+  const baseExists = base !== null && (await runGit(root, ['rev-parse', '--verify', '-q', '--end-of-options', `${base}^{commit}`])).code === 0;
+  const args = baseExists
+    ? ['rev-list', '--count', `refs/heads/${branch}`, '--not', base, '--']
+    : ['rev-list', '--count', `refs/heads/${branch}`, '--not', `--exclude=refs/heads/${branch}`, '--branches', '--'];
+  return Number((await gitChecked(root, args)).trim()) || 0;
+}
+
+async function forgetInstance(root: string, name: string): Promise<void> {
+  // Read again: the git work above may have taken a while, and the file may have changed.
+  const loaded = await loadConfig(root);
+  const index = loaded.config.instances.findIndex((instance) => instance.name === name);
+  if (index === -1) return;
+  await saveConfig(root, loaded, (document) => {
+    const instances = document.get('instances', true);
+    if (isSeq(instances)) instances.delete(index);
+  });
+}
+
+/** Every worktree git knows, with the instance it belongs to and its disk use. */
+export async function worktreeList(root: string): Promise<WorktreeEntry[]> {
+  const [worktrees, loaded] = await Promise.all([listWorktrees(root), loadConfig(root).catch(() => null)]);
+  const owners = new Map<string, string>();
+  for (const instance of loaded?.config.instances ?? []) {
+    const folder = instanceWorktreePath(root, instance);
+    if (folder) owners.set(await realOrResolved(folder), instance.name);
+  }
+  return Promise.all(
+    worktrees.map(async (worktree) => {
+      const exists = await isFolder(worktree.path);
+      const instance = owners.get(await realOrResolved(worktree.path)) ?? null;
+      return {
+        path: worktree.path,
+        branch: worktree.branch,
+        head: worktree.head,
+        isMain: worktree.isMain,
+        instance,
+        exists,
+        prunable: worktree.prunable || (!exists && !worktree.isMain),
+        locked: worktree.locked,
+        diskBytes: exists && !worktree.isMain ? await diskUse(worktree.path) : null,
+      };
+    }),
+  );
+}
+
+/** `git worktree prune`: forgets worktrees whose folder is gone. Returns the paths forgotten. */
+export async function pruneWorktrees(root: string): Promise<string[]> {
+  const before = await listWorktrees(root);
+  await gitChecked(root, ['worktree', 'prune']);
+  const after = new Set((await listWorktrees(root)).map((worktree) => worktree.path));
+  return before.filter((worktree) => !after.has(worktree.path)).map((worktree) => worktree.path);
+}
+
+async function requireFolder(root: string, name: string): Promise<LocatedInstance> {
+  const located = await locateInstance(root, name);
+  if (!(await isFolder(located.cwd))) {
+    throw new LanesError('not-found', `The worktree folder \`${located.cwd}\` of "${located.config.name}" is gone. Prune it, or remove the instance.`);
+  }
+  return located;
+}
+
+async function isFolder(folder: string): Promise<boolean> {
+  try {
+    return (await fs.stat(folder)).isDirectory();
+  } catch (error) {
+    if (['ENOENT', 'ENOTDIR'].includes(errnoCode(error) ?? '')) return false;
+    throw error;
+  }
+}
+
+async function realOrResolved(folder: string): Promise<string> {
+  try {
+    return await fs.realpath(folder);
+  } catch {
+    return path.resolve(folder);
+  }
+}

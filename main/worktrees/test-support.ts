@@ -1,0 +1,49 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { LanesCore } from '../core/lanes-core';
+import type { CallArgs, CallName, CallResult, EventName } from '../contract';
+import { git, makeTempDir, writeFiles } from '../../test/support/repo';
+
+/**
+ * A real repository at `<temp>/web` (so default worktrees, made beside it, land in the same
+ * temp folder and are removed with it), opened in a real Lanes core.
+ */
+export interface Workbench {
+  readonly parent: string;
+  readonly root: string;
+  readonly core: LanesCore;
+  readonly events: { name: EventName; payload: unknown }[];
+  call<N extends CallName>(name: N, args: CallArgs<N>): Promise<CallResult<N>>;
+  /** The error a call failed with: `{ code, message, details }`. Fails the test if it succeeded. */
+  fail<N extends CallName>(name: N, args: CallArgs<N>): Promise<{ code: string; message: string; details?: Record<string, unknown> }>;
+}
+
+export async function openWorkbench(files: Record<string, string> = { 'README.md': '# web\n' }): Promise<Workbench> {
+  const parent = makeTempDir('lanes-wt-');
+  const root = path.join(parent, 'web');
+  mkdirSync(root);
+  git(root, 'init', '-q', '-b', 'main');
+  writeFiles(root, files);
+  git(root, 'add', '-A');
+  git(root, 'commit', '-q', '-m', 'initial');
+  const core = new LanesCore({ userDataDir: makeTempDir('lanes-user-'), platform: { mode: 'web' }, version: 'test' });
+  const events: Workbench['events'] = [];
+  core.onEvent((name, payload) => events.push({ name, payload }));
+  const call = async <N extends CallName>(name: N, args: CallArgs<N>): Promise<CallResult<N>> => {
+    const envelope = await core.call(name, args);
+    if (!envelope.ok) throw new Error(`${name} failed: ${envelope.error.code}: ${envelope.error.message}`);
+    return envelope.value as CallResult<N>;
+  };
+  const fail = async <N extends CallName>(name: N, args: CallArgs<N>) => {
+    const envelope = await core.call(name, args);
+    if (envelope.ok) throw new Error(`${name} succeeded but should have failed`);
+    return envelope.error;
+  };
+  await call('workspace.open', { path: root });
+  return { parent, root, core, events, call, fail };
+}
+
+export function commitAll(cwd: string, message: string): void {
+  git(cwd, 'add', '-A');
+  git(cwd, 'commit', '-q', '-m', message);
+}

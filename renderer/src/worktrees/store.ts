@@ -1,0 +1,228 @@
+import { create } from 'zustand';
+import type {
+  CreateInstanceArgs,
+  CreateInstanceResult,
+  InstanceOptions,
+  MergeResult,
+  WorktreeDiff,
+  WorktreeEntry,
+  WorktreeStatus,
+} from '../../../main/contract/worktrees';
+import { LanesClientError, errorMessage, lanes } from '../client';
+import { useWorkspace } from '../workspace/store';
+
+export type ProgressStep = 'check' | 'worktree' | 'include' | 'config' | 'setup' | 'done' | 'failed';
+
+/** One "New instance" request as the dialog follows it. */
+export interface Creation {
+  readonly operation: string;
+  busy: boolean;
+  step: ProgressStep | null;
+  message: string | null;
+  percent: number | null;
+  setupOutput: string;
+  error: string | null;
+  result: CreateInstanceResult | null;
+}
+
+/** The panel of one instance: its git state, diff, and the outcome of the last action. */
+export interface PanelState {
+  status: WorktreeStatus | null;
+  loading: boolean;
+  error: string | null;
+  diff: WorktreeDiff | null;
+  diffLoading: boolean;
+  merge: MergeResult | null;
+  busy: 'merge' | 'remove' | 'prune' | null;
+  /** The last refusal of a removal asked for the typed name. */
+  needsConfirmation: boolean;
+}
+
+const SETUP_OUTPUT_LIMIT = 64_000;
+
+const emptyPanel = (): PanelState => ({
+  status: null,
+  loading: false,
+  error: null,
+  diff: null,
+  diffLoading: false,
+  merge: null,
+  busy: null,
+  needsConfirmation: false,
+});
+
+interface WorktreesState {
+  options: InstanceOptions | null;
+  optionsError: string | null;
+  creation: Creation | null;
+  panels: Record<string, PanelState>;
+  list: WorktreeEntry[] | null;
+  listError: string | null;
+  pruned: string[] | null;
+  loadOptions(): Promise<void>;
+  suggest(name: string): Promise<{ branch: string; path: string } | null>;
+  createInstance(args: Omit<CreateInstanceArgs, 'operation'>): Promise<CreateInstanceResult | null>;
+  resetCreation(): void;
+  loadStatus(instance: string): Promise<void>;
+  loadDiff(instance: string): Promise<void>;
+  hideDiff(instance: string): void;
+  merge(instance: string, mode: 'auto' | 'fast-forward' | 'merge-commit'): Promise<void>;
+  remove(instance: string, confirm: string | undefined, deleteBranch: boolean): Promise<boolean>;
+  loadList(): Promise<void>;
+  prune(): Promise<void>;
+}
+
+let operationCounter = 0;
+
+export const useWorktrees = create<WorktreesState>((set, get) => {
+  const patchPanel = (instance: string, patch: Partial<PanelState>) =>
+    set((state) => ({ panels: { ...state.panels, [instance]: { ...(state.panels[instance] ?? emptyPanel()), ...patch } } }));
+  const patchCreation = (operation: string, patch: Partial<Creation>) =>
+    set((state) => (state.creation?.operation === operation ? { creation: { ...state.creation, ...patch } } : {}));
+
+  return {
+    options: null,
+    optionsError: null,
+    creation: null,
+    panels: {},
+    list: null,
+    listError: null,
+    pruned: null,
+
+    async loadOptions() {
+      try {
+        set({ options: await lanes.call('worktrees.options', {}), optionsError: null });
+      } catch (error) {
+        set({ optionsError: errorMessage(error) });
+      }
+    },
+
+    async suggest(name) {
+      try {
+        return await lanes.call('worktrees.suggest', { name });
+      } catch {
+        return null;
+      }
+    },
+
+    async createInstance(args) {
+      operationCounter += 1;
+      const operation = `create-${Date.now()}-${operationCounter}`;
+      set({ creation: { operation, busy: true, step: null, message: null, percent: null, setupOutput: '', error: null, result: null } });
+      try {
+        const result = await lanes.call('worktrees.createInstance', { ...args, operation });
+        patchCreation(operation, { busy: false, result, step: 'done' });
+        void get().loadOptions();
+        return result;
+      } catch (error) {
+        patchCreation(operation, { busy: false, error: errorMessage(error), step: 'failed' });
+        return null;
+      }
+    },
+
+    resetCreation: () => set({ creation: null }),
+
+    async loadStatus(instance) {
+      patchPanel(instance, { loading: true });
+      try {
+        patchPanel(instance, { status: await lanes.call('worktrees.status', { instance }), loading: false, error: null });
+      } catch (error) {
+        patchPanel(instance, { loading: false, error: errorMessage(error) });
+      }
+    },
+
+    async loadDiff(instance) {
+      patchPanel(instance, { diffLoading: true });
+      try {
+        patchPanel(instance, { diff: await lanes.call('worktrees.diff', { instance }), diffLoading: false });
+      } catch (error) {
+        patchPanel(instance, { diffLoading: false, error: errorMessage(error) });
+      }
+    },
+
+    hideDiff: (instance) => patchPanel(instance, { diff: null }),
+
+    async merge(instance, mode) {
+      patchPanel(instance, { busy: 'merge', merge: null, error: null });
+      try {
+        const merge = await lanes.call('worktrees.merge', { instance, mode });
+        patchPanel(instance, { merge });
+        await get().loadStatus(instance);
+      } catch (error) {
+        patchPanel(instance, { error: errorMessage(error) });
+      } finally {
+        patchPanel(instance, { busy: null });
+      }
+    },
+
+    async remove(instance, confirm, deleteBranch) {
+      patchPanel(instance, { busy: 'remove', error: null });
+      try {
+        await lanes.call('worktrees.remove', { instance, ...(confirm ? { confirm } : {}), deleteBranch });
+        set((state) => {
+          const panels = { ...state.panels };
+          delete panels[instance];
+          return { panels };
+        });
+        return true;
+      } catch (error) {
+        const needsConfirmation = error instanceof LanesClientError && error.details?.needsConfirmation === true;
+        patchPanel(instance, { busy: null, error: errorMessage(error), needsConfirmation });
+        return false;
+      }
+    },
+
+    async loadList() {
+      try {
+        set({ list: await lanes.call('worktrees.list', {}), listError: null });
+      } catch (error) {
+        set({ listError: errorMessage(error) });
+      }
+    },
+
+    async prune() {
+      try {
+        const { pruned } = await lanes.call('worktrees.prune', {});
+        set({ pruned });
+        await get().loadList();
+      } catch (error) {
+        set({ listError: errorMessage(error) });
+      }
+    },
+  };
+});
+
+lanes.on('worktrees.progress', (event) => {
+  const creation = useWorktrees.getState().creation;
+  if (!creation || event.operation !== creation.operation || event.step === 'failed') return;
+  useWorktrees.setState({ creation: { ...creation, step: event.step, message: event.message, percent: event.percent ?? creation.percent } });
+});
+
+lanes.on('worktrees.setupOutput', (event) => {
+  const creation = useWorktrees.getState().creation;
+  if (!creation || event.operation !== creation.operation) return;
+  useWorktrees.setState({ creation: { ...creation, setupOutput: (creation.setupOutput + event.data).slice(-SETUP_OUTPUT_LIMIT) } });
+});
+
+lanes.on('worktrees.changed', () => {
+  const state = useWorktrees.getState();
+  for (const instance of Object.keys(state.panels)) void state.loadStatus(instance);
+  if (state.list) void state.loadList();
+});
+
+useWorkspace.subscribe((state, previous) => {
+  // Another repository (or none): what the panels showed belongs to the old one.
+  if (state.snapshot?.root !== previous.snapshot?.root) useWorktrees.setState({ options: null, panels: {}, list: null, pruned: null });
+});
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
