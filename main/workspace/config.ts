@@ -45,6 +45,8 @@ export const workspaceConfigSchema = z
       })
       .default({ ...DEFAULT_PATHS }),
     common: z.array(z.string()).optional(),
+    /** A command run in every new worktree after it is made (`npm ci`). */
+    setup: z.string().optional(),
     instances: z.array(instanceConfigSchema).default([]),
   })
   .superRefine((config, context) => {

@@ -86,7 +86,7 @@ export async function createInstance(root: string, args: CreateInstanceArgs, hoo
   }
 
   let setup: SetupResult | null = null;
-  const command = typeof loaded.config.setup === 'string' ? loaded.config.setup.trim() : '';
+  const command = loaded.config.setup?.trim() ?? '';
   if (command !== '' && args.runSetup !== false) {
     hooks.progress('setup', `Running the setup command: ${command}`);
     setup = await hooks.runSetup(command, folder, hooks.setupOutput);
