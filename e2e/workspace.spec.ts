@@ -35,7 +35,7 @@ test('opens a real repository and shows its branch, worktrees, instances and coo
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('demo');
   await expect(page.getByTestId('workspace-branch')).toHaveText('feature/board');
 
-  const worktrees = page.getByRole('table', { name: 'Worktrees' });
+  const worktrees = page.getByRole('table', { name: 'Worktrees and disk use' });
   await expect(worktrees.getByRole('row')).toHaveCount(3);
   await expect(worktrees).toContainText(linked);
   await expect(worktrees).toContainText('lanes/vscode');

@@ -1,7 +1,150 @@
-/**
- * The zones room's calls and events. Empty until its issue lands; the renderer's zones
- * screen says so plainly.
- */
-export const zonesCalls = {};
+import { z } from 'zod';
+import { call, event, noArgs } from './define';
 
-export const zonesEvents = {};
+/**
+ * The zones room: who owns which paths, the editor's analysis and save, the scope-table
+ * import, and the live watcher's violations.
+ */
+const zonePattern = z.string().max(1024);
+
+export const zoneInstanceSchema = z.object({
+  name: z.string().min(1).max(64),
+  zones: z.array(zonePattern).max(500),
+});
+
+export const zonesInstanceSchema = zoneInstanceSchema.extend({
+  role: z.string(),
+  worktree: z.string().nullable(),
+  branch: z.string().nullable(),
+});
+
+/** What Lanes read, so a save can refuse when either file changed on disk since. */
+export const zonesVersionsSchema = z.object({
+  config: z.string().nullable(),
+  sharedState: z.string().nullable(),
+});
+
+export const onViolationSchema = z.enum(['warn', 'restore']);
+
+export const zonesStateSchema = z.object({
+  instances: z.array(zonesInstanceSchema),
+  common: z.array(z.string()),
+  sharedState: z.object({
+    path: z.string(),
+    exists: z.boolean(),
+    tableFound: z.boolean(),
+    problems: z.array(z.string()),
+  }),
+  versions: zonesVersionsSchema,
+  fileCount: z.number(),
+  onViolation: onViolationSchema,
+});
+
+export const treeEntrySchema = z.object({
+  name: z.string(),
+  path: z.string(),
+  kind: z.enum(['folder', 'file']),
+  files: z.number(),
+  owners: z.array(z.object({ name: z.string(), files: z.number() })),
+  unowned: z.number(),
+  overlapping: z.number(),
+  common: z.number(),
+});
+
+const pathGroupSchema = z.object({ path: z.string(), files: z.number(), owners: z.array(z.string()) });
+
+export const ownershipSchema = z.object({
+  total: z.number(),
+  owned: z.number(),
+  unowned: z.number(),
+  overlapping: z.number(),
+  common: z.number(),
+  perInstance: z.array(z.object({ name: z.string(), files: z.number(), percent: z.number() })),
+  unownedPercent: z.number(),
+  overlappingPercent: z.number(),
+  patternProblems: z.array(z.object({ instance: z.string(), pattern: z.string(), problem: z.string() })),
+  overlaps: z.array(pathGroupSchema),
+  unownedPaths: z.array(pathGroupSchema),
+  /** The children of each folder asked for ('' is the repository root). */
+  folders: z.record(z.string(), z.object({ children: z.array(treeEntrySchema), more: z.number() })),
+});
+
+export const scopeImportSchema = z.object({
+  path: z.string(),
+  found: z.boolean(),
+  rows: z.array(z.object({ instance: z.string(), zones: z.array(z.string()), known: z.boolean() })),
+  problems: z.array(z.string()),
+});
+
+export const violationSchema = z.object({
+  id: z.number(),
+  at: z.string(),
+  checkout: z.string(),
+  instance: z.string().nullable(),
+  instances: z.array(z.string()),
+  path: z.string(),
+  owners: z.array(z.string()),
+  change: z.enum(['create', 'update', 'delete']),
+  writes: z.number(),
+  restored: z.boolean(),
+});
+
+export const watcherStatusSchema = z.object({
+  checkout: z.string(),
+  instances: z.array(z.string()),
+  state: z.enum(['starting', 'watching', 'failed']),
+  message: z.string().nullable(),
+});
+
+export const enforcementSchema = z.object({
+  watchers: z.array(watcherStatusSchema),
+  /** Problems installing the guard or the pre-commit hook, in the user's words. */
+  notes: z.array(z.string()),
+});
+
+export const violationsSchema = z.object({
+  entries: z.array(violationSchema),
+  /** Violations per writing instance, for the badges. */
+  counts: z.record(z.string(), z.number()),
+  total: z.number(),
+});
+
+export type ZonesState = z.infer<typeof zonesStateSchema>;
+export type ZoneInstance = z.infer<typeof zoneInstanceSchema>;
+export type Ownership = z.infer<typeof ownershipSchema>;
+export type TreeEntry = z.infer<typeof treeEntrySchema>;
+export type ScopeImport = z.infer<typeof scopeImportSchema>;
+export type Violation = z.infer<typeof violationSchema>;
+export type Violations = z.infer<typeof violationsSchema>;
+export type WatcherStatus = z.infer<typeof watcherStatusSchema>;
+export type Enforcement = z.infer<typeof enforcementSchema>;
+
+export const zonesCalls = {
+  /** The instances and their zones as saved, and the versions of lanes.yml and the shared-state file. */
+  'zones.load': call(noArgs, zonesStateSchema),
+  /** Ownership under draft zones (nothing is saved), with the children of the open folders. */
+  'zones.analyze': call(
+    z.object({
+      instances: z.array(zoneInstanceSchema).max(64),
+      common: z.array(zonePattern).max(500).optional(),
+      folders: z.array(z.string().max(4096)).max(500).default(['']),
+    }),
+    ownershipSchema,
+  ),
+  /** Reads the shared-state file's Instance Scope Table and says what it understood. Saves nothing. */
+  'zones.importTable': call(noArgs, scopeImportSchema),
+  /** Writes the zones to lanes.yml and the scope table, refusing if either changed since `versions`. */
+  'zones.save': call(z.object({ instances: z.array(zoneInstanceSchema).max(64), versions: zonesVersionsSchema }).strict(), zonesStateSchema),
+  'zones.setOnViolation': call(z.object({ onViolation: onViolationSchema, versions: zonesVersionsSchema }).strict(), zonesStateSchema),
+  'zones.violations': call(noArgs, violationsSchema),
+  'zones.clearViolations': call(z.object({ instance: z.string().optional() }).strict(), violationsSchema),
+  'zones.enforcement': call(noArgs, enforcementSchema),
+};
+
+export const zonesEvents = {
+  /** New or repeated writes outside a zone, with the updated counts. */
+  'zones.violationsAdded': event(z.object({ added: z.array(violationSchema), counts: z.record(z.string(), z.number()), total: z.number() })),
+  'zones.enforcementChanged': event(enforcementSchema),
+  /** lanes.yml or the shared-state file changed (saved here, or on disk): reload. */
+  'zones.changed': event(z.null()),
+};

@@ -1,4 +1,259 @@
-import type { Room, RoomFactory } from '../core/room';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Enforcement, Violation, Violations, WatcherStatus } from '../contract/zones';
+import type { OpenWorkspace, Room, RoomContext, RoomFactory } from '../core/room';
+import { gitOrNull } from '../shared/git';
+import { installGuard, installPreCommitHook } from './install';
+import { FileTree, computeOwnership, listTrackedFiles } from './ownership';
+import { ZoneSet } from './zone-set';
+import { ZoneWatcher, type WatchTarget } from './watcher';
+import { instanceCheckout, zonesConfigFrom, type ZonesConfig } from './zones-config';
+import { importScopeTable, readZonesFiles, saveZones, setOnViolation, zonesState } from './zones-store';
 
-/** The zones room. It handles no calls until its issue lands. */
-export const createZonesRoom: RoomFactory = (): Room => ({ handlers: {} });
+const LOG_LIMIT = 5000;
+
+/** Everything the zones room holds for the open workspace; disposed when it closes. */
+class WorkspaceZones {
+  tree: FileTree | null = null;
+  config: ZonesConfig | null = null;
+  zoneSet = new ZoneSet([], []);
+  watcher: ZoneWatcher | null = null;
+  watchers: WatcherStatus[] = [];
+  notes: string[] = [];
+  log: Violation[] = [];
+  counts: Record<string, number> = {};
+  total = 0;
+  starting: Promise<void> = Promise.resolve();
+  closed = false;
+
+  constructor(readonly workspace: OpenWorkspace) {}
+}
+
+export const createZonesRoom: RoomFactory = (context): Room => {
+  let current: WorkspaceZones | null = null;
+
+  const state = (): WorkspaceZones => {
+    const workspace = context.requireWorkspace();
+    if (!current || current.workspace.root !== workspace.root) throw new Error('The zones room lost track of the open workspace.');
+    return current;
+  };
+
+  const tree = async (zones: WorkspaceZones, fresh = false): Promise<FileTree> => {
+    if (!zones.tree || fresh) zones.tree = new FileTree(await listTrackedFiles(zones.workspace.root));
+    return zones.tree;
+  };
+
+  const violations = (zones: WorkspaceZones): Violations => ({ entries: zones.log, counts: zones.counts, total: zones.total });
+  const enforcement = (zones: WorkspaceZones): Enforcement => ({ watchers: zones.watchers, notes: zones.notes });
+
+  const applyConfig = (zones: WorkspaceZones, config: ZonesConfig): void => {
+    zones.config = config;
+    zones.zoneSet = new ZoneSet(config.instances, config.common);
+  };
+
+  /** Re-reads lanes.yml after a change; a broken file keeps the last good zones in force. */
+  const reloadConfig = async (zones: WorkspaceZones): Promise<void> => {
+    try {
+      applyConfig(zones, (await readZonesFiles(zones.workspace.root)).zones);
+    } catch (error) {
+      zones.notes = [`lanes.yml could not be read, so the last saved zones stay in force: ${messageOf(error)}`];
+      context.emit('zones.enforcementChanged', enforcement(zones));
+    }
+    context.emit('zones.changed', null);
+  };
+
+  const startEnforcement = async (zones: WorkspaceZones): Promise<void> => {
+    const root = zones.workspace.root;
+    let config: ZonesConfig;
+    try {
+      config = (await readZonesFiles(root)).zones;
+    } catch (error) {
+      zones.notes = [`Zones are not enforced: ${messageOf(error)}`];
+      context.emit('zones.enforcementChanged', enforcement(zones));
+      return;
+    }
+    applyConfig(zones, config);
+    const targets = await watchTargets(root, config);
+    if (zones.closed) return;
+    const watcher = new ZoneWatcher({
+      mainCheckout: real(root),
+      zones: () => zones.zoneSet,
+      mode: () => zones.config?.onViolation ?? 'warn',
+      onStatus: (statuses) => {
+        zones.watchers = statuses;
+        context.emit('zones.enforcementChanged', enforcement(zones));
+      },
+      onConfigChanged: () => void reloadConfig(zones),
+      onViolations: (added) => record(zones, added),
+    });
+    zones.watcher = watcher;
+    // Installing the hooks and starting to watch are independent (the watcher never counts
+    // .claude/settings.local.json or .git/), so both happen at once.
+    const [guardNotes, hookNotes] = await Promise.all([installGuards(root, config, targets), installHook(root, config), watcher.start(targets)]);
+    zones.notes = [...guardNotes, ...hookNotes];
+    context.emit('zones.enforcementChanged', enforcement(zones));
+  };
+
+  const record = (zones: WorkspaceZones, added: Violation[]): void => {
+    const replaced = new Set(added.map((violation) => violation.id));
+    zones.log = [...zones.log.filter((violation) => !replaced.has(violation.id)), ...added].slice(-LOG_LIMIT);
+    for (const violation of added) {
+      if (violation.writes > 1) continue;
+      zones.total += 1;
+      for (const name of violation.instance ? [violation.instance] : violation.instances) zones.counts[name] = (zones.counts[name] ?? 0) + 1;
+    }
+    context.emit('zones.violationsAdded', { added, counts: zones.counts, total: zones.total });
+    const first = added[0];
+    if (first) {
+      const who = first.instance ?? first.instances.join(' or ');
+      const owner = first.owners.length > 0 ? `owned by ${first.owners.join(', ')}` : 'owned by no instance';
+      const more = added.length > 1 ? ` and ${added.length - 1} more` : '';
+      context.platform.notify?.(`${who} wrote outside its zone`, `${first.path} (${owner})${more}${first.restored ? ' — restored from git' : ''}`);
+    }
+  };
+
+  return {
+    handlers: {
+      'zones.load': async () => {
+        const zones = state();
+        const files = await readZonesFiles(zones.workspace.root);
+        applyConfig(zones, files.zones);
+        return zonesState(files, (await tree(zones, true)).files.length);
+      },
+      'zones.analyze': async ({ instances, common, folders }) => {
+        const zones = state();
+        const commonZones = common ?? zones.config?.common ?? (await readZonesFiles(zones.workspace.root)).zones.common;
+        return computeOwnership(await tree(zones), instances, commonZones, folders);
+      },
+      'zones.importTable': async () => importScopeTable(await readZonesFiles(state().workspace.root)),
+      'zones.save': async ({ instances, versions }) => {
+        const zones = state();
+        await saveZones(zones.workspace.root, { instances, versions });
+        const files = await readZonesFiles(zones.workspace.root);
+        applyConfig(zones, files.zones);
+        context.emit('zones.changed', null);
+        await context.refreshWorkspace();
+        return zonesState(files, (await tree(zones)).files.length);
+      },
+      'zones.setOnViolation': async ({ onViolation, versions }) => {
+        const zones = state();
+        await setOnViolation(zones.workspace.root, onViolation, versions);
+        const files = await readZonesFiles(zones.workspace.root);
+        applyConfig(zones, files.zones);
+        context.emit('zones.changed', null);
+        return zonesState(files, (await tree(zones)).files.length);
+      },
+      'zones.violations': () => violations(state()),
+      'zones.clearViolations': ({ instance }) => {
+        const zones = state();
+        zones.watcher?.clear(instance);
+        if (instance === undefined) {
+          zones.log = [];
+          zones.counts = {};
+          zones.total = 0;
+        } else {
+          const removed = zones.log.filter((violation) => violation.instance === instance || violation.instances.includes(instance)).length;
+          zones.log = zones.log.filter((violation) => violation.instance !== instance && !violation.instances.includes(instance));
+          zones.total = Math.max(0, zones.total - (zones.counts[instance] ?? removed));
+          delete zones.counts[instance];
+        }
+        context.emit('zones.violationsAdded', { added: [], counts: zones.counts, total: zones.total });
+        return violations(zones);
+      },
+      'zones.enforcement': async () => {
+        const zones = state();
+        await zones.starting;
+        return enforcement(zones);
+      },
+    },
+    async workspaceOpened(workspace) {
+      const zones = new WorkspaceZones(workspace);
+      current = zones;
+      // Watching starts in the background so opening stays quick; closing waits for it.
+      zones.starting = startEnforcement(zones).catch((error: unknown) => {
+        zones.notes = [`Zones are not enforced: ${messageOf(error)}`];
+        context.emit('zones.enforcementChanged', enforcement(zones));
+      });
+    },
+    async workspaceClosed() {
+      const zones = current;
+      current = null;
+      if (!zones) return;
+      zones.closed = true;
+      await zones.starting;
+      await zones.watcher?.stop();
+    },
+  };
+};
+
+/** Installs the guard in each checkout that has instances; returns what failed, in the user's words. */
+async function installGuards(root: string, config: ZonesConfig, targets: readonly WatchTarget[]): Promise<string[]> {
+  const notes: string[] = [];
+  if (config.instances.length === 0) return notes;
+  // One after another: every worktree's guard adds to the same git exclude file.
+  for (const target of targets) {
+    if (target.instances.length === 0) continue;
+    try {
+      await installGuard(root, target.instances, target.checkout);
+    } catch (error) {
+      notes.push(`The guard could not be installed for ${target.instances.join(', ')}: ${messageOf(error)}`);
+    }
+  }
+  return notes;
+}
+
+/** Installs the pre-commit hook all worktrees share; returns what failed or needs the user. */
+async function installHook(root: string, config: ZonesConfig): Promise<string[]> {
+  if (config.instances.length === 0) return [];
+  try {
+    const hook = await installPreCommitHook(root);
+    return hook.status === 'managed-elsewhere' ? [hook.message] : [];
+  } catch (error) {
+    return [`The pre-commit hook could not be installed: ${messageOf(error)}`];
+  }
+}
+
+/**
+ * Which checkout each instance works in: the `worktree` lanes.yml gives it, else the git
+ * worktree on its `branch`, else (with neither) the main checkout, as `lanes check` decides. The main checkout is always watched (for
+ * changes to lanes.yml, and for the instances working there).
+ */
+export async function watchTargets(root: string, config: ZonesConfig): Promise<WatchTarget[]> {
+  const byBranch = new Map<string, string>();
+  const listing = (await gitOrNull(root, ['worktree', 'list', '--porcelain'])) ?? '';
+  let worktreePath: string | null = null;
+  for (const line of listing.split('\n')) {
+    if (line.startsWith('worktree ')) worktreePath = line.slice('worktree '.length);
+    else if (line.startsWith('branch refs/heads/') && worktreePath) byBranch.set(line.slice('branch refs/heads/'.length), worktreePath);
+  }
+  const mainReal = real(root);
+  const groups = new Map<string, string[]>([[mainReal, []]]);
+  for (const instance of config.instances) {
+    // An instance whose branch is checked out nowhere is not working anywhere yet.
+    let checkout = instance.worktree ? instanceCheckout(root, instance) : instance.branch ? byBranch.get(instance.branch) : root;
+    if (checkout === undefined || !isFolder(checkout)) continue;
+    checkout = real(checkout);
+    groups.set(checkout, [...(groups.get(checkout) ?? []), instance.name]);
+  }
+  return [...groups].map(([checkout, instances]) => ({ checkout, instances }));
+}
+
+function isFolder(folder: string): boolean {
+  try {
+    return existsSync(folder) && statSync(folder).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function real(folder: string): string {
+  try {
+    return realpathSync(folder);
+  } catch {
+    return path.resolve(folder);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { CoordinationEntry, WorkspaceSnapshot } from '../../../main/contract/workspace';
+import { WorktreeList } from '../worktrees/WorktreeList';
 import { useApp } from '../shell/app-store';
 import { Message } from '../shell/Message';
 import { relativeTime } from '../shell/format';
@@ -140,34 +141,7 @@ function OpenWorkspace({ snapshot }: { snapshot: WorkspaceSnapshot }) {
           </ul>
         </div>
 
-        <div className="card">
-          <h2>
-            Worktrees <span className="count">{snapshot.worktrees.length}</span>
-          </h2>
-          <table className="table" aria-label="Worktrees">
-            <thead>
-              <tr>
-                <th scope="col">Path</th>
-                <th scope="col">Branch</th>
-                <th scope="col">Commit</th>
-              </tr>
-            </thead>
-            <tbody>
-              {snapshot.worktrees.map((worktree) => (
-                <tr key={worktree.path}>
-                  <td className="mono path-cell" title={worktree.path}>
-                    {worktree.path}
-                    {worktree.isMain && <span className="tag">main checkout</span>}
-                    {worktree.locked && <span className="tag">locked</span>}
-                    {worktree.prunable && <span className="tag tag-warn">folder missing</span>}
-                  </td>
-                  <td>{worktree.branch ?? (worktree.detached ? 'detached' : '—')}</td>
-                  <td className="mono">{worktree.head ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <WorktreeList />
 
         <div className="card wide">
           <h2>

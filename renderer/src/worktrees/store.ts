@@ -212,7 +212,13 @@ lanes.on('worktrees.changed', () => {
 
 useWorkspace.subscribe((state, previous) => {
   // Another repository (or none): what the panels showed belongs to the old one.
-  if (state.snapshot?.root !== previous.snapshot?.root) useWorktrees.setState({ options: null, panels: {}, list: null, pruned: null });
+  if (state.snapshot?.root !== previous.snapshot?.root) {
+    useWorktrees.setState({ options: null, panels: {}, list: null, pruned: null });
+    return;
+  }
+  // Same repository, but git's list of worktrees changed on disk (added, removed, moved).
+  const paths = (snapshot: typeof state.snapshot) => snapshot?.worktrees.map((worktree) => `${worktree.path}\0${worktree.branch}\0${worktree.prunable}`).join('\n');
+  if (paths(state.snapshot) !== paths(previous.snapshot) && useWorktrees.getState().list) void useWorktrees.getState().loadList();
 });
 
 export function formatBytes(bytes: number): string {

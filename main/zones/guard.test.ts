@@ -1,0 +1,179 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { git, makeGitRepo, makeTempDir } from '../../test/support/repo';
+import { decideGuard } from './guard';
+import { installGuard } from './install';
+import { FIELD_REPORT_CONFIG, bundleZoneScripts, removeZoneScripts, runScript } from './test-support';
+
+let scripts: string;
+beforeAll(async () => {
+  scripts = await bundleZoneScripts();
+});
+afterAll(removeZoneScripts);
+
+function hookInput(tool: string, filePath: string, cwd: string, extra: Record<string, unknown> = {}): string {
+  const toolInput =
+    tool === 'NotebookEdit'
+      ? { notebook_path: filePath, new_source: 'x' }
+      : tool === 'MultiEdit'
+        ? { file_path: filePath, edits: [{ old_string: 'a', new_string: 'b' }] }
+        : tool === 'Write'
+          ? { file_path: filePath, content: 'x' }
+          : { file_path: filePath, old_string: 'a', new_string: 'b' };
+  return JSON.stringify({ session_id: 's1', transcript_path: '/tmp/t.jsonl', cwd, hook_event_name: 'PreToolUse', tool_name: tool, tool_input: toolInput, ...extra });
+}
+
+describe('lanes guard', () => {
+  function workspace(): string {
+    return makeGitRepo({ 'lanes.yml': FIELD_REPORT_CONFIG, 'lib/main.dart': 'void main() {}\n', 'docs/a.md': '# a\n' });
+  }
+
+  it.each(['Edit', 'Write', 'MultiEdit', 'NotebookEdit'])('lets %s write inside the zone and blocks it outside, as a real process', (tool) => {
+    const root = workspace();
+    const args = ['--workspace', root, '--instance', 'VSCode'];
+    const inside = runScript(path.join(scripts, 'guard.cjs'), args, { input: hookInput(tool, path.join(root, 'lib', 'main.dart'), root) });
+    expect(inside.stderr).toBe('');
+    expect(inside.status).toBe(0);
+    const outside = runScript(path.join(scripts, 'guard.cjs'), args, { input: hookInput(tool, path.join(root, 'docs', 'a.md'), root) });
+    expect(outside.status).toBe(2);
+    expect(outside.stderr).toContain('`docs/a.md` belongs to instance Windows, not to you (VSCode)');
+    expect(outside.stderr).toContain('docs/cross-instance-prs/');
+    expect(outside.stderr).toContain('(VSCode → Windows)');
+  });
+
+  it('lets every instance write the common coordination files', async () => {
+    const root = workspace();
+    for (const file of ['docs/cross-instance-prs/20260413_x.md', 'memory/MEMORY.md', 'COMPRESSED_PROMPT_V3.md']) {
+      expect(await decideGuard(hookInput('Write', path.join(root, file), root), { workspace: root, instances: ['PowerShell'] })).toEqual({ allow: true });
+    }
+  });
+
+  it('blocks an unowned path and says nobody owns it', async () => {
+    const root = workspace();
+    const decision = await decideGuard(hookInput('Write', path.join(root, 'README.md'), root), { workspace: root, instances: ['VSCode'] });
+    expect(decision).toMatchObject({ allow: false });
+    expect(decision.allow === false && decision.reason).toContain('`README.md` belongs to no instance');
+  });
+
+  it('resolves relative paths against the hook cwd, and refuses `..` and paths outside the worktree', async () => {
+    const root = workspace();
+    const options = { workspace: root, instances: ['VSCode'] };
+    expect(await decideGuard(hookInput('Edit', 'main.dart', path.join(root, 'lib')), options)).toEqual({ allow: true });
+    const sneaky = await decideGuard(hookInput('Edit', path.join(root, 'lib', '..', 'docs', 'a.md'), root), options);
+    expect(sneaky.allow === false && sneaky.reason).toContain('`docs/a.md` belongs to instance Windows');
+    const escape = await decideGuard(hookInput('Write', path.join(root, '..', 'elsewhere.txt'), root), options);
+    expect(escape.allow === false && escape.reason).toContain('is outside your worktree');
+    const absolute = await decideGuard(hookInput('Write', '/etc/passwd', root), options);
+    expect(absolute.allow === false && absolute.reason).toContain('is outside your worktree');
+  });
+
+  it('follows a symlink inside the zone that leads out of it', async () => {
+    const root = workspace();
+    symlinkSync(path.join(root, 'docs'), path.join(root, 'lib', 'docs-link'));
+    const decision = await decideGuard(hookInput('Write', path.join(root, 'lib', 'docs-link', 'a.md'), root), { workspace: root, instances: ['VSCode'] });
+    expect(decision.allow === false && decision.reason).toContain('`docs/a.md` belongs to instance Windows');
+  });
+
+  it('checks against the instance worktree named in lanes.yml', async () => {
+    const root = makeGitRepo({ 'lanes.yml': `${FIELD_REPORT_CONFIG.replace('    role: frontend\n', '    role: frontend\n    worktree: ../wt-vscode\n')}` });
+    const worktree = path.join(path.dirname(root), 'wt-vscode');
+    git(root, 'worktree', 'add', '-q', '-b', 'lanes/vscode', worktree);
+    try {
+      const options = { workspace: root, instances: ['VSCode'] };
+      expect(await decideGuard(hookInput('Write', path.join(worktree, 'lib', 'new.dart'), worktree), options)).toEqual({ allow: true });
+      const inMain = await decideGuard(hookInput('Write', path.join(root, 'lib', 'new.dart'), worktree), options);
+      expect(inMain.allow === false && inMain.reason).toContain('is outside your worktree');
+    } finally {
+      git(root, 'worktree', 'remove', '--force', worktree);
+    }
+  });
+
+  it('fails closed on malformed JSON, a missing lanes.yml, an unknown instance, a missing path or no arguments', () => {
+    const root = workspace();
+    const guard = path.join(scripts, 'guard.cjs');
+    const args = ['--workspace', root, '--instance', 'VSCode'];
+    const malformed = runScript(guard, args, { input: '{"tool_name": "Write", ' });
+    expect(malformed.status).toBe(2);
+    expect(malformed.stderr).toContain('not valid JSON');
+
+    const bare = makeGitRepo();
+    const noConfig = runScript(guard, ['--workspace', bare, '--instance', 'VSCode'], { input: hookInput('Write', path.join(bare, 'a.txt'), bare) });
+    expect(noConfig.status).toBe(2);
+    expect(noConfig.stderr).toContain('there is no lanes.yml');
+
+    const unknown = runScript(guard, ['--workspace', root, '--instance', 'Ghost'], { input: hookInput('Write', path.join(root, 'lib', 'a.dart'), root) });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('no instance named "Ghost"');
+
+    const noPath = runScript(guard, args, { input: JSON.stringify({ tool_name: 'Write', tool_input: {}, cwd: root }) });
+    expect(noPath.status).toBe(2);
+    expect(noPath.stderr).toContain('names no file');
+
+    const noArgs = runScript(guard, [], { input: hookInput('Write', path.join(root, 'lib', 'a.dart'), root) });
+    expect(noArgs.status).toBe(2);
+  });
+
+  it('fails closed when lanes.yml is malformed', async () => {
+    const root = makeGitRepo({ 'lanes.yml': 'instances: [\n  - name: x\n' });
+    const decision = await decideGuard(hookInput('Write', path.join(root, 'a'), root), { workspace: root, instances: ['x'] });
+    expect(decision.allow === false && decision.reason).toContain('lanes.yml is not valid YAML');
+  });
+
+  it('lets instances sharing a checkout write any of their zones, unless LANES_INSTANCE says which one it is', () => {
+    const root = workspace();
+    const guard = path.join(scripts, 'guard.cjs');
+    const args = ['--workspace', root, '--instance', 'VSCode', '--instance', 'Windows'];
+    const input = hookInput('Write', path.join(root, 'docs', 'a.md'), root);
+    expect(runScript(guard, args, { input }).status).toBe(0);
+    const pinned = spawnSync(process.execPath, [guard, ...args], { input, encoding: 'utf8', env: { ...process.env, LANES_INSTANCE: 'VSCode' } });
+    expect(pinned.status).toBe(2);
+    expect(pinned.stderr).toContain('not to you (VSCode)');
+    const both = runScript(guard, args, { input: hookInput('Write', path.join(root, '.github', 'workflows', 'ci.yml'), root) });
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain('belongs to instance PowerShell, not to you (VSCode or Windows)');
+  });
+
+  it('lets other tools through untouched', async () => {
+    const root = workspace();
+    expect(await decideGuard(JSON.stringify({ tool_name: 'Read', tool_input: { file_path: '/etc/hosts' } }), { workspace: root, instances: ['VSCode'] })).toEqual({ allow: true });
+  });
+
+  it('sees a change to lanes.yml at once, despite its cache', async () => {
+    const root = workspace();
+    const options = { workspace: root, instances: ['VSCode'] };
+    const input = hookInput('Write', path.join(root, 'docs', 'a.md'), root);
+    expect((await decideGuard(input, options)).allow).toBe(false);
+    expect(readFileSync(path.join(root, '.git', 'lanes', 'zones-cache.json'), 'utf8')).toContain('VSCode');
+    writeFileSync(path.join(root, 'lanes.yml'), FIELD_REPORT_CONFIG.replace('zones: [lib/, supabase/functions/]', 'zones: [lib/, docs/]'));
+    expect((await decideGuard(input, options)).allow).toBe(true);
+  });
+
+  it('is installed as the worktree PreToolUse hook and the installed command really runs', async () => {
+    const root = workspace();
+    mkdirSync(path.join(root, '.claude'), { recursive: true });
+    writeFileSync(path.join(root, '.claude', 'settings.local.json'), JSON.stringify({ permissions: { allow: ['Bash(ls)'] } }));
+    await installGuard(root, ['VSCode'], root, scripts);
+    const settings = JSON.parse(readFileSync(path.join(root, '.claude', 'settings.local.json'), 'utf8'));
+    expect(settings.permissions).toEqual({ allow: ['Bash(ls)'] });
+    const [entry] = settings.hooks.PreToolUse;
+    expect(entry.matcher).toBe('Edit|Write|MultiEdit|NotebookEdit');
+    const command: string = entry.hooks[0].command;
+    expect(command).toContain(path.join(scripts, 'guard.cjs'));
+    const result = spawnSync('sh', ['-c', command], { input: hookInput('Write', path.join(root, 'docs', 'a.md'), root), encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('belongs to instance Windows');
+    expect(git(root, 'status', '--porcelain')).toBe('');
+  });
+
+  it('starts and decides fast', () => {
+    const root = workspace();
+    const guard = path.join(scripts, 'guard.cjs');
+    const input = hookInput('Write', path.join(root, 'lib', 'main.dart'), root);
+    runScript(guard, ['--workspace', root, '--instance', 'VSCode'], { input });
+    const times = Array.from({ length: 5 }, () => runScript(guard, ['--workspace', root, '--instance', 'VSCode'], { input }).ms).sort((a, b) => a - b);
+    // The goal is 150 ms on an idle machine; the test machine is shared, so allow headroom.
+    expect(times[2]).toBeLessThan(600);
+  });
+});

@@ -1,0 +1,201 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LanesCore } from '../core/lanes-core';
+import type { Enforcement, Violation, Violations } from '../contract/zones';
+import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
+import { excludeFromGit } from '../shared/agent-files';
+import { watchFailure } from './watcher';
+
+let core: LanesCore | null = null;
+const worktrees: Array<[string, string]> = [];
+afterEach(async () => {
+  await core?.dispose();
+  core = null;
+  for (const [root, worktree] of worktrees.splice(0)) git(root, 'worktree', 'remove', '--force', worktree);
+});
+
+const CONFIG = `instances:
+  - name: VSCode
+    branch: lanes/vscode
+    worktree: ../wt-vscode
+    zones: [lib/]
+  - name: Windows
+    branch: lanes/windows
+    zones: [docs/]
+  - name: Main
+    zones: [scripts/]
+`;
+
+interface Harness {
+  readonly root: string;
+  readonly vscode: string;
+  readonly windows: string;
+  readonly violations: Violation[];
+  readonly notifications: string[];
+  waitFor(count: number, timeoutMs?: number): Promise<void>;
+}
+
+async function start(config = CONFIG): Promise<Harness> {
+  const root = makeGitRepo({ 'lanes.yml': config, '.gitignore': 'build/\n*.log\n', 'lib/a.dart': 'a\n', 'docs/a.md': 'a\n', 'scripts/a.sh': 'a\n' });
+  const vscode = path.join(path.dirname(root), 'wt-vscode');
+  const windows = path.join(makeTempDir(), 'wt-windows');
+  git(root, 'worktree', 'add', '-q', '-b', 'lanes/vscode', vscode);
+  worktrees.push([root, vscode]);
+  git(root, 'worktree', 'add', '-q', '-b', 'lanes/windows', windows);
+  worktrees.push([root, windows]);
+  const notifications: string[] = [];
+  core = new LanesCore({ userDataDir: makeTempDir(), platform: { mode: 'web', notify: (title, body) => notifications.push(`${title}: ${body}`) }, version: 'test' });
+  const violations: Violation[] = [];
+  core.onEvent((name, payload) => {
+    if (name === 'zones.violationsAdded') violations.push(...(payload as { added: Violation[] }).added);
+  });
+  expect((await core.call('workspace.open', { path: root })).ok).toBe(true);
+  const enforcement = await core.call('zones.enforcement', {});
+  expect(enforcement.ok && (enforcement.value as Enforcement).watchers.map((watcher) => watcher.state)).toEqual(['watching', 'watching', 'watching']);
+  return {
+    root,
+    vscode,
+    windows,
+    violations,
+    notifications,
+    async waitFor(count, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (new Set(violations.map((violation) => violation.id)).size < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    },
+  };
+}
+
+/** Waits long enough for any stray event to arrive, so "no more violations" means something. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 600));
+
+describe('the live zone watcher', () => {
+  it('reports exactly the writes outside the writer zone, in every worktree and the main checkout', async () => {
+    const h = await start();
+    writeFiles(h.vscode, { 'lib/b.dart': 'ok\n', 'docs/cross-instance-prs/20260413_x.md': 'common\n', 'docs/nope.md': 'bad\n' });
+    writeFiles(h.windows, { 'docs/b.md': 'ok\n', 'lib/nope.dart': 'bad\n' });
+    writeFiles(h.root, { 'scripts/b.sh': 'ok\n', 'README.md': 'bad\n' });
+    await h.waitFor(3);
+    await settle();
+    const seen = unique(h.violations).map((violation) => `${violation.instance}:${violation.path}:${violation.owners.join('+')}`).sort();
+    expect(seen).toEqual(['Main:README.md:', 'VSCode:docs/nope.md:Windows', 'Windows:lib/nope.dart:VSCode']);
+    expect(h.notifications.some((text) => text.startsWith('VSCode wrote outside its zone: docs/nope.md (owned by Windows)'))).toBe(true);
+    const listed = await core!.call('zones.violations', {});
+    expect(listed.ok && (listed.value as Violations).counts).toEqual({ VSCode: 1, Windows: 1, Main: 1 });
+  });
+
+  it('ignores git’s own writes, node_modules and git-ignored paths', async () => {
+    const h = await start();
+    writeFiles(h.vscode, { 'build/out.js': 'x', 'debug.log': 'x', 'node_modules/pkg/index.js': 'x', 'lib/c.dart': 'c\n' });
+    git(h.vscode, 'add', 'lib/c.dart');
+    git(h.vscode, 'commit', '-q', '-m', 'c');
+    git(h.root, 'branch', 'scratch');
+    git(h.root, 'gc', '-q');
+    await settle();
+    await settle();
+    expect(h.violations).toEqual([]);
+  });
+
+  it('follows a change to .gitignore at once', async () => {
+    const h = await start();
+    writeFileSync(path.join(h.vscode, '.gitignore'), 'build/\n*.log\nsecret/\n');
+    await h.waitFor(1);
+    await settle();
+    writeFiles(h.vscode, { 'secret/key.txt': 'x', 'docs/seen.md': 'x' });
+    await h.waitFor(2);
+    await settle();
+    expect(unique(h.violations).map((violation) => violation.path).sort()).toEqual(['.gitignore', 'docs/seen.md']);
+  });
+
+  it('does not report files another part of Lanes excludes from git while it watches', async () => {
+    const h = await start();
+    // A first violation gets git's ignore checker running before the exclude changes.
+    writeFiles(h.vscode, { 'docs/first.md': 'x' });
+    await h.waitFor(1);
+    await excludeFromGit(h.vscode, ['/.lanes-context.md']);
+    writeFiles(h.vscode, { '.lanes-context.md': 'role: frontend\n', 'docs/seen.md': 'x' });
+    await h.waitFor(2);
+    await settle();
+    expect(unique(h.violations).map((violation) => violation.path)).toEqual(['docs/first.md', 'docs/seen.md']);
+  });
+
+  it('loses and duplicates nothing in a burst of 10,000 writes', async () => {
+    const h = await start();
+    mkdirSync(path.join(h.vscode, 'docs', 'burst'), { recursive: true });
+    mkdirSync(path.join(h.vscode, 'lib', 'burst'), { recursive: true });
+    const writes: Array<Promise<void>> = [];
+    for (let index = 0; index < 10_000; index += 1) {
+      // Half inside the zone (no violation), half outside it.
+      const folder = index % 2 === 0 ? 'docs' : 'lib';
+      writes.push(writeFile(path.join(h.vscode, folder, 'burst', `f${index}.txt`), String(index)));
+      if (writes.length >= 500) await Promise.all(writes.splice(0));
+    }
+    await Promise.all(writes);
+    await h.waitFor(5000, 30_000);
+    await settle();
+    // A file created then written shows up in two batches: the same entry, updated, not a new one.
+    expect(new Set(h.violations.map((violation) => violation.id)).size).toBe(5000);
+    expect(new Set(h.violations.map((violation) => violation.path)).size).toBe(5000);
+    expect(h.violations.every((violation) => violation.path.startsWith('docs/burst/'))).toBe(true);
+    // Writing one of them again updates its entry instead of adding one.
+    const before = h.violations.length;
+    const firstWrites = h.violations.filter((violation) => violation.path === 'docs/burst/f0.txt').at(-1)!.writes;
+    writeFileSync(path.join(h.vscode, 'docs', 'burst', 'f0.txt'), 'again');
+    const deadline = Date.now() + 5000;
+    while (h.violations.length === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(h.violations.at(-1)).toMatchObject({ path: 'docs/burst/f0.txt', writes: firstWrites + 1 });
+    const listed = await core!.call('zones.violations', {});
+    expect(listed.ok && (listed.value as Violations).total).toBe(5000);
+  }, 60_000);
+
+  it('restores the committed file in restore mode, keeping a copy of what was written', async () => {
+    const h = await start(CONFIG.replace('instances:', 'enforcement:\n  onViolation: restore\ninstances:'));
+    writeFileSync(path.join(h.vscode, 'docs', 'a.md'), 'overwritten by the wrong instance\n');
+    writeFileSync(path.join(h.vscode, 'docs', 'new.md'), 'a new file\n');
+    await h.waitFor(2);
+    await settle();
+    expect(unique(h.violations).map((violation) => [violation.path, violation.restored]).sort()).toEqual([
+      ['docs/a.md', true],
+      ['docs/new.md', true],
+    ]);
+    expect(readFileSync(path.join(h.vscode, 'docs', 'a.md'), 'utf8')).toBe('a\n');
+    expect(existsSync(path.join(h.vscode, 'docs', 'new.md'))).toBe(false);
+    const gitDir = path.resolve(h.vscode, git(h.vscode, 'rev-parse', '--git-dir').trim());
+    const backups = readdirDeep(path.join(gitDir, 'lanes', 'restored'));
+    expect(backups.filter((file) => file.endsWith(path.join('docs', 'new.md'))).map((file) => readFileSync(file, 'utf8'))).toEqual(['a new file\n']);
+    expect(backups.filter((file) => file.endsWith(path.join('docs', 'a.md'))).map((file) => readFileSync(file, 'utf8'))).toEqual(['overwritten by the wrong instance\n']);
+    // Our own restore is not reported as another violation.
+    expect(unique(h.violations).length).toBe(2);
+  });
+
+  it('applies a change to lanes.yml made on disk without reopening', async () => {
+    const h = await start();
+    writeFileSync(path.join(h.root, 'lanes.yml'), CONFIG.replace('zones: [lib/]', 'zones: [lib/, docs/]'));
+    await settle();
+    writeFiles(h.vscode, { 'docs/now-allowed.md': 'x\n', 'README.md': 'x\n' });
+    await h.waitFor(1);
+    await settle();
+    expect([...new Set(h.violations.map((violation) => violation.path))]).toEqual(['README.md']);
+  });
+
+  it('explains the system watch limit and the setting to raise', () => {
+    const message = watchFailure('/repo/wt', new Error("inotify_add_watch on '/repo/wt/src' failed: No space left on device"));
+    expect(message).toContain('limit on watched folders was reached');
+    expect(message).toContain('fs.inotify.max_user_watches');
+    expect(watchFailure('/x', new Error('boom'))).toBe('Lanes could not watch `/x` for writes outside the zones: boom');
+  });
+});
+
+function readdirDeep(folder: string): string[] {
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder).flatMap((name) => {
+    const full = path.join(folder, name);
+    return statSync(full).isDirectory() ? readdirDeep(full) : [full];
+  });
+}
+
+/** The latest state of each logged violation (a file created then written arrives as two updates of one entry). */
+function unique(violations: readonly Violation[]): Violation[] {
+  return [...new Map(violations.map((violation) => [violation.id, violation])).values()];
+}
