@@ -1,4 +1,318 @@
-import type { Room, RoomFactory } from '../core/room';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { InstanceList, InstanceState } from '../contract/instances';
+import { appRoot } from '../cli/app-paths';
+import type { OpenWorkspace, Room, RoomContext, RoomFactory } from '../core/room';
+import { LanesError, isLanesError } from '../shared/errors';
+import { loadConfig, type InstanceConfig, type LoadedConfig } from '../workspace/config';
+import { agentKind, contextText, prepareAgent } from './agent-context';
+import { resolveProgram, shellQuote, splitCommandLine } from './command-line';
+import { InstanceProcess, STOP_GRACE_MS, type LaunchSpec } from './instance-process';
+import { NotifyServer } from './notify-server';
+import { PidRegistry } from './pid-registry';
+import { listProcesses } from './process-tree';
 
-/** The instances room. It handles no calls until its issue lands. */
-export const createInstancesRoom: RoomFactory = (): Room => ({ handlers: {} });
+const STATUS_TICK_MS = 250;
+const USAGE_SAMPLE_MS = 2_000;
+const CHANGED_COALESCE_MS = 30;
+
+/**
+ * The instances room: runs each instance's agent in a pty in its worktree, streams its terminal
+ * to the viewers with flow control, keeps its status, and stops every process it started when
+ * the workspace closes or Lanes quits.
+ */
+export const createInstancesRoom: RoomFactory = (context): Room => {
+  const registry = new PidRegistry(context.userDataDir);
+  const leftovers = registry.endLeftovers(STOP_GRACE_MS).catch((error: unknown) => {
+    console.error('Lanes could not end the agents a previous Lanes left running:', error);
+    return 0;
+  });
+  const processes = new Map<string, InstanceProcess>();
+  const notify = new NotifyServer((report) => processes.get(report.instance)?.hookEvent(report.event, report.message));
+  let workspace: OpenWorkspace | null = null;
+  let statusTimer: NodeJS.Timeout | null = null;
+  let usageTimer: NodeJS.Timeout | null = null;
+  let changedTimer: NodeJS.Timeout | null = null;
+  let sampling = false;
+
+  const announceChanged = () => {
+    changedTimer ??= setTimeout(() => {
+      changedTimer = null;
+      if (workspace) void list().then((value) => context.emit('instances.changed', value), () => undefined);
+    }, CHANGED_COALESCE_MS);
+  };
+
+  const processFor = (name: string): InstanceProcess => {
+    let instance = processes.get(name);
+    if (!instance) {
+      instance = new InstanceProcess(name, {
+        output: (data, seq) => context.emit('instances.output', { instance: name, data, seq }),
+        changed: announceChanged,
+        attention: (kind, detail) => {
+          const title = kind === 'waiting' ? `${name} is waiting for you` : `${name} ${kind === 'crashed' ? 'crashed' : 'exited'}`;
+          context.platform.notify?.(title, detail);
+          context.emit('instances.notification', { instance: name, kind, title, body: detail });
+        },
+        tracked: (marker, tracked) => {
+          if (workspace) void registry.record(name, workspace.root, marker, tracked);
+        },
+        ended: () => {
+          notify.revokeToken(name);
+          void registry.forget(name);
+        },
+      });
+      processes.set(name, instance);
+    }
+    return instance;
+  };
+
+  async function readConfig(): Promise<{ loaded: LoadedConfig | null; problem: string | null }> {
+    const { root } = context.requireWorkspace();
+    try {
+      return { loaded: await loadConfig(root), problem: null };
+    } catch (error) {
+      if (isLanesError(error)) return { loaded: null, problem: error.message };
+      throw error;
+    }
+  }
+
+  function describe(root: string, config: InstanceConfig | null, name: string): InstanceState {
+    const running = processes.get(name);
+    const cwd = config ? workingFolder(root, config) : root;
+    return {
+      name,
+      role: config?.role ?? 'custom',
+      agent: config?.agent ?? '',
+      zones: config?.zones ?? [],
+      cwd,
+      worktree: config?.worktree ?? null,
+      ...(running?.state() ?? {
+        status: 'stopped',
+        statusSource: 'process',
+        statusDetail: null,
+        statusSince: new Date(0).toISOString(),
+        pid: null,
+        exitCode: null,
+        signal: null,
+        startedAt: null,
+        usage: null,
+      }),
+      problem: config ? configProblem(root, config) : 'no longer in lanes.yml; stop it when you are done',
+    };
+  }
+
+  async function list(): Promise<InstanceList> {
+    const { root } = context.requireWorkspace();
+    const { loaded, problem } = await readConfig();
+    const configured = loaded?.config.instances ?? [];
+    const names = new Set(configured.map((instance) => instance.name));
+    const states = configured.map((instance) => describe(root, instance, instance.name));
+    for (const [name, instance] of processes) if (!names.has(name) && instance.running) states.push(describe(root, null, name));
+    return { instances: states, configProblem: problem };
+  }
+
+  async function start(name: string): Promise<InstanceState> {
+    await leftovers;
+    const current = context.requireWorkspace();
+    const { loaded, problem } = await readConfig();
+    if (!loaded) throw new LanesError('malformed-file', `Lanes cannot start "${name}": ${problem}`);
+    const config = loaded.config.instances.find((instance) => instance.name === name);
+    if (!config) throw new LanesError('not-found', `There is no instance "${name}" in lanes.yml.`);
+    const instance = processFor(name);
+    if (instance.running) return describe(current.root, config, name);
+    const folderProblem = configProblem(current.root, config);
+    if (folderProblem) throw new LanesError('not-found', `Lanes cannot start "${name}": ${folderProblem}.`);
+    const spec = await launchSpec(current, loaded, config);
+    instance.start(spec);
+    announceChanged();
+    return describe(current.root, config, name);
+  }
+
+  async function launchSpec(current: OpenWorkspace, loaded: LoadedConfig, config: InstanceConfig): Promise<LaunchSpec> {
+    await notify.start();
+    const cwd = workingFolder(current.root, config);
+    const [program, ...args] = splitCommandLine(config.agent);
+    const baseEnv = inheritedEnvironment(process.env);
+    const file = resolveProgram(program!, cwd, baseEnv);
+    const kind = agentKind(file);
+    const prepared = await prepareAgent({
+      cwd,
+      kind,
+      args,
+      instanceName: config.name,
+      context: contextText({ instance: config, config: loaded.config, root: current.root, workspaceName: current.name }),
+      notifyCommand,
+    });
+    return {
+      file,
+      args: prepared.args,
+      cwd,
+      hooks: kind === 'claude',
+      env: {
+        ...baseEnv,
+        TERM: 'xterm-256color',
+        COLORTERM: 'truecolor',
+        LANES_INSTANCE: config.name,
+        LANES_WORKSPACE: current.root,
+        LANES_ZONES: config.zones.join('\n'),
+        LANES_CONTEXT_FILE: prepared.contextFile,
+        LANES_NOTIFY_URL: notify.url,
+        LANES_NOTIFY_TOKEN: notify.issueToken(config.name),
+      },
+    };
+  }
+
+  async function stop(name: string): Promise<InstanceState> {
+    const { root } = context.requireWorkspace();
+    const instance = processes.get(name);
+    await instance?.stop();
+    const { loaded } = await readConfig();
+    return describe(root, loaded?.config.instances.find((candidate) => candidate.name === name) ?? null, name);
+  }
+
+  async function stopEverything(): Promise<void> {
+    await Promise.all([...processes.values()].map((instance) => instance.stop()));
+  }
+
+  function running(name: string): InstanceProcess {
+    const instance = processes.get(name);
+    if (!instance?.running) throw new LanesError('unavailable', `"${name}" is not running. Start it first.`);
+    return instance;
+  }
+
+  context.services.instances = {
+    async sendText(name, text) {
+      const instance = running(name);
+      const multiline = /[\r\n]/.test(text);
+      instance.write(multiline && instance.bracketedPaste ? `\x1b[200~${text}\x1b[201~` : text.replace(/\r?\n/g, '\r'));
+      // A separate Enter, a moment later, so terminal UIs take the text as typed rather than pasted.
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      instance.write('\r');
+    },
+    isRunning: (name) => processes.get(name)?.running ?? false,
+  };
+
+  return {
+    handlers: {
+      'instances.list': () => list(),
+      'instances.start': ({ name }) => start(name),
+      'instances.stop': ({ name }) => stop(name),
+      'instances.restart': async ({ name }) => {
+        await stop(name);
+        return start(name);
+      },
+      'instances.startAll': async () => {
+        const { loaded, problem } = await readConfig();
+        if (!loaded) throw new LanesError('malformed-file', `Lanes cannot start the instances: ${problem}`);
+        const failures: string[] = [];
+        for (const instance of loaded.config.instances) {
+          try {
+            await start(instance.name);
+          } catch (error) {
+            failures.push(`${instance.name}: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        }
+        if (failures.length > 0) {
+          announceChanged();
+          throw new LanesError('unavailable', `Some instances did not start. ${failures.join(' ')}`);
+        }
+        return list();
+      },
+      'instances.stopAll': async () => {
+        await stopEverything();
+        return list();
+      },
+      'instances.write': ({ name, data }) => {
+        running(name).write(data);
+        return null;
+      },
+      'instances.resize': ({ name, cols, rows }) => {
+        processFor(name).resize(cols, rows);
+        return null;
+      },
+      'instances.attach': ({ name }) => {
+        context.requireWorkspace();
+        const instance = processFor(name);
+        const snapshot = instance.pipe.attach();
+        return { ...snapshot, cols: instance.cols, rows: instance.rows, running: instance.running };
+      },
+      'instances.ack': ({ name, chars }) => {
+        processes.get(name)?.pipe.ack(chars);
+        return null;
+      },
+    },
+
+    async workspaceOpened(opened) {
+      workspace = opened;
+      statusTimer = setInterval(() => {
+        for (const instance of processes.values()) instance.tick();
+      }, STATUS_TICK_MS);
+      usageTimer = setInterval(() => {
+        if (sampling) return;
+        sampling = true;
+        const live = [...processes.values()].filter((instance) => instance.running);
+        if (live.length === 0) {
+          sampling = false;
+          return;
+        }
+        void listProcesses()
+          .then((table) => {
+            for (const instance of live) instance.sample(table);
+            announceChanged();
+          }, () => undefined)
+          .finally(() => {
+            sampling = false;
+          });
+      }, USAGE_SAMPLE_MS);
+    },
+
+    async workspaceClosed() {
+      await stopEverything();
+      for (const timer of [statusTimer, usageTimer, changedTimer]) if (timer) clearTimeout(timer);
+      statusTimer = usageTimer = changedTimer = null;
+      for (const instance of processes.values()) instance.pipe.dispose();
+      processes.clear();
+      await notify.close();
+      workspace = null;
+    },
+
+    async dispose() {
+      await stopEverything();
+      await notify.close();
+      await leftovers;
+      delete context.services.instances;
+    },
+  };
+};
+
+function workingFolder(root: string, config: InstanceConfig): string {
+  return config.worktree ? path.resolve(root, config.worktree) : root;
+}
+
+function configProblem(root: string, config: InstanceConfig): string | null {
+  const cwd = workingFolder(root, config);
+  try {
+    if (!statSync(cwd).isDirectory()) return `\`${cwd}\` is not a folder`;
+  } catch {
+    return `its worktree folder \`${cwd}\` does not exist; create it with New instance, or remove \`worktree:\` from lanes.yml to run it in the main checkout`;
+  }
+  return null;
+}
+
+/** Lanes' own variables (the web token, other instances' notify secrets) never reach an agent. */
+export function inheritedEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined || key.startsWith('LANES_') || key === 'ELECTRON_RUN_AS_NODE') continue;
+    result[key] = value;
+  }
+  return result;
+}
+
+/** The command Claude Code's hooks run: this Lanes' own `lanes notify`. */
+function notifyCommand(): string {
+  const override = process.env.LANES_NOTIFY_COMMAND;
+  if (override) return override;
+  const runner = process.versions.electron ? `ELECTRON_RUN_AS_NODE=1 ${shellQuote(process.execPath)}` : shellQuote(process.execPath);
+  return `${runner} ${shellQuote(path.join(appRoot(), 'bin', 'lanes.js'))} notify`;
+}

@@ -1,5 +1,246 @@
-import { ComingNext } from '../shell/ComingNext';
+import { useEffect } from 'react';
+import type { InstanceState, InstanceStatus } from '../../../main/contract/instances';
+import { goTo } from '../shell/routes';
+import { useWorkspace } from '../workspace/store';
+import { NewInstanceButton } from '../worktrees/NewInstanceButton';
+import { WorktreePanel } from '../worktrees/WorktreePanel';
+import { ALL_PENDING, useInstances, type Layout } from './store';
+import { TerminalView } from './TerminalView';
+import './instances.css';
+
+const STATUS_LABELS: Record<InstanceStatus, string> = {
+  stopped: 'Not started',
+  starting: 'Starting',
+  running: 'Running',
+  waiting: 'Waiting for input',
+  idle: 'Idle',
+  exited: 'Exited',
+  crashed: 'Crashed',
+};
 
 export function InstancesScreen() {
-  return <ComingNext title="Instances" what="Create instances with their own worktree and branch, run each agent in a live terminal, and see at a glance which one is running, waiting for input or finished." />;
+  const hasWorkspace = useWorkspace((state) => state.snapshot !== null);
+  const { instances, configProblem, loading, error, layout, focused, pending, dismissError } = useInstances();
+
+  useEffect(() => {
+    if (hasWorkspace) void useInstances.getState().load();
+  }, [hasWorkspace]);
+
+  if (!hasWorkspace) {
+    return (
+      <section className="screen" aria-labelledby="screen-title">
+        <header className="screen-header">
+          <h1 id="screen-title">Instances</h1>
+        </header>
+        <div className="card empty">
+          <p>Open a repository first: its instances come from its lanes.yml.</p>
+          <button className="button primary" type="button" onClick={() => goTo('workspace')}>
+            Open a workspace
+          </button>
+        </div>
+      </section>
+    );
+  }
+
+  const focusedInstance = instances.find((instance) => instance.name === focused) ?? instances[0] ?? null;
+  const runningCount = instances.filter((instance) => isLive(instance.status)).length;
+  const waitingCount = instances.filter((instance) => instance.status === 'waiting').length;
+
+  return (
+    <section className="screen instances-screen" aria-labelledby="screen-title">
+      <header className="screen-header">
+        <div>
+          <h1 id="screen-title">Instances</h1>
+          <p className="muted" data-testid="instances-summary">
+            {instances.length === 0 ? 'None yet' : `${runningCount} of ${instances.length} running`}
+            {waitingCount > 0 && ` · ${waitingCount} waiting for you`}
+          </p>
+        </div>
+        <div className="row">
+          <NewInstanceButton />
+          <button className="button" type="button" onClick={() => void useInstances.getState().startAll()} disabled={pending[ALL_PENDING] || instances.length === 0}>
+            Start all
+          </button>
+          <button className="button" type="button" onClick={() => void useInstances.getState().stopAll()} disabled={pending[ALL_PENDING] || runningCount === 0}>
+            Stop all
+          </button>
+          <LayoutSwitch layout={layout} />
+          <GpuSwitch />
+        </div>
+      </header>
+
+      {error && (
+        <div className="banner banner-error" role="alert">
+          <span className="grow">{error}</span>
+          <button className="button ghost small" type="button" onClick={dismissError}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      {configProblem && (
+        <div className="banner banner-warn" role="status">
+          lanes.yml has a problem, so the instances below may be out of date: {configProblem}
+        </div>
+      )}
+
+      {!loading && instances.length === 0 ? (
+        <div className="card empty">
+          <p>No instances yet. Create one with New instance, or list them under <code>instances:</code> in lanes.yml.</p>
+        </div>
+      ) : (
+        <div className="instances-body">
+          <ul className="instance-list" aria-label="Instances">
+            {instances.map((instance, index) => (
+              <InstanceCard key={instance.name} instance={instance} lane={index} selected={layout === 'focus' && focusedInstance?.name === instance.name} />
+            ))}
+          </ul>
+          <div className="instance-terminals">
+            {layout === 'grid' ? (
+              <div className="terminal-grid" data-count={Math.min(instances.length, 4)}>
+                {instances.map((instance, index) => (
+                  <TerminalTile key={instance.name} instance={instance} lane={index} />
+                ))}
+              </div>
+            ) : (
+              focusedInstance && (
+                <div className="terminal-focus">
+                  <TerminalTile instance={focusedInstance} lane={instances.indexOf(focusedInstance)} focused />
+                  <WorktreePanel instance={focusedInstance.name} />
+                </div>
+              )
+            )}
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function isLive(status: InstanceStatus): boolean {
+  return status === 'starting' || status === 'running' || status === 'waiting' || status === 'idle';
+}
+
+function LayoutSwitch({ layout }: { layout: Layout }) {
+  const setLayout = useInstances((state) => state.setLayout);
+  return (
+    <div className="segmented" role="radiogroup" aria-label="Terminal layout">
+      {(['grid', 'focus'] as const).map((option) => (
+        <button
+          key={option}
+          type="button"
+          role="radio"
+          aria-checked={layout === option}
+          className={`button small ${layout === option ? 'primary' : 'ghost'}`}
+          onClick={() => setLayout(option)}
+        >
+          {option === 'grid' ? 'Grid' : 'Focus'}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function GpuSwitch() {
+  const gpu = useInstances((state) => state.gpu);
+  const setGpu = useInstances((state) => state.setGpu);
+  return (
+    <label className="gpu-switch muted" title="Draw visible terminals with WebGL; turn off if terminals look wrong on this machine">
+      <input type="checkbox" checked={gpu} onChange={(event) => setGpu(event.target.checked)} /> GPU terminals
+    </label>
+  );
+}
+
+export function StatusBadge({ instance }: { instance: InstanceState }) {
+  const label = STATUS_LABELS[instance.status];
+  const code = instance.status === 'exited' && instance.exitCode !== null ? ` (${instance.exitCode})` : '';
+  return (
+    <span className={`status status-${instance.status}`} data-testid={`status-${instance.name}`} data-status={instance.status}>
+      <span className="status-dot" aria-hidden="true" />
+      {label}
+      {code}
+    </span>
+  );
+}
+
+function usageText(usage: InstanceState['usage']): string | null {
+  if (!usage) return null;
+  const megabytes = usage.memory / (1024 * 1024);
+  return `${Math.round(usage.cpu)}% CPU · ${megabytes >= 1024 ? `${(megabytes / 1024).toFixed(1)} GB` : `${Math.round(megabytes)} MB`} · ${usage.processes} ${usage.processes === 1 ? 'process' : 'processes'}`;
+}
+
+function Controls({ instance }: { instance: InstanceState }) {
+  const busy = useInstances((state) => Boolean(state.pending[instance.name] || state.pending[ALL_PENDING]));
+  const { start, stop, restart } = useInstances.getState();
+  const live = isLive(instance.status);
+  return (
+    <div className="row instance-controls">
+      {live ? (
+        <>
+          <button className="button small" type="button" onClick={() => void stop(instance.name)} disabled={busy} aria-label={`Stop ${instance.name}`}>
+            Stop
+          </button>
+          <button className="button small ghost" type="button" onClick={() => void restart(instance.name)} disabled={busy} aria-label={`Restart ${instance.name}`}>
+            Restart
+          </button>
+        </>
+      ) : (
+        <button className="button small primary" type="button" onClick={() => void start(instance.name)} disabled={busy || instance.problem !== null} aria-label={`Start ${instance.name}`}>
+          Start
+        </button>
+      )}
+    </div>
+  );
+}
+
+function InstanceCard({ instance, lane, selected }: { instance: InstanceState; lane: number; selected: boolean }) {
+  const focus = useInstances((state) => state.focus);
+  const usage = usageText(instance.usage);
+  return (
+    <li className={`instance-card card${selected ? ' selected' : ''}`} style={{ ['--lane' as string]: `var(--lane-${(lane % 8) + 1})` }} data-testid={`instance-${instance.name}`}>
+      <div className="row">
+        <button className="instance-name" type="button" onClick={() => focus(instance.name)} aria-current={selected ? 'true' : undefined} title="Show this terminal large">
+          {instance.name}
+        </button>
+        <span className="tag">{instance.role}</span>
+        <span className="grow" />
+        <StatusBadge instance={instance} />
+      </div>
+      {instance.statusDetail && <p className="instance-detail muted" title={instance.statusDetail}>{instance.statusDetail}</p>}
+      {instance.problem && <p className="form-error instance-problem">{instance.problem}</p>}
+      <p className="instance-meta muted mono" title={instance.cwd}>
+        {instance.agent}
+      </p>
+      <div className="row">
+        <span className="muted instance-usage">{usage ?? (instance.zones.length > 0 ? `Zones: ${instance.zones.join(', ')}` : 'No zones yet')}</span>
+        <span className="grow" />
+        <Controls instance={instance} />
+      </div>
+    </li>
+  );
+}
+
+function TerminalTile({ instance, lane, focused = false }: { instance: InstanceState; lane: number; focused?: boolean }) {
+  const focus = useInstances((state) => state.focus);
+  const gpu = useInstances((state) => state.gpu);
+  return (
+    <article className={`terminal-tile${focused ? ' focused' : ''}`} style={{ ['--lane' as string]: `var(--lane-${(lane % 8) + 1})` }} aria-label={`${instance.name} terminal`}>
+      <header className="terminal-tile-header row">
+        {focused ? <strong>{instance.name}</strong> : (
+          <button className="instance-name" type="button" onClick={() => focus(instance.name)} title="Show this terminal large">
+            {instance.name}
+          </button>
+        )}
+        <StatusBadge instance={instance} />
+        <span className="grow" />
+        <Controls instance={instance} />
+      </header>
+      {instance.status === 'stopped' ? (
+        <div className="terminal-placeholder muted">
+          {instance.problem ? `Cannot start: ${instance.problem}.` : 'Not started yet. Start it to see its terminal here.'}
+        </div>
+      ) : (
+        <TerminalView name={instance.name} autoFocus={focused} gpu={gpu} />
+      )}
+    </article>
+  );
 }

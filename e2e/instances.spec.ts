@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { expect, test } from './fixtures';
+import { APP_ROOT } from './support/electron';
+
+const FAKE_AGENT = path.join(APP_ROOT, 'test', 'fake-agent', 'agent.mjs');
+const quote = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+
+function workspaceFiles(agentSteps: string[]): Record<string, string> {
+  const agent = [process.execPath, FAKE_AGENT, ...agentSteps].map(quote).join(' ');
+  return {
+    'README.md': '# demo\n',
+    'lanes.yml': `instances:\n  - name: api\n    role: backend\n    agent: ${JSON.stringify(agent)}\n    zones: [src/]\n`,
+  };
+}
+
+test('runs an instance from lanes.yml: its terminal, typing, the echo, waiting, exited, and the replay after a reload', async ({ app, temp }) => {
+  const root = temp.repo(workspaceFiles(['--print=agent ready', '--repl']));
+  const page = app.page;
+  await app.openWorkspace(root);
+  await app.goto('instances');
+  // The DOM renderer puts the terminal's text in the page, where the test can read it.
+  await page.getByRole('checkbox', { name: 'GPU terminals' }).uncheck();
+
+  const card = page.getByTestId('instance-api');
+  await expect(card.getByTestId('status-api')).toHaveAttribute('data-status', 'stopped');
+  await card.getByRole('button', { name: 'Start api' }).click();
+
+  const terminal = page.getByTestId('terminal-api');
+  await expect(terminal).toContainText('agent ready');
+  // The fake agent sits at its "> " prompt: the screen says it waits for input.
+  await expect(card.getByTestId('status-api')).toHaveAttribute('data-status', 'waiting');
+  await expect(page.getByTestId('instances-summary')).toContainText('1 waiting for you');
+
+  await terminal.click();
+  await page.keyboard.type('hello lanes');
+  await page.keyboard.press('Enter');
+  await expect(terminal).toContainText('echo: hello lanes');
+
+  await page.screenshot({ path: '/tmp/instances-light.png' });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: '/tmp/instances-dark.png' });
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  await page.reload();
+  await app.goto('instances');
+  await expect(page.getByTestId('terminal-api')).toContainText('echo: hello lanes');
+
+  await page.getByTestId('terminal-api').click();
+  await page.keyboard.type('exit 7');
+  await page.keyboard.press('Enter');
+  await expect(card.getByTestId('status-api')).toHaveAttribute('data-status', 'exited');
+  await expect(card.getByTestId('status-api')).toContainText('Exited (7)');
+  await expect(card.getByRole('button', { name: 'Start api' })).toBeEnabled();
+});
+
+test('stop and restart from the screen; focus shows one terminal large', async ({ app, temp }) => {
+  const root = temp.repo(workspaceFiles(['--print=long runner', '--wait']));
+  const page = app.page;
+  await app.openWorkspace(root);
+  await app.goto('instances');
+  const card = page.getByTestId('instance-api');
+  await card.getByRole('button', { name: 'Start api' }).click();
+  // A visible terminal draws with WebGL where the browser has it; the DOM renderer otherwise.
+  await expect(page.locator('.terminal-view')).toHaveAttribute('data-renderer', /^(webgl|dom)$/);
+  await page.getByRole('checkbox', { name: 'GPU terminals' }).uncheck();
+  await expect(page.locator('.terminal-view')).toHaveAttribute('data-renderer', 'dom');
+  await expect(page.getByTestId('terminal-api')).toContainText('long runner');
+
+  await card.getByRole('button', { name: 'Restart api' }).click();
+  await expect(page.getByTestId('terminal-api')).toContainText(/long runner[\s\S]*long runner/);
+
+  await card.getByRole('button', { name: 'api', exact: true }).click();
+  await expect(page.getByRole('radio', { name: 'Focus' })).toHaveAttribute('aria-checked', 'true');
+  await expect(page.locator('.terminal-focus').getByTestId('terminal-api')).toBeVisible();
+
+  await card.getByRole('button', { name: 'Stop api' }).click();
+  await expect(card.getByTestId('status-api')).toContainText('Exited');
+  await expect(card).toContainText('stopped by you');
+});

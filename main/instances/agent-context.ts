@@ -1,0 +1,165 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { excludeFromGit, LANES_HOOK_MARKER, setClaudeHooks } from '../shared/agent-files';
+import { isLanesError } from '../shared/errors';
+import { git } from '../shared/git';
+import type { WorkspaceConfig, InstanceConfig } from '../workspace/config';
+
+export type AgentKind = 'claude' | 'codex' | 'gemini' | 'aider' | 'shell' | 'other';
+
+const SHELLS = new Set(['bash', 'zsh', 'sh', 'fish', 'dash', 'ksh', 'nu', 'pwsh', 'powershell', 'cmd']);
+
+/** Which agent a program is, by its file name, so Lanes can use that agent's own ways of taking context. */
+export function agentKind(program: string): AgentKind {
+  const base = (program.split(/[\\/]/).pop() ?? '').toLowerCase().replace(/\.(exe|cmd|bat|ps1)$/, '');
+  if (base === 'claude' || base === 'codex' || base === 'gemini' || base === 'aider') return base;
+  return SHELLS.has(base) ? 'shell' : 'other';
+}
+
+/** Claude Code hook events Lanes listens to, and the status each one means. */
+export const CLAUDE_HOOK_EVENTS = ['Notification', 'Stop', 'UserPromptSubmit'] as const;
+
+export interface ContextInput {
+  readonly instance: InstanceConfig;
+  readonly config: WorkspaceConfig;
+  /** The main checkout, where the shared coordination files live for every instance. */
+  readonly root: string;
+  readonly workspaceName: string;
+}
+
+/**
+ * What an agent is told once, at start: its role, the zones it owns, the rules, and the
+ * session-start ritual. The coordination files are named by absolute path in the main
+ * checkout, because that is the copy all instances share (a worktree has its own branch's copy).
+ */
+export function contextText({ instance, config, root, workspaceName }: ContextInput): string {
+  const at = (relative: string) => path.join(root, relative);
+  const others = config.instances.filter((other) => other.name !== instance.name);
+  const zones = instance.zones.length > 0 ? instance.zones.map((zone) => `- \`${zone}\``).join('\n') : '- (none yet: ask before writing any file)';
+  const common = config.common && config.common.length > 0 ? `\nEvery instance may also write: ${config.common.map((zone) => `\`${zone}\``).join(', ')}.\n` : '';
+  const role = instance.prompt?.trim() || `You are the ${instance.role} instance.`;
+  return `# You are "${instance.name}" in the Lanes workspace "${workspaceName}"
+
+${role}
+
+Several AI agents work on this repository in parallel, each in its own lane. ${
+    others.length > 0 ? `The others: ${others.map((other) => `${other.name} (${other.role})`).join(', ')}.` : ''
+  }
+
+## Your zones (you may write only here)
+${zones}
+${common}
+## Rules
+1. Write only inside your zones. Never edit, move or delete files outside them, even to fix something small.
+2. When you need a change outside your zones, ask its owner: write a request file in \`${at(config.paths.requests)}\`
+   named \`YYYYMMDD_short_topic.md\`, titled \`# What you need (${instance.name} → owner)\`, saying what to change and why.
+3. When you finish a request addressed to you, move its file to \`done/\` in that folder.
+
+## Session-start ritual (do this now, before anything else)
+1. Read the memory index \`${path.join(at(config.paths.memory), 'MEMORY.md')}\`: recent successes and corrections.
+2. Read the shared state \`${at(config.paths.sharedState)}\`: the current snapshot and who owns what.
+3. Read the requests in \`${at(config.paths.requests)}\` addressed to you (\`→ ${instance.name}\` in the title) and handle them first.
+`;
+}
+
+export interface PreparedAgent {
+  readonly args: string[];
+  /** The context file Lanes wrote, git-excluded, relative to the working folder. */
+  readonly contextFile: string;
+}
+
+/**
+ * Gives the agent its context without touching tracked files: a git-excluded file in its
+ * working folder for every agent, plus the agent's own channel (Claude Code's system prompt and
+ * hooks, Codex's and Gemini's initial prompt, Aider's read-only file).
+ */
+export async function prepareAgent(options: {
+  readonly cwd: string;
+  readonly kind: AgentKind;
+  readonly args: readonly string[];
+  readonly instanceName: string;
+  readonly context: string;
+  /** The `lanes notify` command line for hooks (asked only for agents that have hooks). */
+  readonly notifyCommand: () => string;
+}): Promise<PreparedAgent> {
+  const contextFile = path.posix.join('.lanes', 'context', `${options.instanceName}.md`);
+  const absolute = path.join(options.cwd, ...contextFile.split('/'));
+  await ensureExcluded(options.cwd, ['/.lanes/context/', '/.claude/settings.local.json']);
+  await fs.mkdir(path.dirname(absolute), { recursive: true });
+  await fs.writeFile(absolute, options.context);
+  const pointer = `Read ${contextFile}: it gives your role, the zones you own, the rules and the session-start ritual. Follow it.`;
+  const args = [...options.args];
+  switch (options.kind) {
+    case 'claude': {
+      await ensureClaudeHooks(options.cwd, options.notifyCommand());
+      args.push('--append-system-prompt', options.context);
+      break;
+    }
+    case 'codex':
+      args.push(pointer);
+      break;
+    case 'gemini':
+      args.push('--prompt-interactive', pointer);
+      break;
+    case 'aider':
+      args.push('--read', contextFile);
+      break;
+    default:
+      break;
+  }
+  return { args, contextFile };
+}
+
+/*
+ * Other rooms write the same files at the same moments (the zones room installs its guard hook
+ * in the same settings file and adds to the same exclude file when a workspace opens). The
+ * shared helpers refuse to overwrite a concurrent change; these retry, and check the result,
+ * because two atomic renames can still pass each other.
+ */
+const ATTEMPTS = 6;
+
+async function retryOnConflict(write: () => Promise<void>, done: () => Promise<boolean>): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await write();
+      await pause(25);
+      if (await done()) return;
+    } catch (error) {
+      if (!isLanesError(error) || error.code !== 'conflict' || attempt >= ATTEMPTS) throw error;
+      await pause(20 + Math.random() * 60);
+    }
+    if (attempt >= ATTEMPTS) return;
+  }
+}
+
+async function ensureExcluded(cwd: string, patterns: readonly string[]): Promise<void> {
+  const excludePath = path.resolve(cwd, (await git(cwd, ['rev-parse', '--git-path', 'info/exclude'])).trim());
+  await retryOnConflict(
+    () => excludeFromGit(cwd, patterns),
+    async () => {
+      const lines = new Set((await fs.readFile(excludePath, 'utf8').catch(() => '')).split(/\r?\n/));
+      return patterns.every((pattern) => lines.has(pattern));
+    },
+  );
+}
+
+async function ensureClaudeHooks(cwd: string, notifyCommand: string): Promise<void> {
+  const settingsPath = path.join(cwd, '.claude', 'settings.local.json');
+  await retryOnConflict(
+    async () => {
+      for (const event of CLAUDE_HOOK_EVENTS) await setClaudeHooks(cwd, event, [{ command: `${notifyCommand} ${event}`, timeout: 10 }]);
+    },
+    async () => {
+      try {
+        const hooks = (JSON.parse(await fs.readFile(settingsPath, 'utf8')) as { hooks?: Record<string, unknown> }).hooks ?? {};
+        return CLAUDE_HOOK_EVENTS.every((event) => JSON.stringify(hooks[event] ?? []).includes(LANES_HOOK_MARKER));
+      } catch {
+        return false;
+      }
+    },
+  );
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

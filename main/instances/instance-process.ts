@@ -1,0 +1,316 @@
+import { randomBytes } from 'node:crypto';
+import { readSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import * as nodePty from 'node-pty';
+import type { InstanceState, InstanceStatus } from '../contract/instances';
+import { OutputPipe, type OutputPipeOptions } from './output-pipe';
+import { descendantsOf, killTree, listProcesses, UsageSampler, type ProcessInfo, type ProcessTable, type TrackedProcess } from './process-tree';
+import { ScreenStatusTracker, type ScreenTimings } from './screen-status';
+
+export const DEFAULT_SIZE = { cols: 120, rows: 32 } as const;
+export const STOP_GRACE_MS = 3_000;
+/** The environment variable that marks every process of one run, so strays can be found. */
+export const RUN_MARKER_VARIABLE = 'LANES_RUN';
+
+export interface LaunchSpec {
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly env: Record<string, string>;
+  /** Status comes from the agent's hooks once the first one arrives. */
+  readonly hooks: boolean;
+}
+
+export interface InstanceProcessEvents {
+  output(data: string, seq: number): void;
+  changed(): void;
+  /** Ended by itself (not stopped by the user), or started waiting: worth a notification. */
+  attention(kind: 'waiting' | 'exited' | 'crashed', detail: string): void;
+  /** The set of processes under this run changed: record it for crash recovery. */
+  tracked(marker: string, processes: readonly TrackedProcess[]): void;
+  ended(): void;
+}
+
+type Status = { status: InstanceStatus; source: InstanceState['statusSource']; detail: string | null; since: string };
+
+/**
+ * One instance's agent in a pty: its output pipe (batching, replay, flow control), its status,
+ * the processes under it, and a stop that leaves nothing behind. The pipe outlives each run, so
+ * a restarted agent's output follows the previous one and `seq` keeps growing.
+ */
+export class InstanceProcess {
+  private pty: nodePty.IPty | null = null;
+  private exited: Promise<void> = Promise.resolve();
+  private stopping: Promise<void> | null = null;
+  private stopRequested = false;
+  private hooksSeen = false;
+  private hooks = false;
+  private draining = false;
+  private exitWatch: NodeJS.Timeout | null = null;
+  private marker: string | null = null;
+  private readonly trackedProcesses = new Map<number, TrackedProcess>();
+  private readonly sampler = new UsageSampler();
+  private screen: ScreenStatusTracker;
+  private current: Status = { status: 'stopped', source: 'process', detail: null, since: new Date().toISOString() };
+  readonly pipe: OutputPipe;
+  pid: number | null = null;
+  exitCode: number | null = null;
+  signal: number | null = null;
+  startedAt: string | null = null;
+  usage: InstanceState['usage'] = null;
+  cols: number = DEFAULT_SIZE.cols;
+  rows: number = DEFAULT_SIZE.rows;
+
+  constructor(
+    readonly name: string,
+    private readonly events: InstanceProcessEvents,
+    private readonly timings: { screen?: ScreenTimings; pipe?: Partial<OutputPipeOptions> } = {},
+  ) {
+    this.screen = new ScreenStatusTracker(timings.screen);
+    this.pipe = new OutputPipe({
+      ...timings.pipe,
+      emit: (data, seq) => this.events.output(data, seq),
+      pause: () => this.pausePty(),
+      resume: () => this.resumePty(),
+    });
+  }
+
+  get status(): Status {
+    return this.current;
+  }
+
+  get running(): boolean {
+    return this.pty !== null;
+  }
+
+  get bracketedPaste(): boolean {
+    return this.screen.bracketedPaste;
+  }
+
+  start(spec: LaunchSpec): void {
+    if (this.pty) return;
+    this.stopRequested = false;
+    this.draining = false;
+    this.hooksSeen = false;
+    this.hooks = spec.hooks;
+    this.exitCode = null;
+    this.signal = null;
+    this.usage = null;
+    this.trackedProcesses.clear();
+    this.screen = new ScreenStatusTracker(this.timings.screen);
+    this.pipe.reset();
+    this.marker = `${RUN_MARKER_VARIABLE}=${randomBytes(12).toString('hex')}`;
+    const env = { ...spec.env, [RUN_MARKER_VARIABLE]: this.marker.slice(RUN_MARKER_VARIABLE.length + 1) };
+    let pty: nodePty.IPty;
+    try {
+      pty = nodePty.spawn(spec.file, [...spec.args], { name: 'xterm-256color', cols: this.cols, rows: this.rows, cwd: spec.cwd, env, encoding: 'utf8' });
+    } catch (error) {
+      this.setStatus('crashed', 'process', `could not start: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
+    this.pty = pty;
+    this.pid = pty.pid;
+    this.startedAt = new Date().toISOString();
+    this.setStatus('starting', 'process', null);
+    void listProcesses().then((table) => this.trackProcesses(table), () => undefined);
+    pty.onData((data) => this.receive(data));
+    this.exited = new Promise<void>((resolve) => {
+      pty.onExit(({ exitCode, signal }) => {
+        void this.handleExit(exitCode, signal ?? 0).finally(resolve);
+      });
+    });
+  }
+
+  private receive(data: string): void {
+    this.screen.feed(data);
+    this.pipe.push(data);
+    if (this.current.status === 'starting' || (this.current.status !== 'running' && !this.hookDriven())) this.setStatus('running', 'screen', null);
+  }
+
+  /** Ends the whole process tree: SIGTERM, then SIGKILL after the grace period; resolves when it is gone. */
+  stop(graceMs = STOP_GRACE_MS): Promise<void> {
+    if (!this.pty) return this.stopping ?? Promise.resolve();
+    if (this.stopping) return this.stopping;
+    this.stopRequested = true;
+    const rootPid = this.pid;
+    this.stopping = (async () => {
+      this.pipe.reset(); // a paused pty cannot hear its signals' effects drain
+      await killTree({ rootPid, tracked: this.trackedProcesses.values(), environmentMarker: this.marker, graceMs });
+      await Promise.race([this.exited, sleep(graceMs + 2_000)]);
+    })().finally(() => {
+      this.stopping = null;
+    });
+    return this.stopping;
+  }
+
+  write(data: string): void {
+    if (!this.pty) return;
+    this.pipe.expectEcho();
+    this.pty.write(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    this.cols = cols;
+    this.rows = rows;
+    try {
+      this.pty?.resize(cols, rows);
+    } catch {
+      // the pty closed between the check and the call
+    }
+  }
+
+  /** A report from the agent's hooks (Claude Code): it is the status from now on. */
+  hookEvent(event: string, message: string | null): void {
+    if (!this.pty) return;
+    this.hooksSeen = true;
+    if (event === 'Notification') this.setStatus('waiting', 'hook', message ?? 'needs your input');
+    else if (event === 'Stop') this.setStatus('idle', 'hook', 'finished its turn');
+    else if (event === 'UserPromptSubmit') this.setStatus('running', 'hook', null);
+  }
+
+  /** Re-reads the screen for agents without hooks. */
+  tick(now = Date.now()): void {
+    if (!this.pty || this.hookDriven() || this.current.status === 'starting') return;
+    const { status, detail } = this.screen.assess(now);
+    this.setStatus(status, 'screen', detail);
+  }
+
+  /** Samples CPU and memory of the process tree and notes new descendants, from one reading of the process table. */
+  sample(table: ProcessTable): void {
+    if (!this.pty) return;
+    const processes = this.trackProcesses(table);
+    this.usage = processes.length > 0 ? this.sampler.sample(processes) : null;
+  }
+
+  state(): Pick<InstanceState, 'status' | 'statusSource' | 'statusDetail' | 'statusSince' | 'pid' | 'exitCode' | 'signal' | 'startedAt' | 'usage'> {
+    return {
+      status: this.current.status,
+      statusSource: this.current.source,
+      statusDetail: this.current.detail,
+      statusSince: this.current.since,
+      pid: this.pty ? this.pid : null,
+      exitCode: this.exitCode,
+      signal: this.signal,
+      startedAt: this.startedAt,
+      usage: this.pty ? this.usage : null,
+    };
+  }
+
+  /**
+   * node-pty 1.1.0 loses what is still unread when the process exits while the pty is paused:
+   * its stream ends early, dropping up to the kernel's pty buffer. A paused pty therefore checks
+   * every 20 ms that its process still exists, and once it is gone reads the rest itself,
+   * synchronously, before the stream can end. This reaches into node-pty's private `_socket`
+   * (its `fd` is public); the flood test fails if an update changes them.
+   */
+  private pausePty(): void {
+    if (!this.pty || this.draining) return;
+    this.pty.pause();
+    const pid = this.pid;
+    this.exitWatch ??= setInterval(() => {
+      if (pid === null || !processExists(pid)) this.drainAfterExit();
+    }, 20);
+  }
+
+  private drainAfterExit(): void {
+    const pty = this.pty as (nodePty.IPty & { _socket?: { read(): unknown }; fd?: number }) | null;
+    this.draining = true;
+    if (this.exitWatch) clearInterval(this.exitWatch);
+    this.exitWatch = null;
+    if (!pty) return;
+    try {
+      while (pty._socket && pty._socket.read() !== null) {
+        // each read() hands what the stream holds to the data listener
+      }
+      if (typeof pty.fd === 'number' && process.platform !== 'win32') {
+        const buffer = Buffer.alloc(64 * 1024);
+        const decoder = new StringDecoder('utf8');
+        for (;;) {
+          const count = readSync(pty.fd, buffer, 0, buffer.length, null);
+          if (count <= 0) break;
+          this.receive(decoder.write(buffer.subarray(0, count)));
+        }
+        const rest = decoder.end();
+        if (rest) this.receive(rest);
+      }
+    } catch {
+      // EAGAIN or EIO: the kernel has nothing more
+    }
+    pty.resume();
+  }
+
+  private resumePty(): void {
+    if (this.exitWatch) clearInterval(this.exitWatch);
+    this.exitWatch = null;
+    this.pty?.resume();
+  }
+
+  private hookDriven(): boolean {
+    return this.hooks && this.hooksSeen;
+  }
+
+  /**
+   * Notes the processes under the agent, so a stop finds them even after they leave the tree.
+   * (Strays that left before being seen are found by their environment marker when stopping.)
+   */
+  private trackProcesses(table: ProcessTable): ProcessInfo[] {
+    if (this.pid === null) return [];
+    const found = new Map(descendantsOf(table, this.pid).map((info) => [info.pid, info]));
+    let added = false;
+    for (const info of found.values()) {
+      if (info.state === 'Z') continue;
+      const known = this.trackedProcesses.get(info.pid);
+      if (!known || known.startTime !== info.startTime) {
+        this.trackedProcesses.set(info.pid, { pid: info.pid, startTime: info.startTime });
+        added = true;
+      }
+    }
+    if (added && this.marker && this.pty) this.events.tracked(this.marker, [...this.trackedProcesses.values()]);
+    return [...found.values()].filter((info) => info.state !== 'Z');
+  }
+
+  private async handleExit(exitCode: number, signal: number): Promise<void> {
+    this.resumePty();
+    this.pipe.flush();
+    // The agent is gone; whatever it left running (a grandchild in its own session) goes too.
+    if (!this.stopRequested) {
+      await killTree({ rootPid: null, tracked: this.trackedProcesses.values(), environmentMarker: this.marker, graceMs: 1_000 });
+    }
+    this.pty = null;
+    this.exitCode = signal ? null : exitCode;
+    this.signal = signal || null;
+    this.usage = null;
+    if (this.stopRequested) this.setStatus('exited', 'process', 'stopped by you');
+    else if (signal) {
+      this.setStatus('crashed', 'process', `ended by signal ${signal}`);
+      this.events.attention('crashed', `ended by signal ${signal}`);
+    } else {
+      const detail = `exited with code ${exitCode}`;
+      this.setStatus('exited', 'process', detail);
+      this.events.attention('exited', detail);
+    }
+    this.trackedProcesses.clear();
+    this.events.ended();
+  }
+
+  private setStatus(status: InstanceStatus, source: Status['source'], detail: string | null): void {
+    if (this.current.status === status && this.current.detail === detail) return;
+    const before = this.current.status;
+    this.current = { status, source, detail, since: before === status ? this.current.since : new Date().toISOString() };
+    this.events.changed();
+    if (status === 'waiting' && before !== 'waiting') this.events.attention('waiting', detail ?? 'needs your input');
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,277 @@
+import { existsSync, readFileSync, symlinkSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { git, makeTempDir } from '../../test/support/repo';
+import { fakeAgent, FAKE_AGENT, isRunningPid, makeWorkspace, NOTIFY_FROM_SOURCE, openCore, waitFor } from './test-support';
+
+const cores: Array<{ dispose(): Promise<void> }> = [];
+async function open(root: string, userDataDir?: string) {
+  const opened = await openCore(root, userDataDir);
+  cores.push(opened.core);
+  return opened;
+}
+afterEach(async () => {
+  for (const core of cores.splice(0)) await core.dispose();
+  delete process.env.LANES_NOTIFY_COMMAND;
+  delete process.env.LANES_TOKEN;
+});
+
+const stateOf = async (call: (name: string, args?: unknown) => Promise<any>, name: string) =>
+  ((await call('instances.list')).instances as any[]).find((instance) => instance.name === name);
+
+describe('instances: start and stop', () => {
+  it('runs the agent in a pty and stops its whole tree, grandchild in its own session included', async () => {
+    const tmp = makeTempDir();
+    const grandchildFile = path.join(tmp, 'grandchild.pid');
+    const root = makeWorkspace([{ name: 'api', agent: fakeAgent('--print=hello from api', `--grandchild=${grandchildFile}`, '--wait') }]);
+    const { call, output, userDataDir } = await open(root);
+
+    const started = await call('instances.start', { name: 'api' });
+    expect(['starting', 'running']).toContain(started.status);
+    await waitFor(() => output('api').includes('hello from api'), 'the greeting');
+    await waitFor(() => existsSync(grandchildFile), 'the grandchild');
+    const agentPid = started.pid as number;
+    const grandchildPid = Number(readFileSync(grandchildFile, 'utf8'));
+    expect(isRunningPid(agentPid)).toBe(true);
+    expect(isRunningPid(grandchildPid)).toBe(true);
+    await waitFor(() => existsSync(path.join(userDataDir, 'instances', `pids-${process.pid}.json`)), 'the pid record');
+
+    const stopped = await call('instances.stop', { name: 'api' });
+    expect(stopped.status).toBe('exited');
+    expect(stopped.statusDetail).toBe('stopped by you');
+    expect(stopped.pid).toBeNull();
+    expect(isRunningPid(agentPid)).toBe(false);
+    expect(isRunningPid(grandchildPid)).toBe(false);
+    await waitFor(() => !existsSync(path.join(userDataDir, 'instances', `pids-${process.pid}.json`)), 'the pid record to go');
+  });
+
+  it('reports the exit code and ends what the agent left behind when it exits by itself', async () => {
+    const tmp = makeTempDir();
+    const grandchildFile = path.join(tmp, 'grandchild.pid');
+    const root = makeWorkspace([{ name: 'web', agent: fakeAgent(`--grandchild=${grandchildFile}`, '--sleep=300', '--exit=3') }]);
+    const { call, events } = await open(root);
+    await call('instances.start', { name: 'web' });
+    const state = await waitFor(async () => {
+      const current = await stateOf(call, 'web');
+      return current.status === 'exited' ? current : null;
+    }, 'the exit');
+    expect(state.exitCode).toBe(3);
+    expect(state.statusDetail).toBe('exited with code 3');
+    const grandchildPid = Number(readFileSync(grandchildFile, 'utf8'));
+    await waitFor(() => !isRunningPid(grandchildPid), 'the orphaned grandchild to be ended');
+    const notification = events.find((event) => event.name === 'instances.notification');
+    expect(notification?.payload).toMatchObject({ instance: 'web', kind: 'exited' });
+  });
+
+  it('kills an agent that ignores SIGTERM after the grace period', async () => {
+    const root = makeWorkspace([{ name: 'stubborn', agent: fakeAgent('--ignore-term', '--print=ready', '--wait') }]);
+    const { call, output } = await open(root);
+    const started = await call('instances.start', { name: 'stubborn' });
+    await waitFor(() => output('stubborn').includes('ready'), 'ready');
+    const before = Date.now();
+    await call('instances.stop', { name: 'stubborn' });
+    expect(Date.now() - before).toBeGreaterThanOrEqual(2_500);
+    expect(isRunningPid(started.pid)).toBe(false);
+  });
+
+  it('restarts: the old process is gone, the new one runs, and output keeps its order', async () => {
+    const root = makeWorkspace([{ name: 'ops', agent: fakeAgent('--print=run', '--wait') }]);
+    const { call, events } = await open(root);
+    const first = await call('instances.start', { name: 'ops' });
+    await waitFor(() => events.some((event) => event.name === 'instances.output'), 'first output');
+    const second = await call('instances.restart', { name: 'ops' });
+    expect(second.pid).not.toBe(first.pid);
+    expect(isRunningPid(first.pid)).toBe(false);
+    expect(isRunningPid(second.pid)).toBe(true);
+    await waitFor(() => events.filter((event) => event.name === 'instances.output').map((event) => event.payload.data).join('').split('run').length === 3, 'second output');
+    const seqs = events.filter((event) => event.name === 'instances.output').map((event) => event.payload.seq as number);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+  });
+
+  it('start all and stop all; closing the workspace leaves nothing running', async () => {
+    const root = makeWorkspace([
+      { name: 'one', agent: fakeAgent('--print=one', '--wait') },
+      { name: 'two', agent: fakeAgent('--print=two', '--wait') },
+    ]);
+    const { call, core } = await open(root);
+    const all = await call('instances.startAll');
+    const pids = all.instances.map((instance: any) => instance.pid as number);
+    expect(pids.every((pid: number) => isRunningPid(pid))).toBe(true);
+    const stopped = await call('instances.stopAll');
+    expect(stopped.instances.map((instance: any) => instance.status)).toEqual(['exited', 'exited']);
+    await call('instances.startAll');
+    const again = (await call('instances.list')).instances.map((instance: any) => instance.pid as number);
+    await core.call('workspace.close', {});
+    expect(again.every((pid: number) => !isRunningPid(pid))).toBe(true);
+  });
+});
+
+describe('instances: environment and context', () => {
+  it('gives the agent its name, workspace and zones, no Lanes secrets, and context without dirtying the worktree', async () => {
+    process.env.LANES_TOKEN = 'web-token-that-must-not-leak';
+    const tmp = makeTempDir();
+    const record = path.join(tmp, 'record.json');
+    const root = makeWorkspace([{ name: 'front', zones: ['src/ui/', 'docs/'], agent: fakeAgent(`--record=${record}`, '--wait') }]);
+    const { call } = await open(root);
+    await call('instances.start', { name: 'front' });
+    const recorded = await waitFor(() => (existsSync(record) ? JSON.parse(readFileSync(record, 'utf8')) : null), 'the record');
+    expect(recorded.cwd).toBe(root);
+    expect(recorded.env.LANES_INSTANCE).toBe('front');
+    expect(recorded.env.LANES_WORKSPACE).toBe(root);
+    expect(recorded.env.LANES_ZONES).toBe('src/ui/\ndocs/');
+    expect(recorded.env.LANES_TOKEN).toBeUndefined();
+    expect(recorded.env.TERM).toBe('xterm-256color');
+    const context = readFileSync(path.join(root, '.lanes', 'context', 'front.md'), 'utf8');
+    expect(context).toContain('`src/ui/`');
+    expect(context).toContain(path.join(root, 'memory', 'MEMORY.md'));
+    expect(context).toContain(path.join(root, 'docs/cross-instance-prs'));
+    expect(git(root, 'status', '--porcelain')).toBe('');
+  });
+
+  it('runs in the configured worktree and reports a missing one clearly', async () => {
+    const root = makeWorkspace([
+      { name: 'wt', worktree: '../wt-folder', agent: fakeAgent('--print=in worktree', '--wait') },
+      { name: 'gone', worktree: '../no-such-folder', agent: fakeAgent('--wait') },
+    ]);
+    git(root, 'worktree', 'add', '-q', '-b', 'wt', path.join(root, '..', 'wt-folder'));
+    const { call } = await open(root);
+    try {
+      const started = await call('instances.start', { name: 'wt' });
+      expect(started.cwd).toBe(path.resolve(root, '../wt-folder'));
+      const gone = await stateOf(call, 'gone');
+      expect(gone.problem).toContain('does not exist');
+      await expect(call('instances.start', { name: 'gone' })).rejects.toThrow(/worktree folder .* does not exist/);
+      await call('instances.stop', { name: 'wt' });
+      expect(git(path.resolve(root, '../wt-folder'), 'status', '--porcelain')).toBe('');
+    } finally {
+      git(root, 'worktree', 'remove', '--force', path.resolve(root, '../wt-folder'));
+    }
+  });
+
+  it('refuses bad agent commands and bad names with messages a person can act on', async () => {
+    const root = makeWorkspace([
+      { name: 'piped', agent: 'node agent.js | tee log' },
+      { name: 'missing', agent: 'no-such-agent-program --flag' },
+    ]);
+    const { call } = await open(root);
+    await expect(call('instances.start', { name: 'piped' })).rejects.toThrow(/shell syntax \(`\|`\)/);
+    await expect(call('instances.start', { name: 'missing' })).rejects.toThrow(/`no-such-agent-program` was not found on PATH/);
+    await expect(call('instances.start', { name: 'nobody' })).rejects.toThrow(/no instance "nobody"/);
+    await expect(call('instances.write', { name: 'piped', data: 'x' })).rejects.toThrow(/not running/);
+  });
+
+  it('reports a malformed lanes.yml instead of failing, and refuses to start from it', async () => {
+    const root = makeWorkspace([{ name: 'ok', agent: fakeAgent('--wait') }]);
+    const { call } = await open(root);
+    writeFileSync(path.join(root, 'lanes.yml'), 'instances:\n  - name: [broken\n');
+    const listed = await call('instances.list');
+    expect(listed.configProblem).toMatch(/line/i);
+    await expect(call('instances.start', { name: 'ok' })).rejects.toThrow(/cannot start/);
+  });
+});
+
+describe('instances: status', () => {
+  it('sees a question on the screen as waiting, takes the answer, and ends exited with code 0', async () => {
+    const root = makeWorkspace([{ name: 'qa', agent: fakeAgent('--print=working', '--ask=Deploy now? [y/N] ', '--sleep=200') }]);
+    const { call, output, events } = await open(root);
+    await call('instances.start', { name: 'qa' });
+    const waiting = await waitFor(async () => {
+      const state = await stateOf(call, 'qa');
+      return state.status === 'waiting' ? state : null;
+    }, 'waiting');
+    expect(waiting.statusSource).toBe('screen');
+    expect(waiting.statusDetail).toContain('Deploy now? [y/N]');
+    expect(events.some((event) => event.name === 'instances.notification' && event.payload.kind === 'waiting')).toBe(true);
+    await call('instances.write', { name: 'qa', data: 'y\r' });
+    await waitFor(() => output('qa').includes('answer: y'), 'the answer');
+    const exited = await waitFor(async () => {
+      const state = await stateOf(call, 'qa');
+      return state.status === 'exited' ? state : null;
+    }, 'the exit');
+    expect(exited.exitCode).toBe(0);
+  });
+
+  it('takes Claude Code status from its hooks through `lanes notify`', async () => {
+    process.env.LANES_NOTIFY_COMMAND = NOTIFY_FROM_SOURCE;
+    const tmp = makeTempDir();
+    const bin = path.join(tmp, 'bin');
+    mkdirSync(bin);
+    symlinkSync(FAKE_AGENT, path.join(bin, 'claude'));
+    const record = path.join(tmp, 'record.json');
+    const agent = `${bin}/claude --model x --record=${record} --hook=Notification --sleep=1500 --hook=UserPromptSubmit --sleep=1500 --hook=Stop --wait`;
+    const root = makeWorkspace([{ name: 'cc', agent }]);
+    const { call, events } = await open(root);
+    await call('instances.start', { name: 'cc' });
+    const statuses = () =>
+      events
+        .filter((event) => event.name === 'instances.changed')
+        .map((event) => event.payload.instances.find((instance: any) => instance.name === 'cc'))
+        .filter((state) => state?.statusSource === 'hook')
+        .map((state) => state.status as string);
+    await waitFor(() => statuses().includes('idle'), 'the Stop hook', 15_000);
+    expect(statuses().filter((status, index, all) => status !== all[index - 1])).toEqual(['waiting', 'running', 'idle']);
+    const waiting = events.find((event) => event.name === 'instances.notification' && event.payload.kind === 'waiting');
+    expect(waiting?.payload.body).toBe('fake agent reached Notification');
+
+    const recorded = JSON.parse(readFileSync(record, 'utf8'));
+    const promptIndex = recorded.argv.indexOf('--append-system-prompt');
+    expect(promptIndex).toBeGreaterThan(0);
+    expect(recorded.argv[promptIndex + 1]).toContain('You are "cc"');
+    expect(recorded.env.LANES_NOTIFY_TOKEN).toMatch(/^[\w-]{40,}$/);
+    const settings = JSON.parse(readFileSync(path.join(root, '.claude', 'settings.local.json'), 'utf8'));
+    expect(Object.keys(settings.hooks)).toEqual(expect.arrayContaining(['Notification', 'Stop', 'UserPromptSubmit']));
+    expect(git(root, 'status', '--porcelain')).toBe('');
+  });
+});
+
+describe('instances: terminal output', () => {
+  it('replays recent output to a viewer that reconnects', async () => {
+    const root = makeWorkspace([{ name: 'log', agent: fakeAgent('--print=first line', '--print=second line') }]);
+    const { call } = await open(root);
+    await call('instances.start', { name: 'log' });
+    await waitFor(async () => (await stateOf(call, 'log')).status === 'exited', 'the exit');
+    const first = await call('instances.attach', { name: 'log' });
+    expect(first.data).toContain('first line');
+    expect(first.data).toContain('second line');
+    expect(first.running).toBe(false);
+    const second = await call('instances.attach', { name: 'log' });
+    expect(second).toEqual(first);
+  });
+
+  it('delivers a flood to a slow reader completely, with unacknowledged output bounded', async () => {
+    const bytes = 3_000_000;
+    const root = makeWorkspace([{ name: 'flood', agent: fakeAgent(`--flood=${bytes}`) }]);
+    const { core, call } = await open(root);
+    await call('instances.attach', { name: 'flood' });
+    const chunks: string[] = [];
+    let received = 0;
+    let acknowledged = 0;
+    let maxOutstanding = 0;
+    let ackChain = Promise.resolve();
+    core.onEvent((name, payload: any) => {
+      if (name !== 'instances.output' || payload.instance !== 'flood') return;
+      chunks.push(payload.data);
+      received += payload.data.length;
+      maxOutstanding = Math.max(maxOutstanding, received - acknowledged);
+      // A slow reader: it draws about 2 MB/s, one chunk after the other.
+      ackChain = ackChain.then(async () => {
+        await new Promise((resolve) => setTimeout(resolve, Math.ceil(payload.data.length / 2_000)));
+        acknowledged += payload.data.length;
+        await call('instances.ack', { name: 'flood', chars: payload.data.length });
+      });
+    });
+    await call('instances.start', { name: 'flood' });
+    await waitFor(async () => (await stateOf(call, 'flood')).status === 'exited', 'the end of the flood', 30_000);
+    await ackChain;
+    const text = chunks.join('').replace(/\r\n/g, '\n');
+    const lines = text.split('\n').filter((line) => line.startsWith('L'));
+    expect(lines.length).toBe(bytes / 100);
+    const outOfOrder = lines.findIndex((line, index) => line !== `L${String(index + 1).padStart(8, '0')} ${'x'.repeat(89)}`);
+    expect(outOfOrder).toBe(-1);
+    // The reader fell behind (so flow control had work to do), yet never by more than the
+    // high-water mark plus one batch.
+    expect(maxOutstanding).toBeGreaterThan(100_000);
+    expect(maxOutstanding).toBeLessThanOrEqual(100_000 + 200_000);
+  }, 40_000);
+});

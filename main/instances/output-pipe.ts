@@ -1,0 +1,149 @@
+/**
+ * Terminal output between a pty and its viewers: batched (one event per ~16 ms or ~200 KB, as
+ * VS Code and Hyper do), kept in a bounded replay buffer for viewers that reconnect, and flow
+ * controlled: when viewers fall more than `highWater` characters behind on acknowledgements,
+ * the pty is paused (the agent blocks on write) until they are back under `lowWater`.
+ */
+export interface OutputPipeOptions {
+  readonly emit: (data: string, seq: number) => void;
+  readonly pause: () => void;
+  readonly resume: () => void;
+  readonly flushMs?: number;
+  readonly flushChars?: number;
+  readonly highWater?: number;
+  readonly lowWater?: number;
+  readonly replayChars?: number;
+  /** A paused pty with no acknowledgement for this long resumes: its viewer went away. */
+  readonly staleMs?: number;
+}
+
+/**
+ * VS Code pauses at 100,000 unacknowledged characters; it resumes at 5,000, but over the web
+ * mode's round trip that empties the pipeline at every pause, so Lanes resumes at half the mark.
+ */
+export const FLOW_DEFAULTS = {
+  flushMs: 16,
+  flushChars: 200_000,
+  highWater: 100_000,
+  lowWater: 50_000,
+  replayChars: 256 * 1024,
+  staleMs: 5_000,
+} as const;
+
+export class OutputPipe {
+  private readonly options: Required<OutputPipeOptions>;
+  private pending: string[] = [];
+  private pendingChars = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private staleTimer: NodeJS.Timeout | null = null;
+  private replay: string[] = [];
+  private replayChars = 0;
+  private seqValue = 0;
+  private unacked = 0;
+  private echoExpectedUntil = 0;
+  private flowControl = false;
+  private paused = false;
+
+  constructor(options: OutputPipeOptions) {
+    this.options = { ...FLOW_DEFAULTS, ...options };
+  }
+
+  push(data: string): void {
+    if (data.length === 0) return;
+    this.pending.push(data);
+    this.pendingChars += data.length;
+    if (this.pendingChars >= this.options.flushChars) this.flush();
+    else if (this.echoExpectedUntil > Date.now() && this.pendingChars < 4_096) {
+      // Someone just typed: send the echo now instead of waiting out the batching delay.
+      this.echoExpectedUntil = 0;
+      this.flush();
+    } else this.timer ??= setTimeout(() => this.flush(), this.options.flushMs);
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.pendingChars === 0) return;
+    const data = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
+    this.pending = [];
+    this.pendingChars = 0;
+    this.seqValue += 1;
+    this.remember(data);
+    if (this.flowControl) {
+      this.unacked += data.length;
+      if (!this.paused && this.unacked > this.options.highWater) this.setPaused(true);
+    }
+    this.options.emit(data, this.seqValue);
+  }
+
+  /** The user typed: the next small output is likely the echo, and goes out unbatched. */
+  expectEcho(): void {
+    this.echoExpectedUntil = Date.now() + 250;
+  }
+
+  /** A viewer opens the terminal: what it should draw first, and from now on it acknowledges. */
+  attach(): { data: string; seq: number } {
+    this.flush();
+    this.flowControl = true;
+    return { data: this.replay.join(''), seq: this.seqValue };
+  }
+
+  ack(chars: number): void {
+    this.flowControl = true;
+    this.unacked = Math.max(0, this.unacked - chars);
+    if (this.paused && this.unacked < this.options.lowWater) this.setPaused(false);
+    else if (this.paused) this.armStaleTimer();
+  }
+
+  /** Forgets flow-control debts (a new run of the agent starts with a clean slate). */
+  reset(): void {
+    this.flush();
+    this.unacked = 0;
+    if (this.paused) this.setPaused(false);
+  }
+
+  dispose(): void {
+    this.flush();
+    if (this.staleTimer) clearTimeout(this.staleTimer);
+    this.staleTimer = null;
+  }
+
+  private setPaused(paused: boolean): void {
+    this.paused = paused;
+    if (paused) {
+      this.options.pause();
+      this.armStaleTimer();
+    } else {
+      if (this.staleTimer) clearTimeout(this.staleTimer);
+      this.staleTimer = null;
+      this.options.resume();
+    }
+  }
+
+  private armStaleTimer(): void {
+    if (this.staleTimer) clearTimeout(this.staleTimer);
+    this.staleTimer = setTimeout(() => {
+      this.staleTimer = null;
+      if (!this.paused) return;
+      this.flowControl = false;
+      this.unacked = 0;
+      this.setPaused(false);
+    }, this.options.staleMs);
+  }
+
+  private remember(data: string): void {
+    this.replay.push(data);
+    this.replayChars += data.length;
+    while (this.replayChars > this.options.replayChars && this.replay.length > 0) {
+      const excess = this.replayChars - this.options.replayChars;
+      const first = this.replay[0]!;
+      if (first.length <= excess) {
+        this.replay.shift();
+        this.replayChars -= first.length;
+      } else {
+        this.replay[0] = first.slice(excess);
+        this.replayChars -= excess;
+      }
+    }
+  }
+}

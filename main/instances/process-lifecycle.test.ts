@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../test/support/repo';
+import { InstanceProcess } from './instance-process';
+import { fakeAgent, isRunningPid, makeWorkspace, openCore, openDescriptors, waitFor } from './test-support';
+
+function startTimeOf(pid: number): string {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!;
+}
+
+describe.runIf(process.platform === 'linux')('pty processes', () => {
+  it('spawns and ends 200 ptys without leaking a file descriptor', async () => {
+    const quiet = { output() {}, changed() {}, attention() {}, tracked() {}, ended() {} };
+    const runOnce = async () => {
+      let ended!: () => void;
+      const done = new Promise<void>((resolve) => (ended = resolve));
+      const instance = new InstanceProcess('fd', { ...quiet, ended: () => ended() });
+      instance.start({ file: '/bin/sh', args: ['-c', 'echo hi'], cwd: '/', env: { PATH: process.env.PATH ?? '' }, hooks: false });
+      await done;
+      instance.pipe.dispose();
+    };
+    await runOnce(); // the first pty opens descriptors node keeps for good (signal pipes)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const before = openDescriptors();
+    for (let index = 0; index < 200; index += 1) await runOnce();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(openDescriptors()).toBe(before);
+  }, 60_000);
+
+  it('ends the processes a crashed Lanes left running, and only those', async () => {
+    const userDataDir = makeTempDir('lanes-user-');
+    const leftover = spawn('sleep', ['60'], { detached: true, stdio: 'ignore' });
+    const stranger = spawn('sleep', ['60'], { detached: true, stdio: 'ignore' });
+    leftover.unref();
+    stranger.unref();
+    try {
+      mkdirSync(path.join(userDataDir, 'instances'));
+      // A Lanes with pid 999999 (not running) recorded one process; a running Lanes (this one) recorded the other.
+      const record = (lanesPid: number, lanesStart: string, pid: number) =>
+        JSON.stringify({ lanes: { pid: lanesPid, startTime: lanesStart }, instances: { api: { workspace: '/x', marker: 'LANES_RUN=none', processes: [{ pid, startTime: startTimeOf(pid) }] } } });
+      writeFileSync(path.join(userDataDir, 'instances', 'pids-999999.json'), record(999999, '1', leftover.pid!));
+      writeFileSync(path.join(userDataDir, 'instances', 'pids-1.json'), record(process.pid, startTimeOf(process.pid), stranger.pid!));
+      const root = makeWorkspace([{ name: 'api', agent: fakeAgent('--exit=0') }]);
+      const { core, call } = await openCore(root, userDataDir);
+      await call('instances.start', { name: 'api' });
+      expect(isRunningPid(leftover.pid!)).toBe(false);
+      expect(isRunningPid(stranger.pid!)).toBe(true);
+      await waitFor(async () => (await call('instances.list')).instances[0].status === 'exited', 'the exit');
+      await core.dispose();
+    } finally {
+      stranger.kill('SIGKILL');
+      leftover.kill('SIGKILL');
+    }
+  });
+});

@@ -1,0 +1,268 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { promises as fs, readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+/** One process as the system reports it. `startTime` tells a process from a later one reusing its pid. */
+export interface ProcessInfo {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly pgid: number;
+  readonly state: string;
+  readonly startTime: string;
+  readonly rssBytes: number;
+  /** CPU time used so far, in seconds (Linux), or null where only a percentage is known. */
+  readonly cpuSeconds: number | null;
+  /** Percent of one core, where the system computes it (macOS `ps`). */
+  readonly cpuPercent: number | null;
+}
+
+export type ProcessTable = ReadonlyMap<number, ProcessInfo>;
+
+/** A process Lanes started or saw under an instance, identified across pid reuse. */
+export interface TrackedProcess {
+  readonly pid: number;
+  readonly startTime: string;
+}
+
+const isLinux = process.platform === 'linux';
+const isWindows = process.platform === 'win32';
+let pageSize: number | null = null;
+let clockTicks: number | null = null;
+
+function linuxConstants(): { pageSize: number; clockTicks: number } {
+  if (pageSize === null || clockTicks === null) {
+    const read = (name: string, fallback: number) => {
+      try {
+        return Number(execFileSync('getconf', [name], { encoding: 'utf8' }).trim()) || fallback;
+      } catch {
+        return fallback;
+      }
+    };
+    pageSize = read('PAGESIZE', 4096);
+    clockTicks = read('CLK_TCK', 100);
+  }
+  return { pageSize, clockTicks };
+}
+
+/** Every process of the machine (Linux: /proc; macOS and BSD: `ps`; Windows: empty, taskkill does the walking). */
+export async function listProcesses(): Promise<ProcessTable> {
+  if (isWindows) return new Map();
+  return isLinux ? listFromProc() : listFromPs();
+}
+
+async function listFromProc(): Promise<ProcessTable> {
+  const { pageSize: page, clockTicks: ticks } = linuxConstants();
+  const entries = await fs.readdir('/proc');
+  const table = new Map<number, ProcessInfo>();
+  await Promise.all(
+    entries
+      .filter((entry) => /^\d+$/.test(entry))
+      .map(async (entry) => {
+        const info = await readProcStat(Number(entry), page, ticks);
+        if (info) table.set(info.pid, info);
+      }),
+  );
+  return table;
+}
+
+async function readProcStat(pid: number, page: number, ticks: number): Promise<ProcessInfo | null> {
+  let text: string;
+  try {
+    text = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null; // ended while we looked
+  }
+  // The command name sits in parentheses and may itself contain spaces or parentheses.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return {
+    pid,
+    state: fields[0] ?? '?',
+    ppid: Number(fields[1]),
+    pgid: Number(fields[2]),
+    cpuSeconds: (Number(fields[11]) + Number(fields[12])) / ticks,
+    startTime: fields[19] ?? '',
+    rssBytes: Number(fields[21]) * page,
+    cpuPercent: null,
+  };
+}
+
+async function listFromPs(): Promise<ProcessTable> {
+  const { stdout } = await execFileAsync('ps', ['-A', '-o', 'pid=,ppid=,pgid=,stat=,rss=,pcpu=,lstart='], { maxBuffer: 16 * 1024 * 1024 });
+  const table = new Map<number, ProcessInfo>();
+  for (const line of stdout.split('\n')) {
+    const match = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\d+)\s+([\d.]+)\s+(.+)$/.exec(line);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    table.set(pid, {
+      pid,
+      ppid: Number(match[2]),
+      pgid: Number(match[3]),
+      state: match[4]!.charAt(0),
+      rssBytes: Number(match[5]) * 1024,
+      cpuPercent: Number(match[6]),
+      startTime: match[7]!.trim(),
+      cpuSeconds: null,
+    });
+  }
+  return table;
+}
+
+export function isAlive(table: ProcessTable, tracked: TrackedProcess): boolean {
+  const info = table.get(tracked.pid);
+  return info !== undefined && info.startTime === tracked.startTime && info.state !== 'Z';
+}
+
+/** The root and every process below it, by parent links. */
+export function descendantsOf(table: ProcessTable, rootPid: number): ProcessInfo[] {
+  const children = new Map<number, ProcessInfo[]>();
+  for (const info of table.values()) {
+    const list = children.get(info.ppid);
+    if (list) list.push(info);
+    else children.set(info.ppid, [info]);
+  }
+  const found: ProcessInfo[] = [];
+  const root = table.get(rootPid);
+  const queue = root ? [root] : [];
+  const seen = new Set<number>();
+  while (queue.length > 0) {
+    const next = queue.shift()!;
+    if (seen.has(next.pid)) continue;
+    seen.add(next.pid);
+    found.push(next);
+    queue.push(...(children.get(next.pid) ?? []));
+  }
+  return found;
+}
+
+/**
+ * Pids whose environment carries the marker (`NAME=value`). Linux only: it finds descendants
+ * that left the tree (a new session whose parent died, reparented to init) before Lanes saw them.
+ */
+export async function processesWithEnvironment(table: ProcessTable, marker: string): Promise<ProcessInfo[]> {
+  if (!isLinux) return [];
+  const needle = Buffer.from(`\0${marker}\0`);
+  const found: ProcessInfo[] = [];
+  await Promise.all(
+    [...table.values()].map(async (info) => {
+      if (info.pid === process.pid || info.state === 'Z') return;
+      try {
+        const environ = await fs.readFile(`/proc/${info.pid}/environ`);
+        if (Buffer.concat([Buffer.from([0]), environ]).includes(needle)) found.push(info);
+      } catch {
+        // not ours to read, or gone
+      }
+    }),
+  );
+  return found;
+}
+
+export interface KillTreeOptions {
+  readonly rootPid: number | null;
+  /** Processes seen under the instance earlier (they may have left the tree since). */
+  readonly tracked: Iterable<TrackedProcess>;
+  /** `NAME=value` set in the instance's environment, to find strays (Linux). */
+  readonly environmentMarker: string | null;
+  readonly graceMs: number;
+}
+
+/**
+ * Ends an instance's whole process tree: SIGTERM to every process and process group found,
+ * SIGKILL to whatever is left after the grace period, then waits until none is left.
+ * Returns the processes it had to SIGKILL.
+ */
+export async function killTree(options: KillTreeOptions): Promise<number> {
+  if (isWindows) {
+    if (options.rootPid !== null) await execFileAsync('taskkill', ['/PID', String(options.rootPid), '/T', '/F']).catch(() => undefined);
+    return 0;
+  }
+  const targets = new Map<number, TrackedProcess>();
+  const collect = async (): Promise<ProcessTable> => {
+    const table = await listProcesses();
+    const add = (info: ProcessInfo) => {
+      if (info.pid !== process.pid && info.pid > 1 && info.state !== 'Z') targets.set(info.pid, { pid: info.pid, startTime: info.startTime });
+    };
+    if (options.rootPid !== null) descendantsOf(table, options.rootPid).forEach(add);
+    for (const tracked of options.tracked) {
+      const info = table.get(tracked.pid);
+      if (info && info.startTime === tracked.startTime) {
+        add(info);
+        descendantsOf(table, info.pid).forEach(add);
+      }
+    }
+    if (options.environmentMarker) (await processesWithEnvironment(table, options.environmentMarker)).forEach(add);
+    for (const [pid, tracked] of targets) if (!isAlive(table, tracked)) targets.delete(pid);
+    return table;
+  };
+  const ownGroup = safeGroupOf(process.pid);
+  const signalAll = (table: ProcessTable, signal: NodeJS.Signals) => {
+    const groups = new Set<number>();
+    for (const tracked of targets.values()) {
+      const info = table.get(tracked.pid);
+      if (info && info.pgid > 1 && info.pgid !== ownGroup) groups.add(info.pgid);
+      trySignal(tracked.pid, signal);
+    }
+    for (const group of groups) trySignal(-group, signal);
+  };
+
+  let table = await collect();
+  signalAll(table, 'SIGTERM');
+  const deadline = Date.now() + options.graceMs;
+  while (targets.size > 0 && Date.now() < deadline) {
+    await sleep(40);
+    table = await collect();
+  }
+  const forced = targets.size;
+  for (let round = 0; targets.size > 0 && round < 50; round += 1) {
+    signalAll(table, 'SIGKILL');
+    await sleep(40);
+    table = await collect();
+  }
+  return forced;
+}
+
+function safeGroupOf(pid: number): number {
+  if (!isLinux) return -1;
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[2]);
+  } catch {
+    return -1;
+  }
+}
+
+function trySignal(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone, or not ours
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Turns two samples of CPU seconds into a percentage of one core. */
+export class UsageSampler {
+  private previous = new Map<string, { cpuSeconds: number; at: number }>();
+
+  sample(processes: readonly ProcessInfo[], now = Date.now()): { cpu: number; memory: number; processes: number } {
+    const next = new Map<string, { cpuSeconds: number; at: number }>();
+    let cpu = 0;
+    let memory = 0;
+    for (const info of processes) {
+      memory += info.rssBytes;
+      if (info.cpuPercent !== null) cpu += info.cpuPercent;
+      else if (info.cpuSeconds !== null) {
+        const key = `${info.pid}:${info.startTime}`;
+        const before = this.previous.get(key);
+        if (before && now > before.at) cpu += (100 * (info.cpuSeconds - before.cpuSeconds)) / ((now - before.at) / 1000);
+        next.set(key, { cpuSeconds: info.cpuSeconds, at: now });
+      }
+    }
+    this.previous = next;
+    return { cpu: Math.max(0, Math.round(cpu * 10) / 10), memory, processes: processes.length };
+  }
+}

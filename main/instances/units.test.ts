@@ -1,0 +1,164 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { makeTempDir } from '../../test/support/repo';
+import { agentKind } from './agent-context';
+import { resolveProgram, shellQuote, splitCommandLine } from './command-line';
+import { NotifyServer } from './notify-server';
+import { OutputPipe } from './output-pipe';
+import { ScreenStatusTracker, stripAnsi } from './screen-status';
+import { chmodSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+describe('splitCommandLine', () => {
+  it('splits words with POSIX quoting', () => {
+    expect(splitCommandLine(`claude --model 'opus 4' --name "a \\"b\\"" c\\ d`)).toEqual(['claude', '--model', 'opus 4', '--name', 'a "b"', 'c d']);
+    expect(splitCommandLine('  aider   --yes  ')).toEqual(['aider', '--yes']);
+    expect(splitCommandLine(`echo '' x`)).toEqual(['echo', '', 'x']);
+    expect(splitCommandLine('codex "a|b" \'$(x)\'')).toEqual(['codex', 'a|b', '$(x)']);
+  });
+
+  it('refuses shell syntax, unclosed quotes and empty commands', () => {
+    expect(() => splitCommandLine('claude && rm -rf /')).toThrow(/shell syntax \(`&`\)/);
+    expect(() => splitCommandLine('claude > log')).toThrow(/shell syntax/);
+    expect(() => splitCommandLine('claude $(whoami)')).toThrow(/`\$\(`/);
+    expect(() => splitCommandLine('claude "$(whoami)"')).toThrow(/`\$\(`/);
+    expect(() => splitCommandLine(`claude 'oops`)).toThrow(/unclosed ' quote/);
+    expect(() => splitCommandLine('   ')).toThrow(/empty/);
+  });
+
+  it('round-trips through shellQuote', () => {
+    const words = ['node', '/tmp/a b/agent.mjs', "it's", '--x=1:2', ''];
+    expect(splitCommandLine(words.map(shellQuote).join(' '))).toEqual(words);
+  });
+});
+
+describe('resolveProgram', () => {
+  it('finds programs on PATH and relative to the working folder, and says when it cannot', () => {
+    const dir = makeTempDir();
+    const script = path.join(dir, 'agent.sh');
+    writeFileSync(script, '#!/bin/sh\n');
+    chmodSync(script, 0o755);
+    expect(resolveProgram('agent.sh', '/', { PATH: `/nonexistent:${dir}` })).toBe(script);
+    expect(resolveProgram('./agent.sh', dir, { PATH: '' })).toBe(script);
+    expect(() => resolveProgram('./missing.sh', dir, { PATH: '' })).toThrow(/does not exist in/);
+    writeFileSync(path.join(dir, 'plain'), 'x');
+    expect(() => resolveProgram('plain', '/', { PATH: dir })).toThrow(/not found on PATH/);
+  });
+});
+
+describe('agentKind', () => {
+  it('knows agents by file name', () => {
+    expect(agentKind('/usr/local/bin/claude')).toBe('claude');
+    expect(agentKind('C:\\tools\\codex.cmd')).toBe('codex');
+    expect(agentKind('/bin/bash')).toBe('shell');
+    expect(agentKind('/usr/bin/node')).toBe('other');
+  });
+});
+
+describe('ScreenStatusTracker', () => {
+  const timings = { promptQuietMs: 100, lineQuietMs: 500, idleQuietMs: 1000 };
+
+  it('running while output flows, waiting at a question, idle after long silence on an empty line', () => {
+    const screen = new ScreenStatusTracker(timings);
+    screen.feed('\x1b[32mBuilding\x1b[0m...\r\n', 0);
+    expect(screen.assess(50).status).toBe('running');
+    expect(screen.assess(600).status).toBe('running');
+    expect(screen.assess(1200).status).toBe('idle');
+    screen.feed('\x1b[1mOverwrite src/a.ts? (y/n) \x1b[0m', 2000);
+    expect(screen.assess(2150)).toEqual({ status: 'waiting', detail: 'asks: Overwrite src/a.ts? (y/n)' });
+  });
+
+  it('counts text left on the cursor line as waiting only after a longer silence', () => {
+    const screen = new ScreenStatusTracker(timings);
+    screen.feed('Downloading 45%', 0);
+    expect(screen.assess(200).status).toBe('running');
+    expect(screen.assess(600)).toEqual({ status: 'waiting', detail: 'at: Downloading 45%' });
+  });
+
+  it('reads the line as drawn: carriage returns overwrite, escape sequences vanish', () => {
+    const screen = new ScreenStatusTracker(timings);
+    screen.feed('progress 10%\rprogress 99%\r\n\x1b]0;title\x07user@host:~$ ', 0);
+    expect(screen.currentLine()).toBe('user@host:~$ ');
+    expect(screen.assess(150).status).toBe('waiting');
+    expect(stripAnsi('\x1b[?2004h\x1b[31mred\x1b[m')).toBe('red');
+  });
+
+  it('tracks bracketed paste mode', () => {
+    const screen = new ScreenStatusTracker(timings);
+    screen.feed('\x1b[?2004h> ', 0);
+    expect(screen.bracketedPaste).toBe(true);
+    screen.feed('\x1b[?2004l', 1);
+    expect(screen.bracketedPaste).toBe(false);
+  });
+});
+
+describe('OutputPipe', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('batches output until the timer or the size limit', () => {
+    vi.useFakeTimers();
+    const emitted: Array<[string, number]> = [];
+    const pipe = new OutputPipe({ emit: (data, seq) => emitted.push([data, seq]), pause() {}, resume() {}, flushChars: 10 });
+    pipe.push('ab');
+    pipe.push('cd');
+    expect(emitted).toEqual([]);
+    vi.advanceTimersByTime(16);
+    expect(emitted).toEqual([['abcd', 1]]);
+    pipe.push('0123456789');
+    expect(emitted[1]).toEqual(['0123456789', 2]);
+  });
+
+  it('pauses above the high-water mark and resumes below the low one', () => {
+    const calls: string[] = [];
+    const pipe = new OutputPipe({ emit() {}, pause: () => calls.push('pause'), resume: () => calls.push('resume'), highWater: 100, lowWater: 10, flushChars: 50 });
+    pipe.attach();
+    pipe.push('x'.repeat(60));
+    pipe.push('x'.repeat(60));
+    expect(calls).toEqual(['pause']);
+    pipe.ack(60);
+    expect(calls).toEqual(['pause']);
+    pipe.ack(55);
+    expect(calls).toEqual(['pause', 'resume']);
+    pipe.dispose();
+  });
+
+  it('does not pause without a viewer, and resumes when a viewer stops acknowledging', () => {
+    vi.useFakeTimers();
+    const calls: string[] = [];
+    const pipe = new OutputPipe({ emit() {}, pause: () => calls.push('pause'), resume: () => calls.push('resume'), highWater: 10, flushChars: 20, staleMs: 1000 });
+    pipe.push('x'.repeat(30));
+    expect(calls).toEqual([]);
+    pipe.attach();
+    pipe.push('x'.repeat(30));
+    expect(calls).toEqual(['pause']);
+    vi.advanceTimersByTime(1000);
+    expect(calls).toEqual(['pause', 'resume']);
+    pipe.dispose();
+  });
+
+  it('keeps a bounded replay of the most recent output', () => {
+    const pipe = new OutputPipe({ emit() {}, pause() {}, resume() {}, replayChars: 10, flushChars: 1 });
+    for (const chunk of ['aaaa', 'bbbb', 'cccc', 'dddd']) pipe.push(chunk);
+    expect(pipe.attach()).toEqual({ data: 'bbccccdddd', seq: 4 });
+  });
+});
+
+describe('NotifyServer', () => {
+  it('takes reports only with the current secret of the named instance, from the loopback host', async () => {
+    const reports: unknown[] = [];
+    const server = new NotifyServer((report) => reports.push(report));
+    await server.start();
+    try {
+      const token = server.issueToken('api');
+      const send = (body: unknown, secret: string, host?: string) =>
+        fetch(server.url, { method: 'POST', headers: { Authorization: `Bearer ${secret}`, ...(host ? { Host: host } : {}) }, body: JSON.stringify(body) });
+      expect((await send({ instance: 'api', event: 'Stop' }, 'wrong')).status).toBe(401);
+      expect((await send({ instance: 'web', event: 'Stop' }, token)).status).toBe(401);
+      expect((await send({ instance: 'api', event: 'Notification', message: 'Allow edit?' }, token)).status).toBe(204);
+      expect(reports).toEqual([{ instance: 'api', event: 'Notification', message: 'Allow edit?' }]);
+      server.revokeToken('api');
+      expect((await send({ instance: 'api', event: 'Stop' }, token)).status).toBe(401);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,248 @@
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import { WebglAddon } from '@xterm/addon-webgl';
+import { Terminal, type ITheme } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { attachTerminal, onReconnect, terminalInput } from './store';
+
+/** VS Code acknowledges every 5,000 characters drawn; main pauses the agent at 100,000 behind. */
+const ACK_CHARS = 5_000;
+const ACK_IDLE_MS = 100;
+
+function themeFromPage(): ITheme {
+  const style = getComputedStyle(document.documentElement);
+  const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+  const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
+  return {
+    background: read('--terminal-bg', dark ? '#0c0f14' : '#fbfbfc'),
+    foreground: read('--fg', dark ? '#e4e8ee' : '#1c2330'),
+    cursor: read('--accent', '#3d5afe'),
+    cursorAccent: dark ? '#0c0f14' : '#fbfbfc',
+    selectionBackground: dark ? '#3a4a7a' : '#c5d0ff',
+    ...(dark
+      ? {}
+      : {
+          // xterm's default palette is made for dark backgrounds; darker tones stay readable on light.
+          black: '#1c2330',
+          red: '#c62828',
+          green: '#2e7d32',
+          yellow: '#8a6d00',
+          blue: '#1e4bd8',
+          magenta: '#8e24aa',
+          cyan: '#00796b',
+          white: '#5f6b7a',
+          brightBlack: '#5f6b7a',
+          brightWhite: '#1c2330',
+        }),
+  };
+}
+
+/**
+ * One instance's terminal: xterm.js with fit, search, web links and copy/paste. It draws the
+ * recent output first, then live output, acknowledging what it drew so a flood cannot outrun
+ * it. It uses WebGL only while on screen (browsers allow about 16 contexts) and the DOM
+ * renderer otherwise or when WebGL is unavailable.
+ */
+export function TerminalView({ name, autoFocus = false, gpu = true }: { name: string; autoFocus?: boolean; gpu?: boolean }) {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const searchRef = useRef<SearchAddon | null>(null);
+  const terminalRef = useRef<Terminal | null>(null);
+  const [searching, setSearching] = useState(false);
+  const [query, setQuery] = useState('');
+  const [renderer, setRenderer] = useState<'webgl' | 'dom'>('dom');
+
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host) return;
+    setRenderer('dom');
+    const terminal = new Terminal({
+      scrollback: 10_000,
+      fontFamily: getComputedStyle(document.documentElement).getPropertyValue('--font-mono').trim() || 'monospace',
+      fontSize: 13,
+      theme: themeFromPage(),
+      allowProposedApi: true,
+      cursorBlink: true,
+    });
+    terminalRef.current = terminal;
+    const fit = new FitAddon();
+    const search = new SearchAddon();
+    searchRef.current = search;
+    terminal.loadAddon(fit);
+    terminal.loadAddon(search);
+    terminal.loadAddon(new WebLinksAddon((event, url) => {
+      event.preventDefault();
+      terminalInput.openLink(url);
+    }));
+    terminal.open(host);
+
+    let disposed = false;
+    let lastSeq = Number.POSITIVE_INFINITY; // nothing is drawn until the snapshot arrives
+    let early: Array<{ data: string; seq: number }> = [];
+    let unacked = 0;
+    let ackTimer: number | null = null;
+    const acknowledge = () => {
+      if (ackTimer !== null) window.clearTimeout(ackTimer);
+      ackTimer = null;
+      if (unacked > 0) void terminalInput.ack(name, unacked);
+      unacked = 0;
+    };
+    const draw = (data: string, seq: number) => {
+      if (seq <= lastSeq) return;
+      lastSeq = seq;
+      terminal.write(data, () => {
+        unacked += data.length;
+        if (unacked >= ACK_CHARS) acknowledge();
+        else if (ackTimer === null) ackTimer = window.setTimeout(acknowledge, ACK_IDLE_MS);
+      });
+    };
+    const connection = attachTerminal(name, {
+      output(data, seq) {
+        if (lastSeq === Number.POSITIVE_INFINITY) early.push({ data, seq });
+        else draw(data, seq);
+      },
+    });
+    const replay = async () => {
+      lastSeq = Number.POSITIVE_INFINITY;
+      const snapshot = await connection.snapshot().catch(() => null);
+      if (disposed || !snapshot) return;
+      terminal.reset();
+      terminal.write(snapshot.data);
+      lastSeq = snapshot.seq;
+      for (const chunk of early) draw(chunk.data, chunk.seq);
+      early = [];
+      fitNow();
+    };
+    void replay();
+    const stopReconnect = onReconnect(() => void replay());
+
+    terminal.onData((data) => void terminalInput.write(name, data));
+    terminal.onResize(({ cols, rows }) => void terminalInput.resize(name, cols, rows));
+    terminal.attachCustomKeyEventHandler((event) => {
+      if (event.type !== 'keydown') return true;
+      const mod = event.ctrlKey || event.metaKey;
+      if (mod && event.shiftKey && event.code === 'KeyC') {
+        const selection = terminal.getSelection();
+        if (selection) void navigator.clipboard?.writeText(selection).catch(() => undefined);
+        return false;
+      }
+      if (mod && event.shiftKey && event.code === 'KeyV') {
+        void navigator.clipboard?.readText().then((text) => terminal.paste(text), () => undefined);
+        return false;
+      }
+      if (mod && event.shiftKey && event.code === 'KeyF') {
+        setSearching(true);
+        return false;
+      }
+      return true;
+    });
+
+    let frame: number | null = null;
+    function fitNow() {
+      if (disposed || host!.clientWidth === 0 || host!.clientHeight === 0) return;
+      try {
+        fit.fit();
+      } catch {
+        // not laid out yet
+      }
+    }
+    const resizeObserver = new ResizeObserver(() => {
+      if (frame !== null) cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        frame = null;
+        fitNow();
+      });
+    });
+    resizeObserver.observe(host);
+
+    let webgl: WebglAddon | null = null;
+    const releaseWebgl = () => {
+      webgl?.dispose();
+      webgl = null;
+      setRenderer('dom');
+    };
+    const visibility = new IntersectionObserver(([entry]) => {
+      if (gpu && entry?.isIntersecting && !webgl) {
+        try {
+          const addon = new WebglAddon();
+          addon.onContextLoss(releaseWebgl);
+          terminal.loadAddon(addon);
+          webgl = addon;
+          setRenderer('webgl');
+        } catch {
+          releaseWebgl(); // no WebGL here: the DOM renderer carries on
+        }
+      } else if (!entry?.isIntersecting && webgl) releaseWebgl();
+    });
+    visibility.observe(host);
+
+    const scheme = window.matchMedia('(prefers-color-scheme: dark)');
+    const retheme = () => (terminal.options.theme = themeFromPage());
+    scheme.addEventListener('change', retheme);
+    if (autoFocus) terminal.focus();
+
+    return () => {
+      disposed = true;
+      acknowledge();
+      connection.detach();
+      stopReconnect();
+      scheme.removeEventListener('change', retheme);
+      visibility.disconnect();
+      resizeObserver.disconnect();
+      if (frame !== null) cancelAnimationFrame(frame);
+      webgl?.dispose();
+      terminal.dispose();
+      terminalRef.current = null;
+      searchRef.current = null;
+    };
+  }, [name, autoFocus, gpu]);
+
+  const find = (backwards: boolean) => {
+    if (!query) return;
+    const options = { caseSensitive: false, decorations: { matchOverviewRuler: '#888', activeMatchColorOverviewRuler: '#f0b429', matchBackground: '#f0b42955', activeMatchBackground: '#f0b429' } };
+    if (backwards) searchRef.current?.findPrevious(query, options);
+    else searchRef.current?.findNext(query, options);
+  };
+  const closeSearch = () => {
+    setSearching(false);
+    searchRef.current?.clearDecorations();
+    terminalRef.current?.focus();
+  };
+  const onSearchKey = (event: ReactKeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'Enter') find(event.shiftKey);
+    if (event.key === 'Escape') closeSearch();
+  };
+
+  return (
+    <div className="terminal-view" data-renderer={renderer}>
+      {searching ? (
+        <div className="terminal-search row" role="search">
+          <input
+            className="input small grow"
+            aria-label={`Search the terminal of ${name}`}
+            placeholder="Search (Enter: next, Shift+Enter: previous, Esc: close)"
+            value={query}
+            onChange={(event) => setQuery(event.target.value)}
+            onKeyDown={onSearchKey}
+            autoFocus
+          />
+          <button className="button small" type="button" onClick={() => find(true)}>
+            Previous
+          </button>
+          <button className="button small" type="button" onClick={() => find(false)}>
+            Next
+          </button>
+          <button className="button ghost small" type="button" onClick={closeSearch}>
+            Close
+          </button>
+        </div>
+      ) : (
+        <button className="button ghost small terminal-search-open" type="button" onClick={() => setSearching(true)} title="Search (Ctrl+Shift+F)">
+          Search
+        </button>
+      )}
+      <div className="terminal-host" ref={hostRef} role="group" aria-label={`Terminal of ${name}`} data-testid={`terminal-${name}`} />
+    </div>
+  );
+}
