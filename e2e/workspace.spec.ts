@@ -62,7 +62,7 @@ test('names the line of a malformed lanes.yml and leaves the file alone', async 
   await app.openWorkspace(root);
   await expect(app.page.getByTestId('config-problem')).toContainText(/lanes\.yml is not valid \(line \d+/);
   await expect(app.page.getByTestId('health-config')).toHaveAttribute('data-health', 'problem');
-  await app.page.getByRole('button', { name: 'Refresh' }).click();
+  await app.page.getByRole('button', { name: 'Refresh', exact: true }).click();
   expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toBe(broken);
 });
 

@@ -24,6 +24,8 @@ class WorkspaceZones {
   counts: Record<string, number> = {};
   total = 0;
   starting: Promise<void> = Promise.resolve();
+  /** Which checkouts are guarded and watched, for which instances; a change restarts enforcement. */
+  targetsKey = '';
   closed = false;
 
   constructor(readonly workspace: OpenWorkspace) {}
@@ -54,7 +56,10 @@ export const createZonesRoom: RoomFactory = (context): Room => {
   /** Re-reads lanes.yml after a change; a broken file keeps the last good zones in force. */
   const reloadConfig = async (zones: WorkspaceZones): Promise<void> => {
     try {
-      applyConfig(zones, (await readZonesFiles(zones.workspace.root)).zones);
+      const config = (await readZonesFiles(zones.workspace.root)).zones;
+      applyConfig(zones, config);
+      // An instance was added, removed or moved to another worktree: guard and watch the new set.
+      if (targetsKey(await watchTargets(zones.workspace.root, config)) !== zones.targetsKey) restartEnforcement(zones);
     } catch (error) {
       zones.notes = [`lanes.yml could not be read, so the last saved zones stay in force: ${messageOf(error)}`];
       context.emit('zones.enforcementChanged', enforcement(zones));
@@ -74,6 +79,7 @@ export const createZonesRoom: RoomFactory = (context): Room => {
     }
     applyConfig(zones, config);
     const targets = await watchTargets(root, config);
+    zones.targetsKey = targetsKey(targets);
     if (zones.closed) return;
     const watcher = new ZoneWatcher({
       mainCheckout: real(root),
@@ -92,6 +98,19 @@ export const createZonesRoom: RoomFactory = (context): Room => {
     const [guardNotes, hookNotes] = await Promise.all([installGuards(root, config, targets), installHook(root, config), watcher.start(targets)]);
     zones.notes = [...guardNotes, ...hookNotes];
     context.emit('zones.enforcementChanged', enforcement(zones));
+  };
+
+  const restartEnforcement = (zones: WorkspaceZones): void => {
+    zones.starting = zones.starting
+      .then(async () => {
+        await zones.watcher?.stop();
+        zones.watcher = null;
+        if (!zones.closed) await startEnforcement(zones);
+      })
+      .catch((error: unknown) => {
+        zones.notes = [`Zones are not enforced: ${messageOf(error)}`];
+        context.emit('zones.enforcementChanged', enforcement(zones));
+      });
   };
 
   const record = (zones: WorkspaceZones, added: Violation[]): void => {
@@ -185,6 +204,13 @@ export const createZonesRoom: RoomFactory = (context): Room => {
     },
   };
 };
+
+function targetsKey(targets: readonly WatchTarget[]): string {
+  return targets
+    .map((target) => `${target.checkout}\0${[...target.instances].sort().join('\0')}`)
+    .sort()
+    .join('\n');
+}
 
 /** Installs the guard in each checkout that has instances; returns what failed, in the user's words. */
 async function installGuards(root: string, config: ZonesConfig, targets: readonly WatchTarget[]): Promise<string[]> {

@@ -4,6 +4,8 @@ import { goTo } from '../shell/routes';
 import { useWorkspace } from '../workspace/store';
 import { NewInstanceButton } from '../worktrees/NewInstanceButton';
 import { WorktreePanel } from '../worktrees/WorktreePanel';
+import { RequestBadge } from '../requests/RequestBadge';
+import { ViolationBadge } from '../zones/ViolationBadge';
 import { ALL_PENDING, useInstances, type Layout } from './store';
 import { TerminalView } from './TerminalView';
 import './instances.css';
@@ -202,6 +204,8 @@ function InstanceCard({ instance, lane, selected }: { instance: InstanceState; l
           {instance.name}
         </button>
         <span className="tag">{instance.role}</span>
+        <RequestBadge instance={instance.name} />
+        <ViolationBadge instance={instance.name} />
         <span className="grow" />
         <StatusBadge instance={instance} />
       </div>

@@ -1,0 +1,44 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LanesCore } from '../core/lanes-core';
+import type { Violation } from '../contract/zones';
+import { git, makeGitRepo, makeTempDir } from '../../test/support/repo';
+
+let core: LanesCore | null = null;
+const worktrees: [string, string][] = [];
+afterEach(async () => {
+  await core?.dispose();
+  core = null;
+  for (const [repo, worktree] of worktrees.splice(0)) git(repo, 'worktree', 'remove', '--force', worktree);
+});
+
+describe('the zones room after an instance is added', () => {
+  it('guards and watches the new instance\'s worktree without reopening the workspace', async () => {
+    const repo = makeGitRepo({ 'lanes.yml': 'instances:\n  - name: Main\n    zones: [docs/]\n', 'lib/a.ts': 'x', 'docs/a.md': 'x' });
+    core = new LanesCore({ userDataDir: makeTempDir(), platform: { mode: 'web' }, version: 'test' });
+    const violations: Violation[] = [];
+    core.onEvent((name, payload) => {
+      if (name === 'zones.violationsAdded') violations.push(...(payload as { added: Violation[] }).added);
+    });
+    expect((await core.call('workspace.open', { path: repo })).ok).toBe(true);
+    await core.call('zones.enforcement', {});
+
+    const worktree = path.join(path.dirname(repo), `${path.basename(repo)}-front`);
+    git(repo, 'worktree', 'add', '-q', '-b', 'lanes/front', worktree);
+    worktrees.push([repo, worktree]);
+    writeFileSync(path.join(repo, 'lanes.yml'), 'instances:\n  - name: Main\n    zones: [docs/]\n  - name: Front\n    worktree: ../' + path.basename(worktree) + '\n    zones: [lib/]\n');
+
+    await expect.poll(() => existsSync(path.join(worktree, '.claude', 'settings.local.json')), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          writeFileSync(path.join(worktree, 'docs', 'a.md'), `changed ${Date.now()}`);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return violations.some((violation) => violation.instance === 'Front' && violation.path === 'docs/a.md');
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+  });
+});
