@@ -32,7 +32,11 @@ const commands = (existsSync(at('main/cli/commands')) ? readdirSync(at('main/cli
 await Promise.all([
   esbuild({ ...node, entryPoints: [at('main/electron/main.ts')], outfile: at('dist/main/electron.cjs') }),
   esbuild({ ...node, entryPoints: [at('main/cli/lanes.ts')], outfile: at('dist/cli/lanes.cjs') }),
-  ...commands.map((name) => esbuild({ ...node, entryPoints: [at('main/cli/commands', `${name}.ts`)], outfile: at('dist/cli', `${name}.cjs`) })),
+  // Commands that hooks run (guard on every agent edit) are self-contained files: they start
+  // fast and work from app.asar.unpacked in the packaged app, where node_modules is out of reach.
+  ...commands.map((name) =>
+    esbuild({ ...node, packages: undefined, external: ['electron', 'node-pty', '@parcel/watcher'], entryPoints: [at('main/cli/commands', `${name}.ts`)], outfile: at('dist/cli', `${name}.cjs`) }),
+  ),
   // A sandboxed preload may require only `electron`: bundle everything else into it.
   esbuild({ ...node, packages: undefined, external: ['electron'], entryPoints: [at('preload/index.ts')], outfile: at('dist/preload/index.cjs') }),
 ]);

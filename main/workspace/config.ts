@@ -47,6 +47,8 @@ export const workspaceConfigSchema = z
     common: z.array(z.string()).optional(),
     /** A command run in every new worktree after it is made (`npm ci`). */
     setup: z.string().optional(),
+    /** What the live watcher does with a write outside the writer's zone. */
+    enforcement: z.looseObject({ onViolation: z.enum(['warn', 'restore']).optional() }).optional(),
     instances: z.array(instanceConfigSchema).default([]),
   })
   .superRefine((config, context) => {
