@@ -1,8 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { excludeFromGit, LANES_HOOK_MARKER, setClaudeHooks } from '../shared/agent-files';
-import { isLanesError } from '../shared/errors';
-import { git } from '../shared/git';
+import { excludeFromGit, setClaudeHooks } from '../shared/agent-files';
 import type { WorkspaceConfig, InstanceConfig } from '../workspace/config';
 
 export type AgentKind = 'claude' | 'codex' | 'gemini' | 'aider' | 'shell' | 'other';
@@ -84,7 +82,7 @@ export async function prepareAgent(options: {
 }): Promise<PreparedAgent> {
   const contextFile = path.posix.join('.lanes', 'context', `${options.instanceName}.md`);
   const absolute = path.join(options.cwd, ...contextFile.split('/'));
-  await ensureExcluded(options.cwd, ['/.lanes/context/', '/.claude/settings.local.json']);
+  await excludeFromGit(options.cwd, ['/.lanes/context/', '/.claude/settings.local.json']);
   await fs.mkdir(path.dirname(absolute), { recursive: true });
   await fs.writeFile(absolute, options.context);
   const pointer = `Read ${contextFile}: it gives your role, the zones you own, the rules and the session-start ritual. Follow it.`;
@@ -110,56 +108,6 @@ export async function prepareAgent(options: {
   return { args, contextFile };
 }
 
-/*
- * Other rooms write the same files at the same moments (the zones room installs its guard hook
- * in the same settings file and adds to the same exclude file when a workspace opens). The
- * shared helpers refuse to overwrite a concurrent change; these retry, and check the result,
- * because two atomic renames can still pass each other.
- */
-const ATTEMPTS = 6;
-
-async function retryOnConflict(write: () => Promise<void>, done: () => Promise<boolean>): Promise<void> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      await write();
-      await pause(25);
-      if (await done()) return;
-    } catch (error) {
-      if (!isLanesError(error) || error.code !== 'conflict' || attempt >= ATTEMPTS) throw error;
-      await pause(20 + Math.random() * 60);
-    }
-    if (attempt >= ATTEMPTS) return;
-  }
-}
-
-async function ensureExcluded(cwd: string, patterns: readonly string[]): Promise<void> {
-  const excludePath = path.resolve(cwd, (await git(cwd, ['rev-parse', '--git-path', 'info/exclude'])).trim());
-  await retryOnConflict(
-    () => excludeFromGit(cwd, patterns),
-    async () => {
-      const lines = new Set((await fs.readFile(excludePath, 'utf8').catch(() => '')).split(/\r?\n/));
-      return patterns.every((pattern) => lines.has(pattern));
-    },
-  );
-}
-
 async function ensureClaudeHooks(cwd: string, notifyCommand: string): Promise<void> {
-  const settingsPath = path.join(cwd, '.claude', 'settings.local.json');
-  await retryOnConflict(
-    async () => {
-      for (const event of CLAUDE_HOOK_EVENTS) await setClaudeHooks(cwd, event, [{ command: `${notifyCommand} ${event}`, timeout: 10 }]);
-    },
-    async () => {
-      try {
-        const hooks = (JSON.parse(await fs.readFile(settingsPath, 'utf8')) as { hooks?: Record<string, unknown> }).hooks ?? {};
-        return CLAUDE_HOOK_EVENTS.every((event) => JSON.stringify(hooks[event] ?? []).includes(LANES_HOOK_MARKER));
-      } catch {
-        return false;
-      }
-    },
-  );
-}
-
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  for (const event of CLAUDE_HOOK_EVENTS) await setClaudeHooks(cwd, event, [{ command: `${notifyCommand} ${event}`, timeout: 10 }]);
 }

@@ -24,8 +24,9 @@ type Json = Record<string, unknown>;
  */
 export async function setClaudeHooks(worktree: string, eventName: string, entries: readonly ClaudeHookEntry[]): Promise<void> {
   const file = path.join(worktree, '.claude', 'settings.local.json');
-  await oneAtATime(file, () => writeClaudeHooks(worktree, file, eventName, entries));
+  // Excluded first, so git never sees the file as a new untracked change, not even for a moment.
   await excludeFromGit(worktree, ['/.claude/settings.local.json']);
+  await oneAtATime(file, () => writeClaudeHooks(worktree, file, eventName, entries));
 }
 
 async function writeClaudeHooks(worktree: string, file: string, eventName: string, entries: readonly ClaudeHookEntry[]): Promise<void> {
