@@ -2,6 +2,7 @@ import { useDraggable } from '@dnd-kit/core';
 import { memo } from 'react';
 import type { RequestSummary } from '../../../main/contract/requests';
 import { ageOf, receiverProblem } from './board-view';
+import { Message } from '../shell/Message';
 
 interface CardProps {
   request: RequestSummary;
@@ -70,7 +71,7 @@ export function CardFace({ request, instances, onOpen, children }: CardProps & {
       </div>
       {request.warnings.length > 0 && (
         <p className="req-warning" data-testid="request-warning" title={request.warnings.join('\n')}>
-          {request.warnings[0]}
+          <Message text={request.warnings[0]!} />
         </p>
       )}
     </>

@@ -6,6 +6,7 @@ import { errorMessage } from '../client';
 import { ageOf, receiverProblem } from './board-view';
 import { Dialog } from './Dialog';
 import { COLUMNS, useRequests } from './store';
+import { Message } from '../shell/Message';
 
 /** A request read in full: rendered markdown, its state, hand-off to an agent, and editing. */
 export function RequestDialog({ file: initialFile, onClose }: { file: string; onClose(): void }) {
@@ -135,7 +136,7 @@ export function RequestDialog({ file: initialFile, onClose }: { file: string; on
 
       {request?.warnings.map((warning) => (
         <div key={warning} className="banner banner-warn req-banner" role="note">
-          {warning}
+          <Message text={warning} />
         </div>
       ))}
       {error && (
