@@ -32,6 +32,8 @@ interface WebServer {
   readonly url: string;
   readonly origin: string;
   readonly token: string;
+  /** Everything the server printed, for the report of a failed test. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function startWebMode(userDataDir: string, extraArgs: string[] = []
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
+    child.once('exit', (code, signal) => (output += `\n[lanes serve exited: code ${code}, signal ${signal}]\n`));
     child.once('exit', (code) => reject(new Error(`lanes serve exited with ${code}:\n${output}`)));
   });
   const parsed = new URL(url);
@@ -62,6 +65,7 @@ export async function startWebMode(userDataDir: string, extraArgs: string[] = []
     url,
     origin: parsed.origin,
     token: parsed.searchParams.get('token')!,
+    output: () => output.split(parsed.searchParams.get('token')!).join('[token]'),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -80,7 +84,7 @@ export const test = base.extend<LanesFixtures & LanesOptions>({
     temp.cleanup();
   },
 
-  app: async ({ lanesMode, page: browserPage, temp }, use) => {
+  app: async ({ lanesMode, page: browserPage, temp }, use, testInfo) => {
     const userDataDir = temp.dir('lanes-e2e-userdata-');
     let page: Page;
     let server: WebServer | null = null;
@@ -122,7 +126,10 @@ export const test = base.extend<LanesFixtures & LanesOptions>({
     await use(app);
 
     if (electronApp) await electronApp.close();
-    if (server) await server.stop();
+    if (server) {
+      await server.stop();
+      if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('lanes-serve-output', { body: server.output(), contentType: 'text/plain' });
+    }
   },
 });
 

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { InstanceList, InstanceState } from '../contract/instances';
 import { appRoot } from '../cli/app-paths';
-import type { OpenWorkspace, Room, RoomContext, RoomFactory } from '../core/room';
+import type { OpenWorkspace, Room, RoomFactory } from '../core/room';
 import { LanesError, isLanesError } from '../shared/errors';
 import { loadConfig, type InstanceConfig, type LoadedConfig } from '../workspace/config';
 import { agentKind, contextText, prepareAgent } from './agent-context';

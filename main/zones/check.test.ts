@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GIT_ENV, git, makeGitRepo, writeFiles } from '../../test/support/repo';
 import { installPreCommitHook, PREVIOUS_HOOK_SUFFIX } from './install';
-import { FIELD_REPORT_CONFIG, bundleZoneScripts, removeZoneScripts, runScript } from './test-support';
+import { bundleZoneScripts, removeZoneScripts, runScript } from './test-support';
 
 let scripts: string;
 beforeAll(async () => {

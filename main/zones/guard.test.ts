@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { git, makeGitRepo, makeTempDir } from '../../test/support/repo';
+import { git, makeGitRepo } from '../../test/support/repo';
 import { decideGuard } from './guard';
 import { installGuard } from './install';
 import { FIELD_REPORT_CONFIG, bundleZoneScripts, removeZoneScripts, runScript } from './test-support';

@@ -1,13 +1,13 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Enforcement, Violation, Violations, WatcherStatus } from '../contract/zones';
-import type { OpenWorkspace, Room, RoomContext, RoomFactory } from '../core/room';
+import type { OpenWorkspace, Room, RoomFactory } from '../core/room';
 import { gitOrNull } from '../shared/git';
 import { installGuard, installPreCommitHook } from './install';
 import { FileTree, computeOwnership, listTrackedFiles } from './ownership';
 import { ZoneSet } from './zone-set';
 import { ZoneWatcher, type WatchTarget } from './watcher';
-import { instanceCheckout, zonesConfigFrom, type ZonesConfig } from './zones-config';
+import { instanceCheckout, type ZonesConfig } from './zones-config';
 import { importScopeTable, readZonesFiles, saveZones, setOnViolation, zonesState } from './zones-store';
 
 const LOG_LIMIT = 5000;

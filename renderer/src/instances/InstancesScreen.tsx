@@ -1,6 +1,5 @@
 import { useEffect } from 'react';
 import type { InstanceState, InstanceStatus } from '../../../main/contract/instances';
-import { goTo } from '../shell/routes';
 import { useWorkspace } from '../workspace/store';
 import { NewInstanceButton } from '../worktrees/NewInstanceButton';
 import { WorktreePanel } from '../worktrees/WorktreePanel';
@@ -9,6 +8,7 @@ import { ViolationBadge } from '../zones/ViolationBadge';
 import { ALL_PENDING, useInstances, type Layout } from './store';
 import { TerminalView } from './TerminalView';
 import './instances.css';
+import { ErrorBanner, NoWorkspace } from '../shell/Banners';
 
 const STATUS_LABELS: Record<InstanceStatus, string> = {
   stopped: 'Not started',
@@ -29,19 +29,7 @@ export function InstancesScreen() {
   }, [hasWorkspace]);
 
   if (!hasWorkspace) {
-    return (
-      <section className="screen" aria-labelledby="screen-title">
-        <header className="screen-header">
-          <h1 id="screen-title">Instances</h1>
-        </header>
-        <div className="card empty">
-          <p>Open a repository first: its instances come from its lanes.yml.</p>
-          <button className="button primary" type="button" onClick={() => goTo('workspace')}>
-            Open a workspace
-          </button>
-        </div>
-      </section>
-    );
+    return <NoWorkspace title="Instances" what="Open a repository first: its instances come from its lanes.yml." />;
   }
 
   const focusedInstance = instances.find((instance) => instance.name === focused) ?? instances[0] ?? null;
@@ -72,12 +60,7 @@ export function InstancesScreen() {
       </header>
 
       {error && (
-        <div className="banner banner-error" role="alert">
-          <span className="grow">{error}</span>
-          <button className="button ghost small" type="button" onClick={dismissError}>
-            Dismiss
-          </button>
-        </div>
+        <ErrorBanner message={error} onDismiss={dismissError} />
       )}
       {configProblem && (
         <div className="banner banner-warn" role="status">

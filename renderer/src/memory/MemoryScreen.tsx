@@ -8,24 +8,14 @@ import { SHARED_STATE_HREF, fileHref, sourceHref, useMemoryView, type MemoryView
 import { SharedStateView } from './SharedStateView';
 import { hasUnsavedChanges, useMemory } from './store';
 import './memory.css';
+import { ErrorBanner, NoWorkspace } from '../shell/Banners';
 
 export function MemoryScreen() {
   const root = useWorkspace((state) => state.snapshot?.root ?? null);
   const loading = useWorkspace((state) => state.loading);
   if (loading) return <section className="screen" aria-busy="true" />;
   if (!root) {
-    return (
-      <section className="screen" aria-labelledby="screen-title">
-        <header className="screen-header">
-          <h1 id="screen-title">Memory</h1>
-        </header>
-        <div className="card">
-          <p>
-            No workspace is open. <a href="#/workspace">Open a repository</a> to browse its memory folder and shared state.
-          </p>
-        </div>
-      </section>
-    );
+    return <NoWorkspace title="Memory" what="Open a repository to browse its memory folder and shared state." />;
   }
   return <MemoryBrowser root={root} />;
 }
@@ -84,12 +74,7 @@ function MemoryBrowser({ root }: { root: string }) {
       </header>
 
       {error && (
-        <div className="banner banner-error" role="alert">
-          <span>{error}</span>
-          <button className="button ghost small" type="button" onClick={() => useMemory.getState().dismissError()}>
-            Dismiss
-          </button>
-        </div>
+        <ErrorBanner message={error} onDismiss={() => useMemory.getState().dismissError()} />
       )}
 
       <div className="memory-layout">

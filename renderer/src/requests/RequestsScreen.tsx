@@ -16,7 +16,6 @@ import {
 } from '@dnd-kit/core';
 import { memo, useCallback, useEffect, useId, useMemo, useState } from 'react';
 import type { RequestBoard, RequestStatus, RequestSummary } from '../../../main/contract/requests';
-import { goTo } from '../shell/routes';
 import { useWorkspace } from '../workspace/store';
 import { columnsOf } from './board-view';
 import { NewRequestDialog } from './NewRequestDialog';
@@ -24,6 +23,7 @@ import { CardFace, RequestCard } from './RequestCard';
 import { RequestDialog } from './RequestDialog';
 import { COLUMNS, STATUS_LABEL, useRequests } from './store';
 import './requests.css';
+import { NoWorkspace } from '../shell/Banners';
 
 /** Cards drawn per column before "Show all": keeps a board of thousands of files quick to draw. */
 const PAGE = 40;
@@ -42,19 +42,7 @@ export function RequestsScreen() {
 
   if (workspaceLoading) return <section className="screen" aria-busy="true" />;
   if (!snapshot) {
-    return (
-      <section className="screen" aria-labelledby="screen-title">
-        <header className="screen-header">
-          <h1 id="screen-title">Requests</h1>
-        </header>
-        <div className="card empty">
-          <p>Open a repository to see its cross-instance requests.</p>
-          <button type="button" className="button primary" onClick={() => goTo('workspace')}>
-            Open a repository
-          </button>
-        </div>
-      </section>
-    );
+    return <NoWorkspace title="Requests" what="Open a repository to see its cross-instance requests." />;
   }
   if (!loaded) return <section className="screen" aria-busy="true" aria-label="Loading requests" />;
   if (!board) return <BoardUnavailable />;

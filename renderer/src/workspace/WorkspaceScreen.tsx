@@ -6,6 +6,7 @@ import { Message } from '../shell/Message';
 import { relativeTime } from '../shell/format';
 import { useWorkspace } from './store';
 import './workspace.css';
+import { ErrorBanner } from '../shell/Banners';
 
 export function WorkspaceScreen() {
   const snapshot = useWorkspace((state) => state.snapshot);
@@ -116,14 +117,7 @@ function OpenWorkspace({ snapshot }: { snapshot: WorkspaceSnapshot }) {
       </header>
 
       {error && (
-        <div className="banner banner-error" role="alert">
-          <span>
-            <Message text={error} />
-          </span>
-          <button className="button ghost small" type="button" onClick={dismissError}>
-            Dismiss
-          </button>
-        </div>
+        <ErrorBanner message={error} onDismiss={dismissError} />
       )}
       {config.status === 'invalid' && config.problem && (
         <div className="banner banner-error" role="alert" data-testid="config-problem">

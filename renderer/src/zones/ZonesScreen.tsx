@@ -17,6 +17,7 @@ import { useWorkspace } from '../workspace/store';
 import { useZones, type DraftInstance } from './store';
 import { ViolationLog } from './ViolationLog';
 import './zones.css';
+import { ErrorBanner, NoWorkspace } from '../shell/Banners';
 
 /** The owner colour of the instance at `index` (the lead's --lane-1 … --lane-8). */
 export function laneColor(index: number): string {
@@ -38,14 +39,7 @@ export function ZonesScreen() {
   }, [root, load]);
 
   if (!root) {
-    return (
-      <section className="screen" aria-labelledby="screen-title">
-        <header className="screen-header">
-          <h1 id="screen-title">Zones</h1>
-        </header>
-        <p className="empty">Open a repository on the Workspace screen to edit who owns which files.</p>
-      </section>
-    );
+    return <NoWorkspace title="Zones" what="Open a repository to edit who owns which of its files." />;
   }
   return <ZoneEditor />;
 }
@@ -87,14 +81,7 @@ function ZoneEditor() {
       </header>
 
       {error && (
-        <div className="banner banner-error" role="alert">
-          <span>
-            <Message text={error} />
-          </span>
-          <button className="button small ghost" type="button" onClick={dismiss}>
-            Dismiss
-          </button>
-        </div>
+        <ErrorBanner message={error} onDismiss={dismiss} />
       )}
       {notice && !error && (
         <div className="banner banner-info" role="status">
