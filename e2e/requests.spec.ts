@@ -75,11 +75,7 @@ test('creates a request, drags it to in progress and by keyboard to done, and th
   await expect(column(page, 'in-progress').getByTestId('request-card')).toHaveCount(1);
   await expect.poll(() => readFileSync(path.join(root, DIR, name), 'utf8')).toBe(`---\nstatus: in-progress\n---\n${written}`);
 
-  await page.getByRole('button', { name: 'Move “Allen AI UI addition”' }).focus();
-  await page.keyboard.press('Space');
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('Space');
+  await moveByKeyboard(page, 'Allen AI UI addition', 2, 'Done');
   await expect(column(page, 'done').getByTestId('request-card')).toHaveCount(1);
   await expect.poll(() => existsSync(path.join(root, DIR, 'done', name))).toBe(true);
   expect(existsSync(path.join(root, DIR, name))).toBe(false);
@@ -130,10 +126,7 @@ test('shows files written on disk live, with warnings, markers and safe rendered
   await page.screenshot({ path: '/tmp/requests-dark.png' });
 
   const broken = `${DIR}/20260415_broken.md`;
-  await card(page, 'Broken').getByRole('button', { name: 'Move “Broken”' }).focus();
-  await page.keyboard.press('Space');
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('Space');
+  await moveByKeyboard(page, 'Broken', 1, 'In progress');
   await expect(page.getByRole('alert')).toContainText('does not rewrite');
   expect(readFileSync(path.join(root, broken), 'utf8')).toBe('---\nstatus: [oops\n---\n# Broken (Windows → VSCode)\n');
 });
@@ -163,3 +156,16 @@ test('refuses to save an edit over a file changed on disk meanwhile', async ({ a
   await expect(detail.getByTestId('request-body')).toContainText('mine, on top of theirs');
   expect(readFileSync(path.join(root, file), 'utf8')).toBe('# Task (Windows → VSCode)\nmine, on top of theirs\n');
 });
+
+/**
+ * Moves a card with the keyboard as a user does (Space, arrows, Space), waiting for the board's
+ * own announcement after each key so a busy machine cannot outrun the drag.
+ */
+async function moveByKeyboard(page: Page, title: string, steps: number, target: string): Promise<void> {
+  await page.getByRole('button', { name: `Move “${title}”` }).focus();
+  await page.keyboard.press('Space');
+  await expect(page.getByText(`Picked up “${title}”`, { exact: false })).toBeAttached();
+  for (let step = 0; step < steps; step += 1) await page.keyboard.press('ArrowRight');
+  await expect(page.getByText(`“${title}” is over ${target}.`)).toBeAttached();
+  await page.keyboard.press('Space');
+}
