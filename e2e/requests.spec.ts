@@ -162,9 +162,10 @@ test('refuses to save an edit over a file changed on disk meanwhile', async ({ a
  * own announcement after each key so a busy machine cannot outrun the drag.
  */
 async function moveByKeyboard(page: Page, title: string, steps: number, target: string): Promise<void> {
-  await page.getByRole('button', { name: `Move “${title}”` }).focus();
+  const grip = page.getByRole('button', { name: `Move “${title}”` });
+  await grip.focus();
   await page.keyboard.press('Space');
-  await expect(page.getByText(`Picked up “${title}”`, { exact: false })).toBeAttached();
+  await expect(grip).toHaveAttribute('aria-pressed', 'true');
   for (let step = 0; step < steps; step += 1) await page.keyboard.press('ArrowRight');
   await expect(page.getByText(`“${title}” is over ${target}.`)).toBeAttached();
   await page.keyboard.press('Space');
