@@ -48,8 +48,13 @@ export async function createInstance(root: string, args: CreateInstanceArgs, hoo
 
   const base = args.base?.trim() || (await currentBranch(root));
   if (!base) throw new LanesError('invalid-argument', 'The main checkout is not on a branch (detached HEAD). Choose the base branch for the new instance.');
-  const baseCommit = await resolveCommit(root, base);
-  const branch = await checkBranchName(root, args.branch?.trim() || defaultBranchName(plan.name));
+  const requestedBranch = args.branch?.trim() || defaultBranchName(plan.name);
+  // Independent questions to git, asked at once: each is a process start.
+  const [baseCommit, branch, branchExisted] = await Promise.all([
+    resolveCommit(root, base),
+    checkBranchName(root, requestedBranch),
+    branchExists(root, requestedBranch),
+  ]);
   const folder = args.worktree.mode === 'path' ? resolveFolder(root, args.worktree.path) : defaultWorktreePath(root, loaded.config, plan.name);
   if (path.resolve(folder) === path.resolve(root)) {
     throw new LanesError('invalid-argument', 'The worktree cannot be the repository itself. Choose another folder, or "no worktree" to run in the main checkout.');
@@ -59,7 +64,6 @@ export async function createInstance(root: string, args: CreateInstanceArgs, hoo
   await fs.mkdir(path.dirname(folder), { recursive: true });
   // Without a checkout first, then a checkout that reports progress: `worktree add` itself
   // shows progress only on a terminal.
-  const branchExisted = await branchExists(root, branch);
   try {
     await gitChecked(root, ['worktree', 'add', '--no-checkout', '-b', branch, folder, baseCommit]);
   } catch (error) {
