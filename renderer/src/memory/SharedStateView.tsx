@@ -1,9 +1,10 @@
-import type { KeyboardEvent } from 'react';
+import { useEffect, type KeyboardEvent } from 'react';
 import type { SharedState } from '../../../main/contract/memory';
 import { relativeTime } from '../shell/format';
 import { Markdown } from './Markdown';
 import { ConflictPanel } from './parts';
 import { useMemory } from './store';
+import { useInstances } from '../instances/store';
 
 const NEW_FILE_TEMPLATE = '## Current Snapshot\n\n- \n';
 
@@ -39,6 +40,7 @@ export function SharedStateView({ shared }: { shared: SharedState }) {
             ) : null}
             {shared.uncommitted && shared.exists && <span className="tag tag-warn">changed since that commit{shared.modifiedAt ? `, ${relativeTime(shared.modifiedAt)}` : ''}</span>}
           </div>
+          {shared.exists && <StartedSince changedAt={shared.modifiedAt ?? shared.lastCommit?.at ?? null} />}
         </div>
         {!editing && shared.exists && (
           <button className="button primary" type="button" onClick={editShared} disabled={shared.readOnly !== null}>
@@ -134,5 +136,23 @@ function SharedRendered({ text, shared }: { text: string; shared: SharedState })
       </section>
       <Markdown text={text.slice(at + shared.placeholder.length)} source="repo" />
     </>
+  );
+}
+
+/**
+ * Which instances Lanes started after the file last changed: they read this version at their
+ * session start. Start times are known for instances started by this Lanes session.
+ */
+function StartedSince({ changedAt }: { changedAt: string | null }) {
+  const instances = useInstances((state) => state.instances);
+  useEffect(() => {
+    if (useInstances.getState().instances.length === 0) void useInstances.getState().load();
+  }, []);
+  if (!changedAt) return null;
+  const since = instances.filter((instance) => instance.startedAt !== null && Date.parse(instance.startedAt) > Date.parse(changedAt)).map((instance) => instance.name);
+  return (
+    <div className="muted memory-file-meta" data-testid="shared-started-since">
+      {since.length === 0 ? 'No instance has started since this change.' : `Started since this change: ${since.join(', ')}.`}
+    </div>
   );
 }
