@@ -17,12 +17,12 @@ test('the shared-state file says which instances started since it last changed',
   await expect(page.getByTestId('shared-started-since')).toHaveText('No instance has started since this change.');
 
   await app.goto('instances');
-  await page.getByRole('button', { name: 'Start api' }).click();
+  await page.getByTestId('instance-api').getByRole('button', { name: 'Start api' }).click();
   await expect(page.getByTestId('status-api')).not.toHaveAttribute('data-status', 'stopped');
 
   await app.goto('memory');
   await page.getByRole('link', { name: /Shared state/ }).click();
   await expect(page.getByTestId('shared-started-since')).toHaveText('Started since this change: api.');
   await app.goto('instances');
-  await page.getByRole('button', { name: 'Stop api' }).click();
+  await page.getByTestId('instance-api').getByRole('button', { name: 'Stop api' }).click();
 });
