@@ -18,7 +18,7 @@ test('the shared-state file says which instances started since it last changed',
 
   await app.goto('instances');
   await page.getByTestId('instance-api').getByRole('button', { name: 'Start api' }).click();
-  await expect(page.getByTestId('status-api')).not.toHaveAttribute('data-status', 'stopped');
+  await expect(page.getByTestId('instance-api').getByTestId('status-api')).toHaveAttribute('data-status', 'waiting');
 
   await app.goto('memory');
   await page.getByRole('link', { name: /Shared state/ }).click();
