@@ -7,7 +7,7 @@
  *
  *   npx tsx bench/requests.bench.ts [--files 2000] [--runs 5] [--core-only]
  */
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import type { RequestChange } from '../main/contract/requests';
 import { LanesCore } from '../main/core/lanes-core';
+import { startWebMode } from '../e2e/support/web-mode';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -89,39 +90,8 @@ async function benchCore(root: string, userData: string): Promise<{ workspace: n
   return { workspace, open, live };
 }
 
-async function startServer(userData: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [path.join(APP_ROOT, 'bin', 'lanes.js'), 'serve', '--port', '0', '--no-open'], {
-    env: { ...process.env, LANES_USER_DATA: userData, INIT_CWD: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`lanes serve did not start:\n${output}`)), 15_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`lanes serve exited with ${code}:\n${output}`)));
-  });
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
 async function benchBrowser(root: string, userData: string, executablePath: string): Promise<{ workspace: number[]; board: number[]; open: number[]; live: number[] }> {
-  const server = await startServer(userData);
+  const server = await startWebMode(userData);
   const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   const workspace: number[] = [];
   const board: number[] = [];
