@@ -75,7 +75,7 @@ test('creates a request, drags it to in progress and by keyboard to done, and th
   await expect(column(page, 'in-progress').getByTestId('request-card')).toHaveCount(1);
   await expect.poll(() => readFileSync(path.join(root, DIR, name), 'utf8')).toBe(`---\nstatus: in-progress\n---\n${written}`);
 
-  await moveByKeyboard(page, 'Allen AI UI addition', 2, 'Done');
+  await moveByKeyboard(page, 'Allen AI UI addition', ['Blocked', 'Done']);
   await expect(column(page, 'done').getByTestId('request-card')).toHaveCount(1);
   await expect.poll(() => existsSync(path.join(root, DIR, 'done', name))).toBe(true);
   expect(existsSync(path.join(root, DIR, name))).toBe(false);
@@ -126,7 +126,7 @@ test('shows files written on disk live, with warnings, markers and safe rendered
   await page.screenshot({ path: '/tmp/requests-dark.png' });
 
   const broken = `${DIR}/20260415_broken.md`;
-  await moveByKeyboard(page, 'Broken', 1, 'In progress');
+  await moveByKeyboard(page, 'Broken', ['In progress']);
   await expect(page.getByRole('alert')).toContainText('does not rewrite');
   expect(readFileSync(path.join(root, broken), 'utf8')).toBe('---\nstatus: [oops\n---\n# Broken (Windows → VSCode)\n');
 });
@@ -161,12 +161,15 @@ test('refuses to save an edit over a file changed on disk meanwhile', async ({ a
  * Moves a card with the keyboard as a user does (Space, arrows, Space), waiting for the board's
  * own announcement after each key so a busy machine cannot outrun the drag.
  */
-async function moveByKeyboard(page: Page, title: string, steps: number, target: string): Promise<void> {
+async function moveByKeyboard(page: Page, title: string, columns: readonly string[]): Promise<void> {
   const grip = page.getByRole('button', { name: `Move “${title}”` });
   await grip.focus();
   await page.keyboard.press('Space');
   await expect(grip).toHaveAttribute('aria-pressed', 'true');
-  for (let step = 0; step < steps; step += 1) await page.keyboard.press('ArrowRight');
-  await expect(page.getByText(`“${title}” is over ${target}.`)).toBeAttached();
+  // One column at a time: each arrow moves from where the last one landed.
+  for (const column of columns) {
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByText(`“${title}” is over ${column}.`)).toBeAttached();
+  }
   await page.keyboard.press('Space');
 }
