@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, chmodSy
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../test/support/repo';
-import { ABSENT, readVersioned, readVersionedIfExists, writeFileAtomic } from './atomic-file';
+import { ABSENT, isAtomicWriteTemp, readVersioned, readVersionedIfExists, writeFileAtomic } from './atomic-file';
 
 describe('writeFileAtomic', () => {
   it('writes the content and leaves no temporary file behind', async () => {
@@ -80,5 +80,23 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(file, text);
     const read = await readVersioned(file);
     expect(read.text).toBe(text);
+  });
+});
+
+describe('isAtomicWriteTemp', () => {
+  it('recognises the temporary files writeFileAtomic makes, and only those', async () => {
+    const dir = makeTempDir();
+    const file = path.join(dir, 'settings.local.json');
+    const seen: string[] = [];
+    const watcher = (await import('node:fs')).watch(dir, (_event, name) => name && seen.push(name));
+    await writeFileAtomic(file, '{}');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    watcher.close();
+    const temps = seen.filter((name) => name !== 'settings.local.json');
+    expect(temps.length).toBeGreaterThan(0);
+    expect(temps.every((name) => isAtomicWriteTemp(name))).toBe(true);
+    for (const name of ['settings.local.json', '.env', 'notes.lanes.tmp', '.a.lanes-xyz.tmp', 'docs/.a.md.lanes-0123456789ab.tmp.md']) {
+      expect(isAtomicWriteTemp(name), name).toBe(false);
+    }
   });
 });

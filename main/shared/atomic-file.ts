@@ -63,6 +63,16 @@ export interface WriteOptions {
  * to disk, and is renamed over the target, so readers see the old or the new file, never half.
  * Returns the new version.
  */
+const TEMP_NAME = /^\..+\.lanes-[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Whether a file name is one of the temporary files `writeFileAtomic` keeps for a moment beside
+ * the file it replaces; watchers skip them, since the rename that follows is the real change.
+ */
+export function isAtomicWriteTemp(fileName: string): boolean {
+  return TEMP_NAME.test(path.basename(fileName));
+}
+
 export async function writeFileAtomic(
   filePath: string,
   content: string | Uint8Array,

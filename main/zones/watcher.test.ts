@@ -71,6 +71,15 @@ async function start(config = CONFIG): Promise<Harness> {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 600));
 
 describe('the live zone watcher', () => {
+  it('does not report the temporary files of Lanes\' own atomic writes', async () => {
+    const h = await start();
+    // What writeFileAtomic leaves for a moment beside the file it replaces, here and in .claude/.
+    writeFiles(h.vscode, { '.claude/.settings.local.json.lanes-0123456789ab.tmp': '{}', '.lanes.yml.lanes-ba9876543210.tmp': 'x', 'docs/late.md': 'bad\n' });
+    await h.waitFor(1);
+    await settle();
+    expect(h.violations.map((violation) => violation.path)).toEqual(['docs/late.md']);
+  });
+
   it('reports exactly the writes outside the writer zone, in every worktree and the main checkout', async () => {
     const h = await start();
     writeFiles(h.vscode, { 'lib/b.dart': 'ok\n', 'docs/cross-instance-prs/20260413_x.md': 'common\n', 'docs/nope.md': 'bad\n' });

@@ -7,6 +7,7 @@ import type { Violation, WatcherStatus } from '../contract/zones';
 import { IgnoreOracle } from './ignore-oracle';
 import { normalizeRepoPath } from './matcher';
 import type { ZoneSet } from './zone-set';
+import { isAtomicWriteTemp } from '../shared/atomic-file';
 
 const run = promisify(execFile);
 
@@ -117,7 +118,7 @@ export class ZoneWatcher {
       const relative = path.relative(target.checkout, event.path);
       if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) continue;
       const repoPath = normalizeRepoPath(relative);
-      if (repoPath === CLAUDE_LOCAL_SETTINGS || repoPath.split('/').some((segment) => IGNORED_SEGMENTS.has(segment))) continue;
+      if (repoPath === CLAUDE_LOCAL_SETTINGS || isAtomicWriteTemp(repoPath) || repoPath.split('/').some((segment) => IGNORED_SEGMENTS.has(segment))) continue;
       // A worktree kept inside another checkout is watched on its own.
       if (checkouts.some((other) => other !== target.checkout && isWithin(other, event.path))) continue;
       changes.set(repoPath, event.type);
