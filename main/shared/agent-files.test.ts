@@ -21,6 +21,9 @@ describe('setClaudeHooks', () => {
       { matcher: 'Edit|Write|MultiEdit', hooks: [{ type: 'command', command: `${LANES_HOOK_MARKER} lanes guard --v2` }] },
     ]);
     expect(git(repo, 'status', '--porcelain')).toBe('');
+    // The temporary file of the next atomic write is hidden from git too, not only the result.
+    writeFileSync(path.join(repo, '.claude/.settings.local.json.lanes-0123456789ab.tmp'), '{}');
+    expect(git(repo, 'status', '--porcelain')).toBe('');
   });
 
   it('refuses to touch a malformed settings file', async () => {

@@ -24,8 +24,9 @@ type Json = Record<string, unknown>;
  */
 export async function setClaudeHooks(worktree: string, eventName: string, entries: readonly ClaudeHookEntry[]): Promise<void> {
   const file = path.join(worktree, '.claude', 'settings.local.json');
-  // Excluded first, so git never sees the file as a new untracked change, not even for a moment.
-  await excludeFromGit(worktree, ['/.claude/settings.local.json']);
+  // Excluded first, with the temporary file of its atomic write, so git never sees an untracked
+  // change, not even for a moment.
+  await excludeFromGit(worktree, ['/.claude/settings.local.json', '/.claude/.settings.local.json.lanes-*.tmp']);
   await oneAtATime(file, () => writeClaudeHooks(worktree, file, eventName, entries));
 }
 
