@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { matchInstance, parseFileName, parseRequestFile, splitParties } from './parse';
+import { FIELD_REPORT_REQUEST } from './test-support';
 
-const FIELD_REPORT_EXAMPLE = `# AI University: Allen AI UI Addition (Windows#67 → VSCode)
-## What to add
-In \`lib/pages/gemini_university_v2_page.dart\`, add to \`_providerMeta\`:
-| Key | Value |
-|-----|-------|
-| provider | \`allen_ai\` |
-| name | \`Allen AI (AI2)\` |
-| emoji | \`🔬\` |
-| color | \`Color(0xFF1565C0)\` |
-Migration already added: \`20260413049000_seed_allenai_ai_university.sql\`
-`;
 
 const parse = (text: string | Uint8Array, name = '20260413_allenai_naver_provider_ui.md', inDone = false) =>
   parseRequestFile(typeof text === 'string' ? Buffer.from(text, 'utf8') : text, name, inDone);
 
 describe('parseRequestFile', () => {
   it('reads the field report example: title, sender, receiver, date and slug', () => {
-    const request = parse(FIELD_REPORT_EXAMPLE);
+    const request = parse(FIELD_REPORT_REQUEST);
     expect(request.title).toBe('AI University: Allen AI UI Addition');
     expect(request.from).toBe('Windows#67');
     expect(request.to).toBe('VSCode');
@@ -27,7 +17,7 @@ describe('parseRequestFile', () => {
     expect(request.status).toBe('open');
     expect(request.warnings).toEqual([]);
     expect(request.editable).toBe(true);
-    expect(request.body).toBe(FIELD_REPORT_EXAMPLE);
+    expect(request.body).toBe(FIELD_REPORT_REQUEST);
   });
 
   it('is done in done/ whatever the front matter says', () => {
