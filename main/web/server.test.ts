@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
+import { decodeBulkEvent } from '../contract/wire';
 import { LanesCore } from '../core/lanes-core';
 import { redact } from './security';
 import { startWebServer, type RunningWebServer } from './server';
@@ -50,8 +51,8 @@ function connect(server: RunningWebServer, headers: Record<string, string> = {},
 
 function nextMessage(ws: WebSocket, predicate: (message: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
   return new Promise((resolve) => {
-    const onMessage = (data: WebSocket.RawData) => {
-      const message = JSON.parse(data.toString()) as Record<string, unknown>;
+    const onMessage = (data: WebSocket.RawData, isBinary: boolean) => {
+      const message = (isBinary ? decodeBulkEvent(data as Buffer) : JSON.parse(data.toString())) as Record<string, unknown>;
       if (predicate(message)) {
         ws.off('message', onMessage);
         resolve(message);
@@ -128,6 +129,23 @@ describe('startWebServer', () => {
     expect(await refused).toMatchObject({ envelope: { ok: false, error: { code: 'invalid-argument' } } });
     caller.close();
     watcher.close();
+  });
+
+  it('sends terminal output as binary frames that decode to the exact text, other events as JSON text', async () => {
+    const { core, server } = await start();
+    const ws = await connect(server);
+    const frames: Array<{ isBinary: boolean; data: Buffer }> = [];
+    ws.on('message', (data, isBinary) => frames.push({ isBinary, data: data as Buffer }));
+    const text = 'héllo \u{1F30D} \x1b[31mred\x1b[0m\r\n'.repeat(1_000);
+    core.emit('instances.output', { instance: 'ünïcode', data: text, seq: 42 });
+    core.emit('instances.output', { instance: 'a', data: '', seq: 43 });
+    core.emit('instances.notification', { instance: 'a', kind: 'exited', title: 'a exited', body: 'code 0' } as never);
+    await expect.poll(() => frames.length).toBe(3);
+    expect(frames.map((frame) => frame.isBinary)).toEqual([true, true, false]);
+    expect(decodeBulkEvent(frames[0]!.data)).toEqual({ t: 'event', name: 'instances.output', payload: { instance: 'ünïcode', data: text, seq: 42 } });
+    expect(decodeBulkEvent(frames[1]!.data)).toMatchObject({ payload: { instance: 'a', data: '', seq: 43 } });
+    expect(JSON.parse(frames[2]!.data.toString())).toMatchObject({ t: 'event', name: 'instances.notification' });
+    ws.close();
   });
 
   it('closes a socket that sends something other than a call', async () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { LanesCore } from '../core/lanes-core';
+import { encodeBulkEvent } from '../contract/wire';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
 import { LanesError, errnoCode, isLanesError } from '../shared/errors';
 import { resolveInside } from '../shared/path-guard';
@@ -98,7 +99,8 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   });
 
   const stopEvents = options.core.onEvent((name, payload) => {
-    const message = JSON.stringify({ t: 'event', name, payload });
+    if (sockets.clients.size === 0) return;
+    const message = encodeBulkEvent(name, payload) ?? JSON.stringify({ t: 'event', name, payload });
     for (const client of sockets.clients) if (client.readyState === client.OPEN) client.send(message);
   });
 

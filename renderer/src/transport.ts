@@ -1,4 +1,5 @@
 import type { Envelope } from '../../main/contract';
+import { decodeBulkEvent, type WireEvent } from '../../main/contract/wire';
 
 /**
  * How the client reaches main. The Electron preload and the web mode's WebSocket both offer
@@ -60,6 +61,7 @@ export function webSocketTransport(url = defaultSocketUrl()): Transport {
 
   const connect = () => {
     const ws = new WebSocket(url);
+    ws.binaryType = 'arraybuffer'; // terminal output arrives as binary frames (main/contract/wire.ts)
     socket = ws;
     ws.onopen = () => {
       retryDelay = 250;
@@ -67,9 +69,10 @@ export function webSocketTransport(url = defaultSocketUrl()): Transport {
       for (const message of queue.splice(0)) ws.send(message);
     };
     ws.onmessage = (message) => {
-      const data = JSON.parse(String(message.data)) as
-        | { t: 'result'; id: number; envelope: Envelope<unknown> }
-        | { t: 'event'; name: string; payload: unknown };
+      const data =
+        message.data instanceof ArrayBuffer
+          ? decodeBulkEvent(message.data)
+          : (JSON.parse(String(message.data)) as { t: 'result'; id: number; envelope: Envelope<unknown> } | WireEvent);
       if (data.t === 'result') {
         pending.get(data.id)?.resolve(data.envelope);
         pending.delete(data.id);
