@@ -34,25 +34,40 @@ export interface ScreenTimings {
 
 export const SCREEN_TIMINGS: ScreenTimings = { promptQuietMs: 400, lineQuietMs: 2_000, idleQuietMs: 5_000 };
 
+const TAIL_CHARS = 4096;
+/** Bracketed paste on and off are this prefix followed by `h` or `l`. */
+const PASTE_MODE = '\x1b[?2004';
+
 export class ScreenStatusTracker {
-  private tail = '';
+  /** The last chunks of output, at least TAIL_CHARS of them; joined only when someone asks. */
+  private chunks: string[] = [];
+  private chunksChars = 0;
   private lastOutputAt = 0;
   /** Whether the program turned on bracketed paste (ESC[?2004h), so pasted text can be wrapped. */
   bracketedPaste = false;
 
   constructor(private readonly timings: ScreenTimings = SCREEN_TIMINGS) {}
 
+  /** Runs on every chunk of a flood, so it only scans forward (indexOf is far faster than lastIndexOf) and copies nothing. */
   feed(data: string, now = Date.now()): void {
     this.lastOutputAt = now;
-    const on = data.lastIndexOf('\x1b[?2004h');
-    const off = data.lastIndexOf('\x1b[?2004l');
-    if (on !== off) this.bracketedPaste = on > off;
-    this.tail = data.length >= 4096 ? data.slice(-4096) : (this.tail + data).slice(-4096);
+    for (let at = data.indexOf(PASTE_MODE); at !== -1; at = data.indexOf(PASTE_MODE, at + PASTE_MODE.length)) {
+      const mode = data[at + PASTE_MODE.length];
+      if (mode === 'h') this.bracketedPaste = true;
+      else if (mode === 'l') this.bracketedPaste = false;
+    }
+    this.chunks.push(data);
+    this.chunksChars += data.length;
+    while (this.chunks.length > 1 && this.chunksChars - this.chunks[0]!.length >= TAIL_CHARS) this.chunksChars -= this.chunks.shift()!.length;
+  }
+
+  private tail(): string {
+    return this.chunks.join('').slice(-TAIL_CHARS);
   }
 
   /** The text on the cursor's line, as drawn (escape sequences removed, carriage returns applied). */
   currentLine(): string {
-    const text = stripAnsi(this.tail.replace(/\r\n/g, '\n'));
+    const text = stripAnsi(this.tail().replace(/\r\n/g, '\n'));
     const line = text.slice(text.lastIndexOf('\n') + 1);
     const segments = line.split('\r').filter((segment) => segment.length > 0);
     return (segments[segments.length - 1] ?? '').replace(/\s+$/, (space) => (space.length > 0 ? ' ' : ''));

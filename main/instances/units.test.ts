@@ -88,6 +88,17 @@ describe('ScreenStatusTracker', () => {
     expect(screen.bracketedPaste).toBe(true);
     screen.feed('\x1b[?2004l', 1);
     expect(screen.bracketedPaste).toBe(false);
+    screen.feed('a\x1b[?2004hb\x1b[?2004lc\x1b[?2004hd', 2);
+    expect(screen.bracketedPaste).toBe(true);
+  });
+
+  it('keeps the cursor line whether output comes in one piece or one character at a time', () => {
+    const screen = new ScreenStatusTracker(timings);
+    const output = `${'x'.repeat(9_000)}\r\nlast line? `;
+    for (const char of output) screen.feed(char, 0);
+    expect(screen.currentLine()).toBe('last line? ');
+    screen.feed(`${'y'.repeat(100_000)}\r\n$ `, 1);
+    expect(screen.currentLine()).toBe('$ ');
   });
 });
 
