@@ -1,6 +1,9 @@
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 interface Pending {
   readonly paths: readonly string[];
@@ -22,20 +25,28 @@ export class IgnoreOracle {
   private fields: string[] = [];
   private partial = '';
   private closed = false;
-  private excludeFile: string | null = null;
+  private excludeFile: Promise<string | null> | null = null;
   private excludeStamp = '';
 
   constructor(private readonly checkout: string) {}
 
   /** The subset of `paths` git ignores (tracked files never count as ignored). */
-  ignored(paths: readonly string[]): Promise<Set<string>> {
-    if (paths.length === 0 || this.closed) return Promise.resolve(new Set());
-    if (this.excludeChanged()) this.stopChild();
+  async ignored(paths: readonly string[]): Promise<Set<string>> {
+    if (paths.length === 0 || this.closed) return new Set();
+    if (await this.excludeChanged()) this.stopChild();
+    if (this.closed) return new Set();
     return new Promise((resolve) => {
       const child = this.process();
       this.queue.push({ paths, ignored: new Set(), received: 0, resolve });
       child.stdin.write(paths.map((path) => `${path}\0`).join(''));
     });
+  }
+
+  /** Starts git before the first question, so that answer does not wait for git to start and read the index. */
+  async prepare(): Promise<void> {
+    if (this.closed) return;
+    if (await this.excludeChanged()) this.stopChild();
+    if (!this.closed) this.process();
   }
 
   restart(): void {
@@ -91,15 +102,16 @@ export class IgnoreOracle {
     }
   }
 
-  private excludeChanged(): boolean {
-    try {
-      this.excludeFile ??= path.resolve(this.checkout, execFileSync('git', ['rev-parse', '--git-path', 'info/exclude'], { cwd: this.checkout, encoding: 'utf8' }).trim());
-    } catch {
-      return false;
-    }
+  private async excludeChanged(): Promise<boolean> {
+    this.excludeFile ??= run('git', ['rev-parse', '--git-path', 'info/exclude'], { cwd: this.checkout, encoding: 'utf8' }).then(
+      ({ stdout }) => path.resolve(this.checkout, stdout.trim()),
+      () => null,
+    );
+    const excludeFile = await this.excludeFile;
+    if (excludeFile === null) return false;
     let stamp = 'absent';
     try {
-      const stat = statSync(this.excludeFile);
+      const stat = statSync(excludeFile);
       stamp = `${stat.mtimeMs}:${stat.size}`;
     } catch {
       // No exclude file: nothing extra is ignored.

@@ -97,6 +97,8 @@ export const createZonesRoom: RoomFactory = (context): Room => {
     // .claude/settings.local.json or .git/), so both happen at once.
     const [guardNotes, hookNotes] = await Promise.all([installGuards(root, config, targets), installHook(root, config), watcher.start(targets)]);
     zones.notes = [...guardNotes, ...hookNotes];
+    // After the guards: installing them adds to info/exclude, which restarts git's ignore checks.
+    watcher.prepareIgnoreChecks();
     context.emit('zones.enforcementChanged', enforcement(zones));
   };
 

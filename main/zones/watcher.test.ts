@@ -6,7 +6,7 @@ import { LanesCore } from '../core/lanes-core';
 import type { Enforcement, Violation, Violations } from '../contract/zones';
 import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
 import { excludeFromGit } from '../shared/agent-files';
-import { watchFailure } from './watcher';
+import { tracksNestedPackages, watchFailure } from './watcher';
 
 let core: LanesCore | null = null;
 const worktrees: Array<[string, string]> = [];
@@ -96,7 +96,7 @@ describe('the live zone watcher', () => {
 
   it('ignores git’s own writes, node_modules and git-ignored paths', async () => {
     const h = await start();
-    writeFiles(h.vscode, { 'build/out.js': 'x', 'debug.log': 'x', 'node_modules/pkg/index.js': 'x', 'lib/c.dart': 'c\n' });
+    writeFiles(h.vscode, { 'build/out.js': 'x', 'debug.log': 'x', 'node_modules/pkg/index.js': 'x', 'docs/site/node_modules/pkg/index.js': 'x', 'lib/c.dart': 'c\n' });
     git(h.vscode, 'add', 'lib/c.dart');
     git(h.vscode, 'commit', '-q', '-m', 'c');
     git(h.root, 'branch', 'scratch');
@@ -186,6 +186,34 @@ describe('the live zone watcher', () => {
     await h.waitFor(1);
     await settle();
     expect([...new Set(h.violations.map((violation) => violation.path))]).toEqual(['README.md']);
+  });
+
+  it('follows lanes.yml in a main checkout no instance works in, and watches all of it once one does', async () => {
+    const worktreesOnly = CONFIG.replace('  - name: Main\n    zones: [scripts/]\n', '');
+    const h = await start(worktreesOnly);
+    writeFileSync(path.join(h.root, 'lanes.yml'), worktreesOnly.replace('zones: [lib/]', 'zones: [lib/, docs/]'));
+    await settle();
+    writeFiles(h.vscode, { 'docs/now-allowed.md': 'x\n', 'README.md': 'x\n' });
+    await h.waitFor(1);
+    await settle();
+    expect(unique(h.violations).map((violation) => `${violation.instance}:${violation.path}`)).toEqual(['VSCode:README.md']);
+
+    writeFileSync(path.join(h.root, 'lanes.yml'), `${worktreesOnly}  - name: Main\n    zones: [scripts/]\n`);
+    await expect
+      .poll(async () => {
+        const enforcement = await core!.call('zones.enforcement', {});
+        const main = enforcement.ok ? (enforcement.value as Enforcement).watchers.find((watcher) => watcher.checkout === h.root) : undefined;
+        return main ? `${main.instances.join()}:${main.state}` : null;
+      }, { timeout: 10_000 })
+      .toBe('Main:watching');
+    writeFiles(h.root, { 'lib/from-main.dart': 'x\n' });
+    await h.waitFor(2);
+    expect(unique(h.violations).map((violation) => `${violation.instance}:${violation.path}`)).toEqual(['VSCode:README.md', 'Main:lib/from-main.dart']);
+  });
+
+  it('leaves nested node_modules out of the watch only in repositories with nested packages', async () => {
+    expect(await tracksNestedPackages(makeGitRepo({ 'package.json': '{}', 'lib/a.ts': 'x' }))).toBe(false);
+    expect(await tracksNestedPackages(makeGitRepo({ 'package.json': '{}', 'packages/web/package.json': '{}' }))).toBe(true);
   });
 
   it('explains the system watch limit and the setting to raise', () => {

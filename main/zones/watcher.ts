@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { promises as fs, lstatSync, watch } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import watcher from '@parcel/watcher';
@@ -8,6 +8,7 @@ import { IgnoreOracle } from './ignore-oracle';
 import { normalizeRepoPath } from './matcher';
 import type { ZoneSet } from './zone-set';
 import { isAtomicWriteTemp } from '../shared/atomic-file';
+import { CONFIG_FILE } from '../workspace/config';
 
 const run = promisify(execFile);
 
@@ -35,16 +36,35 @@ interface Restored {
   readonly until: number;
 }
 
+/**
+ * Shared by every watcher of the process: the zones room starts a new one when lanes.yml moves an
+ * instance, and its log replaces entries by id, so a new watcher must not reuse the old one's ids.
+ */
+let nextViolationId = 1;
+
 const IGNORED_SEGMENTS = new Set(['.git', 'node_modules']);
+/**
+ * Not watched at all: the checkout's `.git` and `node_modules`, and, in repositories with
+ * packages below the top folder, nested `node_modules` folders (written as a RegExp: picomatch's
+ * translation of the any-depth glob, a lookahead at every character, cost more still). The
+ * watcher tests every path of its first crawl against such a pattern with std::regex, which made
+ * the crawl of a 50,000-file checkout ~40% slower, so it is only used where nested
+ * `node_modules` can exist. Writes in any `node_modules` are dropped in `handle` either way.
+ */
+const IGNORED_BY_WATCHER = ['.git', 'node_modules'];
+const IGNORED_WITH_NESTED_PACKAGES = [...IGNORED_BY_WATCHER, /(?:^|[\\/])node_modules$/];
 /** Claude Code's own git-excluded settings, where Lanes installs the guard and Claude records permissions. */
 const CLAUDE_LOCAL_SETTINGS = '.claude/settings.local.json';
+/** How long lanes.yml must be quiet before it is read again (the full watcher batches ~50 ms). */
+const CONFIG_SETTLE_MS = 50;
 
 /**
  * Watches every checkout with @parcel/watcher (native, one watch per folder, not per file: it
  * was ready in ~0.2 s on a 50,000-file tree where chokidar took ~4 s and one watch per file) and
  * reports writes outside the writer's zones. `.git/`, `node_modules/` and git-ignored paths
- * (asked of one long-running `git check-ignore` per checkout) are never violations. In restore mode the file goes back to its committed state after a copy is
- * kept under `.git/lanes/restored/`.
+ * (asked of one long-running `git check-ignore` per checkout) are never violations. In restore
+ * mode the file goes back to its committed state after a copy is kept under
+ * `.git/lanes/restored/`. A main checkout no instance works in is only watched for lanes.yml.
  */
 export class ZoneWatcher {
   private readonly subscriptions: watcher.AsyncSubscription[] = [];
@@ -52,9 +72,9 @@ export class ZoneWatcher {
   private readonly open = new Map<string, Violation>();
   private readonly restored = new Map<string, Restored>();
   private readonly oracles = new Map<string, IgnoreOracle>();
-  private nextId = 1;
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
+  private configWatch: { close(): void } | null = null;
 
   constructor(private readonly options: ZoneWatcherOptions) {}
 
@@ -62,33 +82,85 @@ export class ZoneWatcher {
     this.statuses = targets.map((target) => ({ checkout: target.checkout, instances: [...target.instances], state: 'starting', message: null }));
     this.options.onStatus(this.statuses);
     const others = targets.map((target) => target.checkout);
-    for (const target of targets) this.oracles.set(target.checkout, new IgnoreOracle(target.checkout));
-    await Promise.all(
-      targets.map(async (target, index) => {
-        try {
-          const subscription = await watcher.subscribe(
-            target.checkout,
-            (error, events) => {
-              if (error) {
-                this.setStatus(index, 'failed', watchFailure(target.checkout, error));
-                return;
-              }
-              this.enqueue(() => this.handle(target, others, events));
-            },
-            { ignore: ['.git', 'node_modules', '**/node_modules'] },
-          );
-          if (this.stopped) await subscription.unsubscribe();
-          else this.subscriptions.push(subscription);
-          this.setStatus(index, 'watching', null);
-        } catch (error) {
-          this.setStatus(index, 'failed', watchFailure(target.checkout, error));
-        }
-      }),
-    );
+    const configOnly = (target: WatchTarget) => target.checkout === this.options.mainCheckout && target.instances.length === 0;
+    for (const target of targets) if (!configOnly(target)) this.oracles.set(target.checkout, new IgnoreOracle(target.checkout));
+    const ignore = (await tracksNestedPackages(this.options.mainCheckout)) ? IGNORED_WITH_NESTED_PACKAGES : IGNORED_BY_WATCHER;
+    // One checkout at a time. @parcel/watcher crawls a tree on a thread of libuv's pool (4
+    // threads) and its inotify backend lets only one crawl run at once, so subscribing to all
+    // at once ran them one by one anyway while parking every pool thread on that lock: each file
+    // read of the process (opening the workspace itself) waited for all the crawls. In turn, the
+    // crawls take as long and the pool stays free.
+    for (const [index, target] of targets.entries()) {
+      if (this.stopped) return;
+      if (configOnly(target)) {
+        this.watchConfigOnly(index, target.checkout);
+        continue;
+      }
+      try {
+        const subscription = await watcher.subscribe(
+          target.checkout,
+          (error, events) => {
+            if (error) {
+              this.setStatus(index, 'failed', watchFailure(target.checkout, error));
+              return;
+            }
+            this.enqueue(() => this.handle(target, others, events));
+          },
+          { ignore },
+        );
+        if (this.stopped) await subscription.unsubscribe();
+        else this.subscriptions.push(subscription);
+        this.setStatus(index, 'watching', null);
+      } catch (error) {
+        this.setStatus(index, 'failed', watchFailure(target.checkout, error));
+      }
+    }
+  }
+
+  /**
+   * A main checkout no instance works in has no write to judge: only lanes.yml matters there. A
+   * watch on its top folder sees that file without crawling (and watching every folder of) a
+   * whole checkout, which is one crawl less before all the instances are watched.
+   */
+  private watchConfigOnly(index: number, checkout: string): void {
+    try {
+      let timer: NodeJS.Timeout | null = null;
+      const handle = watch(checkout, { persistent: false }, (_event, fileName) => {
+        if (fileName !== CONFIG_FILE || timer || this.stopped) return;
+        // One reload per burst, as the full watcher batches them: saving a file is several events.
+        timer = setTimeout(() => {
+          timer = null;
+          if (!this.stopped) this.options.onConfigChanged?.();
+        }, CONFIG_SETTLE_MS);
+      });
+      handle.on('error', (error) => this.setStatus(index, 'failed', watchFailure(checkout, error)));
+      this.configWatch = {
+        close: () => {
+          if (timer) clearTimeout(timer);
+          handle.close();
+        },
+      };
+      this.setStatus(index, 'watching', null);
+    } catch (error) {
+      this.setStatus(index, 'failed', watchFailure(checkout, error));
+    }
+  }
+
+  /**
+   * Starts each checkout's `git check-ignore` ahead of the first write it must judge, so that
+   * write is not slowed by git starting and reading the index. Call it once Lanes' own setup
+   * (which adds to `info/exclude`, restarting those processes) is done.
+   */
+  prepareIgnoreChecks(): void {
+    if (this.stopped) return;
+    // Should git fail to start now, the first question tries again.
+    for (const oracle of this.oracles.values()) void oracle.prepare().catch(() => undefined);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.configWatch?.close();
+    this.configWatch = null;
     await Promise.all(this.subscriptions.splice(0).map((subscription) => subscription.unsubscribe()));
     await this.queue;
     for (const oracle of this.oracles.values()) oracle.close();
@@ -126,9 +198,9 @@ export class ZoneWatcher {
     if (changes.size === 0) return;
     const oracle = this.oracles.get(target.checkout)!;
     if ([...changes.keys()].some((repoPath) => repoPath === '.gitignore' || repoPath.endsWith('/.gitignore'))) oracle.restart();
-    if (target.checkout === this.options.mainCheckout && changes.has('lanes.yml')) {
+    if (target.checkout === this.options.mainCheckout && changes.has(CONFIG_FILE)) {
       // Lanes' own editor writes it here; the guard still keeps agents from editing it.
-      changes.delete('lanes.yml');
+      changes.delete(CONFIG_FILE);
       this.options.onConfigChanged?.();
     }
     if (target.instances.length === 0) return;
@@ -139,7 +211,7 @@ export class ZoneWatcher {
       if (!target.instances.some((name) => zones.mayWrite(name, repoPath))) outside.push(repoPath);
     }
     if (outside.length === 0) return;
-    const candidates = await this.withoutOwnEchoes(target.checkout, await withoutDirectories(target.checkout, outside, changes));
+    const candidates = await this.withoutOwnEchoes(target.checkout, withoutDirectories(target.checkout, outside, changes));
     const ignored = await oracle.ignored(candidates);
     const violating = candidates.filter((repoPath) => !ignored.has(repoPath));
     if (violating.length === 0 || this.stopped) return;
@@ -151,7 +223,7 @@ export class ZoneWatcher {
       const previous = this.open.get(key);
       const restored = restore ? await this.restore(target.checkout, repoPath) : false;
       const violation: Violation = {
-        id: previous?.id ?? this.nextId++,
+        id: previous?.id ?? nextViolationId++,
         at: new Date().toISOString(),
         checkout: target.checkout,
         instance: target.instances.length === 1 ? target.instances[0]! : null,
@@ -226,19 +298,34 @@ export function watchFailure(checkout: string, error: unknown): string {
   return `Lanes could not watch \`${checkout}\` for writes outside the zones: ${text}`;
 }
 
-async function withoutDirectories(checkout: string, repoPaths: readonly string[], changes: ReadonlyMap<string, string>): Promise<string[]> {
-  const kept: string[] = [];
-  await Promise.all(
-    repoPaths.map(async (repoPath) => {
-      if (changes.get(repoPath) === 'delete') {
-        kept.push(repoPath);
-        return;
-      }
-      const stat = await fs.lstat(path.join(checkout, repoPath)).catch(() => null);
-      if (stat === null || !stat.isDirectory()) kept.push(repoPath);
-    }),
-  );
-  return kept.sort();
+/**
+ * Whether the repository tracks a package.json below its top folder: package managers put
+ * `node_modules` next to one, so without any, no nested `node_modules` folder is to be expected.
+ */
+export async function tracksNestedPackages(checkout: string): Promise<boolean> {
+  try {
+    const { stdout } = await run('git', ['ls-files', '-z', '--', ':(glob)*/**/package.json'], { cwd: checkout, maxBuffer: 64 * 1024 * 1024 });
+    return stdout.length > 0;
+  } catch {
+    // Unsure: leave them out of the watch, as the cost of a slower crawl is the smaller risk.
+    return true;
+  }
+}
+
+/**
+ * Drops folders (a new folder is an event too). The stats are synchronous on purpose: each takes
+ * microseconds, while an asynchronous one waits in libuv's thread pool behind whatever else is
+ * queued there (walking a worktree for its size queued ~100,000 stats and held a violation
+ * back for seconds).
+ */
+function withoutDirectories(checkout: string, repoPaths: readonly string[], changes: ReadonlyMap<string, string>): string[] {
+  return repoPaths
+    .filter((repoPath) => {
+      if (changes.get(repoPath) === 'delete') return true;
+      const stat = lstatSync(path.join(checkout, repoPath), { throwIfNoEntry: false });
+      return stat === undefined || !stat.isDirectory();
+    })
+    .sort();
 }
 
 function isWithin(folder: string, candidate: string): boolean {
