@@ -77,3 +77,32 @@ test('stop and restart from the screen; focus shows one terminal large', async (
   await expect(card.getByTestId('status-api')).toContainText('Exited');
   await expect(card).toContainText('stopped by you');
 });
+
+test('a terminal flooding in the background draws all of its output while the user types in another', async ({ app, temp }) => {
+  const agent = (steps: string[]) => JSON.stringify([process.execPath, FAKE_AGENT, ...steps].map(quote).join(' '));
+  const root = temp.repo({
+    'README.md': '# demo\n',
+    'lanes.yml': [
+      'instances:',
+      `  - name: typing\n    role: backend\n    agent: ${agent(['--repl'])}`,
+      `  - name: noisy\n    role: qa\n    agent: ${agent(['--flood=3000000', '--print=flood finished', '--wait'])}`,
+      '',
+    ].join('\n'),
+  });
+  const page = app.page;
+  await app.openWorkspace(root);
+  await app.goto('instances');
+  await page.getByRole('checkbox', { name: 'GPU terminals' }).uncheck();
+  await page.getByTestId('instance-typing').getByRole('button', { name: 'Start typing' }).click();
+  const typing = page.getByTestId('terminal-typing');
+  await expect(typing).toContainText('>');
+  await page.getByTestId('instance-noisy').getByRole('button', { name: 'Start noisy' }).click();
+  await typing.click();
+  // While the flood runs behind it, the focused terminal answers.
+  await page.keyboard.type('still here');
+  await page.keyboard.press('Enter');
+  await expect(typing).toContainText('echo: still here');
+  // The background terminal gets every byte in the end: its last line is drawn.
+  await expect(page.getByTestId('terminal-noisy')).toContainText('flood finished', { timeout: 60_000 });
+  await expect(page.getByTestId('terminal-noisy')).toContainText('L00030000');
+});

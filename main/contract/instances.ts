@@ -6,6 +6,14 @@ import { call, event, noArgs } from './define';
  * Terminal output is pushed as `instances.output`; a viewer that draws it acknowledges what it
  * drew with `instances.ack`, so a flood cannot outrun the UI (flow control).
  */
+
+/**
+ * A viewer acknowledges at least every this many characters drawn. Main pauses an agent whose
+ * viewers are 512,000 characters behind and resumes it below 256,000 (main/instances/output-pipe.ts):
+ * over the web mode a round trip through the browser takes milliseconds, and a window of
+ * several 200,000-character batches keeps the pipeline full while it does.
+ */
+export const TERMINAL_ACK_CHARS = 32_768;
 export const instanceStatusSchema = z.enum([
   /** Not running and never started in this session. */
   'stopped',

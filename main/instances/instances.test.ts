@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { git, makeTempDir } from '../../test/support/repo';
 import { fakeAgent, FAKE_AGENT, isRunningPid, makeWorkspace, NOTIFY_FROM_SOURCE, openCore, waitFor } from './test-support';
+import { FLOW_DEFAULTS } from './output-pipe';
 
 const cores: Array<{ dispose(): Promise<void> }> = [];
 async function open(root: string, userDataDir?: string) {
@@ -240,7 +241,7 @@ describe('instances: terminal output', () => {
   });
 
   it('delivers a flood to a slow reader completely, with unacknowledged output bounded', async () => {
-    const bytes = 3_000_000;
+    const bytes = 5_000_000;
     const root = makeWorkspace([{ name: 'flood', agent: fakeAgent(`--flood=${bytes}`) }]);
     const { core, call } = await open(root);
     await call('instances.attach', { name: 'flood' });
@@ -271,7 +272,7 @@ describe('instances: terminal output', () => {
     expect(outOfOrder).toBe(-1);
     // The reader fell behind (so flow control had work to do), yet never by more than the
     // high-water mark plus one batch.
-    expect(maxOutstanding).toBeGreaterThan(100_000);
-    expect(maxOutstanding).toBeLessThanOrEqual(100_000 + 200_000);
+    expect(maxOutstanding).toBeGreaterThan(FLOW_DEFAULTS.highWater);
+    expect(maxOutstanding).toBeLessThanOrEqual(FLOW_DEFAULTS.highWater + FLOW_DEFAULTS.flushChars);
   }, 40_000);
 });

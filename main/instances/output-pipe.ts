@@ -18,14 +18,17 @@ export interface OutputPipeOptions {
 }
 
 /**
- * VS Code pauses at 100,000 unacknowledged characters; it resumes at 5,000, but over the web
- * mode's round trip that empties the pipeline at every pause, so Lanes resumes at half the mark.
+ * VS Code pauses at 100,000 unacknowledged characters and resumes at 5,000, over its local IPC.
+ * Over the web mode the acknowledgement's round trip through the browser is longer: with a mark
+ * below one 200,000-character batch, every batch paused the agent and the pipeline emptied
+ * (Chromium received 12.7 MB/s; with these marks 23 MB/s, bench/terminal.bench.ts). The renderer
+ * acknowledges every TERMINAL_ACK_CHARS (main/contract/instances.ts).
  */
 export const FLOW_DEFAULTS = {
   flushMs: 16,
   flushChars: 200_000,
-  highWater: 100_000,
-  lowWater: 50_000,
+  highWater: 512_000,
+  lowWater: 256_000,
   replayChars: 256 * 1024,
   staleMs: 5_000,
 } as const;

@@ -5,10 +5,11 @@ import { WebglAddon } from '@xterm/addon-webgl';
 import { Terminal, type ITheme } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { TERMINAL_ACK_CHARS } from '../../../main/contract/instances';
+import { terminalWrites } from './write-scheduler';
 import { attachTerminal, onReconnect, terminalInput } from './store';
 
-/** VS Code acknowledges every 5,000 characters drawn; main pauses the agent at 100,000 behind. */
-const ACK_CHARS = 5_000;
+const ACK_CHARS = TERMINAL_ACK_CHARS;
 const ACK_IDLE_MS = 100;
 
 function themeFromPage(): ITheme {
@@ -88,11 +89,17 @@ export function TerminalView({ name, autoFocus = false, gpu = true }: { name: st
       if (unacked > 0) void terminalInput.ack(name, unacked);
       unacked = 0;
     };
+    // Output goes through the page's one write scheduler, so floods in other terminals cannot
+    // hold up this one while the user types into it.
+    const writes = terminalWrites.add({
+      write: (data, parsed) => terminal.write(data, parsed),
+      isForeground: () => host.contains(document.activeElement),
+    });
     const draw = (data: string, seq: number) => {
       if (seq <= lastSeq) return;
       lastSeq = seq;
-      terminal.write(data, () => {
-        unacked += data.length;
+      writes.write(data, (chars) => {
+        unacked += chars;
         if (unacked >= ACK_CHARS) acknowledge();
         else if (ackTimer === null) ackTimer = window.setTimeout(acknowledge, ACK_IDLE_MS);
       });
@@ -107,6 +114,7 @@ export function TerminalView({ name, autoFocus = false, gpu = true }: { name: st
       lastSeq = Number.POSITIVE_INFINITY;
       const snapshot = await connection.snapshot().catch(() => null);
       if (disposed || !snapshot) return;
+      writes.clear(); // the snapshot holds what still waited to be drawn
       terminal.reset();
       terminal.write(snapshot.data);
       lastSeq = snapshot.seq;
@@ -184,6 +192,7 @@ export function TerminalView({ name, autoFocus = false, gpu = true }: { name: st
 
     return () => {
       disposed = true;
+      writes.remove();
       acknowledge();
       connection.detach();
       stopReconnect();

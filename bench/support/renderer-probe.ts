@@ -1,0 +1,51 @@
+// Loaded in Chromium by bench/terminal.bench.ts from the web mode's own origin: the renderer's
+// real transport (renderer/src/transport.ts) receiving an instance's output, acknowledging it
+// as often as the terminal view does (renderer/src/instances/TerminalView.tsx),
+// without drawing it. Bundled by the bench with esbuild; not part of the app.
+import { TERMINAL_ACK_CHARS } from '../../main/contract/instances';
+import { webSocketTransport } from '../../renderer/src/transport';
+
+const ACK_CHARS = TERMINAL_ACK_CHARS;
+const transport = webSocketTransport();
+
+async function call(name: string, args: unknown): Promise<unknown> {
+  const envelope = await transport.call(name, args);
+  if (!envelope.ok) throw new Error(`${name}: ${envelope.error.message}`);
+  return envelope.value;
+}
+
+/** Starts `name` and counts its output until it exits; returns characters received and milliseconds. */
+async function receive(name: string, flow = true): Promise<{ chars: number; ms: number }> {
+  if (flow) await call('instances.attach', { name });
+  let chars = 0;
+  let unacked = 0;
+  let started = 0;
+  let leftExited = false;
+  const finished = new Promise<void>((resolve) => {
+    const stop = transport.subscribe((event, payload) => {
+      if (event === 'instances.output') {
+        const output = payload as { instance: string; data: string };
+        if (output.instance !== name) return;
+        chars += output.data.length;
+        unacked += output.data.length;
+        if (flow && unacked >= ACK_CHARS) {
+          void transport.call('instances.ack', { name, chars: unacked });
+          unacked = 0;
+        }
+      } else if (event === 'instances.changed') {
+        const state = (payload as { instances: Array<{ name: string; status: string }> }).instances.find((candidate) => candidate.name === name);
+        if (state && state.status !== 'exited') leftExited = true;
+        else if (state && leftExited) {
+          stop();
+          resolve();
+        }
+      }
+    });
+  });
+  started = performance.now();
+  await call('instances.start', { name });
+  await finished;
+  return { chars, ms: performance.now() - started };
+}
+
+(window as unknown as { lanesProbe: unknown }).lanesProbe = { receive };

@@ -1,0 +1,183 @@
+/**
+ * Feeds terminal output to xterm.js so that terminals flooding in the background cannot starve
+ * the one the user is typing into.
+ *
+ * xterm.js parses each terminal's writes in slices of up to 12 ms, each on its own timer, and
+ * draws every terminal that changed at the next frame. With nine terminals flooding, the focused
+ * terminal's echo waits behind eight others' parsing and drawing (measured: p50 357 ms). So
+ * background terminals go through one queue here:
+ * - one slice (`sliceChars`) in flight at a time for all of them;
+ * - when several are busy, each gets a turn at most every `laneIntervalMs`, so only a few of
+ *   them change, and are drawn again, per frame (a flood scrolling at 4 frames a second is
+ *   still readable);
+ * - while the user works in a terminal, at most `budgetChars` of theirs per `windowMs` (a
+ *   budget in characters: the time from a write to its callback includes whatever else the page
+ *   did meanwhile).
+ * The terminal with the keyboard focus is written at once. A background terminal that falls
+ * behind acknowledges less, and flow control pauses its agent in main: nothing is dropped and
+ * the queue stays bounded. Progress is reported slice by slice, so acknowledgements keep flowing.
+ */
+export interface TerminalLane {
+  /** Hands data to the terminal; `parsed` runs once the terminal has parsed it. */
+  write(data: string, parsed: () => void): void;
+  /** Whether the user works in this terminal now (it has the keyboard focus). */
+  isForeground(): boolean;
+}
+
+export interface SchedulerOptions {
+  readonly sliceChars?: number;
+  readonly budgetChars?: number;
+  readonly laneIntervalMs?: number;
+  readonly windowMs?: number;
+  readonly now?: () => number;
+  readonly schedule?: (run: () => void, delayMs: number) => void;
+  /** When the page is hidden nothing is drawn and nobody types: write everything at once. */
+  readonly pageHidden?: () => boolean;
+}
+
+type Chunk = { data: string; offset: number; drawn: (chars: number) => void };
+type LaneState = { lane: TerminalLane; queue: Chunk[]; inFlight: boolean; removed: boolean; nextTurnAt: number };
+
+export class WriteScheduler {
+  private readonly lanes: LaneState[] = [];
+  private readonly sliceChars: number;
+  private readonly budgetChars: number;
+  private readonly laneIntervalMs: number;
+  private readonly windowMs: number;
+  private readonly now: () => number;
+  private readonly schedule: (run: () => void, delayMs: number) => void;
+  private readonly pageHidden: () => boolean;
+  private next = 0;
+  private backgroundInFlight = false;
+  private pumpScheduled = false;
+  private windowStart = 0;
+  private spentChars = 0;
+
+  constructor(options: SchedulerOptions = {}) {
+    this.sliceChars = options.sliceChars ?? 32_768;
+    this.budgetChars = options.budgetChars ?? 65_536;
+    this.laneIntervalMs = options.laneIntervalMs ?? 250;
+    this.windowMs = options.windowMs ?? 16;
+    this.now = options.now ?? (() => performance.now());
+    this.schedule = options.schedule ?? ((run, delayMs) => void setTimeout(run, delayMs));
+    this.pageHidden = options.pageHidden ?? (() => typeof document !== 'undefined' && document.hidden);
+  }
+
+  /** Adds a terminal; the returned functions write to it (in order) and remove it. */
+  /** `drawn(chars)` reports progress slice by slice, so acknowledgements keep flowing to main. */
+  add(lane: TerminalLane): { write(data: string, drawn: (chars: number) => void): void; clear(): void; remove(): void } {
+    const state: LaneState = { lane, queue: [], inFlight: false, removed: false, nextTurnAt: 0 };
+    this.lanes.push(state);
+    return {
+      write: (data, drawn) => this.write(state, data, drawn),
+      clear: () => this.clear(state),
+      remove: () => {
+        this.clear(state);
+        state.removed = true;
+        this.lanes.splice(this.lanes.indexOf(state), 1);
+      },
+    };
+  }
+
+  private write(state: LaneState, data: string, drawn: (chars: number) => void): void {
+    if (state.removed) return;
+    // Straight to the terminal when nothing of it waits here (order is kept) and it may go first.
+    if (state.queue.length === 0 && !state.inFlight && (state.lane.isForeground() || this.pageHidden())) {
+      state.lane.write(data, () => drawn(data.length));
+      return;
+    }
+    state.queue.push({ data, offset: 0, drawn });
+    this.pump();
+  }
+
+  /** Drops what waits for this terminal (it is about to be redrawn from a snapshot); counts it as drawn. */
+  private clear(state: LaneState): void {
+    for (const chunk of state.queue.splice(0)) chunk.drawn(chunk.data.length - chunk.offset);
+  }
+
+  private pump(): void {
+    // The foreground terminal's backlog (it just gained focus) goes out whole, ahead of the rest.
+    for (const state of this.lanes) {
+      if (state.queue.length > 0 && !state.inFlight && (state.lane.isForeground() || this.pageHidden())) this.drain(state);
+    }
+    if (this.backgroundInFlight || this.pumpScheduled) return;
+    const waiting = this.lanes.filter((state) => state.queue.length > 0 && !state.inFlight);
+    if (waiting.length === 0) return;
+    const now = this.now();
+    if (now - this.windowStart >= this.windowMs) {
+      this.windowStart = now;
+      this.spentChars = 0;
+    }
+    const someoneTyping = this.lanes.some((state) => state.lane.isForeground());
+    // Each terminal that changes is drawn again at the next frame: with several flooding, each
+    // gets a turn at most every `laneIntervalMs`, so the page draws a few of them per frame.
+    const contended = waiting.length > 1;
+    let wakeAt: number;
+    if (someoneTyping && this.spentChars >= this.budgetChars) wakeAt = this.windowStart + this.windowMs;
+    else {
+      const state = this.pickBackground(contended ? now : Number.POSITIVE_INFINITY);
+      if (state) {
+        state.nextTurnAt = now + this.laneIntervalMs;
+        this.sendSlice(state);
+        return;
+      }
+      wakeAt = Math.min(...waiting.map((candidate) => candidate.nextTurnAt));
+    }
+    this.pumpScheduled = true;
+    this.schedule(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    }, Math.max(0, wakeAt - now));
+  }
+
+  /** The next terminal in turn with output waiting whose turn has come by `now`. */
+  private pickBackground(now: number): LaneState | null {
+    for (let tried = 0; tried < this.lanes.length; tried += 1) {
+      const state = this.lanes[(this.next + tried) % this.lanes.length]!;
+      if (state.queue.length > 0 && !state.inFlight && state.nextTurnAt <= now) {
+        this.next = (this.next + tried + 1) % this.lanes.length;
+        return state;
+      }
+    }
+    return null;
+  }
+
+  private sendSlice(state: LaneState): void {
+    const chunk = state.queue[0]!;
+    let end = Math.min(chunk.data.length, chunk.offset + this.sliceChars);
+    // Never split a surrogate pair between two slices.
+    if (end < chunk.data.length && isHighSurrogate(chunk.data.charCodeAt(end - 1))) end -= 1;
+    const slice = chunk.offset === 0 && end === chunk.data.length ? chunk.data : chunk.data.slice(chunk.offset, end);
+    chunk.offset = end;
+    if (end === chunk.data.length) state.queue.shift();
+    state.inFlight = true;
+    this.backgroundInFlight = true;
+    this.spentChars += slice.length;
+    state.lane.write(slice, () => {
+      state.inFlight = false;
+      this.backgroundInFlight = false;
+      chunk.drawn(slice.length);
+      this.pump();
+    });
+  }
+
+  private drain(state: LaneState): void {
+    const chunks = state.queue.splice(0);
+    const first = chunks[0]!;
+    const firstOffset = first.offset;
+    const data = chunks.map((chunk, index) => (index === 0 ? chunk.data.slice(firstOffset) : chunk.data)).join('');
+    state.inFlight = true;
+    state.lane.write(data, () => {
+      state.inFlight = false;
+      for (const chunk of chunks) chunk.drawn(chunk === first ? chunk.data.length - firstOffset : chunk.data.length);
+      this.pump();
+    });
+  }
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+/** The one scheduler of the page: every terminal view shares it. */
+export const terminalWrites = new WriteScheduler();
