@@ -87,6 +87,14 @@ describe('worktrees.status and worktrees.diff', () => {
     expect(entry?.diskBytes).toBeGreaterThan(0);
   });
 
+  it('finds the instance of a worktree by its branch when lanes.yml names only the branch', async () => {
+    bench = await openWorkbench({ 'README.md': '# web\n', 'lanes.yml': 'instances:\n  - name: api\n    role: backend\n    agent: claude\n    branch: lanes/api\n' });
+    const folder = path.join(bench.parent, 'by-hand');
+    git(bench.root, 'worktree', 'add', '-q', '-b', 'lanes/api', folder);
+    const entry = (await bench.call('worktrees.list', {})).find((candidate) => candidate.path === folder);
+    expect(entry).toMatchObject({ instance: 'api', branch: 'lanes/api' });
+  });
+
   it('names an unknown instance', async () => {
     const { fail } = await withInstance();
     expect(await fail('worktrees.status', { instance: 'Nobody' })).toMatchObject({ code: 'not-found', message: 'There is no instance called "Nobody" in lanes.yml.' });

@@ -177,15 +177,19 @@ async function forgetInstance(root: string, name: string): Promise<void> {
 /** Every worktree git knows, with the instance it belongs to and its disk use. */
 export async function worktreeList(root: string): Promise<WorktreeEntry[]> {
   const [worktrees, loaded] = await Promise.all([listWorktrees(root), loadConfig(root).catch(() => null)]);
+  // As the zones room decides where an instance works: its `worktree:` folder, else the
+  // worktree that has its `branch:` checked out.
   const owners = new Map<string, string>();
+  const byBranch = new Map<string, string>();
   for (const instance of loaded?.config.instances ?? []) {
     const folder = instanceWorktreePath(root, instance);
     if (folder) owners.set(await realOrResolved(folder), instance.name);
+    else if (instance.branch && !byBranch.has(instance.branch)) byBranch.set(instance.branch, instance.name);
   }
   return Promise.all(
     worktrees.map(async (worktree) => {
       const exists = await isFolder(worktree.path);
-      const instance = owners.get(await realOrResolved(worktree.path)) ?? null;
+      const instance = owners.get(await realOrResolved(worktree.path)) ?? (worktree.branch ? byBranch.get(worktree.branch) : undefined) ?? null;
       return {
         path: worktree.path,
         branch: worktree.branch,
