@@ -12,7 +12,8 @@
 // `npm run build` (the renderer) and Debian's Chromium. BENCH_MB, BENCH_RUNS, BENCH_SAMPLES change
 // the size, runs and samples; BENCH_PROFILE=dir writes a CPU profile of the server,
 // BENCH_PAGE_PROFILE=file.cpuprofile one of the page during the keystroke test; BENCH_NO_FLOW=1
-// receives without acknowledging (flow control off), for comparison.
+// receives without acknowledging (flow control off), for comparison; BENCH_SCREENSHOT=file.png
+// takes a picture of the flooding grid.
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -238,6 +239,7 @@ async function keystrokeLatency(page: Page): Promise<{ latencies: number[]; tran
     await page.keyboard.press('Enter');
     await page.waitForTimeout(60);
   }
+  if (process.env.BENCH_SCREENSHOT) await page.screenshot({ path: process.env.BENCH_SCREENSHOT });
   await page.getByRole('button', { name: 'Stop all' }).click();
   return { latencies, transport };
 }
