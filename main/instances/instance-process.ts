@@ -46,6 +46,8 @@ export class InstanceProcess {
   private hooksSeen = false;
   private hooks = false;
   private draining = false;
+  /** Paused by flow control: its viewers are behind, so the agent is blocked writing. */
+  private ptyPaused = false;
   private exitWatch: NodeJS.Timeout | null = null;
   private marker: string | null = null;
   private readonly trackedProcesses = new Map<number, TrackedProcess>();
@@ -171,6 +173,12 @@ export class InstanceProcess {
   /** Re-reads the screen for agents without hooks. */
   tick(now = Date.now()): void {
     if (!this.pty || this.hookDriven() || this.current.status === 'starting') return;
+    // Paused by flow control, the agent is blocked writing, not quiet: its viewer is behind.
+    if (this.ptyPaused) {
+      this.screen.feed('', now);
+      this.setStatus('running', 'screen', null);
+      return;
+    }
     const { status, detail } = this.screen.assess(now);
     this.setStatus(status, 'screen', detail);
   }
@@ -205,6 +213,7 @@ export class InstanceProcess {
    */
   private pausePty(): void {
     if (!this.pty || this.draining) return;
+    this.ptyPaused = true;
     this.pty.pause();
     const pid = this.pid;
     this.exitWatch ??= setInterval(() => {
@@ -236,10 +245,12 @@ export class InstanceProcess {
     } catch {
       // EAGAIN or EIO: the kernel has nothing more
     }
+    this.ptyPaused = false;
     pty.resume();
   }
 
   private resumePty(): void {
+    this.ptyPaused = false;
     if (this.exitWatch) clearInterval(this.exitWatch);
     this.exitWatch = null;
     this.pty?.resume();

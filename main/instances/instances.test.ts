@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { git, makeTempDir } from '../../test/support/repo';
 import { fakeAgent, FAKE_AGENT, isRunningPid, makeWorkspace, NOTIFY_FROM_SOURCE, openCore, waitFor } from './test-support';
 import { FLOW_DEFAULTS } from './output-pipe';
+import { SCREEN_TIMINGS } from './screen-status';
 
 const cores: Array<{ dispose(): Promise<void> }> = [];
 async function open(root: string, userDataDir?: string) {
@@ -191,6 +192,19 @@ describe('instances: status', () => {
       return state.status === 'exited' ? state : null;
     }, 'the exit');
     expect(exited.exitCode).toBe(0);
+  });
+
+  it('does not take an agent paused by flow control for one waiting for input', async () => {
+    const root = makeWorkspace([{ name: 'busy', agent: fakeAgent('--flood=200000000') }]);
+    const { call, events } = await open(root);
+    await call('instances.attach', { name: 'busy' }); // a viewer that never acknowledges
+    await call('instances.start', { name: 'busy' });
+    await waitFor(async () => (await stateOf(call, 'busy')).status === 'running', 'running');
+    // Paused with half a line on the screen for longer than the silence that means "waiting".
+    await new Promise((resolve) => setTimeout(resolve, SCREEN_TIMINGS.lineQuietMs + 800));
+    expect(await stateOf(call, 'busy')).toMatchObject({ status: 'running' });
+    expect(events.some((event) => event.name === 'instances.notification' && event.payload.instance === 'busy')).toBe(false);
+    await call('instances.stop', { name: 'busy' });
   });
 
   it('takes Claude Code status from its hooks through `lanes notify`', async () => {

@@ -51,6 +51,7 @@ export class ScreenStatusTracker {
   /** Runs on every chunk of a flood, so it only scans forward (indexOf is far faster than lastIndexOf) and copies nothing. */
   feed(data: string, now = Date.now()): void {
     this.lastOutputAt = now;
+    if (data.length === 0) return;
     for (let at = data.indexOf(PASTE_MODE); at !== -1; at = data.indexOf(PASTE_MODE, at + PASTE_MODE.length)) {
       const mode = data[at + PASTE_MODE.length];
       if (mode === 'h') this.bracketedPaste = true;

@@ -92,6 +92,14 @@ describe('ScreenStatusTracker', () => {
     expect(screen.bracketedPaste).toBe(true);
   });
 
+  it('takes an empty chunk as a sign of life without holding on to it', () => {
+    const screen = new ScreenStatusTracker(timings);
+    screen.feed('$ ', 0);
+    for (let tick = 1; tick <= 10_000; tick += 1) screen.feed('', tick);
+    expect(screen.assess(10_000).status).toBe('running');
+    expect((screen as unknown as { chunks: string[] }).chunks).toHaveLength(1);
+  });
+
   it('keeps the cursor line whether output comes in one piece or one character at a time', () => {
     const screen = new ScreenStatusTracker(timings);
     const output = `${'x'.repeat(9_000)}\r\nlast line? `;
