@@ -176,6 +176,22 @@ describe('WriteScheduler', () => {
     for (const slice of terminal.writes) expect(slice).not.toMatch(/[\ud800-\udbff]$|^[\udc00-\udfff]/);
   });
 
+  it('keeps the others going when a terminal is removed with a slice in flight (a disposed terminal never calls back)', () => {
+    const { scheduler, settle } = harness({ sliceChars: 4 });
+    const gone = new FakeTerminal();
+    const other = new FakeTerminal();
+    const lane = scheduler.add(gone);
+    lane.write('aaaaaaaa', () => undefined);
+    scheduler.add(other).write('bbbbbbbb', () => undefined);
+    expect(gone.pending).toBe(1);
+    lane.remove();
+    settle([other]);
+    expect(other.written).toBe('bbbbbbbb');
+    gone.parse(); // a late callback changes nothing
+    settle([other]);
+    expect(gone.written).toBe('aaaa');
+  });
+
   it('writes everything at once while the page is hidden, and forgets removed terminals', () => {
     const { scheduler } = harness({ hidden: true });
     const terminal = new FakeTerminal();

@@ -48,7 +48,8 @@ export class WriteScheduler {
   private readonly schedule: (run: () => void, delayMs: number) => void;
   private readonly pageHidden: () => boolean;
   private next = 0;
-  private backgroundInFlight = false;
+  /** The background terminal whose slice is being parsed; one at a time. */
+  private inFlight: LaneState | null = null;
   private pumpScheduled = false;
   private windowStart = 0;
   private spentChars = 0;
@@ -75,6 +76,11 @@ export class WriteScheduler {
         this.clear(state);
         state.removed = true;
         this.lanes.splice(this.lanes.indexOf(state), 1);
+        // A disposed terminal may never call back: its slice must not hold up the others.
+        if (this.inFlight === state) {
+          this.inFlight = null;
+          this.pump();
+        }
       },
     };
   }
@@ -100,7 +106,7 @@ export class WriteScheduler {
     for (const state of this.lanes) {
       if (state.queue.length > 0 && !state.inFlight && (state.lane.isForeground() || this.pageHidden())) this.drain(state);
     }
-    if (this.backgroundInFlight || this.pumpScheduled) return;
+    if (this.inFlight || this.pumpScheduled) return;
     const waiting = this.lanes.filter((state) => state.queue.length > 0 && !state.inFlight);
     if (waiting.length === 0) return;
     const now = this.now();
@@ -151,11 +157,12 @@ export class WriteScheduler {
     chunk.offset = end;
     if (end === chunk.data.length) state.queue.shift();
     state.inFlight = true;
-    this.backgroundInFlight = true;
+    this.inFlight = state;
     this.spentChars += slice.length;
     state.lane.write(slice, () => {
       state.inFlight = false;
-      this.backgroundInFlight = false;
+      if (state.removed) return;
+      this.inFlight = null;
       chunk.drawn(slice.length);
       this.pump();
     });
