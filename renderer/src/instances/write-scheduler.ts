@@ -64,8 +64,10 @@ export class WriteScheduler {
     this.pageHidden = options.pageHidden ?? (() => typeof document !== 'undefined' && document.hidden);
   }
 
-  /** Adds a terminal; the returned functions write to it (in order) and remove it. */
-  /** `drawn(chars)` reports progress slice by slice, so acknowledgements keep flowing to main. */
+  /**
+   * Adds a terminal; the returned functions write to it (in order), drop what waits for it, and
+   * remove it. `drawn(chars)` reports progress slice by slice, so acknowledgements keep flowing.
+   */
   add(lane: TerminalLane): { write(data: string, drawn: (chars: number) => void): void; clear(): void; remove(): void } {
     const state: LaneState = { lane, queue: [], inFlight: false, removed: false, nextTurnAt: 0 };
     this.lanes.push(state);
