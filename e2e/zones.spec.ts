@@ -1,20 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
+import { FIELD_REPORT_CONFIG } from '../test/support/field-report';
 import { expect, test } from './fixtures';
-
-const CONFIG = `# Lanes workspace
-instances:
-  - name: VSCode
-    role: frontend
-    zones: [lib/, supabase/functions/]
-  - name: Windows
-    role: backend
-    zones: [docs/, supabase/migrations/]
-  - name: PowerShell
-    role: devops
-    zones: [.github/workflows/]
-`;
 
 const SHARED_STATE = `## Current Snapshot (as of Windows版#67)
 - Total pages: 219
@@ -28,7 +16,7 @@ This prevents "already implemented by another instance" duplicate work.
 `;
 
 const FILES = {
-  'lanes.yml': CONFIG,
+  'lanes.yml': FIELD_REPORT_CONFIG,
   'COMPRESSED_PROMPT_V3.md': SHARED_STATE,
   'lib/main.dart': 'void main() {}\n',
   'lib/pages/home.dart': '//\n',
@@ -91,7 +79,7 @@ test('drag a folder onto an instance, see the overlap, save, and find both files
   await expect(page.getByRole('status').filter({ hasText: 'Saved to lanes.yml and COMPRESSED_PROMPT_V3.md' })).toBeVisible();
 
   expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toBe(
-    CONFIG.replace('zones: [docs/, supabase/migrations/]', 'zones: [docs/, supabase/migrations/, web/]').replace('zones: [.github/workflows/]', 'zones: [.github/workflows/, "*.md"]'),
+    FIELD_REPORT_CONFIG.replace('zones: [docs/, supabase/migrations/]', 'zones: [docs/, supabase/migrations/, web/]').replace('zones: [.github/workflows/]', 'zones: [.github/workflows/, "*.md"]'),
   );
   expect(readFileSync(path.join(root, 'COMPRESSED_PROMPT_V3.md'), 'utf8')).toBe(
     SHARED_STATE.replace('| Windows | docs/, supabase/migrations/ |', '| Windows | docs/, supabase/migrations/, web/ |').replace(

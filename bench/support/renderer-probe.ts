@@ -19,7 +19,6 @@ async function receive(name: string, flow = true): Promise<{ chars: number; ms: 
   if (flow) await call('instances.attach', { name });
   let chars = 0;
   let unacked = 0;
-  let started = 0;
   let leftExited = false;
   const finished = new Promise<void>((resolve) => {
     const stop = transport.subscribe((event, payload) => {
@@ -42,7 +41,7 @@ async function receive(name: string, flow = true): Promise<{ chars: number; ms: 
       }
     });
   });
-  started = performance.now();
+  const started = performance.now();
   await call('instances.start', { name });
   await finished;
   return { chars, ms: performance.now() - started };

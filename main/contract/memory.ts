@@ -189,3 +189,24 @@ export const memoryEvents = {
   'memory.sharedStateChanged': event(sharedStateSchema),
   'memory.wrapUpChanged': event(wrapUpStateSchema),
 };
+
+/**
+ * The memory file a Markdown link in MEMORY.md or a memory file points to, or null when it
+ * points elsewhere (a URL, an anchor, an absolute path, a subfolder, not a `.md` file). `#67` in
+ * `project_Windows版#67.md` is part of the name; `#why` after `.md` is an anchor. The index
+ * health check in main and the memory screen's links both read links with it.
+ */
+export function memoryFileOfLink(raw: string): string | null {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(raw) || raw.startsWith('#') || raw.startsWith('/')) return null;
+  let target = raw;
+  const anchor = /\.md([#?].*)$/i.exec(target);
+  if (anchor) target = target.slice(0, target.length - anchor[1]!.length);
+  try {
+    target = decodeURIComponent(target);
+  } catch {
+    // A stray % is part of the name, as written.
+  }
+  target = target.replace(/^(\.\/)+/, '');
+  if (target === '' || /[\\/]/.test(target) || !/\.md$/i.test(target)) return null;
+  return target;
+}

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { EventName } from '../contract';
 import { LanesCore } from '../core/lanes-core';
 import { makeGitRepo, makeTempDir } from '../../test/support/repo';
+import { waitFor as waitUntil } from '../../test/support/wait';
 import { shellQuote } from './command-line';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -70,14 +71,9 @@ export async function openCore(root: string, userDataDir = makeTempDir('lanes-us
   return { core, events, call, output, userDataDir };
 }
 
-export async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+/** Waits up to 10 s by default: agents are real processes in ptys. */
+export function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
+  return waitUntil(probe, what, timeoutMs);
 }
 
 /** Whether a process exists and is not a zombie (a zombie's parent, not Lanes, must reap it). */

@@ -1,4 +1,4 @@
-import type { IndexHealth } from '../contract/memory';
+import { memoryFileOfLink, type IndexHealth } from '../contract/memory';
 import { MEMORY_INDEX_LIMIT } from '../workspace/inspect';
 import { INDEX_FILE } from './kinds';
 import { countLines } from './text-format';
@@ -45,20 +45,8 @@ export function indexReferences(indexText: string): IndexReference[] {
 }
 
 function normalizeTarget(raw: string): string | null {
-  let target = raw.startsWith('<') && raw.endsWith('>') ? raw.slice(1, -1) : raw;
-  if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#') || target.startsWith('/')) return null;
-  // `#67` in `project_Windows版#67.md` is part of the name; `#why` after `.md` is an anchor.
-  const anchor = /\.md([#?].*)$/i.exec(target);
-  if (anchor) target = target.slice(0, target.length - anchor[1]!.length);
-  try {
-    target = decodeURIComponent(target);
-  } catch {
-    // A stray % is part of the name, as written.
-  }
-  target = target.replace(/^(\.\/)+/, '');
-  if (target === '' || target.includes('/') || target.includes('\\')) return null;
-  if (!target.toLowerCase().endsWith('.md') || target.toLowerCase() === INDEX_FILE.toLowerCase()) return null;
-  return target;
+  const file = memoryFileOfLink(raw.startsWith('<') && raw.endsWith('>') ? raw.slice(1, -1) : raw);
+  return file === null || file.toLowerCase() === INDEX_FILE.toLowerCase() ? null : file;
 }
 
 /**

@@ -24,15 +24,7 @@ export async function openRequests(root: string) {
   return { core, changes, call, failure };
 }
 
-export async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 5_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { waitFor } from '../../test/support/wait';
 
 /** The field report's example request, byte for byte as people write them. */
 export const FIELD_REPORT_REQUEST = `# AI University: Allen AI UI Addition (Windows#67 → VSCode)

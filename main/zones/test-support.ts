@@ -54,16 +54,4 @@ export function runScript(file: string, args: readonly string[], options: { inpu
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, ms: performance.now() - started };
 }
 
-/** The field report's three instances, in lanes.yml form. */
-export const FIELD_REPORT_CONFIG = `# The field report's split
-instances:
-  - name: VSCode
-    role: frontend
-    zones: [lib/, supabase/functions/]
-  - name: Windows
-    role: backend
-    zones: [docs/, supabase/migrations/]
-  - name: PowerShell
-    role: devops
-    zones: [.github/workflows/]
-`;
+export { FIELD_REPORT_CONFIG } from '../../test/support/field-report';

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import type { MemorySourceId } from '../../../main/contract/memory';
+import { memoryFileOfLink, type MemorySourceId } from '../../../main/contract/memory';
 
 /** What the memory screen shows, kept in the address (`#/memory?source=repo&file=user_a.md`) so links and Back work. */
 export type MemoryView = { view: 'file'; source: MemorySourceId; file: string } | { view: 'shared' } | { view: 'none'; source: MemorySourceId };
@@ -57,16 +57,6 @@ export type LinkTarget = { kind: 'memory'; file: string } | { kind: 'external'; 
 export function classifyLink(href: string | undefined): LinkTarget {
   if (!href) return { kind: 'inert' };
   if (/^(https?:|mailto:)/i.test(href)) return { kind: 'external', href };
-  if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('#') || href.startsWith('/')) return { kind: 'inert' };
-  let target = href;
-  const anchor = /\.md([#?].*)$/i.exec(target);
-  if (anchor) target = target.slice(0, target.length - anchor[1]!.length);
-  try {
-    target = decodeURIComponent(target);
-  } catch {
-    // Keep it as written.
-  }
-  target = target.replace(/^(\.\/)+/, '');
-  if (target === '' || /[\\/]/.test(target) || !/\.md$/i.test(target)) return { kind: 'inert' };
-  return { kind: 'memory', file: target };
+  const file = memoryFileOfLink(href);
+  return file === null ? { kind: 'inert' } : { kind: 'memory', file };
 }
