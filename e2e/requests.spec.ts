@@ -81,6 +81,30 @@ test('creates a request, drags it to in progress and by keyboard to done, and th
   expect(existsSync(path.join(root, DIR, name))).toBe(false);
 });
 
+test('a fast keyboard user moves a card: Space, → and Space pressed at once still land it in the next column', async ({ app, temp }) => {
+  const file = `${DIR}/20260413_task.md`;
+  const root = temp.repo({ 'lanes.yml': LANES_YML, [file]: '# Task (Windows → VSCode)\n' });
+  const page = app.page;
+  await app.openWorkspace(root);
+  await app.goto('requests');
+  await expect(column(page, 'open').getByTestId('request-card')).toHaveCount(1);
+  // No waiting between keys: the arrow arrives before the board has measured its columns.
+  const grip = page.getByRole('button', { name: 'Move “Task”' });
+  await grip.focus();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Escape');
+  await expect(page.getByText('Moving “Task” was cancelled.')).toBeAttached();
+  await expect(column(page, 'open').getByTestId('request-card')).toHaveCount(1);
+  await expect(grip).toBeFocused();
+
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Space');
+  await expect(column(page, 'in-progress').getByTestId('request-card')).toHaveCount(1);
+  await expect.poll(() => readFileSync(path.join(root, file), 'utf8')).toBe('---\nstatus: in-progress\n---\n# Task (Windows → VSCode)\n');
+});
+
 test('shows files written on disk live, with warnings, markers and safe rendered markdown', async ({ app, temp }) => {
   const root = temp.repo({ 'README.md': '# demo\n', 'lanes.yml': LANES_YML, [`${DIR}/done/20260412_groq.md`]: '# Groq UI (Windows#66 → VSCode)\n' });
   const page = app.page;

@@ -1,7 +1,6 @@
 import {
   DndContext,
   DragOverlay,
-  KeyboardSensor,
   PointerSensor,
   pointerWithin,
   rectIntersection,
@@ -12,12 +11,12 @@ import {
   type CollisionDetection,
   type DragEndEvent,
   type DragStartEvent,
-  type KeyboardCoordinateGetter,
 } from '@dnd-kit/core';
 import { memo, useCallback, useEffect, useId, useMemo, useState } from 'react';
 import type { RequestBoard, RequestStatus, RequestSummary } from '../../../main/contract/requests';
 import { useWorkspace } from '../workspace/store';
 import { columnsOf } from './board-view';
+import { ColumnKeyboardSensor } from './column-keyboard-sensor';
 import { NewRequestDialog } from './NewRequestDialog';
 import { CardFace, RequestCard } from './RequestCard';
 import { RequestDialog } from './RequestDialog';
@@ -81,7 +80,7 @@ function Board({ board }: { board: RequestBoard }) {
   const openRequest = useCallback((request: RequestSummary) => setOpenFile(request.file), []);
 
   const columns = useMemo(() => columnsOf(board.requests, { pending, instance: filterInstance, matches }), [board.requests, pending, filterInstance, matches]);
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }), useSensor(KeyboardSensor, { coordinateGetter: jumpBetweenColumns }));
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }), useSensor(ColumnKeyboardSensor));
   const titleOf = (file: unknown) => board.requests.find((request) => request.file === file)?.title ?? String(file);
   const announcements: Announcements = {
     onDragStart: ({ active }) => `Picked up “${titleOf(active.id)}”. Use the left and right arrows to choose a column, Space to drop, Escape to cancel.`,
@@ -221,19 +220,4 @@ function sameColumn(before: ColumnProps, after: ColumnProps): boolean {
 const pointerFirst: CollisionDetection = (args) => {
   const hits = pointerWithin(args);
   return hits.length > 0 ? hits : rectIntersection(args);
-};
-
-/** ← and → carry the picked-up card to the neighbouring column. */
-const jumpBetweenColumns: KeyboardCoordinateGetter = (event, { context, currentCoordinates }) => {
-  if (event.code !== 'ArrowRight' && event.code !== 'ArrowLeft') return undefined;
-  event.preventDefault();
-  const card = context.collisionRect;
-  if (!card) return undefined;
-  const columns = [...context.droppableRects.values()].sort((a, b) => a.left - b.left);
-  const centre = card.left + card.width / 2;
-  let index = columns.findIndex((rect) => centre >= rect.left && centre <= rect.right);
-  if (index === -1) index = columns.findIndex((rect) => rect.left > centre) - 1;
-  const target = columns[index + (event.code === 'ArrowRight' ? 1 : -1)];
-  if (!target) return currentCoordinates;
-  return { x: target.left + (target.width - card.width) / 2, y: Math.max(currentCoordinates.y, target.top + 8) };
 };
