@@ -23,11 +23,12 @@ class FakeTerminal implements TerminalLane {
   }
 }
 
-function harness(options: { sliceChars?: number; budgetChars?: number; laneIntervalMs?: number; hidden?: boolean } = {}) {
+function harness(options: { sliceChars?: number; typingSliceChars?: number; budgetChars?: number; laneIntervalMs?: number; hidden?: boolean } = {}) {
   let time = 0;
   const timers: Array<{ at: number; run: () => void }> = [];
   const scheduler = new WriteScheduler({
     sliceChars: options.sliceChars ?? 4,
+    typingSliceChars: options.typingSliceChars ?? options.sliceChars ?? 4,
     budgetChars: options.budgetChars ?? 8,
     laneIntervalMs: options.laneIntervalMs ?? 0,
     windowMs: 16,
@@ -132,6 +133,19 @@ describe('WriteScheduler', () => {
     advance(16);
     settle([terminal]);
     expect(terminal.written).toBe('x'.repeat(16));
+  });
+
+  it('hands the background smaller slices while someone types: each slice is a task the keyboard waits behind', () => {
+    const { scheduler, settle } = harness({ sliceChars: 8, typingSliceChars: 2, budgetChars: 1_000 });
+    const background = new FakeTerminal();
+    const lane = scheduler.add(background);
+    lane.write('x'.repeat(16), () => undefined);
+    settle([background]);
+    expect(background.writes).toEqual(['x'.repeat(8), 'x'.repeat(8)]);
+    scheduler.add(new FakeTerminal(true));
+    lane.write('y'.repeat(6), () => undefined);
+    settle([background]);
+    expect(background.writes.slice(2)).toEqual(['yy', 'yy', 'yy']);
   });
 
   it('sends a terminal that gains the focus its whole backlog first, without reordering it', () => {

@@ -12,7 +12,9 @@
  *   still readable);
  * - while the user works in a terminal, at most `budgetChars` of theirs per `windowMs` (a
  *   budget in characters: the time from a write to its callback includes whatever else the page
- *   did meanwhile).
+ *   did meanwhile), in slices of `typingSliceChars`: xterm.js parses a slice in one task, and a
+ *   keystroke waits behind it (32K-character slices made 20–30 ms tasks and a p95 echo of
+ *   64–149 ms; 8K slices, 39–42 ms; bench/terminal.bench.ts).
  * The terminal with the keyboard focus is written at once. A background terminal that falls
  * behind acknowledges less, and flow control pauses its agent in main: nothing is dropped and
  * the queue stays bounded. Progress is reported slice by slice, so acknowledgements keep flowing.
@@ -26,6 +28,8 @@ export interface TerminalLane {
 
 export interface SchedulerOptions {
   readonly sliceChars?: number;
+  /** The slice while the user works in a terminal: each slice is one task the keyboard waits behind. */
+  readonly typingSliceChars?: number;
   readonly budgetChars?: number;
   readonly laneIntervalMs?: number;
   readonly windowMs?: number;
@@ -41,6 +45,7 @@ type LaneState = { lane: TerminalLane; queue: Chunk[]; inFlight: boolean; remove
 export class WriteScheduler {
   private readonly lanes: LaneState[] = [];
   private readonly sliceChars: number;
+  private readonly typingSliceChars: number;
   private readonly budgetChars: number;
   private readonly laneIntervalMs: number;
   private readonly windowMs: number;
@@ -56,6 +61,7 @@ export class WriteScheduler {
 
   constructor(options: SchedulerOptions = {}) {
     this.sliceChars = options.sliceChars ?? 32_768;
+    this.typingSliceChars = options.typingSliceChars ?? 8_192;
     this.budgetChars = options.budgetChars ?? 65_536;
     this.laneIntervalMs = options.laneIntervalMs ?? 250;
     this.windowMs = options.windowMs ?? 16;
@@ -126,7 +132,7 @@ export class WriteScheduler {
       const state = this.pickBackground(contended ? now : Number.POSITIVE_INFINITY);
       if (state) {
         state.nextTurnAt = now + this.laneIntervalMs;
-        this.sendSlice(state);
+        this.sendSlice(state, someoneTyping ? this.typingSliceChars : this.sliceChars);
         return;
       }
       wakeAt = Math.min(...waiting.map((candidate) => candidate.nextTurnAt));
@@ -150,9 +156,9 @@ export class WriteScheduler {
     return null;
   }
 
-  private sendSlice(state: LaneState): void {
+  private sendSlice(state: LaneState, sliceChars: number): void {
     const chunk = state.queue[0]!;
-    let end = Math.min(chunk.data.length, chunk.offset + this.sliceChars);
+    let end = Math.min(chunk.data.length, chunk.offset + sliceChars);
     // Never split a surrogate pair between two slices.
     if (end < chunk.data.length && isHighSurrogate(chunk.data.charCodeAt(end - 1))) end -= 1;
     const slice = chunk.offset === 0 && end === chunk.data.length ? chunk.data : chunk.data.slice(chunk.offset, end);
