@@ -36,6 +36,23 @@ test('runs an instance from lanes.yml: its terminal, typing, the echo, waiting, 
   await page.keyboard.press('Enter');
   await expect(terminal).toContainText('echo: hello lanes');
 
+  // Search: the tile's header button opens the bar (it never covers the terminal's rows); Enter
+  // selects the match; Escape closes the bar and gives the keyboard back to the terminal.
+  const tile = page.getByRole('article', { name: 'api terminal' });
+  await tile.getByRole('button', { name: 'Search' }).click();
+  const searchBox = page.getByRole('textbox', { name: 'Search the terminal of api' });
+  await expect(searchBox).toBeFocused();
+  await searchBox.fill('echo: hello');
+  await searchBox.press('Enter');
+  await expect(terminal.locator('.xterm-selection div')).not.toHaveCount(0);
+  await page.screenshot({ path: '/tmp/instances-search.png' });
+  await searchBox.press('Escape');
+  await expect(searchBox).toBeHidden();
+  await expect(terminal.locator('textarea')).toBeFocused();
+  await page.keyboard.press('Control+Shift+F');
+  await expect(searchBox).toBeFocused();
+  await searchBox.press('Escape');
+
   await page.screenshot({ path: '/tmp/instances-light.png' });
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.screenshot({ path: '/tmp/instances-dark.png' });

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { InstanceState, InstanceStatus } from '../../../main/contract/instances';
 import { useWorkspace } from '../workspace/store';
 import { NewInstanceButton } from '../worktrees/NewInstanceButton';
@@ -209,6 +209,8 @@ function InstanceCard({ instance, lane, selected }: { instance: InstanceState; l
 function TerminalTile({ instance, lane, focused = false }: { instance: InstanceState; lane: number; focused?: boolean }) {
   const focus = useInstances((state) => state.focus);
   const gpu = useInstances((state) => state.gpu);
+  const [searching, setSearching] = useState(false);
+  const running = instance.status !== 'stopped';
   return (
     <article className={`terminal-tile${focused ? ' focused' : ''}`} style={{ ['--lane' as string]: `var(--lane-${(lane % 8) + 1})` }} aria-label={`${instance.name} terminal`}>
       <header className="terminal-tile-header row">
@@ -219,14 +221,19 @@ function TerminalTile({ instance, lane, focused = false }: { instance: InstanceS
         )}
         <StatusBadge instance={instance} />
         <span className="grow" />
+        {running && (
+          <button className="button ghost small" type="button" aria-pressed={searching} onClick={() => setSearching(!searching)} title="Search this terminal (Ctrl+Shift+F)">
+            Search
+          </button>
+        )}
         <Controls instance={instance} />
       </header>
-      {instance.status === 'stopped' ? (
+      {!running ? (
         <div className="terminal-placeholder muted">
           {instance.problem ? `Cannot start: ${instance.problem}.` : 'Not started yet. Start it to see its terminal here.'}
         </div>
       ) : (
-        <TerminalView name={instance.name} autoFocus={focused} gpu={gpu} />
+        <TerminalView name={instance.name} autoFocus={focused} gpu={gpu} searching={searching} onSearching={setSearching} />
       )}
     </article>
   );

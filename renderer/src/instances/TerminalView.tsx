@@ -46,11 +46,25 @@ function themeFromPage(): ITheme {
  * it. It uses WebGL only while on screen (browsers allow about 16 contexts) and the DOM
  * renderer otherwise or when WebGL is unavailable.
  */
-export function TerminalView({ name, autoFocus = false, gpu = true }: { name: string; autoFocus?: boolean; gpu?: boolean }) {
+export function TerminalView({
+  name,
+  autoFocus = false,
+  gpu = true,
+  searching,
+  onSearching,
+}: {
+  name: string;
+  autoFocus?: boolean;
+  gpu?: boolean;
+  /** The search bar is open; its Search button lives in the tile's header, off the terminal's rows. */
+  searching: boolean;
+  onSearching(open: boolean): void;
+}) {
   const hostRef = useRef<HTMLDivElement>(null);
   const searchRef = useRef<SearchAddon | null>(null);
   const terminalRef = useRef<Terminal | null>(null);
-  const [searching, setSearching] = useState(false);
+  const openSearchRef = useRef(onSearching);
+  openSearchRef.current = onSearching;
   const [query, setQuery] = useState('');
   const [renderer, setRenderer] = useState<'webgl' | 'dom'>('dom');
 
@@ -140,7 +154,7 @@ export function TerminalView({ name, autoFocus = false, gpu = true }: { name: st
         return false;
       }
       if (mod && event.shiftKey && event.code === 'KeyF') {
-        setSearching(true);
+        openSearchRef.current(true);
         return false;
       }
       return true;
@@ -214,7 +228,7 @@ export function TerminalView({ name, autoFocus = false, gpu = true }: { name: st
     else searchRef.current?.findNext(query, options);
   };
   const closeSearch = () => {
-    setSearching(false);
+    onSearching(false);
     searchRef.current?.clearDecorations();
     terminalRef.current?.focus();
   };
@@ -226,7 +240,7 @@ export function TerminalView({ name, autoFocus = false, gpu = true }: { name: st
   return (
     <div className="terminal-view" data-renderer={renderer}>
       {searching ? (
-        <div className="terminal-search row" role="search">
+        <div className="terminal-search row" role="search" aria-label={`Search the terminal of ${name}`}>
           <input
             className="input small grow"
             aria-label={`Search the terminal of ${name}`}
@@ -246,11 +260,7 @@ export function TerminalView({ name, autoFocus = false, gpu = true }: { name: st
             Close
           </button>
         </div>
-      ) : (
-        <button className="button ghost small terminal-search-open" type="button" onClick={() => setSearching(true)} title="Search (Ctrl+Shift+F)">
-          Search
-        </button>
-      )}
+      ) : null}
       <div className="terminal-host" ref={hostRef} role="group" aria-label={`Terminal of ${name}`} data-testid={`terminal-${name}`} />
     </div>
   );
