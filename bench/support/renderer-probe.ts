@@ -14,13 +14,32 @@ async function call(name: string, args: unknown): Promise<unknown> {
   return envelope.value;
 }
 
-/** Starts `name` and counts its output until it exits; returns characters received and milliseconds. */
-async function receive(name: string, flow = true): Promise<{ chars: number; ms: number }> {
+/**
+ * Starts `name` and counts its output until it has exited and `expected` characters arrived
+ * (output travels on the output stream, the exit on the socket: the exit may come first).
+ * Returns characters received and milliseconds.
+ */
+async function receive(name: string, expected: number, flow = true): Promise<{ chars: number; ms: number }> {
   if (flow) await call('instances.attach', { name });
   let chars = 0;
   let unacked = 0;
   let leftExited = false;
+  let exited = false;
+  let finishedAt = 0;
   const finished = new Promise<void>((resolve) => {
+    let quiet: number | null = null;
+    const done = () => {
+      finishedAt = performance.now();
+      stop();
+      resolve();
+    };
+    // After the exit, a missing character shows up as a short count rather than a hang.
+    const check = () => {
+      if (!exited) return;
+      if (chars >= expected) return done();
+      if (quiet !== null) clearTimeout(quiet);
+      quiet = window.setTimeout(done, 2_000);
+    };
     const stop = transport.subscribe((event, payload) => {
       if (event === 'instances.output') {
         const output = payload as { instance: string; data: string };
@@ -31,12 +50,13 @@ async function receive(name: string, flow = true): Promise<{ chars: number; ms: 
           void transport.call('instances.ack', { name, chars: unacked });
           unacked = 0;
         }
+        check();
       } else if (event === 'instances.changed') {
         const state = (payload as { instances: Array<{ name: string; status: string }> }).instances.find((candidate) => candidate.name === name);
         if (state && state.status !== 'exited') leftExited = true;
-        else if (state && leftExited) {
-          stop();
-          resolve();
+        else if (state && leftExited && !exited) {
+          exited = true;
+          check();
         }
       }
     });
@@ -44,7 +64,7 @@ async function receive(name: string, flow = true): Promise<{ chars: number; ms: 
   const started = performance.now();
   await call('instances.start', { name });
   await finished;
-  return { chars, ms: performance.now() - started };
+  return { chars, ms: finishedAt - started };
 }
 
 (window as unknown as { lanesProbe: unknown }).lanesProbe = { receive };

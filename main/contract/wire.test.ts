@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBulkEvent, encodeBulkEvent } from './wire';
+import { MAX_STREAM_FRAME_BYTES, StreamFrameReader, decodeBulkEvent, encodeBulkEvent, streamFrameLength } from './wire';
 
 describe('binary frames for bulk text events', () => {
   it('round-trips terminal output, whatever characters it holds', () => {
@@ -25,5 +25,34 @@ describe('binary frames for bulk text events', () => {
     new DataView(bytes.buffer).setUint32(0, forged.length);
     bytes.set(forged, 4);
     expect(() => decodeBulkEvent(bytes)).toThrow('unexpected header');
+  });
+});
+
+describe('the output stream', () => {
+  const frames = ['first', '', 'é\u{1F680}'.repeat(5_000), 'x'.repeat(70_000), 'last'].map(
+    (data, seq) => encodeBulkEvent('instances.output', { instance: 'a', data, seq })!,
+  );
+  const stream = new Uint8Array(frames.reduce((sum, frame) => sum + 4 + frame.length, 0));
+  let at = 0;
+  for (const frame of frames) {
+    stream.set(streamFrameLength(frame), at);
+    stream.set(frame, at + 4);
+    at += 4 + frame.length;
+  }
+
+  it('cuts the stream back into its frames however it was chunked, lengths split included', () => {
+    for (const size of [1, 3, 5, 4_096, 65_536, stream.length]) {
+      const reader = new StreamFrameReader();
+      const out: Uint8Array[] = [];
+      for (let offset = 0; offset < stream.length; offset += size) out.push(...reader.push(stream.subarray(offset, offset + size)));
+      expect(out.map((frame) => decodeBulkEvent(frame))).toEqual(frames.map((frame) => decodeBulkEvent(frame)));
+    }
+  });
+
+  it('refuses a frame longer than the limit instead of waiting for it', () => {
+    const reader = new StreamFrameReader();
+    const huge = new Uint8Array(4);
+    new DataView(huge.buffer).setUint32(0, MAX_STREAM_FRAME_BYTES + 1);
+    expect(() => reader.push(huge)).toThrow('over the limit');
   });
 });

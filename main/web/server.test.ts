@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
-import { decodeBulkEvent } from '../contract/wire';
+import { StreamFrameReader, decodeBulkEvent } from '../contract/wire';
 import { LanesCore } from '../core/lanes-core';
 import { redact } from './security';
 import { startWebServer, type RunningWebServer } from './server';
@@ -40,9 +40,13 @@ function get(server: RunningWebServer, pathAndQuery: string, headers: Record<str
   });
 }
 
+const hellos = new WeakMap<WebSocket, Promise<Record<string, unknown>>>();
+
 function connect(server: RunningWebServer, headers: Record<string, string> = {}, token: string | null = server.token): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api${token ? `?token=${token}` : ''}`, { headers });
+    // The server says hello as the socket opens, possibly in the same read as the upgrade.
+    hellos.set(ws, nextMessage(ws, (message) => message.t === 'hello'));
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_request, response) => reject(new Error(`HTTP ${response.statusCode}`)));
     ws.once('error', reject);
@@ -59,6 +63,23 @@ function nextMessage(ws: WebSocket, predicate: (message: Record<string, unknown>
       }
     };
     ws.on('message', onMessage);
+  });
+}
+
+const cookie = (server: RunningWebServer) => `lanes_token_${server.port}=${server.token}`;
+
+/** Opens a socket's output stream the way the page does, and reads its frames as they come. */
+function openStream(server: RunningWebServer, id: string) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; events: Array<{ payload: unknown }>; ended: Promise<void>; destroy(): void }>((resolve, reject) => {
+    const request = http.request({ host: '127.0.0.1', port: server.port, path: `/api/stream?id=${id}`, headers: { Cookie: cookie(server) } }, (response) => {
+      const reader = new StreamFrameReader();
+      const events: Array<{ payload: unknown }> = [];
+      response.on('data', (chunk: Buffer) => events.push(...reader.push(chunk).map((frame) => decodeBulkEvent(frame))));
+      const ended = new Promise<void>((done) => response.once('end', done));
+      resolve({ status: response.statusCode ?? 0, headers: response.headers, events, ended, destroy: () => request.destroy() });
+    });
+    request.on('error', (error) => (String(error).includes('socket hang up') ? undefined : reject(error)));
+    request.end();
   });
 }
 
@@ -135,7 +156,9 @@ describe('startWebServer', () => {
     const { core, server } = await start();
     const ws = await connect(server);
     const frames: Array<{ isBinary: boolean; data: Buffer }> = [];
-    ws.on('message', (data, isBinary) => frames.push({ isBinary, data: data as Buffer }));
+    ws.on('message', (data, isBinary) => {
+      if (isBinary || !String(data).startsWith('{"t":"hello"')) frames.push({ isBinary, data: data as Buffer });
+    });
     const text = 'héllo \u{1F30D} \x1b[31mred\x1b[0m\r\n'.repeat(1_000);
     core.emit('instances.output', { instance: 'ünïcode', data: text, seq: 42 });
     core.emit('instances.output', { instance: 'a', data: '', seq: 43 });
@@ -146,6 +169,56 @@ describe('startWebServer', () => {
     expect(decodeBulkEvent(frames[1]!.data)).toMatchObject({ payload: { instance: 'a', data: '', seq: 43 } });
     expect(JSON.parse(frames[2]!.data.toString())).toMatchObject({ t: 'event', name: 'instances.notification' });
     ws.close();
+  });
+
+  it('moves terminal output to the streamed response when the page opens it, in order, and says so on the socket first', async () => {
+    const { core, server } = await start();
+    const ws = await connect(server);
+    const socketFrames: Array<{ isBinary: boolean; data: Buffer }> = [];
+    ws.on('message', (data, isBinary) => socketFrames.push({ isBinary, data: data as Buffer }));
+    const hello = (await hellos.get(ws))!;
+    expect(hello.stream).toMatch(/^[\w-]{24}$/);
+
+    core.emit('instances.output', { instance: 'a', data: 'before the stream', seq: 1 });
+    const stream = await openStream(server, String(hello.stream));
+    expect(stream.status).toBe(200);
+    expect(stream.headers['content-type']).toBe('application/octet-stream');
+    await expect.poll(() => socketFrames.some((frame) => !frame.isBinary && JSON.parse(frame.data.toString()).t === 'stream-on')).toBe(true);
+    const text = 'é\u{1F680}\r\n'.repeat(40_000);
+    core.emit('instances.output', { instance: 'a', data: text, seq: 2 });
+    core.emit('instances.changed', { instances: [] } as never);
+    core.emit('instances.output', { instance: 'a', data: 'third', seq: 3 });
+    await expect.poll(() => stream.events.length).toBe(2);
+    expect(stream.events.map((event) => event.payload)).toEqual([
+      { instance: 'a', data: text, seq: 2 },
+      { instance: 'a', data: 'third', seq: 3 },
+    ]);
+    await expect.poll(() => socketFrames.some((frame) => !frame.isBinary && JSON.parse(frame.data.toString()).name === 'instances.changed')).toBe(true);
+    // The socket carried output up to the switch and none after it.
+    const kinds = socketFrames.map((frame) => (frame.isBinary ? `output ${(decodeBulkEvent(frame.data).payload as { seq: number }).seq}` : String(JSON.parse(frame.data.toString()).t)));
+    expect(kinds.filter((kind) => kind !== 'event' && kind !== 'hello')).toEqual(['output 1', 'stream-on']);
+
+    // Closing the socket ends its stream.
+    ws.close();
+    await stream.ended;
+  });
+
+  it('refuses a stream without the token, for an unknown id, or a second time; a stream that breaks closes its socket', async () => {
+    const { server } = await start();
+    const ws = await connect(server);
+    const hello = (await hellos.get(ws))!;
+    const id = String(hello.stream);
+    expect((await get(server, `/api/stream?id=${id}`)).status).toBe(401);
+    expect((await get(server, `/api/stream?id=${id}`, { Cookie: cookie(server), Origin: 'http://evil.example' })).status).toBe(403);
+    expect((await get(server, '/api/stream?id=nobody', { Cookie: cookie(server) })).status).toBe(404);
+    const stream = await openStream(server, id);
+    expect(stream.status).toBe(200);
+    const second = await get(server, `/api/stream?id=${id}`, { Cookie: cookie(server) });
+    expect(second.status).toBe(409);
+
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    stream.destroy();
+    expect(await closed).toBe(1011);
   });
 
   it('closes a socket that sends something other than a call', async () => {

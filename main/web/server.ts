@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -5,7 +6,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { LanesCore } from '../core/lanes-core';
-import { encodeBulkEvent } from '../contract/wire';
+import { STREAM_PATH, encodeBulkEvent, streamFrameLength, type SocketNotice } from '../contract/wire';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
 import { LanesError, errnoCode, isLanesError } from '../shared/errors';
 import { resolveInside } from '../shared/path-guard';
@@ -80,8 +81,32 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   const displayHost = isLoopback(host) || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const origin = `http://${displayHost.includes(':') ? `[${displayHost}]` : displayHost}:${port}`;
 
+  // Each socket's terminal output moves to its own streamed response once the page asks for it
+  // (main/contract/wire.ts says why and how).
+  const clients = new Map<string, Client>();
+  const openStream = (id: string | null, response: ServerResponse): void => {
+    const client = clients.get(id ?? '');
+    if (!client) return send(response, 404, 'text/plain; charset=utf-8', 'No open connection has this stream id.');
+    if (client.stream) return send(response, 409, 'text/plain; charset=utf-8', 'This connection already has its output stream.');
+    response.writeHead(200, {
+      'Content-Type': 'application/octet-stream',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'X-Accel-Buffering': 'no', // a reverse proxy must pass it on as it comes
+    });
+    response.flushHeaders();
+    client.stream = response;
+    notify(client.ws, { t: 'stream-on' });
+    response.once('close', () => {
+      if (client.stream !== response) return;
+      client.stream = null;
+      // Output already moved to the stream: the page starts over (it replays its terminals).
+      if (client.ws.readyState === client.ws.OPEN) client.ws.close(1011, 'The output stream closed');
+    });
+  };
+
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    handleHttp(request, response, policy, options.staticDir).catch((error: unknown) => {
+    handleHttp(request, response, policy, options.staticDir, openStream).catch((error: unknown) => {
       log(`lanes web: ${redact(String(error instanceof Error ? error.message : error), token)}`);
       if (!response.headersSent) send(response, 500, 'text/plain; charset=utf-8', 'Lanes could not answer this request.');
       else response.destroy();
@@ -95,13 +120,32 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       socket.end(`HTTP/1.1 ${refusal.status} ${http.STATUS_CODES[refusal.status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, options.core, log, token));
+    sockets.handleUpgrade(request, socket, head, (ws) => {
+      const id = randomBytes(18).toString('base64url');
+      const client: Client = { ws, stream: null };
+      clients.set(id, client);
+      ws.once('close', () => {
+        clients.delete(id);
+        client.stream?.end();
+      });
+      notify(ws, { t: 'hello', stream: id });
+      serveSocket(ws, options.core, log, token);
+    });
   });
 
   const stopEvents = options.core.onEvent((name, payload) => {
-    if (sockets.clients.size === 0) return;
-    const message = encodeBulkEvent(name, payload) ?? JSON.stringify({ t: 'event', name, payload });
-    for (const client of sockets.clients) if (client.readyState === client.OPEN) client.send(message);
+    if (clients.size === 0) return;
+    const frame = encodeBulkEvent(name, payload);
+    const message = frame ?? JSON.stringify({ t: 'event', name, payload });
+    for (const { ws, stream } of clients.values()) {
+      if (ws.readyState !== ws.OPEN) continue;
+      if (frame && stream) {
+        stream.cork();
+        stream.write(streamFrameLength(frame));
+        stream.write(frame);
+        stream.uncork();
+      } else ws.send(message);
+    }
   });
 
   if (!isLoopback(host)) {
@@ -124,7 +168,19 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   };
 }
 
-async function handleHttp(request: IncomingMessage, response: ServerResponse, policy: AccessPolicy, staticDir: string): Promise<void> {
+type Client = { ws: WebSocket; stream: ServerResponse | null };
+
+function notify(ws: WebSocket, notice: SocketNotice): void {
+  ws.send(JSON.stringify(notice));
+}
+
+async function handleHttp(
+  request: IncomingMessage,
+  response: ServerResponse,
+  policy: AccessPolicy,
+  staticDir: string,
+  openStream: (id: string | null, response: ServerResponse) => void,
+): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const refusal = checkRequest(request, policy, url);
   if (refusal) {
@@ -150,6 +206,10 @@ async function handleHttp(request: IncomingMessage, response: ServerResponse, po
     });
     response.end();
     return;
+  }
+  if (url.pathname === STREAM_PATH) {
+    if (request.method !== 'GET') return send(response, 405, 'text/plain; charset=utf-8', 'Only GET is served here.');
+    return openStream(url.searchParams.get('id'), response);
   }
 
   const relative = decodeURIComponent(url.pathname).replace(/^\/+/, '') || 'index.html';

@@ -1,5 +1,5 @@
 import type { Envelope } from '../../main/contract';
-import { decodeBulkEvent, type WireEvent } from '../../main/contract/wire';
+import { STREAM_PATH, StreamFrameReader, decodeBulkEvent, type SocketNotice, type WireEvent } from '../../main/contract/wire';
 
 /**
  * How the client reaches main. The Electron preload and the web mode's WebSocket both offer
@@ -40,7 +40,8 @@ type Pending = { resolve: (envelope: Envelope<unknown>) => void; name: string };
 
 /**
  * The web mode's transport: one WebSocket to `/api` on the page's own origin (the browser sends
- * the session cookie with it). Calls made while disconnected wait for the reconnection; calls in
+ * the session cookie with it), and beside it one streamed response that carries terminal output
+ * (main/contract/wire.ts). Calls made while disconnected wait for the reconnection; calls in
  * flight when the socket drops fail with a clear error rather than hang.
  */
 export function webSocketTransport(url = defaultSocketUrl()): Transport {
@@ -59,10 +60,15 @@ export function webSocketTransport(url = defaultSocketUrl()): Transport {
     for (const listener of connectionListeners) listener(value);
   };
 
+  const dispatch = (event: WireEvent) => {
+    for (const listener of listeners) listener(event.name, event.payload);
+  };
+
   const connect = () => {
     const ws = new WebSocket(url);
     ws.binaryType = 'arraybuffer'; // terminal output arrives as binary frames (main/contract/wire.ts)
     socket = ws;
+    const stream = outputStream(streamUrl(url), () => ws.close(), dispatch);
     ws.onopen = () => {
       retryDelay = 250;
       setConnected(true);
@@ -72,15 +78,16 @@ export function webSocketTransport(url = defaultSocketUrl()): Transport {
       const data =
         message.data instanceof ArrayBuffer
           ? decodeBulkEvent(message.data)
-          : (JSON.parse(String(message.data)) as { t: 'result'; id: number; envelope: Envelope<unknown> } | WireEvent);
+          : (JSON.parse(String(message.data)) as { t: 'result'; id: number; envelope: Envelope<unknown> } | WireEvent | SocketNotice);
       if (data.t === 'result') {
         pending.get(data.id)?.resolve(data.envelope);
         pending.delete(data.id);
-      } else if (data.t === 'event') {
-        for (const listener of listeners) listener(data.name, data.payload);
-      }
+      } else if (data.t === 'event') dispatch(data);
+      else if (data.t === 'hello') stream.open(data.stream);
+      else if (data.t === 'stream-on') stream.switchedOn();
     };
     ws.onclose = (event) => {
+      stream.close();
       setConnected(false);
       for (const [id, call] of pending) {
         call.resolve({ ok: false, error: { code: 'unavailable', message: `Lost the connection to Lanes while running "${call.name}". Try again.` } });
@@ -114,6 +121,62 @@ export function webSocketTransport(url = defaultSocketUrl()): Transport {
       return () => connectionListeners.delete(listener);
     },
   };
+}
+
+/**
+ * The output stream of one socket. Its frames wait until the socket says `stream-on`, so output
+ * the socket carried before the switch is delivered first. If the stream cannot be opened, output
+ * simply stays on the socket; if it breaks once in use, `lost` closes the socket and the page
+ * reconnects (and replays its terminals).
+ */
+function outputStream(address: string, lost: () => void, dispatch: (event: WireEvent) => void) {
+  const abort = new AbortController();
+  let on = false;
+  const waiting: WireEvent[] = [];
+  return {
+    open(id: string) {
+      void (async () => {
+        let response: Response;
+        try {
+          response = await fetch(`${address}?id=${encodeURIComponent(id)}`, { signal: abort.signal, cache: 'no-store', credentials: 'same-origin' });
+        } catch {
+          return; // never opened: the server keeps sending output on the socket
+        }
+        if (!response.ok || !response.body) return;
+        try {
+          const reader = response.body.getReader();
+          const frames = new StreamFrameReader();
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            for (const frame of frames.push(value)) {
+              const event = decodeBulkEvent(frame);
+              if (on) dispatch(event);
+              else waiting.push(event);
+            }
+          }
+        } catch {
+          // read below as a lost stream
+        }
+        if (!abort.signal.aborted) lost();
+      })();
+    },
+    switchedOn() {
+      on = true;
+      for (const event of waiting.splice(0)) dispatch(event);
+    },
+    close() {
+      abort.abort();
+    },
+  };
+}
+
+function streamUrl(socketUrl: string): string {
+  const address = new URL(socketUrl);
+  address.protocol = address.protocol === 'wss:' ? 'https:' : 'http:';
+  address.pathname = STREAM_PATH;
+  address.search = '';
+  return address.toString();
 }
 
 function defaultSocketUrl(): string {
