@@ -17,7 +17,7 @@ afterEach(async () => {
   }
 });
 
-async function start(options: { host?: string; token?: string } = {}) {
+async function start(options: { host?: string; token?: string; maxBacklogBytes?: number } = {}) {
   const staticDir = makeTempDir();
   writeFiles(staticDir, { 'index.html': '<!doctype html><title>Lanes</title>', 'assets/app.js': 'console.log(1)' });
   writeFiles(path.dirname(staticDir), { 'secret.txt': 'outside' });
@@ -70,13 +70,13 @@ const cookie = (server: RunningWebServer) => `lanes_token_${server.port}=${serve
 
 /** Opens a socket's output stream the way the page does, and reads its frames as they come. */
 function openStream(server: RunningWebServer, id: string) {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; events: Array<{ payload: unknown }>; ended: Promise<void>; destroy(): void }>((resolve, reject) => {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; events: Array<{ payload: unknown }>; ended: Promise<void>; destroy(): void; pause(): void }>((resolve, reject) => {
     const request = http.request({ host: '127.0.0.1', port: server.port, path: `/api/stream?id=${id}`, headers: { Cookie: cookie(server) } }, (response) => {
       const reader = new StreamFrameReader();
       const events: Array<{ payload: unknown }> = [];
       response.on('data', (chunk: Buffer) => events.push(...reader.push(chunk).map((frame) => decodeBulkEvent(frame))));
       const ended = new Promise<void>((done) => response.once('end', done));
-      resolve({ status: response.statusCode ?? 0, headers: response.headers, events, ended, destroy: () => request.destroy() });
+      resolve({ status: response.statusCode ?? 0, headers: response.headers, events, ended, destroy: () => request.destroy(), pause: () => response.pause() });
     });
     request.on('error', (error) => (String(error).includes('socket hang up') ? undefined : reject(error)));
     request.end();
@@ -219,6 +219,21 @@ describe('startWebServer', () => {
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     stream.destroy();
     expect(await closed).toBe(1011);
+  });
+
+  it('disconnects a page that stops reading instead of queueing its output without end', async () => {
+    const { core, server, logs } = await start({ maxBacklogBytes: 4 * 1024 * 1024 });
+    const ws = await connect(server);
+    const stream = await openStream(server, String((await hellos.get(ws))!.stream));
+    stream.pause();
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    const chunk = 'x'.repeat(1_000_000);
+    for (let seq = 1; seq <= 200 && ws.readyState === ws.OPEN; seq += 1) {
+      core.emit('instances.output', { instance: 'a', data: chunk, seq });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await closed).toBe(1013);
+    expect(logs.join('\n')).toContain('behind; it was disconnected');
   });
 
   it('closes a socket that sends something other than a call', async () => {

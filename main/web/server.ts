@@ -21,6 +21,12 @@ export interface WebServerOptions {
   /** A fixed token (at least 128 bits); a fresh random one is made when omitted. */
   readonly token?: string;
   readonly log?: (line: string) => void;
+  /**
+   * A page this far behind on reading (bytes queued for it in Lanes) is disconnected rather than
+   * buffered without end; it reconnects and redraws from the replay. Flow control paces the
+   * agents to the page that draws the terminal, not to every open tab.
+   */
+  readonly maxBacklogBytes?: number;
 }
 
 export interface RunningWebServer {
@@ -35,6 +41,7 @@ export interface RunningWebServer {
 
 export const DEFAULT_HOST = '127.0.0.1';
 const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+const MAX_BACKLOG_BYTES = 64 * 1024 * 1024;
 
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -58,6 +65,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   const host = options.host ?? DEFAULT_HOST;
   const token = options.token ?? generateToken();
   const log = options.log ?? ((line: string) => console.log(line));
+  const maxBacklog = options.maxBacklogBytes ?? MAX_BACKLOG_BYTES;
   if (token.length < MIN_TOKEN_LENGTH) {
     throw new LanesError(
       'invalid-argument',
@@ -139,6 +147,11 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     const message = frame ?? JSON.stringify({ t: 'event', name, payload });
     for (const { ws, stream } of clients.values()) {
       if (ws.readyState !== ws.OPEN) continue;
+      if (ws.bufferedAmount + (stream?.writableLength ?? 0) > maxBacklog) {
+        log(`lanes web: a page fell ${Math.round((ws.bufferedAmount + (stream?.writableLength ?? 0)) / 1_048_576)} MB behind; it was disconnected and will redraw on reconnecting.`);
+        ws.close(1013, 'Too far behind: reconnect and redraw');
+        continue;
+      }
       if (frame && stream) {
         stream.cork();
         stream.write(streamFrameLength(frame));
