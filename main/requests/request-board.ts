@@ -51,10 +51,11 @@ export class RequestBoard {
     private readonly root: string,
     private readonly emit: (change: RequestChange) => void,
   ) {
+    // Watch first, then read: a file written between the two is seen by one or the other.
     this.ready = this.serialize(async () => {
       await this.readConfig();
-      await this.rescanAll();
       this.watch();
+      await this.rescanAll();
     });
   }
 
@@ -73,8 +74,8 @@ export class RequestBoard {
       await this.readConfig();
       if (this.location.abs !== before) {
         this.entries.clear();
-        await this.rescanAll();
         this.watch();
+        await this.rescanAll();
       } else if (this.instances.join('\n') !== instancesBefore) {
         for (const entry of this.entries.values()) entry.summary = this.withInstances(entry.summary);
       }
