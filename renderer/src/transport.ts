@@ -60,8 +60,16 @@ export function webSocketTransport(url = defaultSocketUrl()): Transport {
     for (const listener of connectionListeners) listener(value);
   };
 
+  // A listener that throws is reported and does not keep the event from the others, nor break
+  // the output stream it came on.
   const dispatch = (event: WireEvent) => {
-    for (const listener of listeners) listener(event.name, event.payload);
+    for (const listener of listeners) {
+      try {
+        listener(event.name, event.payload);
+      } catch (error) {
+        reportError(error);
+      }
+    }
   };
 
   const connect = () => {
