@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, test, type LanesFixtures } from './fixtures';
 import { writeFiles } from './support/repo';
 
 const DIR = 'docs/cross-instance-prs';
@@ -28,6 +28,14 @@ In \`lib/pages/gemini_university_v2_page.dart\`, add to \`_providerMeta\`:
 const column = (page: Page, status: string) => page.getByTestId(`column-${status}`);
 const card = (page: Page, title: string) => page.getByTestId('request-card').filter({ hasText: title });
 
+/** A repository with the field report's lanes.yml and `files`, opened on the Requests screen. */
+async function openBoard({ app, temp }: LanesFixtures, files: Record<string, string> = {}): Promise<{ root: string; page: Page }> {
+  const root = temp.repo({ 'README.md': '# demo\n', 'lanes.yml': LANES_YML, ...files });
+  await app.openWorkspace(root);
+  await app.goto('requests');
+  return { root, page: app.page };
+}
+
 /** A real mouse drag: press, move in steps (dnd-kit starts after a few pixels), release. */
 async function dragTo(page: Page, source: Locator, target: Locator): Promise<void> {
   const from = (await source.boundingBox())!;
@@ -40,10 +48,7 @@ async function dragTo(page: Page, source: Locator, target: Locator): Promise<voi
 }
 
 test('creates a request, drags it to in progress and by keyboard to done, and the file follows on disk', async ({ app, temp }) => {
-  const root = temp.repo({ 'README.md': '# demo\n', 'lanes.yml': LANES_YML });
-  const page = app.page;
-  await app.openWorkspace(root);
-  await app.goto('requests');
+  const { root, page } = await openBoard({ app, temp });
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Requests');
 
   await page.getByRole('button', { name: 'New request' }).click();
@@ -83,10 +88,7 @@ test('creates a request, drags it to in progress and by keyboard to done, and th
 
 test('a fast keyboard user moves a card: Space, → and Space pressed at once still land it in the next column', async ({ app, temp }) => {
   const file = `${DIR}/20260413_task.md`;
-  const root = temp.repo({ 'lanes.yml': LANES_YML, [file]: '# Task (Windows → VSCode)\n' });
-  const page = app.page;
-  await app.openWorkspace(root);
-  await app.goto('requests');
+  const { root, page } = await openBoard({ app, temp }, { [file]: '# Task (Windows → VSCode)\n' });
   await expect(column(page, 'open').getByTestId('request-card')).toHaveCount(1);
   // No waiting between keys: the arrow arrives before the board has measured its columns.
   const grip = page.getByRole('button', { name: 'Move “Task”' });
@@ -106,10 +108,7 @@ test('a fast keyboard user moves a card: Space, → and Space pressed at once st
 });
 
 test('shows files written on disk live, with warnings, markers and safe rendered markdown', async ({ app, temp }) => {
-  const root = temp.repo({ 'README.md': '# demo\n', 'lanes.yml': LANES_YML, [`${DIR}/done/20260412_groq.md`]: '# Groq UI (Windows#66 → VSCode)\n' });
-  const page = app.page;
-  await app.openWorkspace(root);
-  await app.goto('requests');
+  const { root, page } = await openBoard({ app, temp }, { [`${DIR}/done/20260412_groq.md`]: '# Groq UI (Windows#66 → VSCode)\n' });
   await expect(column(page, 'done').getByTestId('request-card')).toHaveCount(1);
 
   writeFiles(root, {
@@ -157,10 +156,7 @@ test('shows files written on disk live, with warnings, markers and safe rendered
 
 test('refuses to save an edit over a file changed on disk meanwhile', async ({ app, temp }) => {
   const file = `${DIR}/20260413_task.md`;
-  const root = temp.repo({ 'lanes.yml': LANES_YML, [file]: '# Task (Windows → VSCode)\nfirst\n' });
-  const page = app.page;
-  await app.openWorkspace(root);
-  await app.goto('requests');
+  const { root, page } = await openBoard({ app, temp }, { [file]: '# Task (Windows → VSCode)\nfirst\n' });
   await card(page, 'Task').getByRole('button', { name: 'Task', exact: true }).click();
   const detail = page.getByRole('dialog', { name: 'Task' });
   await detail.getByRole('button', { name: 'Edit' }).click();
