@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { excludeFromGit, setClaudeHooks } from '../shared/agent-files';
+import { makeFolderInside } from '../shared/path-guard';
 import type { WorkspaceConfig, InstanceConfig } from '../workspace/config';
 
 export type AgentKind = 'claude' | 'codex' | 'gemini' | 'aider' | 'shell' | 'other';
@@ -83,7 +84,7 @@ export async function prepareAgent(options: {
   const contextFile = path.posix.join('.lanes', 'context', `${options.instanceName}.md`);
   const absolute = path.join(options.cwd, ...contextFile.split('/'));
   await excludeFromGit(options.cwd, ['/.lanes/context/', '/.claude/settings.local.json']);
-  await fs.mkdir(path.dirname(absolute), { recursive: true });
+  await makeFolderInside(options.cwd, path.dirname(absolute));
   await fs.writeFile(absolute, options.context);
   const pointer = `Read ${contextFile}: it gives your role, the zones you own, the rules and the session-start ritual. Follow it.`;
   const args = [...options.args];

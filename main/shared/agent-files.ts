@@ -3,6 +3,7 @@ import path from 'node:path';
 import { readVersionedIfExists, writeFileAtomic } from './atomic-file';
 import { LanesError } from './errors';
 import { git } from './git';
+import { makeFolderInside } from './path-guard';
 
 /** Marks hook entries Lanes wrote, so it can replace its own and leave the user's alone. */
 export const LANES_HOOK_MARKER = 'LANES_HOOK=1';
@@ -31,7 +32,7 @@ export async function setClaudeHooks(worktree: string, eventName: string, entrie
 }
 
 async function writeClaudeHooks(worktree: string, file: string, eventName: string, entries: readonly ClaudeHookEntry[]): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
+  await makeFolderInside(worktree, path.dirname(file));
   const read = await readVersionedIfExists(file);
   let settings: Json = {};
   if (read.text !== null && read.text.trim() !== '') {

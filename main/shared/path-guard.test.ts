@@ -1,8 +1,8 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../test/support/repo';
-import { isInside, resolveInside } from './path-guard';
+import { isInside, makeFolderInside, resolveInside } from './path-guard';
 
 function layout() {
   const base = makeTempDir();
@@ -87,5 +87,22 @@ describe('isInside', () => {
     expect(isInside('/repo', '/repo/a/b')).toBe(true);
     expect(isInside('/repo', '/repo-evil')).toBe(false);
     expect(isInside('/repo', '/')).toBe(false);
+  });
+});
+
+describe('makeFolderInside', () => {
+  it('creates the missing folders below the root, and never the root itself when it is gone', async () => {
+    const parent = makeTempDir();
+    const root = path.join(parent, 'worktree');
+    mkdirSync(root);
+    await makeFolderInside(root, path.join(root, 'a', 'b'));
+    await makeFolderInside(root, path.join(root, 'a', 'b'));
+    expect(statSync(path.join(root, 'a', 'b')).isDirectory()).toBe(true);
+
+    // A worktree removed while Lanes was about to write into it stays removed.
+    rmSync(root, { recursive: true });
+    await expect(makeFolderInside(root, path.join(root, '.claude'))).rejects.toMatchObject({ code: 'not-found', message: expect.stringContaining('is gone') });
+    expect(existsSync(root)).toBe(false);
+    await expect(makeFolderInside(path.join(parent, 'x'), path.join(parent, 'y'))).rejects.toMatchObject({ code: 'outside-workspace' });
   });
 });

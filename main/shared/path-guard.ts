@@ -95,3 +95,24 @@ function realpathOrThrow(root: string): string {
 function printable(value: unknown): string {
   return String(value).replace(/\0/g, '\\0');
 }
+
+/**
+ * Creates `folder` and the folders missing on the way to it, below `root` but never `root`
+ * itself: a worktree removed while Lanes was about to write into it (a guard being installed,
+ * a file being restored) stays removed instead of coming back holding only Lanes' files.
+ */
+export async function makeFolderInside(root: string, folder: string): Promise<void> {
+  if (!isInside(root, folder)) throw new LanesError('outside-workspace', `\`${folder}\` is not inside \`${root}\`.`);
+  let current = path.resolve(root);
+  for (const segment of path.relative(current, path.resolve(folder)).split(path.sep).filter(Boolean)) {
+    current = path.join(current, segment);
+    try {
+      await fs.promises.mkdir(current);
+    } catch (error) {
+      if (errnoCode(error) === 'EEXIST') continue;
+      if (errnoCode(error) === 'ENOENT') throw new LanesError('not-found', `\`${root}\` is gone, so Lanes did not write into it.`);
+      throw error;
+    }
+  }
+  if (!(await fs.promises.stat(current).catch(() => null))?.isDirectory()) throw new LanesError('not-found', `\`${root}\` is gone, so Lanes did not write into it.`);
+}

@@ -8,6 +8,7 @@ import { IgnoreOracle } from './ignore-oracle';
 import { normalizeRepoPath } from './matcher';
 import type { ZoneSet } from './zone-set';
 import { isAtomicWriteTemp } from '../shared/atomic-file';
+import { makeFolderInside } from '../shared/path-guard';
 import { CONFIG_FILE } from '../workspace/config';
 
 const run = promisify(execFile);
@@ -265,7 +266,7 @@ export class ZoneWatcher {
       const current = await fs.readFile(absolute).catch(() => null);
       if (current !== null) {
         const backup = path.join(gitDir, 'lanes', 'restored', new Date().toISOString().replace(/[:.]/g, '-'), repoPath);
-        await fs.mkdir(path.dirname(backup), { recursive: true });
+        await makeFolderInside(gitDir, path.dirname(backup));
         await fs.writeFile(backup, current);
       }
       const committed = await run('git', ['cat-file', 'blob', `HEAD:${repoPath}`], { cwd: checkout, encoding: 'buffer', maxBuffer: 1024 * 1024 * 1024 }).then(
@@ -274,7 +275,7 @@ export class ZoneWatcher {
       );
       if (committed === null) await fs.rm(absolute, { force: true });
       else {
-        await fs.mkdir(path.dirname(absolute), { recursive: true });
+        await makeFolderInside(checkout, path.dirname(absolute));
         await fs.writeFile(absolute, committed);
       }
       this.restored.set(`${checkout}\0${repoPath}`, { content: committed, until: Date.now() + 5000 });
