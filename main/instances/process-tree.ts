@@ -46,10 +46,47 @@ function linuxConstants(): { pageSize: number; clockTicks: number } {
   return { pageSize, clockTicks };
 }
 
-/** Every process of the machine (Linux: /proc; macOS and BSD: `ps`; Windows: empty, taskkill does the walking). */
+/** Every process of the machine (Linux: /proc; macOS and BSD: `ps`; Windows: CIM through PowerShell). */
 export async function listProcesses(): Promise<ProcessTable> {
-  if (isWindows) return new Map();
+  if (isWindows) return listFromCim();
   return isLinux ? listFromProc() : listFromPs();
+}
+
+/**
+ * One line per process: pid, parent pid, creation time (FILETIME; it tells a process from a later
+ * one reusing its pid), working set in bytes, and kernel + user time in 100 ns units.
+ */
+const CIM_SCRIPT =
+  'Get-CimInstance Win32_Process | ForEach-Object { $c = if ($_.CreationDate) { $_.CreationDate.ToFileTimeUtc() } else { 0 }; ' +
+  '"$($_.ProcessId) $($_.ParentProcessId) $c $($_.WorkingSetSize) $($_.KernelModeTime + $_.UserModeTime)" }';
+
+async function listFromCim(): Promise<ProcessTable> {
+  const { stdout } = await execFileAsync('powershell.exe', ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command', CIM_SCRIPT], {
+    maxBuffer: 16 * 1024 * 1024,
+    windowsHide: true,
+  });
+  return parseCimProcessList(stdout);
+}
+
+/** Reads the lines CIM_SCRIPT prints. Windows has no process groups, so `pgid` is 0. */
+export function parseCimProcessList(text: string): ProcessTable {
+  const table = new Map<number, ProcessInfo>();
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^\s*(\d+) (\d+) (\d+) (\d+) (\d+)\s*$/.exec(line);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    table.set(pid, {
+      pid,
+      ppid: Number(match[2]),
+      pgid: 0,
+      state: 'R',
+      startTime: match[3]!,
+      rssBytes: Number(match[4]),
+      cpuSeconds: Number(match[5]) / 1e7,
+      cpuPercent: null,
+    });
+  }
+  return table;
 }
 
 async function listFromProc(): Promise<ProcessTable> {
@@ -114,7 +151,11 @@ export function isAlive(table: ProcessTable, tracked: TrackedProcess): boolean {
   return info !== undefined && info.startTime === tracked.startTime && info.state !== 'Z';
 }
 
-/** The root and every process below it, by parent links. */
+/**
+ * The root and every process below it, by parent links. Windows keeps a process's parent pid
+ * after the parent ended, and may give that pid to a new process, so a "child" that started
+ * before its parent is not one (start times are numbers on Linux and Windows).
+ */
 export function descendantsOf(table: ProcessTable, rootPid: number): ProcessInfo[] {
   const children = new Map<number, ProcessInfo[]>();
   for (const info of table.values()) {
@@ -131,7 +172,7 @@ export function descendantsOf(table: ProcessTable, rootPid: number): ProcessInfo
     if (seen.has(next.pid)) continue;
     seen.add(next.pid);
     found.push(next);
-    queue.push(...(children.get(next.pid) ?? []));
+    queue.push(...(children.get(next.pid) ?? []).filter((child) => !startedBefore(child, next)));
   }
   return found;
 }
@@ -173,10 +214,6 @@ export interface KillTreeOptions {
  * Returns the processes it had to SIGKILL.
  */
 export async function killTree(options: KillTreeOptions): Promise<number> {
-  if (isWindows) {
-    if (options.rootPid !== null) await execFileAsync('taskkill', ['/PID', String(options.rootPid), '/T', '/F']).catch(() => undefined);
-    return 0;
-  }
   const targets = new Map<number, TrackedProcess>();
   const collect = async (): Promise<ProcessTable> => {
     const table = await listProcesses();
@@ -196,7 +233,13 @@ export async function killTree(options: KillTreeOptions): Promise<number> {
     return table;
   };
   const ownGroup = safeGroupOf(process.pid);
-  const signalAll = (table: ProcessTable, signal: NodeJS.Signals) => {
+  const signalAll = async (table: ProcessTable, signal: NodeJS.Signals) => {
+    if (isWindows) {
+      // taskkill /T also ends children Lanes has not seen yet; without /F it asks politely.
+      const pids = [...targets.keys()].flatMap((pid) => ['/PID', String(pid)]);
+      if (pids.length > 0) await execFileAsync('taskkill', [...pids, '/T', ...(signal === 'SIGKILL' ? ['/F'] : [])], { windowsHide: true }).catch(() => undefined);
+      return;
+    }
     const groups = new Set<number>();
     for (const tracked of targets.values()) {
       const info = table.get(tracked.pid);
@@ -207,7 +250,7 @@ export async function killTree(options: KillTreeOptions): Promise<number> {
   };
 
   let table = await collect();
-  signalAll(table, 'SIGTERM');
+  await signalAll(table, 'SIGTERM');
   const deadline = Date.now() + options.graceMs;
   while (targets.size > 0 && Date.now() < deadline) {
     await sleep(40);
@@ -215,11 +258,17 @@ export async function killTree(options: KillTreeOptions): Promise<number> {
   }
   const forced = targets.size;
   for (let round = 0; targets.size > 0 && round < 50; round += 1) {
-    signalAll(table, 'SIGKILL');
+    await signalAll(table, 'SIGKILL');
     await sleep(40);
     table = await collect();
   }
   return forced;
+}
+
+function startedBefore(child: ProcessInfo, parent: ProcessInfo): boolean {
+  const childStart = Number(child.startTime);
+  const parentStart = Number(parent.startTime);
+  return child.startTime !== '' && parent.startTime !== '' && Number.isFinite(childStart) && Number.isFinite(parentStart) && childStart < parentStart;
 }
 
 function safeGroupOf(pid: number): number {

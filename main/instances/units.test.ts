@@ -5,6 +5,7 @@ import { resolveProgram, shellQuote, splitCommandLine } from './command-line';
 import { NotifyServer } from './notify-server';
 import { OutputPipe } from './output-pipe';
 import { ScreenStatusTracker, stripAnsi } from './screen-status';
+import { descendantsOf, parseCimProcessList } from './process-tree';
 import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -179,5 +180,21 @@ describe('NotifyServer', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('process tables', () => {
+  it('reads the Windows process list PowerShell prints, skipping noise', () => {
+    const table = parseCimProcessList(
+      ['0 0 0 8192 0', '4 0 133780000000000000 135168 4250000', 'Get-CimInstance : access denied', '', '5120 812 133790123456789012 52428800 25000000\r', '5200 5120 133790123456999999 1048576 1000'].join('\r\n'),
+    );
+    expect([...table.keys()]).toEqual([0, 4, 5120, 5200]);
+    expect(table.get(5120)).toEqual({ pid: 5120, ppid: 812, pgid: 0, state: 'R', startTime: '133790123456789012', rssBytes: 52428800, cpuSeconds: 2.5, cpuPercent: null });
+    expect(descendantsOf(table, 5120).map((info) => info.pid)).toEqual([5120, 5200]);
+  });
+
+  it('does not take a process for a child when it started before its "parent" (a reused pid on Windows)', () => {
+    const table = parseCimProcessList(['700 1 2000 1 1', '900 700 1000 1 1', '901 700 3000 1 1', '902 901 4000 1 1'].join('\n'));
+    expect(descendantsOf(table, 700).map((info) => info.pid)).toEqual([700, 901, 902]);
   });
 });
