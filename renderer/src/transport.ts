@@ -53,6 +53,10 @@ export function webSocketTransport(url = defaultSocketUrl()): Transport {
   let connected = false;
   let nextId = 1;
   let retryDelay = 250;
+  // A stream that ends at once, before it carried anything, was cut by something between the
+  // page and Lanes (a proxy, an extension); reconnecting would meet the same fate, so the page
+  // stays on the socket alone. (A quiet stream that ends later, as when Lanes restarts, is not.)
+  let useStream = true;
 
   const setConnected = (value: boolean) => {
     if (connected === value) return;
@@ -76,7 +80,13 @@ export function webSocketTransport(url = defaultSocketUrl()): Transport {
     const ws = new WebSocket(url);
     ws.binaryType = 'arraybuffer'; // terminal output arrives as binary frames (main/contract/wire.ts)
     socket = ws;
-    const stream = outputStream(streamUrl(url), () => ws.close(), dispatch);
+    const stream = outputStream(streamUrl(url), dispatch, (cutAtOnce) => {
+      if (cutAtOnce) {
+        useStream = false;
+        console.warn('Lanes: the terminal output stream ended before it carried anything; terminal output stays on the WebSocket.');
+      }
+      ws.close();
+    });
     ws.onopen = () => {
       retryDelay = 250;
       setConnected(true);
@@ -91,7 +101,7 @@ export function webSocketTransport(url = defaultSocketUrl()): Transport {
         pending.get(data.id)?.resolve(data.envelope);
         pending.delete(data.id);
       } else if (data.t === 'event') dispatch(data);
-      else if (data.t === 'hello') stream.open(data.stream);
+      else if (data.t === 'hello' && useStream) stream.open(data.stream);
       else if (data.t === 'stream-on') stream.switchedOn();
     };
     ws.onclose = (event) => {
@@ -134,12 +144,14 @@ export function webSocketTransport(url = defaultSocketUrl()): Transport {
 /**
  * The output stream of one socket. Its frames wait until the socket says `stream-on`, so output
  * the socket carried before the switch is delivered first. If the stream cannot be opened, output
- * simply stays on the socket; if it breaks once in use, `lost` closes the socket and the page
- * reconnects (and replays its terminals).
+ * simply stays on the socket; if it breaks once open, `lost` closes the socket and the page
+ * reconnects (and replays its terminals); `cutAtOnce` says it ended within a second of opening,
+ * before it carried a frame.
  */
-function outputStream(address: string, lost: () => void, dispatch: (event: WireEvent) => void) {
+function outputStream(address: string, dispatch: (event: WireEvent) => void, lost: (cutAtOnce: boolean) => void) {
   const abort = new AbortController();
   let on = false;
+  let carriedAny = false;
   const waiting: WireEvent[] = [];
   return {
     open(id: string) {
@@ -151,6 +163,7 @@ function outputStream(address: string, lost: () => void, dispatch: (event: WireE
           return; // never opened: the server keeps sending output on the socket
         }
         if (!response.ok || !response.body) return;
+        const openedAt = performance.now();
         try {
           const reader = response.body.getReader();
           const frames = new StreamFrameReader();
@@ -158,6 +171,7 @@ function outputStream(address: string, lost: () => void, dispatch: (event: WireE
             const { done, value } = await reader.read();
             if (done) break;
             for (const frame of frames.push(value)) {
+              carriedAny = true;
               const event = decodeBulkEvent(frame);
               if (on) dispatch(event);
               else waiting.push(event);
@@ -166,7 +180,7 @@ function outputStream(address: string, lost: () => void, dispatch: (event: WireE
         } catch {
           // read below as a lost stream
         }
-        if (!abort.signal.aborted) lost();
+        if (!abort.signal.aborted) lost(!carriedAny && performance.now() - openedAt < 1_000);
       })();
     },
     switchedOn() {

@@ -1,0 +1,63 @@
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, test, type LanesApp } from './fixtures';
+import { APP_ROOT } from './support/electron';
+import type { TempFolders } from './support/repo';
+
+// Terminal output travels on a streamed HTTP response beside the socket (main/contract/wire.ts).
+// Something between the page and Lanes (a proxy, an extension) may refuse or cut that stream; the
+// terminals must keep working over the socket alone.
+
+const FAKE_AGENT = path.join(APP_ROOT, 'test', 'fake-agent', 'agent.mjs');
+const isStream = (url: URL) => url.pathname === '/api/stream';
+
+async function startAgent({ app, temp }: { app: LanesApp; temp: TempFolders }): Promise<Page> {
+  const agent = [process.execPath, FAKE_AGENT, '--print=ready', '--repl'].join(' ');
+  const root = temp.repo({ 'README.md': '# demo\n', 'lanes.yml': `instances:\n  - name: api\n    role: backend\n    agent: ${JSON.stringify(agent)}\n` });
+  const page = app.page;
+  // The fixture opened the page before the test could route its stream: load it again.
+  await page.reload();
+  await app.openWorkspace(root);
+  await app.goto('instances');
+  await page.getByRole('checkbox', { name: 'GPU terminals' }).uncheck();
+  await page.getByTestId('instance-api').getByRole('button', { name: 'Start api' }).click();
+  await expect(page.getByTestId('terminal-api')).toContainText('ready');
+  return page;
+}
+
+async function typeAndSeeEcho(page: Page, text: string): Promise<void> {
+  const terminal = page.getByTestId('terminal-api');
+  await terminal.click();
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+  await expect(terminal).toContainText(`echo: ${text}`);
+}
+
+test('a refused output stream leaves terminal output on the socket', async ({ app, temp }) => {
+  let refused = 0;
+  await app.page.route(isStream, (route) => {
+    refused += 1;
+    return route.abort('connectionrefused');
+  });
+  const page = await startAgent({ app, temp });
+  expect(refused).toBe(1);
+  await typeAndSeeEcho(page, 'over the socket');
+});
+
+test('an output stream that ends at once is given up, not reconnected for without end', async ({ app, temp }) => {
+  let streams = 0;
+  await app.page.route(isStream, (route) => {
+    streams += 1;
+    return route.fulfill({ status: 200, contentType: 'application/octet-stream', body: '' });
+  });
+  let sockets = 0;
+  app.page.on('websocket', () => (sockets += 1));
+  const page = await startAgent({ app, temp });
+  await typeAndSeeEcho(page, 'first');
+  // Long enough for several rounds of the reconnection back-off (250 ms, doubling).
+  await page.waitForTimeout(2_000);
+  await typeAndSeeEcho(page, 'still here');
+  expect(streams).toBe(1);
+  expect(sockets).toBeLessThanOrEqual(2);
+  await expect(page.getByText(/Lost the connection/)).toHaveCount(0);
+});
