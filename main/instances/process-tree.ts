@@ -1,6 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promises as fs, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { CommandSession } from './command-session';
 
 const execFileAsync = promisify(execFile);
 
@@ -60,12 +61,13 @@ const CIM_SCRIPT =
   'Get-CimInstance Win32_Process | ForEach-Object { $c = if ($_.CreationDate) { $_.CreationDate.ToFileTimeUtc() } else { 0 }; ' +
   '"$($_.ProcessId) $($_.ParentProcessId) $c $($_.WorkingSetSize) $($_.KernelModeTime + $_.UserModeTime)" }';
 
+let powershell: CommandSession | null = null;
+
 async function listFromCim(): Promise<ProcessTable> {
-  const { stdout } = await execFileAsync('powershell.exe', ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command', CIM_SCRIPT], {
-    maxBuffer: 16 * 1024 * 1024,
-    windowsHide: true,
-  });
-  return parseCimProcessList(stdout);
+  // One PowerShell for the life of Lanes, reading commands from stdin: starting one per sample
+  // (every couple of seconds) would cost a few hundred milliseconds of CPU each time.
+  powershell ??= new CommandSession('powershell.exe', ['-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-Command', '-'], (command, marker) => `${command}; '${marker}'`);
+  return parseCimProcessList(await powershell.run(CIM_SCRIPT));
 }
 
 /** Reads the lines CIM_SCRIPT prints. Windows has no process groups, so `pgid` is 0. */

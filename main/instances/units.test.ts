@@ -5,6 +5,7 @@ import { resolveProgram, shellQuote, splitCommandLine } from './command-line';
 import { NotifyServer } from './notify-server';
 import { OutputPipe } from './output-pipe';
 import { ScreenStatusTracker, stripAnsi } from './screen-status';
+import { CommandSession } from './command-session';
 import { descendantsOf, parseCimProcessList } from './process-tree';
 import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -196,5 +197,37 @@ describe('process tables', () => {
   it('does not take a process for a child when it started before its "parent" (a reused pid on Windows)', () => {
     const table = parseCimProcessList(['700 1 2000 1 1', '900 700 1000 1 1', '901 700 3000 1 1', '902 901 4000 1 1'].join('\n'));
     expect(descendantsOf(table, 700).map((info) => info.pid)).toEqual([700, 901, 902]);
+  });
+});
+
+describe('CommandSession', () => {
+  const shell = () => new CommandSession('sh', [], (command, marker) => `${command}; echo ${marker}`, 2_000);
+
+  it('answers requests in order from one long-lived interpreter', async () => {
+    const session = shell();
+    try {
+      const [first, second] = await Promise.all([session.run('echo one; echo $$'), session.run('echo two; echo $$')]);
+      expect(first.split('\n')[0]).toBe('one');
+      expect(second.split('\n')[0]).toBe('two');
+      // The same process answered both: its pid did not change.
+      expect(first.split('\n')[1]).toBe(second.split('\n')[1]);
+    } finally {
+      session.dispose();
+    }
+  });
+
+  it('replaces an interpreter that exits or hangs, and reports one that cannot start', async () => {
+    const session = shell();
+    try {
+      await expect(session.run('exit 3')).rejects.toThrow('sh exited (code 3) before it answered.');
+      expect(await session.run('echo back')).toBe('back');
+      const hanging = new CommandSession('sh', [], (command, marker) => `${command}; echo ${marker}`, 200);
+      await expect(hanging.run('sleep 5')).rejects.toThrow('did not answer within 0.2 s');
+      expect(await hanging.run('echo awake')).toBe('awake');
+      hanging.dispose();
+      await expect(new CommandSession('/no/such/interpreter', [], (command) => command).run('x')).rejects.toThrow('could not run');
+    } finally {
+      session.dispose();
+    }
   });
 });
