@@ -44,7 +44,7 @@ type Pending = { resolve: (envelope: Envelope<unknown>) => void; name: string };
  * (main/contract/wire.ts). Calls made while disconnected wait for the reconnection; calls in
  * flight when the socket drops fail with a clear error rather than hang.
  */
-export function webSocketTransport(url = defaultSocketUrl()): Transport {
+export function webSocketTransport(url = defaultSocketUrl()): Transport & { close(): void } {
   const listeners = new Set<(name: string, payload: unknown) => void>();
   const connectionListeners = new Set<(connected: boolean) => void>();
   const pending = new Map<number, Pending>();
@@ -57,6 +57,7 @@ export function webSocketTransport(url = defaultSocketUrl()): Transport {
   // page and Lanes (a proxy, an extension); reconnecting would meet the same fate, so the page
   // stays on the socket alone. (A quiet stream that ends later, as when Lanes restarts, is not.)
   let useStream = true;
+  let closed = false;
 
   const setConnected = (value: boolean) => {
     if (connected === value) return;
@@ -77,6 +78,7 @@ export function webSocketTransport(url = defaultSocketUrl()): Transport {
   };
 
   const connect = () => {
+    if (closed) return;
     const ws = new WebSocket(url);
     ws.binaryType = 'arraybuffer'; // terminal output arrives as binary frames (main/contract/wire.ts)
     socket = ws;
@@ -112,7 +114,7 @@ export function webSocketTransport(url = defaultSocketUrl()): Transport {
         pending.delete(id);
       }
       // 4401: the server refused our token; retrying cannot help.
-      if (event.code === 4401) return;
+      if (event.code === 4401 || closed) return;
       setTimeout(connect, retryDelay);
       retryDelay = Math.min(retryDelay * 2, 5000);
     };
@@ -137,6 +139,11 @@ export function webSocketTransport(url = defaultSocketUrl()): Transport {
       connectionListeners.add(listener);
       listener(connected);
       return () => connectionListeners.delete(listener);
+    },
+    /** Disconnects for good (a page never needs it; tests do). */
+    close() {
+      closed = true;
+      socket?.close();
     },
   };
 }
