@@ -20,7 +20,7 @@ async function call(name: string, args: unknown): Promise<unknown> {
  * Returns characters received and milliseconds.
  */
 async function receive(name: string, expected: number, flow = true): Promise<{ chars: number; ms: number }> {
-  if (flow) await call('instances.attach', { name });
+  const viewer = flow ? ((await call('instances.attach', { name })) as { viewer: string }).viewer : null;
   let chars = 0;
   let unacked = 0;
   let leftExited = false;
@@ -46,8 +46,8 @@ async function receive(name: string, expected: number, flow = true): Promise<{ c
         if (output.instance !== name) return;
         chars += output.data.length;
         unacked += output.data.length;
-        if (flow && unacked >= ACK_CHARS) {
-          void transport.call('instances.ack', { name, chars: unacked });
+        if (viewer !== null && unacked >= ACK_CHARS) {
+          void transport.call('instances.ack', { name, viewer, chars: unacked });
           unacked = 0;
         }
         check();
@@ -64,6 +64,7 @@ async function receive(name: string, expected: number, flow = true): Promise<{ c
   const started = performance.now();
   await call('instances.start', { name });
   await finished;
+  if (viewer !== null) await call('instances.detach', { name, viewer });
   return { chars, ms: finishedAt - started };
 }
 

@@ -3,8 +3,9 @@ import { call, event, noArgs } from './define';
 
 /**
  * The instances room: agents running in ptys, their terminals and their status.
- * Terminal output is pushed as `instances.output`; a viewer that draws it acknowledges what it
- * drew with `instances.ack`, so a flood cannot outrun the UI (flow control).
+ * Terminal output is pushed as `instances.output`; a viewer that draws it (attached with
+ * `instances.attach`) acknowledges what it drew with `instances.ack`, so a flood cannot outrun
+ * the UI (flow control), and says `instances.detach` when it closes.
  */
 
 /**
@@ -71,6 +72,7 @@ export const instanceListSchema = z.object({
 export type InstanceList = z.infer<typeof instanceListSchema>;
 
 const nameArgs = z.object({ name: z.string().min(1).max(64) }).strict();
+const viewerId = z.string().min(1).max(32);
 
 export const terminalSnapshotSchema = z.object({
   /** Recent output (bounded), to draw before the live `instances.output` events. */
@@ -80,6 +82,8 @@ export const terminalSnapshotSchema = z.object({
   cols: z.number(),
   rows: z.number(),
   running: z.boolean(),
+  /** This view's id for `instances.ack` and `instances.detach`: each view is paced on its own. */
+  viewer: z.string(),
 });
 export type TerminalSnapshot = z.infer<typeof terminalSnapshotSchema>;
 
@@ -106,7 +110,9 @@ export const instancesCalls = {
   /** The recent output of a terminal, for a viewer that (re)opens it; turns on flow control. */
   'instances.attach': call(nameArgs, terminalSnapshotSchema),
   /** A viewer drew `chars` characters of output; lets a paused agent continue. */
-  'instances.ack': call(z.object({ name: nameArgs.shape.name, chars: z.number().int().min(0) }).strict(), z.null()),
+  'instances.ack': call(z.object({ name: nameArgs.shape.name, viewer: viewerId, chars: z.number().int().min(0) }).strict(), z.null()),
+  /** A viewer closed the terminal: it no longer counts for flow control. */
+  'instances.detach': call(z.object({ name: nameArgs.shape.name, viewer: viewerId }).strict(), z.null()),
 };
 
 export const instancesEvents = {

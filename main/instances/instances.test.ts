@@ -251,14 +251,15 @@ describe('instances: terminal output', () => {
     expect(first.data).toContain('second line');
     expect(first.running).toBe(false);
     const second = await call('instances.attach', { name: 'log' });
-    expect(second).toEqual(first);
+    expect({ ...second, viewer: first.viewer }).toEqual(first);
+    expect(second.viewer).not.toBe(first.viewer);
   });
 
   it('delivers a flood to a slow reader completely, with unacknowledged output bounded', async () => {
     const bytes = 5_000_000;
     const root = makeWorkspace([{ name: 'flood', agent: fakeAgent(`--flood=${bytes}`) }]);
     const { core, call } = await open(root);
-    await call('instances.attach', { name: 'flood' });
+    const { viewer } = await call('instances.attach', { name: 'flood' });
     const chunks: string[] = [];
     let received = 0;
     let acknowledged = 0;
@@ -273,7 +274,7 @@ describe('instances: terminal output', () => {
       ackChain = ackChain.then(async () => {
         await new Promise((resolve) => setTimeout(resolve, Math.ceil(payload.data.length / 2_000)));
         acknowledged += payload.data.length;
-        await call('instances.ack', { name: 'flood', chars: payload.data.length });
+        await call('instances.ack', { name: 'flood', viewer, chars: payload.data.length });
       });
     });
     await call('instances.start', { name: 'flood' });

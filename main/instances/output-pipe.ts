@@ -1,8 +1,11 @@
 /**
  * Terminal output between a pty and its viewers: batched (one event per ~16 ms or ~200 KB, as
  * VS Code and Hyper do), kept in a bounded replay buffer for viewers that reconnect, and flow
- * controlled: when viewers fall more than `highWater` characters behind on acknowledgements,
- * the pty is paused (the agent blocks on write) until they are back under `lowWater`.
+ * controlled: when the viewers fall more than `highWater` characters behind on
+ * acknowledgements, the pty is paused (the agent blocks on write) until one is back under
+ * `lowWater`. Each viewer (a terminal view in a window or page) is counted on its own and the
+ * agent keeps the pace of the fastest: a slower page does not hold the others back, and the web
+ * mode disconnects one that falls far behind (it redraws from the replay).
  */
 export interface OutputPipeOptions {
   readonly emit: (data: string, seq: number) => void;
@@ -42,9 +45,10 @@ export class OutputPipe {
   private replay: string[] = [];
   private replayChars = 0;
   private seqValue = 0;
-  private unacked = 0;
+  /** Characters each viewer has yet to acknowledge, and when it last did. */
+  private readonly viewers = new Map<string, { unacked: number; lastAckAt: number }>();
+  private nextViewer = 1;
   private echoExpectedUntil = 0;
-  private flowControl = false;
   private paused = false;
 
   constructor(options: OutputPipeOptions) {
@@ -72,9 +76,14 @@ export class OutputPipe {
     this.pendingChars = 0;
     this.seqValue += 1;
     this.remember(data);
-    if (this.flowControl) {
-      this.unacked += data.length;
-      if (!this.paused && this.unacked > this.options.highWater) this.setPaused(true);
+    if (this.viewers.size > 0) {
+      const now = Date.now();
+      for (const [id, viewer] of this.viewers) {
+        viewer.unacked += data.length;
+        // Far behind and silent: a page that closed without saying so.
+        if (viewer.unacked > this.options.highWater && now - viewer.lastAckAt >= this.options.staleMs) this.viewers.delete(id);
+      }
+      this.applyFlow();
     }
     this.options.emit(data, this.seqValue);
   }
@@ -84,24 +93,39 @@ export class OutputPipe {
     this.echoExpectedUntil = Date.now() + 250;
   }
 
-  /** A viewer opens the terminal: what it should draw first, and from now on it acknowledges. */
-  attach(): { data: string; seq: number } {
+  /**
+   * A viewer opens the terminal: what it should draw first, and the id it acknowledges with
+   * from now on.
+   */
+  attach(): { data: string; seq: number; viewer: string } {
     this.flush();
-    this.flowControl = true;
-    return { data: this.replay.join(''), seq: this.seqValue };
+    const viewer = `v${this.nextViewer++}`;
+    this.viewers.set(viewer, { unacked: 0, lastAckAt: Date.now() });
+    return { data: this.replay.join(''), seq: this.seqValue, viewer };
   }
 
-  ack(chars: number): void {
-    this.flowControl = true;
-    this.unacked = Math.max(0, this.unacked - chars);
-    if (this.paused && this.unacked < this.options.lowWater) this.setPaused(false);
-    else if (this.paused) this.armStaleTimer();
+  /** A viewer drew `chars` characters. Unknown viewers (detached, or forgotten) are ignored. */
+  ack(viewer: string, chars: number): void {
+    const state = this.viewers.get(viewer);
+    if (!state) return;
+    state.unacked = Math.max(0, state.unacked - chars);
+    state.lastAckAt = Date.now();
+    this.applyFlow();
+  }
+
+  /** A viewer closed the terminal. */
+  detach(viewer: string): void {
+    if (this.viewers.delete(viewer)) this.applyFlow();
+  }
+
+  get viewerCount(): number {
+    return this.viewers.size;
   }
 
   /** Forgets flow-control debts (a new run of the agent starts with a clean slate). */
   reset(): void {
     this.flush();
-    this.unacked = 0;
+    for (const viewer of this.viewers.values()) viewer.unacked = 0;
     if (this.paused) this.setPaused(false);
   }
 
@@ -109,6 +133,16 @@ export class OutputPipe {
     this.flush();
     if (this.staleTimer) clearTimeout(this.staleTimer);
     this.staleTimer = null;
+  }
+
+  /** Pauses or resumes for the fastest viewer; with none, nobody draws and nothing waits. */
+  private applyFlow(): void {
+    let behind = Number.POSITIVE_INFINITY;
+    for (const viewer of this.viewers.values()) behind = Math.min(behind, viewer.unacked);
+    if (this.viewers.size === 0) behind = 0;
+    if (!this.paused && behind > this.options.highWater) this.setPaused(true);
+    else if (this.paused && behind < this.options.lowWater) this.setPaused(false);
+    else if (this.paused) this.armStaleTimer();
   }
 
   private setPaused(paused: boolean): void {
@@ -128,9 +162,10 @@ export class OutputPipe {
     this.staleTimer = setTimeout(() => {
       this.staleTimer = null;
       if (!this.paused) return;
-      this.flowControl = false;
-      this.unacked = 0;
-      this.setPaused(false);
+      // No viewer acknowledged for a while: they went away without saying so.
+      const now = Date.now();
+      for (const [id, viewer] of this.viewers) if (now - viewer.lastAckAt >= this.options.staleMs) this.viewers.delete(id);
+      this.applyFlow();
     }, this.options.staleMs);
   }
 

@@ -236,8 +236,12 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
         const snapshot = instance.pipe.attach();
         return { ...snapshot, cols: instance.cols, rows: instance.rows, running: instance.running };
       },
-      'instances.ack': ({ name, chars }) => {
-        processes.get(name)?.pipe.ack(chars);
+      'instances.ack': ({ name, viewer, chars }) => {
+        processes.get(name)?.pipe.ack(viewer, chars);
+        return null;
+      },
+      'instances.detach': ({ name, viewer }) => {
+        processes.get(name)?.pipe.detach(viewer);
         return null;
       },
     },

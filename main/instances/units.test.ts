@@ -131,14 +131,55 @@ describe('OutputPipe', () => {
   it('pauses above the high-water mark and resumes below the low one', () => {
     const calls: string[] = [];
     const pipe = new OutputPipe({ emit() {}, pause: () => calls.push('pause'), resume: () => calls.push('resume'), highWater: 100, lowWater: 10, flushChars: 50 });
-    pipe.attach();
+    const { viewer } = pipe.attach();
     pipe.push('x'.repeat(60));
     pipe.push('x'.repeat(60));
     expect(calls).toEqual(['pause']);
-    pipe.ack(60);
+    pipe.ack(viewer, 60);
     expect(calls).toEqual(['pause']);
-    pipe.ack(55);
+    pipe.ack(viewer, 55);
     expect(calls).toEqual(['pause', 'resume']);
+    pipe.dispose();
+  });
+
+  it('paces the agent to the fastest of several viewers, counting each one on its own', () => {
+    const calls: string[] = [];
+    const pipe = new OutputPipe({ emit() {}, pause: () => calls.push('pause'), resume: () => calls.push('resume'), highWater: 100, lowWater: 10, flushChars: 50 });
+    const first = pipe.attach().viewer;
+    const second = pipe.attach().viewer;
+    expect(first).not.toBe(second);
+    pipe.push('x'.repeat(60));
+    pipe.push('x'.repeat(60));
+    expect(calls).toEqual(['pause']);
+    // Two pages each 60 behind: their acknowledgements do not add up to one viewer that caught up.
+    pipe.ack(first, 60);
+    pipe.ack(second, 60);
+    expect(calls).toEqual(['pause']);
+    pipe.ack('no-such-viewer', 1_000);
+    expect(calls).toEqual(['pause']);
+    pipe.ack(first, 55);
+    expect(calls).toEqual(['pause', 'resume']);
+    // The faster one leaves: the one left behind sets the pace.
+    pipe.detach(first);
+    pipe.push('x'.repeat(60));
+    expect(calls).toEqual(['pause', 'resume', 'pause']);
+    pipe.detach(second);
+    expect(calls).toEqual(['pause', 'resume', 'pause', 'resume']);
+    expect(pipe.viewerCount).toBe(0);
+    pipe.dispose();
+  });
+
+  it('forgets a viewer that went silent far behind (a closed page) once output moves on', () => {
+    vi.useFakeTimers();
+    const pipe = new OutputPipe({ emit() {}, pause() {}, resume() {}, highWater: 100, lowWater: 10, flushChars: 50, staleMs: 1000 });
+    const live = pipe.attach().viewer;
+    pipe.attach(); // never acknowledges
+    pipe.push('x'.repeat(120));
+    pipe.ack(live, 120);
+    vi.advanceTimersByTime(1000);
+    pipe.push('x'.repeat(60));
+    pipe.ack(live, 60);
+    expect(pipe.viewerCount).toBe(1);
     pipe.dispose();
   });
 
@@ -159,7 +200,7 @@ describe('OutputPipe', () => {
   it('keeps a bounded replay of the most recent output', () => {
     const pipe = new OutputPipe({ emit() {}, pause() {}, resume() {}, replayChars: 10, flushChars: 1 });
     for (const chunk of ['aaaa', 'bbbb', 'cccc', 'dddd']) pipe.push(chunk);
-    expect(pipe.attach()).toEqual({ data: 'bbccccdddd', seq: 4 });
+    expect(pipe.attach()).toMatchObject({ data: 'bbccccdddd', seq: 4 });
   });
 });
 

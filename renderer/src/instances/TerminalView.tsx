@@ -97,10 +97,12 @@ export function TerminalView({
     let early: Array<{ data: string; seq: number }> = [];
     let unacked = 0;
     let ackTimer: number | null = null;
+    // Main paces the agent by each view's acknowledgements; a new snapshot makes a new view.
+    let viewer: string | null = null;
     const acknowledge = () => {
       if (ackTimer !== null) window.clearTimeout(ackTimer);
       ackTimer = null;
-      if (unacked > 0) void terminalInput.ack(name, unacked);
+      if (unacked > 0 && viewer !== null) void terminalInput.ack(name, viewer, unacked);
       unacked = 0;
     };
     // Output goes through the page's one write scheduler, so floods in other terminals cannot
@@ -127,8 +129,15 @@ export function TerminalView({
     const replay = async () => {
       lastSeq = Number.POSITIVE_INFINITY;
       const snapshot = await connection.snapshot().catch(() => null);
-      if (disposed || !snapshot) return;
+      if (disposed) {
+        if (snapshot) void terminalInput.detach(name, snapshot.viewer);
+        return;
+      }
+      if (!snapshot) return;
+      if (viewer !== null) void terminalInput.detach(name, viewer);
+      viewer = snapshot.viewer;
       writes.clear(); // the snapshot holds what still waited to be drawn
+      unacked = 0; // drawn under the old view; the new one starts even
       terminal.reset();
       terminal.write(snapshot.data);
       lastSeq = snapshot.seq;
@@ -208,6 +217,7 @@ export function TerminalView({
       disposed = true;
       writes.remove();
       acknowledge();
+      if (viewer !== null) void terminalInput.detach(name, viewer);
       connection.detach();
       stopReconnect();
       scheme.removeEventListener('change', retheme);

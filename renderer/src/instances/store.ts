@@ -156,7 +156,8 @@ export function attachTerminal(name: string, sink: TerminalSink): { snapshot(): 
 export const terminalInput = {
   write: (name: string, data: string) => lanes.call('instances.write', { name, data }).catch(() => undefined),
   resize: (name: string, cols: number, rows: number) => lanes.call('instances.resize', { name, cols, rows }).catch(() => undefined),
-  ack: (name: string, chars: number) => lanes.call('instances.ack', { name, chars }).catch(() => undefined),
+  ack: (name: string, viewer: string, chars: number) => lanes.call('instances.ack', { name, viewer, chars }).catch(() => undefined),
+  detach: (name: string, viewer: string) => lanes.call('instances.detach', { name, viewer }).catch(() => undefined),
   openLink(url: string) {
     if (useApp.getState().info?.mode === 'electron') void lanes.call('app.openExternal', { url }).catch(() => undefined);
     else window.open(url, '_blank', 'noopener,noreferrer');
