@@ -110,7 +110,7 @@ export class OutputPipe {
     if (!state) return;
     state.unacked = Math.max(0, state.unacked - chars);
     state.lastAckAt = Date.now();
-    this.applyFlow();
+    this.applyFlow(true);
   }
 
   /** A viewer closed the terminal. */
@@ -135,14 +135,18 @@ export class OutputPipe {
     this.staleTimer = null;
   }
 
-  /** Pauses or resumes for the fastest viewer; with none, nobody draws and nothing waits. */
-  private applyFlow(): void {
+  /**
+   * Pauses or resumes for the fastest viewer; with none, nobody draws and nothing waits. An
+   * acknowledgement that does not resume the agent still shows a viewer is there: the wait for
+   * one that went away starts again.
+   */
+  private applyFlow(acknowledged = false): void {
     let behind = Number.POSITIVE_INFINITY;
     for (const viewer of this.viewers.values()) behind = Math.min(behind, viewer.unacked);
     if (this.viewers.size === 0) behind = 0;
     if (!this.paused && behind > this.options.highWater) this.setPaused(true);
     else if (this.paused && behind < this.options.lowWater) this.setPaused(false);
-    else if (this.paused) this.armStaleTimer();
+    else if (this.paused && acknowledged) this.armStaleTimer();
   }
 
   private setPaused(paused: boolean): void {
@@ -166,6 +170,7 @@ export class OutputPipe {
       const now = Date.now();
       for (const [id, viewer] of this.viewers) if (now - viewer.lastAckAt >= this.options.staleMs) this.viewers.delete(id);
       this.applyFlow();
+      if (this.paused) this.armStaleTimer(); // any viewer still counted is checked again
     }, this.options.staleMs);
   }
 

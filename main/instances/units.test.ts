@@ -169,6 +169,24 @@ describe('OutputPipe', () => {
     pipe.dispose();
   });
 
+  it('while paused, waits for viewers that still acknowledge, and resumes once all went quiet', () => {
+    vi.useFakeTimers();
+    const calls: string[] = [];
+    const pipe = new OutputPipe({ emit() {}, pause: () => calls.push('pause'), resume: () => calls.push('resume'), highWater: 100, lowWater: 10, flushChars: 50, staleMs: 1000 });
+    const first = pipe.attach().viewer;
+    pipe.attach(); // never acknowledges
+    pipe.push('x'.repeat(200));
+    expect(calls).toEqual(['pause']);
+    vi.advanceTimersByTime(900);
+    pipe.ack(first, 20); // still far behind, but there
+    vi.advanceTimersByTime(800);
+    expect(calls).toEqual(['pause']);
+    vi.advanceTimersByTime(200); // a full second without a word from anyone
+    expect(calls).toEqual(['pause', 'resume']);
+    expect(pipe.viewerCount).toBe(0);
+    pipe.dispose();
+  });
+
   it('forgets a viewer that went silent far behind (a closed page) once output moves on', () => {
     vi.useFakeTimers();
     const pipe = new OutputPipe({ emit() {}, pause() {}, resume() {}, highWater: 100, lowWater: 10, flushChars: 50, staleMs: 1000 });
