@@ -2,8 +2,8 @@
 //  1. Throughput: 100 MB printed by a process in a pty, received by the renderer — the page's
 //     real transport (renderer/src/transport.ts) in Chromium, acknowledging as
 //     often as the terminal view does — through the web mode, against reading the same pty
-//     directly in Node, in the same run. Median of several runs; goal: at least half the direct
-//     rate. For information it also reports the rate at which the real terminal view draws a
+//     directly in Node, just before it. Median of the runs' ratios; goal: at least half the
+//     direct rate. For information it also reports the rate at which the real terminal view draws a
 //     flood (xterm.js parses and renders it; flow control slows the agent down to that pace).
 //  2. Responsiveness: in the real Instances screen with 9 terminals in a grid, 8 of them flooding
 //     output, the time from a keystroke in the page (keydown) to its echo rendered in the
@@ -29,7 +29,7 @@ const APP_ROOT = path.resolve(here, '..');
 const FAKE_AGENT = path.join(APP_ROOT, 'test', 'fake-agent', 'agent.mjs');
 const CHROMIUM = process.env.LANES_CHROMIUM ?? '/usr/bin/chromium';
 const MEGABYTES = Number(process.env.BENCH_MB ?? 100);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 40);
 const FLOOD_BYTES = MEGABYTES * 1_000_000;
 const FLOODERS = 8;
@@ -100,14 +100,17 @@ async function main(): Promise<void> {
     for (let run = 0; run < RUNS; run += 1) {
       direct.push(await readDirectly());
       web.push(await receiveInRenderer(page));
-      console.log(`run ${run + 1}/${RUNS}: direct ${direct[run]!.toFixed(1)} MB/s, renderer ${web[run]!.toFixed(1)} MB/s`);
+      console.log(`run ${run + 1}/${RUNS}: direct ${direct[run]!.toFixed(1)} MB/s, renderer ${web[run]!.toFixed(1)} MB/s, ratio ${(web[run]! / direct[run]!).toFixed(2)}`);
     }
     const directRate = median(direct);
     const webRate = median(web);
+    // Each run's ratio sets the renderer against the direct read just before it, on the machine
+    // as it was at that moment (the direct rate alone moved between 32 and 68 MB/s here).
+    const ratio = median(web.map((rate, run) => rate / direct[run]!));
     console.log(`\nThroughput, ${MEGABYTES} MB through a pty, median of ${RUNS}:`);
     console.log(`  direct (node-pty in Node):                          ${directRate.toFixed(1)} MB/s`);
     console.log(`  renderer (pty → core → web mode → Chromium page):   ${webRate.toFixed(1)} MB/s`);
-    console.log(`  ratio: ${(webRate / directRate).toFixed(2)} (goal ≥ 0.5) ${webRate / directRate >= 0.5 ? 'PASS' : 'FAIL'}`);
+    console.log(`  ratio (median of the runs' ratios): ${ratio.toFixed(2)} (goal ≥ 0.5) ${ratio >= 0.5 ? 'PASS' : 'FAIL'}`);
 
     // Notes when the echo's frame reaches the page, to split the latency into transport and
     // drawing: terminal output arrives on the output stream (main/contract/wire.ts), read here
@@ -164,7 +167,7 @@ async function main(): Promise<void> {
     console.log(`  median of ${RUNS} rounds: alone p95 ${median(quiet).toFixed(1)} ms; flooding p50 ${median(floodedP50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`);
     console.log(`  ratio flooding / alone (p95): ${(p95 / median(quiet)).toFixed(2)}`);
     console.log(`  goal p95 < 50 ms with ${FLOODERS} of 9 terminals flooding: ${p95 < 50 ? 'PASS' : 'FAIL'}`);
-    if (webRate / directRate < 0.5 || p95 >= 50) process.exitCode = 1;
+    if (ratio < 0.5 || p95 >= 50) process.exitCode = 1;
   } finally {
     await browser.close();
     server.kill('SIGTERM');
