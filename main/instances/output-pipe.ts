@@ -36,6 +36,9 @@ export const FLOW_DEFAULTS = {
   staleMs: 5_000,
 } as const;
 
+/** A viewer silent this many `staleMs` while it owes output is forgotten (its page is gone). */
+const FORGET_AFTER_STALE = 12;
+
 export class OutputPipe {
   private readonly options: Required<OutputPipeOptions>;
   private pending: string[] = [];
@@ -45,8 +48,11 @@ export class OutputPipe {
   private replay: string[] = [];
   private replayChars = 0;
   private seqValue = 0;
-  /** Characters each viewer has yet to acknowledge, and when it last did. */
-  private readonly viewers = new Map<string, { unacked: number; lastAckAt: number }>();
+  /**
+   * Characters each viewer has yet to acknowledge, and since when it has owed without a word
+   * (its last acknowledgement, or when it last had nothing to acknowledge).
+   */
+  private readonly viewers = new Map<string, { unacked: number; quietSince: number }>();
   private nextViewer = 1;
   private echoExpectedUntil = 0;
   private paused = false;
@@ -79,9 +85,10 @@ export class OutputPipe {
     if (this.viewers.size > 0) {
       const now = Date.now();
       for (const [id, viewer] of this.viewers) {
+        if (viewer.unacked === 0) viewer.quietSince = now;
         viewer.unacked += data.length;
-        // Far behind and silent: a page that closed without saying so.
-        if (viewer.unacked > this.options.highWater && now - viewer.lastAckAt >= this.options.staleMs) this.viewers.delete(id);
+        // Owing for a minute without a word: a page that closed without saying so.
+        if (now - viewer.quietSince >= FORGET_AFTER_STALE * this.options.staleMs) this.viewers.delete(id);
       }
       this.applyFlow();
     }
@@ -100,7 +107,7 @@ export class OutputPipe {
   attach(): { data: string; seq: number; viewer: string } {
     this.flush();
     const viewer = `v${this.nextViewer++}`;
-    this.viewers.set(viewer, { unacked: 0, lastAckAt: Date.now() });
+    this.viewers.set(viewer, { unacked: 0, quietSince: Date.now() });
     return { data: this.replay.join(''), seq: this.seqValue, viewer };
   }
 
@@ -109,7 +116,7 @@ export class OutputPipe {
     const state = this.viewers.get(viewer);
     if (!state) return;
     state.unacked = Math.max(0, state.unacked - chars);
-    state.lastAckAt = Date.now();
+    state.quietSince = Date.now();
     this.applyFlow(true);
   }
 
@@ -136,14 +143,19 @@ export class OutputPipe {
   }
 
   /**
-   * Pauses or resumes for the fastest viewer; with none, nobody draws and nothing waits. An
-   * acknowledgement that does not resume the agent still shows a viewer is there: the wait for
-   * one that went away starts again.
+   * Pauses or resumes for the fastest viewer that still answers; with none, nobody draws and
+   * nothing waits. A viewer that owes output and said nothing for `staleMs` does not count
+   * until it acknowledges again (a hidden or busy page is not left to hold the agent). An
+   * acknowledgement that does not resume the agent restarts that wait.
    */
   private applyFlow(acknowledged = false): void {
+    const now = Date.now();
     let behind = Number.POSITIVE_INFINITY;
-    for (const viewer of this.viewers.values()) behind = Math.min(behind, viewer.unacked);
-    if (this.viewers.size === 0) behind = 0;
+    for (const viewer of this.viewers.values()) {
+      const silent = viewer.unacked > 0 && now - viewer.quietSince >= this.options.staleMs;
+      if (!silent) behind = Math.min(behind, viewer.unacked);
+    }
+    if (behind === Number.POSITIVE_INFINITY) behind = 0;
     if (!this.paused && behind > this.options.highWater) this.setPaused(true);
     else if (this.paused && behind < this.options.lowWater) this.setPaused(false);
     else if (this.paused && acknowledged) this.armStaleTimer();
@@ -166,9 +178,7 @@ export class OutputPipe {
     this.staleTimer = setTimeout(() => {
       this.staleTimer = null;
       if (!this.paused) return;
-      // No viewer acknowledged for a while: they went away without saying so.
-      const now = Date.now();
-      for (const [id, viewer] of this.viewers) if (now - viewer.lastAckAt >= this.options.staleMs) this.viewers.delete(id);
+      // No viewer acknowledged for a while: those silent since no longer hold the agent.
       this.applyFlow();
       if (this.paused) this.armStaleTimer(); // any viewer still counted is checked again
     }, this.options.staleMs);

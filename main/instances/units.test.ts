@@ -183,20 +183,40 @@ describe('OutputPipe', () => {
     expect(calls).toEqual(['pause']);
     vi.advanceTimersByTime(200); // a full second without a word from anyone
     expect(calls).toEqual(['pause', 'resume']);
-    expect(pipe.viewerCount).toBe(0);
     pipe.dispose();
   });
 
-  it('forgets a viewer that went silent far behind (a closed page) once output moves on', () => {
+  it('keeps pacing a viewer that had nothing to acknowledge for a while, or that was slow once', () => {
+    vi.useFakeTimers();
+    const calls: string[] = [];
+    const pipe = new OutputPipe({ emit() {}, pause: () => calls.push('pause'), resume: () => calls.push('resume'), highWater: 100, lowWater: 10, flushChars: 50, staleMs: 1000 });
+    const viewer = pipe.attach().viewer;
+    vi.advanceTimersByTime(5_000); // the agent was quiet: nothing to draw, nothing to acknowledge
+    pipe.push('x'.repeat(200));
+    expect(calls).toEqual(['pause']);
+    vi.advanceTimersByTime(1_000); // the view is slow to answer: the agent is let go meanwhile
+    expect(calls).toEqual(['pause', 'resume']);
+    pipe.ack(viewer, 50); // and it answers after all, still 150 behind: it counts again
+    expect(calls).toEqual(['pause', 'resume', 'pause']);
+    pipe.push('x'.repeat(60));
+    pipe.ack(viewer, 205);
+    expect(calls).toEqual(['pause', 'resume', 'pause', 'resume']);
+    pipe.dispose();
+  });
+
+  it('forgets a viewer that owed output for a minute without a word (a closed page)', () => {
     vi.useFakeTimers();
     const pipe = new OutputPipe({ emit() {}, pause() {}, resume() {}, highWater: 100, lowWater: 10, flushChars: 50, staleMs: 1000 });
     const live = pipe.attach().viewer;
     pipe.attach(); // never acknowledges
     pipe.push('x'.repeat(120));
     pipe.ack(live, 120);
-    vi.advanceTimersByTime(1000);
+    vi.advanceTimersByTime(11_000);
     pipe.push('x'.repeat(60));
     pipe.ack(live, 60);
+    expect(pipe.viewerCount).toBe(2);
+    vi.advanceTimersByTime(1_000);
+    pipe.push('x'.repeat(60));
     expect(pipe.viewerCount).toBe(1);
     pipe.dispose();
   });
