@@ -16,7 +16,7 @@ export interface OutputPipeOptions {
   readonly highWater?: number;
   readonly lowWater?: number;
   readonly replayChars?: number;
-  /** A paused pty with no acknowledgement for this long resumes: its viewer went away. */
+  /** A viewer that owes output and says nothing for this long stops holding the agent back, until it acknowledges again. */
   readonly staleMs?: number;
 }
 
