@@ -3,7 +3,7 @@ import { makeTempDir } from '../../test/support/repo';
 import { agentKind } from './agent-context';
 import { resolveProgram, shellQuote, splitCommandLine } from './command-line';
 import { NotifyServer } from './notify-server';
-import { OutputPipe } from './output-pipe';
+import { OutputPipe, type OutputPipeOptions } from './output-pipe';
 import { ScreenStatusTracker, stripAnsi } from './screen-status';
 import { CommandSession } from './command-session';
 import { descendantsOf, parseCimProcessList } from './process-tree';
@@ -112,6 +112,13 @@ describe('ScreenStatusTracker', () => {
   });
 });
 
+/** A pipe whose pauses and resumes are recorded in order. */
+function flowPipe(options: Partial<OutputPipeOptions>): { pipe: OutputPipe; calls: string[] } {
+  const calls: string[] = [];
+  const pipe = new OutputPipe({ emit() {}, pause: () => calls.push('pause'), resume: () => calls.push('resume'), ...options });
+  return { pipe, calls };
+}
+
 describe('OutputPipe', () => {
   afterEach(() => vi.useRealTimers());
 
@@ -129,8 +136,7 @@ describe('OutputPipe', () => {
   });
 
   it('pauses above the high-water mark and resumes below the low one', () => {
-    const calls: string[] = [];
-    const pipe = new OutputPipe({ emit() {}, pause: () => calls.push('pause'), resume: () => calls.push('resume'), highWater: 100, lowWater: 10, flushChars: 50 });
+    const { pipe, calls } = flowPipe({ highWater: 100, lowWater: 10, flushChars: 50 });
     const { viewer } = pipe.attach();
     pipe.push('x'.repeat(60));
     pipe.push('x'.repeat(60));
@@ -143,8 +149,7 @@ describe('OutputPipe', () => {
   });
 
   it('paces the agent to the fastest of several viewers, counting each one on its own', () => {
-    const calls: string[] = [];
-    const pipe = new OutputPipe({ emit() {}, pause: () => calls.push('pause'), resume: () => calls.push('resume'), highWater: 100, lowWater: 10, flushChars: 50 });
+    const { pipe, calls } = flowPipe({ highWater: 100, lowWater: 10, flushChars: 50 });
     const first = pipe.attach().viewer;
     const second = pipe.attach().viewer;
     expect(first).not.toBe(second);
@@ -171,8 +176,7 @@ describe('OutputPipe', () => {
 
   it('while paused, waits for viewers that still acknowledge, and resumes once all went quiet', () => {
     vi.useFakeTimers();
-    const calls: string[] = [];
-    const pipe = new OutputPipe({ emit() {}, pause: () => calls.push('pause'), resume: () => calls.push('resume'), highWater: 100, lowWater: 10, flushChars: 50, staleMs: 1000 });
+    const { pipe, calls } = flowPipe({ highWater: 100, lowWater: 10, flushChars: 50, staleMs: 1000 });
     const first = pipe.attach().viewer;
     pipe.attach(); // never acknowledges
     pipe.push('x'.repeat(200));
@@ -188,8 +192,7 @@ describe('OutputPipe', () => {
 
   it('keeps pacing a viewer that had nothing to acknowledge for a while, or that was slow once', () => {
     vi.useFakeTimers();
-    const calls: string[] = [];
-    const pipe = new OutputPipe({ emit() {}, pause: () => calls.push('pause'), resume: () => calls.push('resume'), highWater: 100, lowWater: 10, flushChars: 50, staleMs: 1000 });
+    const { pipe, calls } = flowPipe({ highWater: 100, lowWater: 10, flushChars: 50, staleMs: 1000 });
     const viewer = pipe.attach().viewer;
     vi.advanceTimersByTime(5_000); // the agent was quiet: nothing to draw, nothing to acknowledge
     pipe.push('x'.repeat(200));
@@ -206,7 +209,7 @@ describe('OutputPipe', () => {
 
   it('forgets a viewer that owed output for a minute without a word (a closed page)', () => {
     vi.useFakeTimers();
-    const pipe = new OutputPipe({ emit() {}, pause() {}, resume() {}, highWater: 100, lowWater: 10, flushChars: 50, staleMs: 1000 });
+    const { pipe } = flowPipe({ highWater: 100, lowWater: 10, flushChars: 50, staleMs: 1000 });
     const live = pipe.attach().viewer;
     pipe.attach(); // never acknowledges
     pipe.push('x'.repeat(120));
@@ -223,8 +226,7 @@ describe('OutputPipe', () => {
 
   it('does not pause without a viewer, and resumes when a viewer stops acknowledging', () => {
     vi.useFakeTimers();
-    const calls: string[] = [];
-    const pipe = new OutputPipe({ emit() {}, pause: () => calls.push('pause'), resume: () => calls.push('resume'), highWater: 10, flushChars: 20, staleMs: 1000 });
+    const { pipe, calls } = flowPipe({ highWater: 10, flushChars: 20, staleMs: 1000 });
     pipe.push('x'.repeat(30));
     expect(calls).toEqual([]);
     pipe.attach();
