@@ -27,6 +27,12 @@ export const instanceConfigSchema = z.looseObject({
   role: z.string().default('custom'),
   prompt: z.string().optional(),
   agent: z.string().min(1).default('claude'),
+  /**
+   * Whether the agent command reads typed instructions (hand-off, wrap-up) as prose. Known agent
+   * CLIs (claude, codex, gemini, aider) do; a shell does not, and would run the text as a command.
+   * Set it for any other agent program.
+   */
+  takesInstructions: z.boolean().optional(),
   branch: z.string().optional(),
   base: z.string().optional(),
   worktree: z.string().optional(),
