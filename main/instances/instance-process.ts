@@ -129,7 +129,7 @@ export class InstanceProcess {
     if (this.current.status === 'starting' || (this.current.status !== 'running' && !this.hookDriven())) this.setStatus('running', 'screen', null);
   }
 
-  /** Ends the whole process tree: SIGTERM, then SIGKILL after the grace period; resolves when it is gone. */
+  /** Ends the whole process tree: SIGHUP, then SIGTERM, then SIGKILL after the grace period; resolves when it is gone. */
   stop(graceMs = STOP_GRACE_MS): Promise<void> {
     if (!this.pty) return this.stopping ?? Promise.resolve();
     if (this.stopping) return this.stopping;

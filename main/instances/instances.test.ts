@@ -65,7 +65,7 @@ describe('instances: start and stop', () => {
     expect(notification?.payload).toMatchObject({ instance: 'web', kind: 'exited' });
   });
 
-  it('kills an agent that ignores SIGTERM after the grace period', async () => {
+  it('kills an agent that ignores SIGHUP and SIGTERM after the grace period', async () => {
     const root = makeWorkspace([{ name: 'stubborn', agent: fakeAgent('--ignore-term', '--print=ready', '--wait') }]);
     const { call, output } = await open(root);
     const started = await call('instances.start', { name: 'stubborn' });

@@ -3,7 +3,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../test/support/repo';
+import * as nodePty from 'node-pty';
 import { InstanceProcess } from './instance-process';
+import { killTree } from './process-tree';
 import { fakeAgent, isRunningPid, makeWorkspace, openCore, openDescriptors, waitFor } from './test-support';
 
 function startTimeOf(pid: number): string {
@@ -54,5 +56,31 @@ describe.runIf(process.platform === 'linux')('pty processes', () => {
       stranger.kill('SIGKILL');
       leftover.kill('SIGKILL');
     }
+  });
+});
+
+describe.runIf(process.platform === 'linux')('stopping a process tree', () => {
+  it('hangs up an interactive shell the way a closing terminal does, so it ends without SIGKILL', async () => {
+    // Interactive bash ignores SIGTERM: before the hang-up came first, every idle shell waited
+    // out the whole grace period and was then killed.
+    const shell = nodePty.spawn('bash', ['--norc', '--noprofile', '-i'], { cwd: '/', env: { PATH: process.env.PATH ?? '', TERM: 'xterm' } });
+    const exited = new Promise<number | undefined>((resolve) => shell.onExit(({ signal }) => resolve(signal)));
+    let output = '';
+    shell.onData((data) => (output += data));
+    await waitFor(async () => output.includes('$') || output.includes('#'), 'the prompt');
+    const forced = await killTree({ rootPid: shell.pid, tracked: [], environmentMarker: null, graceMs: 10_000 });
+    expect(forced).toBe(0);
+    expect(await exited).toBe(1); // SIGHUP
+  });
+
+  it('still ends a program that ignores the hang-up, with SIGTERM', async () => {
+    const program = nodePty.spawn(process.execPath, ['-e', "process.on('SIGHUP', () => {}); console.log('ready'); setInterval(() => {}, 1000)"], { cwd: '/', env: { PATH: process.env.PATH ?? '' } });
+    const exited = new Promise<number | undefined>((resolve) => program.onExit(({ signal }) => resolve(signal)));
+    let output = '';
+    program.onData((data) => (output += data));
+    await waitFor(async () => output.includes('ready'), 'the program');
+    const forced = await killTree({ rootPid: program.pid, tracked: [], environmentMarker: null, graceMs: 10_000 });
+    expect(forced).toBe(0);
+    expect(await exited).toBe(15); // SIGTERM
   });
 });

@@ -48,10 +48,16 @@ function linuxConstants(): { pageSize: number; clockTicks: number } {
 }
 
 /** Every process of the machine (Linux: /proc; macOS and BSD: `ps`; Windows: CIM through PowerShell). */
-export async function listProcesses(): Promise<ProcessTable> {
-  if (isWindows) return listFromCim();
-  return isLinux ? listFromProc() : listFromPs();
+export function listProcesses(): Promise<ProcessTable> {
+  // Callers that ask while a scan runs share it: Stop all stops every instance at once, and
+  // each would otherwise read the whole table for itself.
+  scanning ??= (isWindows ? listFromCim() : isLinux ? listFromProc() : listFromPs()).finally(() => {
+    scanning = null;
+  });
+  return scanning;
 }
+
+let scanning: Promise<ProcessTable> | null = null;
 
 /**
  * One line per process: pid, parent pid, creation time (FILETIME; it tells a process from a later
@@ -186,18 +192,9 @@ export function descendantsOf(table: ProcessTable, rootPid: number): ProcessInfo
 export async function processesWithEnvironment(table: ProcessTable, marker: string): Promise<ProcessInfo[]> {
   if (!isLinux) return [];
   const needle = Buffer.from(`\0${marker}\0`);
+  const environments = await environmentsOf(table);
   const found: ProcessInfo[] = [];
-  await Promise.all(
-    [...table.values()].map(async (info) => {
-      if (info.pid === process.pid || info.state === 'Z') return;
-      try {
-        const environ = await fs.readFile(`/proc/${info.pid}/environ`);
-        if (Buffer.concat([Buffer.from([0]), environ]).includes(needle)) found.push(info);
-      } catch {
-        // not ours to read, or gone
-      }
-    }),
-  );
+  for (const info of table.values()) if (environments.get(info.pid)?.includes(needle)) found.push(info);
   return found;
 }
 
@@ -210,9 +207,38 @@ export interface KillTreeOptions {
   readonly graceMs: number;
 }
 
+/** Each table's environments, read once however many instances look for their marker in it. */
+const environmentReads = new WeakMap<ProcessTable, Promise<Map<number, Buffer>>>();
+
+function environmentsOf(table: ProcessTable): Promise<Map<number, Buffer>> {
+  let read = environmentReads.get(table);
+  if (!read) {
+    read = (async () => {
+      const environments = new Map<number, Buffer>();
+      await Promise.all(
+        [...table.values()].map(async (info) => {
+          if (info.pid === process.pid || info.state === 'Z') return;
+          try {
+            environments.set(info.pid, Buffer.concat([Buffer.from([0]), await fs.readFile(`/proc/${info.pid}/environ`)]));
+          } catch {
+            // not ours to read, or gone
+          }
+        }),
+      );
+      return environments;
+    })();
+    environmentReads.set(table, read);
+  }
+  return read;
+}
+
+/** How long a hung-up tree gets to end before the rest hears SIGTERM. */
+const HANG_UP_WAIT_MS = 400;
+
 /**
- * Ends an instance's whole process tree: SIGTERM to every process and process group found,
- * SIGKILL to whatever is left after the grace period, then waits until none is left.
+ * Ends an instance's whole process tree: SIGHUP to its root (the way a closing terminal ends
+ * it), then SIGTERM to every process and process group still there, SIGKILL to whatever is left
+ * after the grace period, then waits until none is left.
  * Returns the processes it had to SIGKILL.
  */
 export async function killTree(options: KillTreeOptions): Promise<number> {
@@ -251,13 +277,28 @@ export async function killTree(options: KillTreeOptions): Promise<number> {
     for (const group of groups) trySignal(-group, signal);
   };
 
+  const waitUntilGone = async (ms: number) => {
+    const deadline = Date.now() + ms;
+    while (targets.size > 0 && Date.now() < deadline) {
+      await sleep(40);
+      await forgetEnded(targets);
+      // All known ones ended: one whole scan makes sure none started meanwhile.
+      if (targets.size === 0) table = await collect();
+    }
+    if (targets.size > 0) table = await collect();
+  };
+
   let table = await collect();
-  await signalAll(table, 'SIGTERM');
-  const deadline = Date.now() + options.graceMs;
-  while (targets.size > 0 && Date.now() < deadline) {
-    await sleep(40);
-    table = await collect();
+  const root = options.rootPid === null || isWindows ? undefined : table.get(options.rootPid);
+  if (root) {
+    // Hang up first, as a closing terminal does: an interactive shell ignores SIGTERM but ends
+    // on SIGHUP, passing it on to its jobs.
+    trySignal(root.pid, 'SIGHUP');
+    if (root.pgid > 1 && root.pgid !== ownGroup) trySignal(-root.pgid, 'SIGHUP');
+    await waitUntilGone(Math.min(HANG_UP_WAIT_MS, options.graceMs));
   }
+  if (targets.size > 0) await signalAll(table, 'SIGTERM');
+  await waitUntilGone(options.graceMs);
   const forced = targets.size;
   for (let round = 0; targets.size > 0 && round < 50; round += 1) {
     await signalAll(table, 'SIGKILL');
@@ -265,6 +306,25 @@ export async function killTree(options: KillTreeOptions): Promise<number> {
     table = await collect();
   }
   return forced;
+}
+
+/**
+ * Drops the targets that ended. Linux reads only their own /proc entries: a whole-table scan
+ * every 40 ms, for each of several instances stopping at once, cost most of Stop all's time.
+ */
+async function forgetEnded(targets: Map<number, TrackedProcess>): Promise<void> {
+  if (!isLinux) {
+    const table = await listProcesses();
+    for (const [pid, tracked] of targets) if (!isAlive(table, tracked)) targets.delete(pid);
+    return;
+  }
+  const { pageSize: page, clockTicks: ticks } = linuxConstants();
+  await Promise.all(
+    [...targets].map(async ([pid, tracked]) => {
+      const info = await readProcStat(pid, page, ticks);
+      if (!info || info.startTime !== tracked.startTime || info.state === 'Z') targets.delete(pid);
+    }),
+  );
 }
 
 function startedBefore(child: ProcessInfo, parent: ProcessInfo): boolean {

@@ -9,7 +9,7 @@
 //   --hook=EVENT          run the Lanes hook installed for EVENT in .claude/settings.local.json
 //   --flood=BYTES         print BYTES of numbered 100-byte lines ("L00000001 xxx…")
 //   --sleep=MS            wait
-//   --ignore-term         ignore SIGTERM from now on (so only SIGKILL ends it)
+//   --ignore-term         ignore SIGHUP and SIGTERM from now on (so only SIGKILL ends it)
 //   --record=FILE         write its arguments and Lanes environment as JSON to FILE
 //   --wait                stay alive until killed
 //   --exit=CODE           exit with CODE
@@ -93,6 +93,7 @@ for (const argument of process.argv.slice(2)) {
       await sleep(Number(value));
       break;
     case '--ignore-term':
+      process.on('SIGHUP', () => {});
       process.on('SIGTERM', () => {});
       break;
     case '--record': {

@@ -1,0 +1,107 @@
+/**
+ * Stop all on idle shells: Lanes' `instances.stopAll` on 8 instances running an interactive
+ * bash, against the same 8 shells in ptys hung up directly (node-pty's kill('SIGHUP')), measured
+ * in the same run, idle and beside two CPU-bound loops.
+ * Goal: Lanes' Stop all under 1 s (median of the runs), idle and under load.
+ *
+ *   npx tsx bench/stop.bench.ts [--shells 8] [--runs 5]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import * as nodePty from 'node-pty';
+import { LanesCore } from '../main/core/lanes-core';
+import { median, withCpuLoad } from './support/cpu-load';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const index = args.indexOf(`--${name}`);
+  return index === -1 ? fallback : Number(args[index + 1]);
+};
+const SHELLS = option('shells', 8);
+const RUNS = option('runs', 5);
+const GOAL_MS = 1_000;
+const SHELL = 'bash --norc --noprofile -i';
+
+async function timeDirect(): Promise<number> {
+  const shells = Array.from({ length: SHELLS }, () => nodePty.spawn('bash', ['--norc', '--noprofile', '-i'], { cwd: '/', env: { PATH: process.env.PATH ?? '', TERM: 'xterm' } }));
+  const prompts = shells.map((shell) => {
+    let screen = '';
+    return new Promise<void>((resolve) => shell.onData((data) => (/[$#] /.test((screen += data)) ? resolve() : undefined)));
+  });
+  const exits = shells.map((shell) => new Promise<void>((resolve) => shell.onExit(() => resolve())));
+  await Promise.all(prompts);
+  const start = performance.now();
+  for (const shell of shells) shell.kill('SIGHUP');
+  await Promise.all(exits);
+  return performance.now() - start;
+}
+
+async function timeLanes(): Promise<number> {
+  const parent = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'lanes-bench-stop-')));
+  const root = path.join(parent, 'repo');
+  execFileSync('git', ['init', '-q', '-b', 'main', root]);
+  const instances = Array.from({ length: SHELLS }, (_, index) => `  - name: shell-${index + 1}\n    agent: ${SHELL}\n    zones: [src/]\n`).join('');
+  writeFileSync(path.join(root, 'lanes.yml'), `instances:\n${instances}`);
+  execFileSync('git', ['-C', root, 'add', '-A']);
+  execFileSync('git', ['-C', root, '-c', 'user.name=Bench', '-c', 'user.email=bench@lanes.invalid', 'commit', '-q', '-m', 'shells']);
+  const core = new LanesCore({ userDataDir: path.join(parent, 'user'), platform: { mode: 'web' }, version: 'bench' });
+  const screens = new Map<string, string>();
+  core.onEvent((name, payload) => {
+    if (name !== 'instances.output') return;
+    const { instance, data } = payload as { instance: string; data: string };
+    screens.set(instance, (screens.get(instance) ?? '') + data);
+  });
+  const prompted = () => [...screens.values()].filter((screen) => /[$#] /.test(screen)).length;
+  const call = async (name: string, args: unknown = {}): Promise<any> => {
+    const envelope = await core.call(name, args);
+    if (!envelope.ok) throw new Error(envelope.error.message);
+    return envelope.value;
+  };
+  try {
+    await call('workspace.open', { path: root });
+    await call('instances.startAll');
+    const deadline = Date.now() + 30_000;
+    while (prompted() < SHELLS) {
+      if (Date.now() > deadline) throw new Error(`only ${prompted()} of ${SHELLS} shells showed a prompt within 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const start = performance.now();
+    const list = await call('instances.stopAll');
+    const elapsed = performance.now() - start;
+    const running = list.instances.filter((instance: { status: string }) => instance.status === 'running' || instance.status === 'waiting');
+    if (running.length > 0) throw new Error(`${running.length} instances still run after Stop all`);
+    return elapsed;
+  } finally {
+    await core.dispose();
+    rmSync(parent, { recursive: true, force: true });
+  }
+}
+
+async function measure(label: string): Promise<boolean> {
+  const direct: number[] = [];
+  const lanes: number[] = [];
+  await timeDirect();
+  for (let run = 0; run < RUNS; run += 1) {
+    direct.push(await timeDirect());
+    lanes.push(await timeLanes());
+    console.log(`${label} run ${run + 1}/${RUNS}: direct SIGHUP ${direct.at(-1)!.toFixed(0)} ms, Lanes Stop all ${lanes.at(-1)!.toFixed(0)} ms`);
+  }
+  const lanesMedian = median(lanes);
+  const met = lanesMedian < GOAL_MS;
+  console.log(
+    `${label}: Stop all on ${SHELLS} idle shells ${lanesMedian.toFixed(0)} ms (median; goal < ${GOAL_MS} ms) ${met ? 'PASS' : 'MISS'}; ` +
+      `direct hang-up ${median(direct).toFixed(0)} ms; ratio ${(lanesMedian / median(direct)).toFixed(1)}×`,
+  );
+  return met;
+}
+
+async function main(): Promise<void> {
+  const idle = await measure('idle');
+  const loaded = await withCpuLoad(() => measure('beside two CPU-bound loops'));
+  process.exitCode = idle && loaded ? 0 : 1;
+}
+
+void main();
