@@ -13,9 +13,11 @@
 //   --record=FILE         write its arguments and Lanes environment as JSON to FILE
 //   --wait                stay alive until killed
 //   --exit=CODE           exit with CODE
+//   --claude              act like Claude Code until "/exit": see runClaude below
 // Other arguments (such as Claude Code's --append-system-prompt TEXT) are accepted and ignored.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 const lines = createInterface({ input: process.stdin, terminal: false });
@@ -41,15 +43,164 @@ async function flood(bytes) {
 }
 
 function runHook(event) {
-  const settings = JSON.parse(readFileSync('.claude/settings.local.json', 'utf8'));
+  for (const result of claudeHooks(event, { message: `fake agent reached ${event}` })) {
+    if (result.status !== 0) process.stdout.write(`hook ${event} failed: ${result.stderr}\n`);
+  }
+}
+
+/**
+ * Runs the hooks of .claude/settings.local.json for one event as Claude Code does: each group
+ * whose matcher matches the tool name (PreToolUse), its commands through the shell, the JSON
+ * payload on stdin. Returns each command's result.
+ */
+function claudeHooks(event, payload, toolName = null) {
+  const file = '.claude/settings.local.json';
+  if (!existsSync(file)) return [];
+  const settings = JSON.parse(readFileSync(file, 'utf8'));
+  const results = [];
   for (const group of settings.hooks?.[event] ?? []) {
+    if (toolName !== null && group.matcher && !new RegExp(`^(?:${group.matcher})$`).test(toolName)) continue;
     for (const hook of group.hooks ?? []) {
-      if (!hook.command.includes('LANES_HOOK=1')) continue;
-      const input = JSON.stringify({ hook_event_name: event, message: `fake agent reached ${event}` });
-      const result = spawnSync('sh', ['-c', hook.command], { input, encoding: 'utf8' });
-      if (result.status !== 0) process.stdout.write(`hook ${event} failed: ${result.stderr}\n`);
+      const input = JSON.stringify({ session_id: 'fake-session', cwd: process.cwd(), hook_event_name: event, ...payload });
+      results.push(spawnSync('sh', ['-c', hook.command], { input, encoding: 'utf8' }));
     }
   }
+  return results;
+}
+
+/**
+ * Acts like Claude Code where Lanes depends on it: raw terminal input with bracketed paste, one
+ * message per Enter; the PreToolUse hook before every file write (exit 2 blocks it, and its
+ * stderr is what the agent reads); UserPromptSubmit, Notification and Stop hooks; and it follows
+ * typed instructions. A message is one of:
+ *   write PATH TEXT     the Write tool (PATH absolute, or relative to the working folder)
+ *   append PATH TEXT    the Edit tool, adding a line at the end of PATH
+ *   move FROM TO        the Bash tool running mv (no PreToolUse check of file tools)
+ *   shell COMMAND       the Bash tool
+ *   ask QUESTION        asks the user (Notification hook), takes the next message as the answer
+ *   /exit               exits 0
+ * or prose from Lanes, followed by the absolute paths it names: a request file handed over is
+ * done and moved into its done/ folder; a wrap-up writes a feedback_success entry into the
+ * memory folder and adds it to MEMORY.md. Every message ends with the Stop hook.
+ */
+async function runClaude() {
+  const instance = process.env.LANES_INSTANCE ?? 'agent';
+  const say = (text) => process.stdout.write(`${text}\r\n`);
+  const toAbsolute = (file) => path.resolve(process.cwd(), file);
+  const tool = (toolName, toolInput) => {
+    for (const result of claudeHooks('PreToolUse', { tool_name: toolName, tool_input: toolInput }, toolName)) {
+      if (result.status === 2) {
+        say(`⏺ ${toolName} blocked by hook: ${result.stderr.trim()}`);
+        return false;
+      }
+    }
+    return true;
+  };
+  const writeFile = (file, content) => {
+    const target = toAbsolute(file);
+    if (!tool('Write', { file_path: target, content })) return false;
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, content);
+    say(`⏺ Wrote ${target}`);
+    return true;
+  };
+  const appendLine = (file, line) => {
+    const target = toAbsolute(file);
+    const before = existsSync(target) ? readFileSync(target, 'utf8') : '';
+    const tail = before.split('\n').filter(Boolean).at(-1) ?? '';
+    if (!tool('Edit', { file_path: target, old_string: tail, new_string: `${tail}\n${line}` })) return false;
+    appendFileSync(target, `${before === '' || before.endsWith('\n') ? '' : '\n'}${line}\n`);
+    say(`⏺ Updated ${target}`);
+    return true;
+  };
+  const move = (from, to) => {
+    const source = toAbsolute(from);
+    const target = toAbsolute(to);
+    tool('Bash', { command: `mv ${source} ${target}` });
+    mkdirSync(path.dirname(target), { recursive: true });
+    renameSync(source, target);
+    say(`⏺ Moved ${source} to ${target}`);
+  };
+  const followProse = (text) => {
+    const paths = [...text.matchAll(/(?:^|[\s`'"(])(\/[^\s`'")]+)/g)].map((match) => match[1].replace(/[.,;:]+$/, ''));
+    const memory = paths.find((candidate) => /wrap/i.test(text) && (candidate.endsWith('MEMORY.md') || (existsSync(candidate) && statSync(candidate).isDirectory() && existsSync(path.join(candidate, 'MEMORY.md')))));
+    if (memory) {
+      const folder = memory.endsWith('MEMORY.md') ? path.dirname(memory) : memory;
+      const name = `feedback_success_${instance.toLowerCase().replace(/[^a-z0-9]+/g, '_')}_${readdirSync(folder).length}.md`;
+      const entry = `---\nname: ${instance} wrap-up\ndescription: what worked for ${instance} today\ntype: feedback\n---\n\nSmall commits and requests through Lanes worked.\n`;
+      if (writeFile(path.join(folder, name), entry)) appendLine(path.join(folder, 'MEMORY.md'), `- [${instance} wrap-up](${name}) — what worked for ${instance}`);
+      return;
+    }
+    const request = paths.find((candidate) => candidate.endsWith('.md') && existsSync(candidate) && statSync(candidate).isFile());
+    if (request) {
+      say(`⏺ Working on ${path.basename(request)}`);
+      move(request, path.join(path.dirname(request), 'done', path.basename(request)));
+      return;
+    }
+    say(`⏺ ${text.length > 60 ? `${text.slice(0, 60)}…` : text}`);
+  };
+  let answering = null;
+  const handle = (message) => {
+    claudeHooks('UserPromptSubmit', { prompt: message });
+    if (answering) {
+      say(`answer: ${message}`);
+      answering = null;
+    } else {
+      const [command, first = '', ...rest] = message.trim().split(' ');
+      if (command === '/exit') process.exit(0);
+      else if (command === 'write') writeFile(first, `${rest.join(' ')}\n`);
+      else if (command === 'append') appendLine(first, rest.join(' '));
+      else if (command === 'move') move(first, rest[0] ?? '');
+      else if (command === 'shell') say(spawnSync('sh', ['-c', [first, ...rest].join(' ')], { encoding: 'utf8' }).stdout.trimEnd());
+      else if (command === 'ask') {
+        answering = message;
+        process.stdout.write(`${[first, ...rest].join(' ')} `);
+        claudeHooks('Notification', { message: 'Claude needs your permission' });
+        return;
+      } else followProse(message);
+    }
+    claudeHooks('Stop', { stop_hook_active: false });
+    process.stdout.write('> ');
+  };
+
+  if (process.stdin.isTTY) process.stdin.setRawMode(true);
+  process.stdout.write('\x1b[?2004h> '); // Claude Code turns on bracketed paste
+  let message = '';
+  let pending = '';
+  let pasting = false;
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (chunk) => {
+    pending += chunk;
+    while (pending.length > 0) {
+      if (pending.startsWith('\x1b[200~')) {
+        pasting = true;
+        pending = pending.slice(6);
+      } else if (pending.startsWith('\x1b[201~')) {
+        pasting = false;
+        pending = pending.slice(6);
+      } else if (pending.startsWith('\x1b') && pending.length < 6) {
+        return; // the rest of an escape sequence is on its way
+      } else {
+        const char = pending[0];
+        pending = pending.slice(1);
+        if (pasting) message += char;
+        else if (char === '\r') {
+          process.stdout.write('\r\n');
+          const submitted = message;
+          message = '';
+          handle(submitted);
+        } else if (char === '\x03') {
+          process.stdout.write('^C\r\n> ');
+          message = '';
+        } else if (char === '\x15') message = '';
+        else if (char >= ' ' || char === '\n') {
+          message += char;
+          process.stdout.write(char);
+        }
+      }
+    }
+  });
+  await new Promise(() => {});
 }
 
 for (const argument of process.argv.slice(2)) {
@@ -108,6 +259,9 @@ for (const argument of process.argv.slice(2)) {
       break;
     case '--exit':
       process.exit(Number(value));
+      break;
+    case '--claude':
+      await runClaude();
       break;
     default:
       break;
