@@ -84,6 +84,14 @@ describe("Lanes' package layout (electron-builder --dir, with a stand-in for the
     }
   });
 
+  it("ships node-pty's spawn-helper executable, or macOS cannot start a single terminal", () => {
+    // node-pty 1.1.0's npm tarball has its macOS prebuilds' spawn-helper without the execute bit
+    // (microsoft/node-pty#850); spawning then fails with "posix_spawnp failed".
+    const helpers = natives().filter((file) => path.basename(file) === 'spawn-helper');
+    expect(helpers.length).toBeGreaterThanOrEqual(1);
+    for (const helper of helpers) expect((statSync(path.join(unpacked, helper)).mode & 0o111).toString(8), helper).toBe('111');
+  });
+
   describe("the guard hook's script, run from app.asar.unpacked with plain Node", () => {
     let workspace: string;
     beforeAll(() => {
