@@ -1,7 +1,7 @@
 import { extractFile, listPackage, statFile } from '@electron/asar';
 import { spawnSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,6 @@ import { initRepo } from '../support/git-fixtures';
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const packed = path.join(appDir, 'release', 'stand-in');
-let resources: string;
 let archive: string;
 let unpacked: string;
 let entries: Set<string>;
@@ -25,7 +24,7 @@ let entries: Set<string>;
 beforeAll(() => {
   const folder = existsSync(packed) ? readdirSync(packed).find((name) => name.endsWith('-unpacked')) : undefined;
   if (!folder) throw new Error(`No packed app in ${packed}. Run \`npm run build && node scripts/pack-stand-in.mjs\` first (\`npm run test:package\` does both checks).`);
-  resources = path.join(packed, folder, 'resources');
+  const resources = path.join(packed, folder, 'resources');
   archive = path.join(resources, 'app.asar');
   unpacked = path.join(resources, 'app.asar.unpacked');
   entries = new Set(listPackage(archive, { isPack: false }).map((entry) => entry.replace(/\\/g, '/').replace(/^\//, '')));
