@@ -27,6 +27,16 @@ function run(command, args, options = {}) {
   return result.status ?? 1;
 }
 
+/** Runs electron-builder, leaving out its list of duplicate dependency references (thousands of characters of noise in CI logs). */
+function runQuietly(command, args) {
+  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) throw result.error;
+  const keep = (line) => !line.includes('duplicate dependency references');
+  process.stdout.write(result.stdout.split('\n').filter(keep).join('\n'));
+  process.stderr.write(result.stderr.split('\n').filter(keep).join('\n'));
+  return result.status ?? 1;
+}
+
 if (!nodeIsRecentEnough()) {
   if (process.env.LANES_PACK_REEXEC) {
     console.error(`pack: still on Node ${process.versions.node} after switching to the npm package node@22; electron-builder needs Node 22.12 or newer.`);
@@ -59,7 +69,7 @@ rmSync(output, { recursive: true, force: true });
 const arch = { x64: '--x64', arm64: '--arm64', arm: '--armv7l', ia32: '--ia32' }[process.arch] ?? '--x64';
 const started = Date.now();
 try {
-  const status = run(process.execPath, [
+  const status = runQuietly(process.execPath, [
     path.join(root, 'node_modules', 'electron-builder', 'cli.js'),
     '--dir',
     '--linux',
