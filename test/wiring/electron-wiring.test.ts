@@ -85,7 +85,7 @@ beforeAll(async () => {
   try {
     loadMainBundle(electron);
     electron.makeReady();
-    window = await waitFor(() => electron.windows[0], 'the Lanes window');
+    window = await waitFor(() => electron.windows[0], 'the Lanes window', 15_000);
   } finally {
     process.argv = argv;
   }
@@ -287,7 +287,7 @@ describe("Lanes' Electron wiring (against a stand-in for the electron module)", 
     const started = await callAsWindow('instances.start', { name: 'alpha' });
     const pid = started.pid as number;
     expect(isRunningPid(pid)).toBe(true);
-    await waitFor(() => window.webContents.sent.some((message) => message.args[0] === 'instances.output' && String((message.args[1] as { data: string }).data).includes('alpha is up')), 'the agent to print');
+    await waitFor(() => window.webContents.sent.some((message) => message.args[0] === 'instances.output' && String((message.args[1] as { data: string }).data).includes('alpha is up')), 'the agent to print', 15_000);
 
     // The positive control: with the agent's pty, the watchers and the notify server running, there is more to free.
     expect(sameResources(process.getActiveResourcesInfo(), resourcesBefore)).toBe(false);
@@ -305,7 +305,7 @@ describe("Lanes' Electron wiring (against a stand-in for the electron module)", 
     ]);
     expect(isRunningPid(pid)).toBe(false);
     // Every pty, watcher, server and timer main started is gone: the process holds what it held before.
-    await waitFor(() => sameResources(process.getActiveResourcesInfo(), resourcesBefore), `no handles left (before: ${resourcesBefore.join(', ')})`).catch(() => {
+    await waitFor(() => sameResources(process.getActiveResourcesInfo(), resourcesBefore), 'no handles left', 15_000).catch(() => {
       throw new Error(`Handles left after quitting: ${process.getActiveResourcesInfo().join(', ')} (before: ${resourcesBefore.join(', ')})`);
     });
   });
