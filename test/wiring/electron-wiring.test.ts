@@ -290,7 +290,7 @@ describe("Lanes' Electron wiring (against a stand-in for the electron module)", 
     await waitFor(() => window.webContents.sent.some((message) => message.args[0] === 'instances.output' && String((message.args[1] as { data: string }).data).includes('alpha is up')), 'the agent to print', 15_000);
 
     // The positive control: with the agent's pty, the watchers and the notify server running, there is more to free.
-    expect(sameResources(process.getActiveResourcesInfo(), resourcesBefore)).toBe(false);
+    expect(holdsNoMoreThan(process.getActiveResourcesInfo(), resourcesBefore)).toBe(false);
 
     window.close();
     await electron.quit;
@@ -305,13 +305,14 @@ describe("Lanes' Electron wiring (against a stand-in for the electron module)", 
     ]);
     expect(isRunningPid(pid)).toBe(false);
     // Every pty, watcher, server and timer main started is gone: the process holds what it held before.
-    await waitFor(() => sameResources(process.getActiveResourcesInfo(), resourcesBefore), 'no handles left', 15_000).catch(() => {
+    await waitFor(() => holdsNoMoreThan(process.getActiveResourcesInfo(), resourcesBefore), 'no handles left', 15_000).catch(() => {
       throw new Error(`Handles left after quitting: ${process.getActiveResourcesInfo().join(', ')} (before: ${resourcesBefore.join(', ')})`);
     });
   });
 });
 
-function sameResources(now: readonly string[], before: readonly string[]): boolean {
+/** Whether the process holds no more handles of any kind than it did before. */
+function holdsNoMoreThan(now: readonly string[], before: readonly string[]): boolean {
   const count = (list: readonly string[]) => list.reduce((counts, name) => counts.set(name, (counts.get(name) ?? 0) + 1), new Map<string, number>());
   const [a, b] = [count(now), count(before)];
   return [...a.entries()].every(([name, n]) => n <= (b.get(name) ?? 0));
