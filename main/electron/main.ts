@@ -63,7 +63,9 @@ function serveApp(): void {
     const relative = decodeURIComponent(url.pathname).replace(/^\/+/, '') || 'index.html';
     const file = path.resolve(rendererDir, relative);
     if (url.host !== 'app' || !isInside(rendererDir, file)) return new Response('Not found', { status: 404 });
-    const response = await net.fetch(pathToFileURL(file).toString());
+    // A missing file fails net.fetch; the page gets a 404 rather than a failed request.
+    const response = await net.fetch(pathToFileURL(file).toString()).catch(() => null);
+    if (!response) return new Response('Not found', { status: 404 });
     const headers = new Headers(response.headers);
     headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     headers.set('X-Content-Type-Options', 'nosniff');

@@ -1,0 +1,156 @@
+/**
+ * Lanes' layers, checked by dependency-cruiser in `npm test` (scripts/check-layers.mjs).
+ *
+ *   main/shared, main/contract            shared: pure helpers and the one contract
+ *   main/<room>                           rooms: one capability each
+ *   main/core                             core: composes the rooms
+ *   main/electron, main/web, main/cli     adapters: serve the core to a window, a browser, a shell
+ *   preload, renderer                     the page's side: they know the contract and nothing else of main
+ *
+ * An import may run down this list (an adapter uses the core, a room uses shared code), never up,
+ * and never from one room into another. Tests may put layers together; production code may not.
+ */
+const ROOMS = 'instances|zones|requests|memory|workspace|worktrees|app';
+const ADAPTERS = 'electron|web|cli';
+/** Test code: *.test.ts files, rooms' test-support.ts, and the test and e2e folders. */
+const TESTS = '(\\.test\\.tsx?$|/test-support\\.ts$|^test/|^e2e/)';
+
+/**
+ * Imports that break a rule today, each named with the rule it breaks and why it is there. They
+ * are tolerated until the issue that removes them lands; check-layers fails when one of them is
+ * gone, so this list only shrinks.
+ */
+const knownExceptions = [
+  // issue 14 §2: the workspace session moves into the workspace room; until then the core reads
+  // the workspace room's insides directly.
+  { rule: 'core-composes-rooms-only-through-their-factories', from: 'main/core/workspace-session.ts', to: 'main/workspace/config.ts' },
+  { rule: 'core-composes-rooms-only-through-their-factories', from: 'main/core/workspace-session.ts', to: 'main/workspace/inspect.ts' },
+  { rule: 'core-composes-rooms-only-through-their-factories', from: 'main/core/workspace-session.ts', to: 'main/workspace/watch.ts' },
+  // issue 14 §2: lanes.yml gets one owner, a config service in the workspace room that the other
+  // rooms reach through the room context; until then they import its parser.
+  { rule: 'rooms-do-not-reach-into-each-other', from: 'main/instances/agent-context.ts', to: 'main/workspace/config.ts' },
+  { rule: 'rooms-do-not-reach-into-each-other', from: 'main/instances/room.ts', to: 'main/workspace/config.ts' },
+  { rule: 'rooms-do-not-reach-into-each-other', from: 'main/memory/room.ts', to: 'main/workspace/config.ts' },
+  { rule: 'rooms-do-not-reach-into-each-other', from: 'main/requests/request-board.ts', to: 'main/workspace/config.ts' },
+  { rule: 'rooms-do-not-reach-into-each-other', from: 'main/worktrees/create-instance.ts', to: 'main/workspace/config.ts' },
+  { rule: 'rooms-do-not-reach-into-each-other', from: 'main/worktrees/instance-git.ts', to: 'main/workspace/config.ts' },
+  { rule: 'rooms-do-not-reach-into-each-other', from: 'main/worktrees/location.ts', to: 'main/workspace/config.ts' },
+  { rule: 'rooms-do-not-reach-into-each-other', from: 'main/worktrees/naming.ts', to: 'main/workspace/config.ts' },
+  { rule: 'rooms-do-not-reach-into-each-other', from: 'main/worktrees/room.ts', to: 'main/workspace/config.ts' },
+  { rule: 'rooms-do-not-reach-into-each-other', from: 'main/zones/watcher.ts', to: 'main/workspace/config.ts' },
+  { rule: 'rooms-do-not-reach-into-each-other', from: 'main/zones/zones-store.ts', to: 'main/workspace/config.ts' },
+  // issue 14 §2: one scope-table locator and one git runner shared by the rooms; until then memory
+  // and worktrees use the workspace room's inspection.
+  { rule: 'rooms-do-not-reach-into-each-other', from: 'main/memory/index-health.ts', to: 'main/workspace/inspect.ts' },
+  { rule: 'rooms-do-not-reach-into-each-other', from: 'main/worktrees/instance-git.ts', to: 'main/workspace/inspect.ts' },
+  { rule: 'rooms-do-not-reach-into-each-other', from: 'main/worktrees/merge.ts', to: 'main/workspace/inspect.ts' },
+  // Where Lanes is installed (appRoot) lives in the command line's app-paths.ts; the rooms that
+  // write hook commands need it, so it belongs in main/shared.
+  { rule: 'domain-code-does-not-import-the-command-line', from: 'main/instances/room.ts', to: 'main/cli/app-paths.ts' },
+  { rule: 'domain-code-does-not-import-the-command-line', from: 'main/zones/hook-command.ts', to: 'main/cli/app-paths.ts' },
+];
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'electron-only-in-the-desktop-adapter-and-preload',
+      comment: 'Only main/electron and preload may import electron: the rest of Lanes runs and is tested in plain Node and the browser.',
+      severity: 'error',
+      from: { pathNot: '^(main/electron|preload)/' },
+      to: { path: '^node_modules/electron/' },
+    },
+    {
+      name: 'renderer-knows-only-the-contract-of-main',
+      comment: 'The renderer talks to main through the contract; anything else of main would drag Node code into the page.',
+      severity: 'error',
+      from: { path: '^(renderer|preload)/', pathNot: TESTS },
+      to: { path: '^main/', pathNot: '^main/contract/' },
+    },
+    {
+      name: 'renderer-runs-without-node',
+      comment: "The renderer is a browser page (Electron's sandboxed window and the web mode): no Node built-ins.",
+      severity: 'error',
+      from: { path: '^renderer/', pathNot: TESTS },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'rooms-do-not-reach-into-each-other',
+      comment: "A room uses another room's work only through the room context the core gives it; what rooms share lives in main/shared, main/contract and main/core/room.ts.",
+      severity: 'error',
+      from: { path: `^main/(${ROOMS})/`, pathNot: TESTS },
+      to: { path: `^main/(${ROOMS})/`, pathNot: '^main/$1/' },
+    },
+    {
+      name: 'shared-code-stays-at-the-bottom',
+      comment: 'main/shared and main/contract are used by everything, so they use nothing above them.',
+      severity: 'error',
+      from: { path: '^main/(shared|contract)/', pathNot: TESTS },
+      to: { path: '^main/', pathNot: '^main/(shared|contract)/' },
+    },
+    {
+      name: 'the-contract-is-a-leaf',
+      comment: 'The contract is imported by main, preload and the renderer alike: it may use only itself (and zod).',
+      severity: 'error',
+      from: { path: '^main/contract/', pathNot: TESTS },
+      to: { path: '^main/', pathNot: '^main/contract/' },
+    },
+    {
+      name: 'rooms-do-not-import-upward',
+      comment: 'Rooms sit below the core and the adapters: from the core they use only the room interface (main/core/room.ts).',
+      severity: 'error',
+      from: { path: `^main/(${ROOMS})/`, pathNot: TESTS },
+      to: { path: `^main/(core|${ADAPTERS})/`, pathNot: '^main/core/room\\.ts$|^main/cli/' },
+    },
+    {
+      name: 'domain-code-does-not-import-the-command-line',
+      comment: 'main/cli is an adapter that runs the domain from a shell; the domain never depends on it.',
+      severity: 'error',
+      from: { path: `^main/(shared|contract|core|${ROOMS})/`, pathNot: TESTS },
+      to: { path: '^main/cli/' },
+    },
+    {
+      name: 'core-composes-rooms-only-through-their-factories',
+      comment: "The core builds each room from its room.ts factory and knows nothing else of a room's insides.",
+      severity: 'error',
+      from: { path: '^main/core/', pathNot: TESTS },
+      to: { path: `^main/(${ROOMS})/`, pathNot: `^main/(${ROOMS})/room\\.ts$` },
+    },
+    {
+      name: 'the-core-does-not-know-its-adapters',
+      comment: 'Adapters (electron, web, cli) serve the core; the core never imports one.',
+      severity: 'error',
+      from: { path: '^main/core/', pathNot: TESTS },
+      to: { path: `^main/(${ADAPTERS})/` },
+    },
+    {
+      name: 'adapters-stand-apart',
+      comment: "The desktop and web adapters do not use each other or the command line; the command line's `serve` may start the web adapter.",
+      severity: 'error',
+      from: { path: '^main/(electron|web)/', pathNot: TESTS },
+      to: { path: `^main/(${ADAPTERS})/`, pathNot: '^main/$1/' },
+    },
+    {
+      name: 'production-code-does-not-import-tests',
+      comment: 'Test helpers and fixtures never ship.',
+      severity: 'error',
+      from: { path: '^(main|preload|renderer)/', pathNot: TESTS },
+      to: { path: TESTS },
+    },
+    {
+      name: 'no-unresolvable-imports',
+      comment: 'An import that does not resolve fails at run time (or hides from these rules).',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|release)/' },
+    // Type-only imports count: a type from electron in a room is still a room that knows Electron.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.base.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.mjs', '.js', '.cjs', '.json'] },
+    knownViolations: knownExceptions.map(({ rule, from, to }) => ({ type: 'dependency', from, to, rule: { name: rule, severity: 'error' } })),
+  },
+};
