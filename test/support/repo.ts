@@ -1,4 +1,4 @@
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
@@ -19,7 +19,12 @@ afterEach(() => {
   for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A real git repository on branch `main` with the given files in one commit. */
+/**
+ * A real git repository on branch `main` with the given files in one commit. It sits alone in
+ * its own temporary folder, so worktrees beside it (`../wt-…`) never meet another test's.
+ */
 export function makeGitRepo(files: Record<string, string> = { 'README.md': '# test\n' }): string {
-  return initRepo(makeTempDir('lanes-repo-'), files);
+  const root = path.join(makeTempDir('lanes-repo-'), 'repo');
+  mkdirSync(root);
+  return initRepo(root, files);
 }
