@@ -290,6 +290,7 @@ export class RequestBoard {
    * read again (the next time the board is listed).
    */
   private listedFolder(scope: 'top' | 'done'): string | null {
+    if (scope === 'done') this.doneProblem = null;
     if (this.location.abs === null) return null;
     let top: string;
     try {
@@ -301,11 +302,11 @@ export class RequestBoard {
     }
     if (scope === 'top') return top;
     try {
-      const done = resolveInside(top, DONE, { rootLabel: 'the requests folder' });
-      this.doneProblem = null;
-      return done;
+      return resolveInside(top, DONE, { rootLabel: 'the requests folder' });
     } catch (error) {
       if (!isLanesError(error)) throw error;
+      // No requests folder yet, so no done/ in it either: nothing to refuse.
+      if (error.code === 'not-found') return path.join(top, DONE);
       this.doneProblem = `${error.message} Lanes does not list or search the finished requests there; make \`${this.location.rel}/${DONE}\` a real folder.`;
       return null;
     }
