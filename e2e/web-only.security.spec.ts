@@ -1,6 +1,9 @@
 import WebSocket from 'ws';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { expect, test } from './fixtures';
+import { startWebMode } from './support/web-mode';
 
 /** A raw HTTP request, so the test controls Host and Origin as an attacker's client would. */
 function request(origin: string, pathAndQuery: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
@@ -68,5 +71,72 @@ test.describe('the web mode is locked like SSH', () => {
     const page = await request(app.origin!, '/', { Cookie: response.headers['set-cookie']![0]!.split(';')[0]! });
     expect(page.status).toBe(200);
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+  });
+});
+
+/** Calls the contract over the API socket, as the page does. */
+async function callApi(origin: string, token: string, calls: { name: string; args: unknown }[]): Promise<unknown[]> {
+  const ws = new WebSocket(`${origin.replace('http', 'ws')}/api?token=${token}`);
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  const results: unknown[] = [];
+  try {
+    for (const [id, call] of calls.entries()) {
+      const reply = new Promise<unknown>((resolve) => {
+        const onMessage = (data: WebSocket.RawData, isBinary: boolean) => {
+          if (isBinary) return;
+          const message = JSON.parse(data.toString()) as { t: string; id?: number; envelope?: unknown };
+          if (message.t !== 'result' || message.id !== id) return;
+          ws.off('message', onMessage);
+          resolve(message.envelope);
+        };
+        ws.on('message', onMessage);
+      });
+      ws.send(JSON.stringify({ t: 'call', id, name: call.name, args: call.args }));
+      results.push(await reply);
+    }
+  } finally {
+    ws.close();
+  }
+  return results;
+}
+
+test.describe('the web token stays out of the agents\' reach', () => {
+  test('comes from a private file, and an agent finds it neither in its parent\'s environment and command line nor in its own', async ({ temp }) => {
+    test.skip(process.platform !== 'linux', '/proc/<pid>/environ is how an agent reads its parent\'s environment on Linux');
+    const secrets = temp.dir('lanes-e2e-secret-');
+    const tokenFile = path.join(secrets, 'token');
+    const token = 'e2e-token-from-a-file-0123456789abcdef';
+    writeFileSync(tokenFile, `${token}\n`);
+    chmodSync(tokenFile, 0o600);
+    const seen = path.join(secrets, 'seen-by-agent');
+    // Any shell command can be an agent: this one reads what it can of the Lanes process that started it.
+    const spy = `sh -c 'cat /proc/$PPID/environ /proc/$PPID/cmdline > ${seen}.tmp; env >> ${seen}.tmp; mv ${seen}.tmp ${seen}'`;
+    const root = temp.repo({ 'lanes.yml': `instances:\n  - name: spy\n    agent: ${JSON.stringify(spy)}\n` });
+
+    const server = await startWebMode(temp.dir('lanes-e2e-userdata-'), ['--token-file', tokenFile]);
+    try {
+      expect(server.token).toBe(token);
+      const [opened, started] = await callApi(server.origin, token, [
+        { name: 'workspace.open', args: { path: root } },
+        { name: 'instances.start', args: { name: 'spy' } },
+      ]);
+      expect(opened).toMatchObject({ ok: true });
+      expect(started).toMatchObject({ ok: true });
+      await expect.poll(() => existsSync(seen), { timeout: 10_000 }).toBe(true);
+      const agentView = readFileSync(seen);
+      expect(agentView.includes('LANES_INSTANCE=spy')).toBe(true);
+      expect(agentView.includes(tokenFile)).toBe(true); // it did read the parent's command line
+      expect(agentView.includes(token)).toBe(false);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('refuses a token in the environment of lanes serve, saying to use --token-file', async ({ temp }) => {
+    const started = startWebMode(temp.dir('lanes-e2e-userdata-'), [], { LANES_TOKEN: 'e2e-token-from-the-environment-0123456789' });
+    await expect(started).rejects.toThrow(/lanes serve exited with 2:[\s\S]*LANES_TOKEN is set, but Lanes does not take the web token from its environment[\s\S]*--token-file/);
   });
 });

@@ -12,10 +12,13 @@ export interface WebServer {
   stop(): Promise<void>;
 }
 
-/** Starts `lanes serve` on a free port with its own user-data folder, and reads the address it prints. */
-export async function startWebMode(userDataDir: string, extraArgs: string[] = []): Promise<WebServer> {
+/**
+ * Starts `lanes serve` on a free port with its own user-data folder, and reads the address it
+ * prints. A fixed token goes in with `--token-file` in `extraArgs`, never through the environment.
+ */
+export async function startWebMode(userDataDir: string, extraArgs: string[] = [], extraEnv: Record<string, string> = {}): Promise<WebServer> {
   const child = spawn(process.execPath, [path.join(APP_ROOT, 'bin', 'lanes.js'), 'serve', '--port', '0', '--no-open', ...extraArgs], {
-    env: { ...process.env, LANES_USER_DATA: userDataDir, INIT_CWD: '' },
+    env: { ...process.env, LANES_USER_DATA: userDataDir, INIT_CWD: '', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -31,8 +34,9 @@ export async function startWebMode(userDataDir: string, extraArgs: string[] = []
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code, signal) => (output += `\n[lanes serve exited: code ${code}, signal ${signal}]\n`));
-    child.once('exit', (code) => reject(new Error(`lanes serve exited with ${code}:\n${output}`)));
+    // 'close' comes after the last output is read, so a refusal's message is all there.
+    child.once('close', (code, signal) => (output += `\n[lanes serve exited: code ${code}, signal ${signal}]\n`));
+    child.once('close', (code) => reject(new Error(`lanes serve exited with ${code}:\n${output}`)));
   });
   const parsed = new URL(url);
   return {

@@ -3,6 +3,7 @@ import { LanesCore } from '../core/lanes-core';
 import { isLanesError } from '../shared/errors';
 import { defaultUserDataDir } from '../shared/user-data';
 import { DEFAULT_HOST, startWebServer, type RunningWebServer } from '../web/server';
+import { TOKEN_IN_ENVIRONMENT, readTokenFile } from '../web/token-file';
 import { parseArgs, stringOption } from './args';
 import { appRoot, appVersion } from './app-paths';
 
@@ -56,14 +57,25 @@ export async function runServe(argv: string[]): Promise<number> {
     return 2;
   }
   const host = stringOption(args, 'host');
+  // Refused before anything starts, agents included: they descend from this process.
+  if (process.env.LANES_TOKEN !== undefined) {
+    console.error(TOKEN_IN_ENVIRONMENT);
+    return 2;
+  }
+  const tokenFile = stringOption(args, 'token-file');
+  if (args.options.has('token-file') && tokenFile === undefined) {
+    console.error('--token-file needs the path of a file holding the token, for example `--token-file ~/.lanes-token`.');
+    return 2;
+  }
   // Without a path, open the folder the command was started from (npm sets INIT_CWD to it).
   const workspace = args.options.has('no-open') ? undefined : (args.positional[0] ?? (process.env.INIT_CWD || process.cwd()));
   try {
+    const token = tokenFile === undefined ? undefined : await readTokenFile(tokenFile);
     const { server } = await serve({
       ...(workspace ? { workspace } : {}),
       ...(host ? { host } : {}),
       ...(port === undefined ? {} : { port }),
-      ...(process.env.LANES_TOKEN ? { token: process.env.LANES_TOKEN } : {}),
+      ...(token === undefined ? {} : { token }),
     });
     console.log('Lanes web mode is running. Open this address in a browser (it carries the access token; keep it private):');
     console.log(`  ${server.url}`);

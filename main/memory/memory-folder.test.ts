@@ -1,7 +1,9 @@
-import { promises as fs, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { promises as fs, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { makeTempDir, writeFiles } from '../../test/support/repo';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
+import { waitFor } from '../../test/support/wait';
+import { LanesCore } from '../core/lanes-core';
 import { hashContent } from '../shared/atomic-file';
 import { MemoryFolder } from './memory-folder';
 
@@ -189,5 +191,50 @@ describe('MemoryFolder', () => {
       '# Memory\n- [a](user_a.md)\n- [gone](user_gone.md)\n- [feedback_correction_y](feedback_correction_y.md)\n- [X state](project_20260413_x.md)\n',
     );
     expect(folder.health().unlisted).toEqual([]);
+  });
+});
+
+describe('a memory folder that is a symbolic link leading out', () => {
+  const cores: LanesCore[] = [];
+  afterEach(async () => {
+    for (const core of cores.splice(0)) await core.dispose();
+  });
+
+  function outsideMemory(): string {
+    const outside = makeTempDir('lanes-outside-');
+    writeFiles(outside, { 'user_private.md': '# Private\nSECRET-VALUE-42\n' });
+    return outside;
+  }
+
+  it('is refused with a clear message, and nothing in it is listed, read or searched', async () => {
+    const outside = outsideMemory();
+    const repo = makeTempDir('lanes-repo-');
+    symlinkSync(outside, path.join(repo, 'memory'));
+    const folder = new MemoryFolder('repo', path.join(repo, 'memory'), repo);
+    const refusal = { code: 'outside-workspace', message: expect.stringContaining(`\`${path.join(repo, 'memory')}\` is, or lies below, a symbolic link leading out of \`${repo}\``) };
+    await expect(folder.refresh()).rejects.toMatchObject(refusal);
+    expect(() => folder.list()).toThrow('Lanes does not list or search the memory there');
+    expect(() => [...folder.searchable()]).toThrow('a symbolic link leading out of');
+    await expect(folder.read('user_private.md')).rejects.toMatchObject(refusal);
+    await expect(folder.save('user_new.md', 'x', null)).rejects.toMatchObject(refusal);
+    expect(folder.exists).toBe(false);
+  });
+
+  it('stops being searched when the folder is replaced by such a link while the workspace is open', async () => {
+    const outside = outsideMemory();
+    const root = makeGitRepo({ 'memory/MEMORY.md': '# Memory\n', 'memory/user_me.md': '# Me\n' });
+    const core = new LanesCore({ userDataDir: makeTempDir('lanes-userdata-'), platform: { mode: 'web' }, version: 'test' });
+    cores.push(core);
+    expect((await core.call('workspace.open', { path: root })).ok).toBe(true);
+    expect(await core.call('memory.search', { source: 'repo', query: 'Me' })).toMatchObject({ ok: true });
+
+    rmSync(path.join(root, 'memory'), { recursive: true });
+    symlinkSync(outside, path.join(root, 'memory'));
+    const refused = await waitFor(async () => {
+      const result = await core.call('memory.search', { source: 'repo', query: 'SECRET' });
+      if (result.ok) expect((result.value as { hits: unknown[] }).hits).toEqual([]);
+      return result.ok ? null : result.error;
+    }, 'the search to be refused');
+    expect(refused).toMatchObject({ code: 'outside-workspace', message: expect.stringContaining('symbolic link leading out of') });
   });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { IndexHealth, MemoryDocument, MemoryFile, MemoryKind, MemorySourceId } from '../contract/memory';
 import { ABSENT, hashContent, writeFileAtomic, type FileVersion } from '../shared/atomic-file';
 import { LanesError, errnoCode, isLanesError } from '../shared/errors';
-import { resolveInside } from '../shared/path-guard';
+import { isInside, resolveInside } from '../shared/path-guard';
 import { appendIndexEntries, checkIndexHealth, renameInIndex } from './index-health';
 import { INDEX_FILE, assertMemoryFileName, fileNameFor, isMarkdownName, kindOf, titleOf } from './kinds';
 import type { SearchableFile } from './search';
@@ -26,7 +26,8 @@ const READ_BATCH = 64;
  * One memory folder on disk and what Lanes knows of it: every markdown file's text, kind and
  * version, kept in step by `refresh()` (called on file-system events) so listing and search
  * never wait for the disk. Only files directly in the folder count; sub-folders, hidden files and
- * symbolic links are left alone.
+ * symbolic links are left alone. A folder that leads out of its boundary through a symbolic link
+ * (itself, or a folder above it replaced by one) is refused at every use, not only when opened.
  */
 export class MemoryFolder {
   private files = new Map<string, CachedFile>();
@@ -41,6 +42,8 @@ export class MemoryFolder {
   constructor(
     readonly source: MemorySourceId,
     readonly folder: string,
+    /** What the folder must stay inside: the repository for its memory folder; by default the folder's parent. */
+    private readonly boundary = path.dirname(folder),
   ) {}
 
   get exists(): boolean {
@@ -86,6 +89,7 @@ export class MemoryFolder {
   }
 
   private summary(): { list: MemoryFile[]; health: IndexHealth } {
+    this.assertInsideBoundary();
     if (this.memo?.generation === this.generation) return this.memo;
     const files = [...this.files.values()].sort((a, b) => b.modifiedMs - a.modifiedMs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const list = files.map((file) => ({ name: file.name, kind: file.kind, title: file.title, modifiedAt: new Date(file.modifiedMs).toISOString(), size: file.size, lines: file.lines }));
@@ -96,11 +100,13 @@ export class MemoryFolder {
   }
 
   searchable(): Iterable<SearchableFile> {
+    this.assertInsideBoundary();
     return this.files.values();
   }
 
   /** Every file's version, to tell later what changed. */
   versions(): Map<string, string> {
+    this.assertInsideBoundary();
     return new Map([...this.files.values()].map((file) => [file.name, file.hash]));
   }
 
@@ -214,6 +220,7 @@ export class MemoryFolder {
   }
 
   resolve(name: string): string {
+    this.assertInsideBoundary();
     if (/[\\/]/.test(name) || name === '..' || name === '.') {
       throw new LanesError('outside-workspace', `\`${name.replace(/\0/g, '\\0')}\` is not inside ${ROOT_LABEL}: give a plain file name without folders.`);
     }
@@ -301,6 +308,7 @@ export class MemoryFolder {
    * holds the main process for more than a few milliseconds.
    */
   private async scan(): Promise<string[]> {
+    this.assertInsideBoundary();
     let entries: fsSync.Dirent[];
     try {
       entries = fsSync.readdirSync(this.folder, { withFileTypes: true });
@@ -328,6 +336,7 @@ export class MemoryFolder {
 
   /** Looks only at the named files (a file-system event said they changed). */
   private async scanNames(names: ReadonlySet<string>): Promise<string[]> {
+    this.assertInsideBoundary();
     const candidates = [...names].filter((name) => isMarkdownName(name) && !/[\\/]/.test(name));
     const changed: string[] = [];
     const present: string[] = [];
@@ -364,6 +373,34 @@ export class MemoryFolder {
       }
     }
     return changed;
+  }
+
+  /**
+   * Refuses the folder when its real path lies outside the boundary's: a memory folder that is
+   * (or sits below) a symbolic link leading out of the repository is not Lanes' to list, search
+   * or write. What was read from it is forgotten. Three system calls, so it runs at every use.
+   */
+  private assertInsideBoundary(): void {
+    let real: string | null;
+    try {
+      real = fsSync.realpathSync(this.folder);
+    } catch (error) {
+      if (!['ENOENT', 'ENOTDIR'].includes(errnoCode(error) ?? '')) throw error;
+      // Not there yet (the first entry makes it), unless a link that points nowhere stands there.
+      if (!fsSync.lstatSync(this.folder, { throwIfNoEntry: false })?.isSymbolicLink()) return;
+      real = null;
+    }
+    if (real !== null && isInside(fsSync.realpathSync(this.boundary), real)) return;
+    if (this.files.size > 0) {
+      this.files.clear();
+      this.generation += 1;
+    }
+    this.existing = false;
+    throw new LanesError(
+      'outside-workspace',
+      `\`${this.folder}\` is, or lies below, a symbolic link leading out of \`${this.boundary}\`${real === null ? ' to something that does not exist' : ` (to \`${real}\`)`}; Lanes does not list or search the memory there. Replace the link with a real folder.`,
+      { source: this.source },
+    );
   }
 
   private async ensureFolder(): Promise<void> {

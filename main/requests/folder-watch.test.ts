@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../test/support/repo';
@@ -47,6 +47,22 @@ describe('FolderWatch', () => {
     mkdirSync(folder);
     writeFileSync(path.join(folder, 'b.md'), 'b');
     await waitFor(() => instance.exists, 'the folder to be watched again');
+  });
+
+  it('does not watch a folder that is a symbolic link leading out of its boundary', async () => {
+    const root = makeTempDir();
+    const outside = makeTempDir('lanes-outside-');
+    mkdirSync(path.join(root, 'requests'));
+    symlinkSync(outside, path.join(root, 'requests', 'done'));
+    const { instance, names } = watch(path.join(root, 'requests', 'done'), root);
+    expect(instance.exists).toBe(false);
+
+    // The requests folder is watched in its stead, so the link being replaced by a folder is seen.
+    writeFileSync(path.join(outside, 'outside.md'), 'x');
+    rmSync(path.join(root, 'requests', 'done'));
+    mkdirSync(path.join(root, 'requests', 'done'));
+    await waitFor(() => instance.exists, 'the real folder to be watched');
+    expect(names().has('outside.md')).toBe(false);
   });
 
   it('reports nothing once closed', async () => {

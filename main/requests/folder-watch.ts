@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { isInside } from '../shared/path-guard';
 
 export type FolderChange = ReadonlySet<string> | 'all';
 
@@ -11,7 +12,9 @@ export type FolderChange = ReadonlySet<string> | 'all';
  * say which, or when the folder itself appeared or went away).
  *
  * While the folder does not exist, the nearest existing parent (never above `stopAt`) is
- * watched instead, so the folder is picked up the moment it is created.
+ * watched instead, so the folder is picked up the moment it is created. A folder that is a
+ * symbolic link leading out of `stopAt` counts as missing: Lanes does not watch (or list) what
+ * lies outside the repository.
  */
 export class FolderWatch {
   private watcher: fs.FSWatcher | null = null;
@@ -45,7 +48,7 @@ export class FolderWatch {
     this.watcher?.close();
     this.watcher = null;
     let target = this.folder;
-    while (!isDirectory(target)) {
+    while (!isFolderInside(target, this.stopAt)) {
       const parent = path.dirname(target);
       if (target === this.stopAt || parent === target || !target.startsWith(this.stopAt)) {
         this.watching = null;
@@ -77,7 +80,7 @@ export class FolderWatch {
     let change = this.pending;
     this.pending = null;
     const wasWatchingFolder = this.watching === this.folder;
-    if (!wasWatchingFolder || !isDirectory(this.folder)) {
+    if (!wasWatchingFolder || !isFolderInside(this.folder, this.stopAt)) {
       this.attach();
       if (wasWatchingFolder || this.watching === this.folder) change = 'all';
       else return;
@@ -86,9 +89,9 @@ export class FolderWatch {
   }
 }
 
-function isDirectory(target: string): boolean {
+function isFolderInside(target: string, boundary: string): boolean {
   try {
-    return fs.statSync(target).isDirectory();
+    return fs.statSync(target).isDirectory() && isInside(fs.realpathSync(boundary), fs.realpathSync(target));
   } catch {
     return false;
   }

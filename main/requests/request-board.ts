@@ -42,6 +42,8 @@ export class RequestBoard {
   private location: Location = { rel: DEFAULT_PATHS.requests, abs: null, problem: null };
   private instances: string[] = [];
   private configProblem: string | null = null;
+  /** Why `done/` is not listed (a symbolic link leading out of the requests folder); null when it is. */
+  private doneProblem: string | null = null;
   private watches: FolderWatch[] = [];
   private closed = false;
   private queue: Promise<unknown> = Promise.resolve();
@@ -91,7 +93,7 @@ export class RequestBoard {
     const stat = await fs.stat(abs);
     const truncated = parsed.text.length > DETAIL_LIMIT;
     return {
-      request: this.summarize(file, bytes, stat, parsed),
+      request: this.summarize(this.folder(), file, bytes, stat, parsed),
       text: truncated ? parsed.text.slice(0, DETAIL_LIMIT) : parsed.text,
       body: truncated ? parsed.body.slice(0, DETAIL_LIMIT) : parsed.body,
       truncated,
@@ -252,7 +254,7 @@ export class RequestBoard {
   }
 
   private view(): BoardView {
-    const problem = [this.configProblem, this.location.problem].filter(Boolean).join(' ') || null;
+    const problem = [this.configProblem, this.location.problem, this.doneProblem].filter(Boolean).join(' ') || null;
     return {
       folder: this.location.rel,
       exists: this.location.abs !== null && this.watches.length > 0 && this.watches[0]!.exists,
@@ -269,15 +271,45 @@ export class RequestBoard {
 
   /** Lists a folder and re-reads the files that are new or whose size or time changed. */
   private async rescan(scope: 'top' | 'done'): Promise<void> {
-    if (this.location.abs === null) return;
     const prefix = scope === 'done' ? `${DONE}/` : '';
-    const folder = scope === 'done' ? path.join(this.location.abs, DONE) : this.location.abs;
-    const names = await listRequestNames(folder);
+    const folder = this.listedFolder(scope);
+    const names = folder === null ? [] : await listRequestNames(folder);
     const present = new Set(names.map((name) => prefix + name));
     const removed = [...this.entries.keys()].filter((file) => (scope === 'done') === file.startsWith(`${DONE}/`) && !present.has(file));
     for (const file of removed) this.entries.delete(file);
     const upserted = await this.readFiles([...present], true);
     this.publish(upserted, removed);
+    // The whole requests folder was refused: what was listed from its done/ goes too.
+    if (scope === 'top' && folder === null) await this.rescan('done');
+  }
+
+  /**
+   * The folder a scope lists, checked with the path guard each time it is read: the requests
+   * folder or its `done/` replaced by a symbolic link leading out is not listed, searched or
+   * written, whenever that happens. A refused requests folder stays refused until lanes.yml is
+   * read again (the next time the board is listed).
+   */
+  private listedFolder(scope: 'top' | 'done'): string | null {
+    if (scope === 'done') this.doneProblem = null;
+    if (this.location.abs === null) return null;
+    let top: string;
+    try {
+      top = resolveInside(this.root, this.location.rel, { rootLabel: 'this repository' });
+    } catch (error) {
+      if (!isLanesError(error)) throw error;
+      this.location = { rel: this.location.rel, abs: null, problem: `The requests folder ${error.message} Change \`paths.requests\` in lanes.yml.` };
+      return null;
+    }
+    if (scope === 'top') return top;
+    try {
+      return resolveInside(top, DONE, { rootLabel: 'the requests folder' });
+    } catch (error) {
+      if (!isLanesError(error)) throw error;
+      // No requests folder yet, so no done/ in it either: nothing to refuse.
+      if (error.code === 'not-found') return path.join(top, DONE);
+      this.doneProblem = `${error.message} Lanes does not list or search the finished requests there; make \`${this.location.rel}/${DONE}\` a real folder.`;
+      return null;
+    }
   }
 
   private async refreshMany(files: readonly string[]): Promise<void> {
@@ -304,16 +336,19 @@ export class RequestBoard {
    */
   private async readFiles(files: readonly string[], skipUnchanged: boolean, removed: string[] = []): Promise<RequestSummary[]> {
     const changed: RequestSummary[] = [];
-    const folder = this.folder();
+    const folder = this.listedFolder('top');
+    // A file of a folder the path guard refuses reads as gone.
+    const doneListed = files.some((file) => file.startsWith(`${DONE}/`)) && this.listedFolder('done') !== null;
     for (let index = 0; index < files.length; index += 1) {
       // Small files read synchronously are many times faster than through the thread pool;
       // yielding every few dozen keeps the process responsive during a big scan.
       if (index > 0 && index % READ_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
       const file = files[index]!;
-      const abs = path.join(folder, ...file.split('/'));
+      const listed = folder !== null && (doneListed || !file.startsWith(`${DONE}/`));
+      const abs = listed ? path.join(folder, ...file.split('/')) : null;
       const cached = this.entries.get(file);
-      const stat = lstatOrNull(abs);
-      if (!stat || !stat.isFile()) {
+      const stat = abs === null ? null : lstatOrNull(abs);
+      if (abs === null || folder === null || !stat || !stat.isFile()) {
         if (cached) {
           this.entries.delete(file);
           removed.push(file);
@@ -323,33 +358,33 @@ export class RequestBoard {
       if (skipUnchanged && cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) continue;
       const bytes = readOrNull(abs);
       if (bytes === null) continue;
-      const entry = bytes === 'denied' ? this.unreadableEntry(file, stat) : this.entryFor(file, bytes, stat);
+      const entry = bytes === 'denied' ? this.unreadableEntry(folder, file, stat) : this.entryFor(folder, file, bytes, stat);
       this.entries.set(file, entry);
       if (!cached || JSON.stringify(cached.summary) !== JSON.stringify(entry.summary)) changed.push(entry.summary);
     }
     return changed;
   }
 
-  private entryFor(file: string, bytes: Buffer, stat: { mtimeMs: number; size: number; mtime: Date }): Entry {
+  private entryFor(folder: string, file: string, bytes: Buffer, stat: { mtimeMs: number; size: number; mtime: Date }): Entry {
     const name = file.slice(file.lastIndexOf('/') + 1);
     const parsed = parseRequestFile(bytes, name, file.startsWith(`${DONE}/`));
-    const summary = this.summarize(file, bytes, stat, parsed);
+    const summary = this.summarize(folder, file, bytes, stat, parsed);
     const searchText = [summary.title, summary.from, summary.to, summary.name, parsed.body.slice(0, SEARCH_LIMIT)].join('\n').toLowerCase();
     return { summary, mtimeMs: stat.mtimeMs, size: stat.size, searchText };
   }
 
   /** A file Lanes may not read still shows, with the reason, and is never written. */
-  private unreadableEntry(file: string, stat: Stats): Entry {
-    const entry = this.entryFor(file, Buffer.alloc(0), stat);
+  private unreadableEntry(folder: string, file: string, stat: Stats): Entry {
+    const entry = this.entryFor(folder, file, Buffer.alloc(0), stat);
     entry.summary = { ...entry.summary, editable: false, version: '', warnings: ['Lanes may not read this file (permission denied); check its permissions.'] };
     return entry;
   }
 
-  private summarize(file: string, bytes: Buffer, stat: { size: number; mtime: Date }, parsed: ParsedRequest): RequestSummary {
+  private summarize(folder: string, file: string, bytes: Buffer, stat: { size: number; mtime: Date }, parsed: ParsedRequest): RequestSummary {
     const name = file.slice(file.lastIndexOf('/') + 1);
     return this.withInstances({
       file,
-      path: toRepoPath(this.root, path.join(this.folder(), ...file.split('/'))),
+      path: toRepoPath(this.root, path.join(folder, ...file.split('/'))),
       name,
       status: parsed.status,
       title: parsed.title,
@@ -384,8 +419,9 @@ export class RequestBoard {
   }
 
   private folder(): string {
-    if (this.location.abs === null) throw new LanesError('invalid-argument', this.location.problem ?? 'The requests folder is not usable.');
-    return this.location.abs;
+    const folder = this.listedFolder('top');
+    if (folder === null) throw new LanesError('invalid-argument', this.location.problem ?? 'The requests folder is not usable.');
+    return folder;
   }
 
   /**

@@ -1,7 +1,7 @@
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { git, makeGitRepo } from '../../test/support/repo';
+import { git, makeGitRepo, makeTempDir } from '../../test/support/repo';
 import { LANES_HOOK_MARKER, excludeFromGit, setClaudeHooks } from './agent-files';
 
 describe('setClaudeHooks', () => {
@@ -32,6 +32,43 @@ describe('setClaudeHooks', () => {
     writeFileSync(path.join(repo, '.claude/settings.local.json'), '{ not json');
     await expect(setClaudeHooks(repo, 'Stop', [{ command: 'lanes notify stop' }])).rejects.toThrow('is not valid JSON');
     expect(readFileSync(path.join(repo, '.claude/settings.local.json'), 'utf8')).toBe('{ not json');
+  });
+});
+
+describe('hook settings and excludes behind symbolic links', () => {
+  it('writes nothing outside the worktree through a committed `.claude` link, and says why', async () => {
+    const outside = makeTempDir('lanes-outside-');
+    const repo = makeGitRepo();
+    symlinkSync(outside, path.join(repo, '.claude'));
+    git(repo, 'add', '.claude');
+    git(repo, 'commit', '-q', '-m', 'a link');
+    await expect(setClaudeHooks(repo, 'PreToolUse', [{ matcher: 'Edit', command: 'lanes guard' }])).rejects.toMatchObject({
+      code: 'outside-workspace',
+      message: expect.stringContaining('`.claude` is a symbolic link leading out of the worktree; Lanes did not write'),
+    });
+    expect(readdirSync(outside)).toEqual([]);
+  });
+
+  it('refuses a committed `.claude/settings.local.json` link instead of reading or replacing what it points at', async () => {
+    const outside = makeTempDir('lanes-outside-');
+    writeFileSync(path.join(outside, 'settings.json'), '{"theirs":true}');
+    const repo = makeGitRepo();
+    mkdirSync(path.join(repo, '.claude'));
+    symlinkSync(path.join(outside, 'settings.json'), path.join(repo, '.claude/settings.local.json'));
+    await expect(setClaudeHooks(repo, 'Stop', [{ command: 'lanes notify stop' }])).rejects.toMatchObject({ code: 'outside-workspace' });
+    expect(readFileSync(path.join(outside, 'settings.json'), 'utf8')).toBe('{"theirs":true}');
+  });
+
+  it('refuses an `info` folder of the git folder that is a link, leaving its target alone', async () => {
+    const outside = makeTempDir('lanes-outside-');
+    const repo = makeGitRepo();
+    renameSync(path.join(repo, '.git/info'), path.join(outside, 'info'));
+    symlinkSync(path.join(outside, 'info'), path.join(repo, '.git/info'));
+    await expect(excludeFromGit(repo, ['/CONTEXT.lanes.md'])).rejects.toMatchObject({
+      code: 'outside-workspace',
+      message: expect.stringContaining('`info` is a symbolic link leading out of the git folder'),
+    });
+    expect(existsSync(path.join(outside, 'info/exclude')) ? readFileSync(path.join(outside, 'info/exclude'), 'utf8') : '').not.toContain('/CONTEXT.lanes.md');
   });
 });
 

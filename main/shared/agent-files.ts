@@ -1,9 +1,7 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { readVersionedIfExists, writeFileAtomic } from './atomic-file';
+import { readInsideCheckout, writeInsideCheckout, type WritePlace } from './checkout-file';
 import { LanesError } from './errors';
 import { git } from './git';
-import { makeFolderInside } from './path-guard';
 
 /** Marks hook entries Lanes wrote, so it can replace its own and leave the user's alone. */
 export const LANES_HOOK_MARKER = 'LANES_HOOK=1';
@@ -18,22 +16,24 @@ export interface ClaudeHookEntry {
 
 type Json = Record<string, unknown>;
 
+/** Claude Code's own git-excluded settings in a worktree, where Lanes installs its hooks. */
+export const CLAUDE_LOCAL_SETTINGS = '.claude/settings.local.json';
+
 /**
  * Sets Lanes' hook entries for one Claude Code event in the worktree's git-ignored local
  * settings (`.claude/settings.local.json`), keeping every other setting and every hook the user
  * wrote. A malformed settings file is reported and left untouched.
  */
 export async function setClaudeHooks(worktree: string, eventName: string, entries: readonly ClaudeHookEntry[]): Promise<void> {
-  const file = path.join(worktree, '.claude', 'settings.local.json');
   // Excluded first, with the temporary file of its atomic write, so git never sees an untracked
   // change, not even for a moment.
   await excludeFromGit(worktree, ['/.claude/settings.local.json', '/.claude/.settings.local.json.lanes-*.tmp']);
-  await oneAtATime(file, () => writeClaudeHooks(worktree, file, eventName, entries));
+  await oneAtATime(path.join(worktree, CLAUDE_LOCAL_SETTINGS), () => writeClaudeHooks(worktree, eventName, entries));
 }
 
-async function writeClaudeHooks(worktree: string, file: string, eventName: string, entries: readonly ClaudeHookEntry[]): Promise<void> {
-  await makeFolderInside(worktree, path.dirname(file));
-  const read = await readVersionedIfExists(file);
+async function writeClaudeHooks(worktree: string, eventName: string, entries: readonly ClaudeHookEntry[]): Promise<void> {
+  const place: WritePlace = { root: worktree, what: "Claude Code's hook settings (the zone guard and status reports)" };
+  const read = await readInsideCheckout(place, CLAUDE_LOCAL_SETTINGS);
   let settings: Json = {};
   if (read.text !== null && read.text.trim() !== '') {
     try {
@@ -43,7 +43,7 @@ async function writeClaudeHooks(worktree: string, file: string, eventName: strin
     } catch {
       throw new LanesError(
         'malformed-file',
-        `\`${path.relative(worktree, file)}\` in \`${worktree}\` is not valid JSON, so Lanes did not change it. Fix or delete it, then start the instance again.`,
+        `\`${CLAUDE_LOCAL_SETTINGS}\` in \`${worktree}\` is not valid JSON, so Lanes did not change it. Fix or delete it, then start the instance again.`,
       );
     }
   }
@@ -55,27 +55,28 @@ async function writeClaudeHooks(worktree: string, file: string, eventName: strin
     hooks: [{ type: 'command', command: `${LANES_HOOK_MARKER} ${entry.command}`, ...(entry.timeout ? { timeout: entry.timeout } : {}) }],
   }));
   const next = { ...settings, hooks: { ...hooks, [eventName]: [...theirs, ...ours] } };
-  await writeFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`, { expected: read.version });
+  await writeInsideCheckout(place, CLAUDE_LOCAL_SETTINGS, `${JSON.stringify(next, null, 2)}\n`, { expected: read.version });
 }
 
 /**
  * Adds patterns to the repository's `info/exclude` (shared by all worktrees), so files Lanes
- * generates never show up as changes and never dirty tracked files.
+ * generates never show up as changes and never dirty tracked files. The git folder of a linked
+ * worktree's repository may lie anywhere, so the rule there is: no symbolic link below it.
  */
 export async function excludeFromGit(worktree: string, patterns: readonly string[]): Promise<void> {
-  const excludePath = path.resolve(worktree, (await git(worktree, ['rev-parse', '--git-path', 'info/exclude'])).trim());
-  await oneAtATime(excludePath, () => addExcludes(excludePath, patterns));
+  const gitFolder = path.resolve(worktree, (await git(worktree, ['rev-parse', '--git-common-dir'])).trim());
+  const place: WritePlace = { root: gitFolder, rootLabel: 'the git folder', what: 'the list of files git ignores (info/exclude)' };
+  await oneAtATime(path.join(gitFolder, 'info', 'exclude'), () => addExcludes(place, patterns));
 }
 
-async function addExcludes(excludePath: string, patterns: readonly string[]): Promise<void> {
-  await fs.mkdir(path.dirname(excludePath), { recursive: true });
-  const read = await readVersionedIfExists(excludePath);
+async function addExcludes(place: WritePlace, patterns: readonly string[]): Promise<void> {
+  const read = await readInsideCheckout(place, 'info/exclude');
   const current = read.text ?? '';
   const lines = new Set(current.split(/\r?\n/));
   const missing = patterns.filter((pattern) => !lines.has(pattern));
   if (missing.length === 0) return;
   const prefix = current === '' || current.endsWith('\n') ? current : `${current}\n`;
-  await writeFileAtomic(excludePath, `${prefix}${missing.join('\n')}\n`, { expected: read.version });
+  await writeInsideCheckout(place, 'info/exclude', `${prefix}${missing.join('\n')}\n`, { expected: read.version });
 }
 
 const queues = new Map<string, Promise<unknown>>();

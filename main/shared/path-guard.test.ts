@@ -105,4 +105,16 @@ describe('makeFolderInside', () => {
     expect(existsSync(root)).toBe(false);
     await expect(makeFolderInside(path.join(parent, 'x'), path.join(parent, 'y'))).rejects.toMatchObject({ code: 'outside-workspace' });
   });
+
+  it('refuses a symbolic link on the way instead of creating folders where it leads', async () => {
+    const { base, root } = layout();
+    const elsewhere = path.join(base, 'elsewhere');
+    mkdirSync(elsewhere);
+    symlinkSync(elsewhere, path.join(root, '.lanes'));
+    await expect(makeFolderInside(root, path.join(root, '.lanes', 'context'), { root, what: "the agent's context" })).rejects.toMatchObject({
+      code: 'outside-workspace',
+      message: expect.stringContaining("`.lanes` is a symbolic link leading out of the worktree; Lanes did not write the agent's context through it."),
+    });
+    expect(existsSync(path.join(elsewhere, 'context'))).toBe(false);
+  });
 });

@@ -96,23 +96,77 @@ function printable(value: unknown): string {
   return String(value).replace(/\0/g, '\\0');
 }
 
+/** Where Lanes is about to write, named for a message that tells the user what it refused. */
+export interface WritePlace {
+  /** The folder nothing may be written outside of: a checkout, or a git folder. */
+  readonly root: string;
+  /** How messages name the root: "the worktree" (the default), "the git folder". */
+  readonly rootLabel?: string;
+  /** What is being written, in the user's words: "the guard settings", "the agent's context". */
+  readonly what: string;
+}
+
 /**
  * Creates `folder` and the folders missing on the way to it, below `root` but never `root`
  * itself: a worktree removed while Lanes was about to write into it (a guard being installed,
- * a file being restored) stays removed instead of coming back holding only Lanes' files.
+ * a file being restored) stays removed instead of coming back holding only Lanes' files. Every
+ * step below `root` must be a real folder: a symbolic link (committed in the repository, or
+ * made by an agent) is refused rather than followed, wherever it leads.
  */
-export async function makeFolderInside(root: string, folder: string): Promise<void> {
+export async function makeFolderInside(root: string, folder: string, place: WritePlace = { root, what: 'its files' }): Promise<void> {
   if (!isInside(root, folder)) throw new LanesError('outside-workspace', `\`${folder}\` is not inside \`${root}\`.`);
-  let current = path.resolve(root);
-  for (const segment of path.relative(current, path.resolve(folder)).split(path.sep).filter(Boolean)) {
+  const gone = () => new LanesError('not-found', `\`${root}\` is gone, so Lanes did not write into it.`);
+  const base = path.resolve(root);
+  if (!(await fs.promises.stat(base).catch(() => null))?.isDirectory()) throw gone();
+  const segments = path.relative(base, path.resolve(folder)).split(path.sep).filter(Boolean);
+  let current = base;
+  for (const [index, segment] of segments.entries()) {
     current = path.join(current, segment);
-    try {
-      await fs.promises.mkdir(current);
-    } catch (error) {
-      if (errnoCode(error) === 'EEXIST') continue;
-      if (errnoCode(error) === 'ENOENT') throw new LanesError('not-found', `\`${root}\` is gone, so Lanes did not write into it.`);
-      throw error;
+    const shown = segments.slice(0, index + 1).join('/');
+    let stat = await lstatOrNull(current);
+    if (stat === null) {
+      try {
+        await fs.promises.mkdir(current);
+        continue;
+      } catch (error) {
+        if (errnoCode(error) === 'ENOENT') throw gone();
+        if (errnoCode(error) !== 'EEXIST') throw error;
+        stat = await fs.promises.lstat(current);
+      }
+    }
+    if (stat.isSymbolicLink()) throw await linkRefusal(current, shown, place);
+    if (!stat.isDirectory()) {
+      throw new LanesError('not-a-directory', `\`${shown}\` in ${place.rootLabel ?? 'the worktree'} is a file, not a folder, so Lanes could not write ${place.what} below it. Move it away, then try again.`, {
+        path: current,
+      });
     }
   }
-  if (!(await fs.promises.stat(current).catch(() => null))?.isDirectory()) throw new LanesError('not-found', `\`${root}\` is gone, so Lanes did not write into it.`);
+}
+
+/**
+ * The refusal of a symbolic link met on the way to a write, saying where it leads: out of the
+ * root, nowhere yet (it could be pointed anywhere later), or elsewhere inside (still refused,
+ * since only real folders and files of the root are certain to stay inside it).
+ */
+export async function linkRefusal(link: string, shown: string, place: WritePlace): Promise<LanesError> {
+  const label = place.rootLabel ?? 'the worktree';
+  const target = await fs.promises.realpath(link).catch(() => null);
+  const realRoot = await fs.promises.realpath(place.root).catch(() => path.resolve(place.root));
+  const remedy = `Remove the link (\`${link}\`), then try again.`;
+  const message =
+    target === null
+      ? `\`${shown}\` is a symbolic link to something that does not exist, which could be made to point anywhere; Lanes did not write ${place.what} through it. ${remedy}`
+      : isInside(realRoot, target)
+        ? `\`${shown}\` is a symbolic link; Lanes writes only into real folders and files of ${label}, so it did not write ${place.what} through it. ${remedy}`
+        : `\`${shown}\` is a symbolic link leading out of ${label}; Lanes did not write ${place.what} through it. ${remedy}`;
+  return new LanesError('outside-workspace', message, { path: link });
+}
+
+export async function lstatOrNull(target: string): Promise<fs.Stats | null> {
+  try {
+    return await fs.promises.lstat(target);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return null;
+    throw error;
+  }
 }

@@ -122,6 +122,18 @@ describe('startWebServer', () => {
     }
   });
 
+  it('answers a path with bad percent-encoding with 400, not a server error', async () => {
+    const { server, logs } = await start();
+    const auth = { Authorization: `Bearer ${server.token}` };
+    for (const attempt of ['/%u002e%u002e/secret.txt', '/..%c0%af..%c0%afsecret.txt', '/%', '/assets/%E0%A4%A']) {
+      const response = await get(server, attempt, auth);
+      expect(response.status, attempt).toBe(400);
+      expect(response.body, attempt).toBe('This address is not valid: its percent-encoding is malformed.');
+    }
+    expect(logs).toEqual([]);
+    expect((await get(server, '/assets/app.js', auth)).status).toBe(200);
+  });
+
   it('checks Host and Origin before the token', async () => {
     const { server } = await start();
     const auth = { Authorization: `Bearer ${server.token}` };

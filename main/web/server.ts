@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { LanesCore } from '../core/lanes-core';
 import { STREAM_PATH, encodeBulkEvent, streamFrameLength, type SocketNotice } from '../contract/wire';
+import { appFileOfUrlPath } from '../shared/app-path';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
 import { LanesError, errnoCode, isLanesError } from '../shared/errors';
 import { resolveInside } from '../shared/path-guard';
@@ -225,7 +226,8 @@ async function handleHttp(
     return openStream(url.searchParams.get('id'), response);
   }
 
-  const relative = decodeURIComponent(url.pathname).replace(/^\/+/, '') || 'index.html';
+  const relative = appFileOfUrlPath(url.pathname);
+  if (relative === null) return send(response, 400, 'text/plain; charset=utf-8', 'This address is not valid: its percent-encoding is malformed.');
   let filePath: string;
   try {
     filePath = resolveInside(staticDir, relative, { rootLabel: 'the app' });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -176,6 +176,24 @@ describe('the live zone watcher', () => {
     expect(backups.filter((file) => file.endsWith(path.join('docs', 'a.md'))).map((file) => readFileSync(file, 'utf8'))).toEqual(['overwritten by the wrong instance\n']);
     // Our own restore is not reported as another violation.
     expect(unique(h.violations).length).toBe(2);
+  });
+
+  it('puts the committed file back over a symbolic link, never writing where the link leads', async () => {
+    const h = await start(CONFIG.replace('instances:', 'enforcement:\n  onViolation: restore\ninstances:'));
+    const outside = makeTempDir('lanes-outside-');
+    writeFileSync(path.join(outside, 'victim.txt'), 'precious\n');
+    rmSync(path.join(h.vscode, 'docs', 'a.md'));
+    symlinkSync(path.join(outside, 'victim.txt'), path.join(h.vscode, 'docs', 'a.md'));
+    await h.waitFor(1);
+    await settle();
+    expect(unique(h.violations).map((violation) => [violation.path, violation.restored])).toEqual([['docs/a.md', true]]);
+    expect(readFileSync(path.join(outside, 'victim.txt'), 'utf8')).toBe('precious\n');
+    expect(lstatSync(path.join(h.vscode, 'docs', 'a.md')).isFile()).toBe(true);
+    expect(readFileSync(path.join(h.vscode, 'docs', 'a.md'), 'utf8')).toBe('a\n');
+    // The copy of what was written is the link itself, not what it points at.
+    const gitDir = path.resolve(h.vscode, git(h.vscode, 'rev-parse', '--git-dir').trim());
+    const backups = readdirDeep(path.join(gitDir, 'lanes', 'restored')).filter((file) => file.endsWith(path.join('docs', 'a.md')));
+    expect(backups.map((file) => readlinkSync(file))).toEqual([path.join(outside, 'victim.txt')]);
   });
 
   it('applies a change to lanes.yml made on disk without reopening', async () => {

@@ -7,7 +7,9 @@ import type { Violation, WatcherStatus } from '../contract/zones';
 import { IgnoreOracle } from './ignore-oracle';
 import { normalizeRepoPath } from './matcher';
 import type { ZoneSet } from './zone-set';
+import { CLAUDE_LOCAL_SETTINGS } from '../shared/agent-files';
 import { isAtomicWriteTemp } from '../shared/atomic-file';
+import { removeInsideCheckout, writeInsideCheckout, type WritePlace } from '../shared/checkout-file';
 import { makeFolderInside } from '../shared/path-guard';
 import { CONFIG_FILE } from '../workspace/config';
 
@@ -54,8 +56,6 @@ const IGNORED_SEGMENTS = new Set(['.git', 'node_modules']);
  */
 const IGNORED_BY_WATCHER = ['.git', 'node_modules'];
 const IGNORED_WITH_NESTED_PACKAGES = [...IGNORED_BY_WATCHER, /(?:^|[\\/])node_modules$/];
-/** Claude Code's own git-excluded settings, where Lanes installs the guard and Claude records permissions. */
-const CLAUDE_LOCAL_SETTINGS = '.claude/settings.local.json';
 /** How long lanes.yml must be quiet before it is read again (the full watcher batches ~50 ms). */
 const CONFIG_SETTLE_MS = 50;
 
@@ -258,26 +258,35 @@ export class ZoneWatcher {
     return kept;
   }
 
-  /** Puts the committed version back (or removes a new file), keeping a copy of what was written. */
+  /**
+   * Puts the committed version back (or removes a new file), keeping a copy of what was written.
+   * A symbolic link the agent left there is replaced, and kept as a link: Lanes neither reads
+   * nor writes what it points at.
+   */
   private async restore(checkout: string, repoPath: string): Promise<boolean> {
     const absolute = path.join(checkout, repoPath);
+    const place: WritePlace = { root: checkout, what: `the committed version of \`${repoPath}\`` };
     try {
       const gitDir = path.resolve(checkout, (await run('git', ['rev-parse', '--git-dir'], { cwd: checkout })).stdout.trim());
-      const current = await fs.readFile(absolute).catch(() => null);
-      if (current !== null) {
-        const backup = path.join(gitDir, 'lanes', 'restored', new Date().toISOString().replace(/[:.]/g, '-'), repoPath);
-        await makeFolderInside(gitDir, path.dirname(backup));
-        await fs.writeFile(backup, current);
+      const written = await fs.lstat(absolute).catch(() => null);
+      if (written?.isFile() || written?.isSymbolicLink()) {
+        const backup = path.posix.join('lanes', 'restored', new Date().toISOString().replace(/[:.]/g, '-'), repoPath);
+        const backupPlace: WritePlace = { root: gitDir, rootLabel: 'the git folder', what: `the copy of \`${repoPath}\`` };
+        if (written.isSymbolicLink()) {
+          const target = await fs.readlink(absolute);
+          const copy = path.join(gitDir, ...backup.split('/'));
+          await makeFolderInside(gitDir, path.dirname(copy), backupPlace);
+          await fs.symlink(target, copy);
+        } else {
+          await writeInsideCheckout(backupPlace, backup, await fs.readFile(absolute));
+        }
       }
       const committed = await run('git', ['cat-file', 'blob', `HEAD:${repoPath}`], { cwd: checkout, encoding: 'buffer', maxBuffer: 1024 * 1024 * 1024 }).then(
         (result) => result.stdout as Buffer,
         () => null,
       );
-      if (committed === null) await fs.rm(absolute, { force: true });
-      else {
-        await makeFolderInside(checkout, path.dirname(absolute));
-        await fs.writeFile(absolute, committed);
-      }
+      if (committed === null) await removeInsideCheckout(place, repoPath);
+      else await writeInsideCheckout(place, repoPath, committed, { replaceLink: true });
       this.restored.set(`${checkout}\0${repoPath}`, { content: committed, until: Date.now() + 5000 });
       return true;
     } catch (error) {
