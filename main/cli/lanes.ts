@@ -8,13 +8,14 @@ const HELP = `Lanes — run several AI coding agents in parallel on one git repo
 
 Usage:
   lanes start [path]                     open the desktop app (the web mode where Electron cannot run)
-  lanes serve [path] [--host H] [--port P]
+  lanes serve [path] [--host H] [--port P] [--token-file F]
                                          serve the UI to a browser (127.0.0.1:7420 by default)
   lanes <command> --help                 help for a command such as guard, check or notify
   lanes --version
 
 The web mode prints an address with a secret token; anyone with it can use your terminals.
-Set LANES_TOKEN to choose the token, and pass --host only on a network you trust.`;
+To choose the token, put it in a file only you can read and pass --token-file FILE (LANES_TOKEN
+is refused: the agents Lanes starts could read it there). Pass --host only on a network you trust.`;
 
 /** Commands bundled as their own small files (dist/cli/<name>.cjs) so hooks start fast. */
 function commandFile(name: string): string | null {

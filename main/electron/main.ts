@@ -5,6 +5,7 @@ import { callNames } from '../contract';
 import { EVENT_CHANNEL } from '../contract/channels';
 import { LanesCore } from '../core/lanes-core';
 import type { PlatformServices } from '../core/room';
+import { appFileOfUrlPath } from '../shared/app-path';
 import { isInside } from '../shared/path-guard';
 import { APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, isHttpUrl } from './policy';
 
@@ -60,7 +61,8 @@ function registerIpc(lanes: LanesCore): void {
 function serveApp(): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
-    const relative = decodeURIComponent(url.pathname).replace(/^\/+/, '') || 'index.html';
+    const relative = appFileOfUrlPath(url.pathname);
+    if (relative === null) return new Response('This address is not valid: its percent-encoding is malformed.', { status: 400 });
     const file = path.resolve(rendererDir, relative);
     if (url.host !== 'app' || !isInside(rendererDir, file)) return new Response('Not found', { status: 404 });
     // A missing file fails net.fetch; the page gets a 404 rather than a failed request.

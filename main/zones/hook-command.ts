@@ -23,5 +23,13 @@ export type LanesScript = 'guard' | 'check';
 
 /** `scriptsDir` replaces the built `dist/cli` folder (tests bundle the scripts themselves). */
 export function lanesScriptPath(script: LanesScript, scriptsDir?: string): string {
-  return path.join(scriptsDir ?? path.join(appRoot(), 'dist', 'cli'), `${script}.cjs`);
+  return path.join(unpackedFolder(scriptsDir ?? path.join(appRoot(), 'dist', 'cli')), `${script}.cjs`);
+}
+
+/**
+ * The packaged app's scripts as files on disk: `sh` (the pre-commit hook's existence check)
+ * cannot see into `app.asar`, so hooks name the copy electron-builder unpacks beside it.
+ */
+export function unpackedFolder(folder: string): string {
+  return folder.replace(/([\\/])app\.asar(?=[\\/]|$)/, '$1app.asar.unpacked');
 }

@@ -148,6 +148,8 @@ describe("Lanes' Electron wiring (against a stand-in for the electron module)", 
     expect((await serve(`${APP_ORIGIN}/..%2f..%2fpackage.json`)).status).toBe(404);
     expect((await serve(`${APP_ORIGIN}/assets/missing.js`)).status).toBe(404);
     expect((await serve('lanes://elsewhere/index.html')).status).toBe(404);
+    expect((await serve(`${APP_ORIGIN}/%u002e%u002e/package.json`)).status).toBe(400);
+    expect((await serve(`${APP_ORIGIN}/..%c0%af..%c0%afpackage.json`)).status).toBe(400);
   });
 
   it('denies every permission a page asks for', () => {
