@@ -157,6 +157,11 @@ describe('instances: environment and context', () => {
     try {
       const started = await call('instances.start', { name: 'wt' });
       expect(started.cwd).toBe(path.resolve(root, '../wt-folder'));
+      const context = readFileSync(path.resolve(root, '../wt-folder/.lanes/context/wt.md'), 'utf8');
+      expect(context).toContain(`Read the memory index \`${path.join(root, 'memory', 'MEMORY.md')}\``);
+      expect(context).toContain(`write a request file in \`${path.join(root, 'docs', 'cross-instance-prs')}\``);
+      expect(context).toContain(`move its file into \`${path.join(root, 'docs', 'cross-instance-prs', 'done')}\``);
+      expect(context).toContain(`Read the shared state \`${path.join(root, 'COMPRESSED_PROMPT_V3.md')}\``);
       const gone = await stateOf(call, 'gone');
       expect(gone.problem).toContain('does not exist');
       await expect(call('instances.start', { name: 'gone' })).rejects.toThrow(/worktree folder .* does not exist/);

@@ -283,6 +283,23 @@ describe('requests: live watching', () => {
   });
 });
 
+describe('requests: one home', () => {
+  it('reads the board from the main checkout when Lanes is opened in a linked worktree, and says where requests go', async () => {
+    const root = makeGitRepo({ 'lanes.yml': LANES_YML, [`${DIR}/20260413_a.md`]: '# A (Windows → VSCode)\n' });
+    const worktree = `${root}-linked`;
+    git(root, 'worktree', 'add', '-q', '-b', 'linked', worktree);
+    try {
+      writeFiles(root, { [`${DIR}/20260414_new.md`]: '# New (VSCode → Windows)\n' });
+      const { call } = await open(worktree);
+      const board = await call('requests.list');
+      expect(board.requests.map((request: RequestSummary) => request.file).sort()).toEqual(['20260413_a.md', '20260414_new.md']);
+      expect(await call('requests.paths')).toEqual({ requests: path.join(root, DIR), done: path.join(root, DIR, 'done') });
+    } finally {
+      rmSync(worktree, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('requests: hand-off to an agent', () => {
   it('explains what is missing before typing anything', async () => {
     const root = makeGitRepo({
@@ -295,6 +312,24 @@ describe('requests: hand-off to an agent', () => {
     expect(await failure('requests.send', { file: '20260413_a.md' })).toMatchObject({ code: 'unavailable', message: expect.stringMatching(/"VSCode" is not running/) });
     expect(await failure('requests.send', { file: '20260413_stranger.md' })).toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/"Someone" is not an instance/) });
     expect((await failure('requests.send', { file: 'done/20260412_done.md' })).message).toMatch(/already done/);
+  });
+
+  it('does not type into a shell: it answers the instruction to paste, and why', async () => {
+    const root = makeGitRepo({
+      'lanes.yml': 'instances:\n  - name: Ops\n    agent: bash -l\n  - name: Bot\n    agent: node bot.js\n    takesInstructions: false\n',
+      [`${DIR}/20260413_a.md`]: '# A (Bot → Ops)\n',
+      [`${DIR}/20260413_b.md`]: '# B (Ops → Bot)\n',
+    });
+    const { call } = await open(root);
+    const toShell = await call('requests.send', { file: '20260413_a.md' });
+    expect(toShell).toEqual({
+      instance: 'Ops',
+      text: expect.stringContaining(path.join(root, DIR, '20260413_a.md')),
+      typed: false,
+      notTypedBecause: 'Ops runs `bash`, which would run this text as a command; paste it where it belongs.',
+    });
+    const toBot = await call('requests.send', { file: '20260413_b.md' });
+    expect(toBot).toMatchObject({ typed: false, notTypedBecause: expect.stringContaining('marked `takesInstructions: false`') });
   });
 
   it('says the hand-off is unavailable when no instances service is registered', async () => {
