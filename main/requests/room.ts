@@ -38,7 +38,7 @@ export const createRequestsRoom: RoomFactory = (context): Room => {
         if (request.toInstance === null) {
           throw new LanesError('invalid-argument', `"${request.to}" is not an instance in lanes.yml, so Lanes cannot hand this request to an agent.`);
         }
-        const home = homeOf(context.requireWorkspace());
+        const home = homeFor(context.requireWorkspace());
         const { config } = await loadConfig(home);
         const paths = coordinationPaths(home, config.paths);
         const text = handOffInstruction(path.join(paths.requests, ...request.file.split('/')), paths.requestsDone);
@@ -56,14 +56,14 @@ export const createRequestsRoom: RoomFactory = (context): Room => {
         return { instance: request.toInstance, text, typed: true, notTypedBecause: null };
       },
       'requests.paths': async () => {
-        const home = homeOf(context.requireWorkspace());
+        const home = homeFor(context.requireWorkspace());
         const paths = coordinationPaths(home, (await loadConfig(home)).config.paths);
         return { requests: paths.requests, done: paths.requestsDone };
       },
     },
     async workspaceOpened(workspace: OpenWorkspace) {
       board?.close();
-      const opened = new RequestBoard(homeOf(workspace), (change) => context.emit('requests.changed', change));
+      const opened = new RequestBoard(homeFor(workspace), (change) => context.emit('requests.changed', change));
       board = opened;
       void opened.ready
         .then(async () => {
@@ -95,6 +95,7 @@ export function handOffInstruction(file: string, doneFolder: string): string {
   )} (with git mv if it is tracked).`;
 }
 
-function homeOf(workspace: OpenWorkspace): string {
+/** The workspace's home (its main checkout), whose requests folder every instance and screen shares. */
+function homeFor(workspace: OpenWorkspace): string {
   return workspaceHome(workspace.root);
 }
