@@ -247,6 +247,8 @@ describe('lanes guard: one home for the coordination files', () => {
       await decide('Write', { content: SHARED.replace('| VSCode | lib/ |', '| VSCode | * |') }),
       await decide('Write', { content: '# Shared state\nNo table any more.\n' }),
       await decide('Edit', { old_string: 'text that is not there\n| VSCode | lib/ |', new_string: 'x' }),
+      await decide('Edit', { old_string: '## Instance Scope Table', new_string: '## Owners' }),
+      await decide('Edit', { old_string: '| Windows | docs/ |\n\n', new_string: '| Windows | docs/ |\n\nVSCode may also write docs/.\n\n' }),
     ];
     for (const decision of refused) expect(decision.allow === false && decision.reason).toContain('Instance Scope Table');
     expect(await decide('Write', { content: SHARED.replace('- pages: 219', '- pages: 250') })).toEqual({ allow: true });

@@ -2,6 +2,7 @@ import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { normalizeRepoPath } from './matcher';
 import { ZoneSet } from './zone-set';
+import { splitScopeTable } from '../memory/shared-state';
 import { isInside } from '../shared/path-guard';
 import { CONFIG_FILE_NAME, coordinationPaths, homeOf, type CoordinationPaths } from '../workspace/home';
 import { parseScopeTable, splitLines } from './scope-table';
@@ -145,9 +146,8 @@ function ownCopyOfCoordinationFile(repoPath: string, config: ZonesConfig): 'the 
 
 /**
  * The shared-state file is everyone's, except its Instance Scope Table, which Lanes keeps in step
- * with the zones. The edit is applied to the file as it is now and the table (found as the zones
- * room finds it) compared before and after; an edit Lanes cannot replay is refused when it
- * mentions a table row.
+ * with the zones. The edit is applied to the file as it is now and the table compared before and
+ * after; an edit Lanes cannot replay is refused when it mentions a table row.
  */
 function scopeTableDecision(tool: string, input: Record<string, unknown>, file: string): GuardDecision {
   let current: string;
@@ -185,9 +185,14 @@ function editedText(tool: string, input: Record<string, unknown>, current: strin
   return null;
 }
 
-function scopeTableText(text: string): string | null {
+/**
+ * The table as the zones room finds it (its rows, under any heading) and the section the memory
+ * screen keeps read-only (from its "Instance Scope Table" heading to the next): neither may change.
+ */
+function scopeTableText(text: string): string {
   const table = parseScopeTable(text);
-  return table.found ? splitLines(text).slice(table.start, table.end).join('').replace(/\r\n/g, '\n') : null;
+  const rows = table.found ? splitLines(text).slice(table.start, table.end).join('') : '';
+  return `${rows}\0${splitScopeTable(text).table ?? ''}`.replace(/\r\n/g, '\n');
 }
 
 function block(reason: string): GuardDecision {
