@@ -1,4 +1,4 @@
-import { promises as fs, writeFileSync } from 'node:fs';
+import { promises as fs, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
@@ -148,6 +148,29 @@ describe('memory room through the core', () => {
     expect(error.code).toBe('conflict');
     expect(error.details?.theirs).toContain('I also own test/.');
     expect((await fail('memory.read', { name: '../lanes.yml' })).code).toBe('outside-workspace');
+  });
+
+  it('reads the memory folder and the shared state of the main checkout when Lanes is opened in a linked worktree', async () => {
+    const root = makeGitRepo(REPO_FILES);
+    const worktree = `${root}-linked`;
+    git(root, 'worktree', 'add', '-q', '-b', 'linked', worktree);
+    try {
+      writeFiles(root, { 'memory/feedback_success_home_only.md': '# Only in the home\n', 'COMPRESSED_PROMPT_V3.md': SHARED.replace('219', '250') });
+      const core = new LanesCore({ userDataDir: makeTempDir('lanes-userdata-'), platform: { mode: 'web' }, version: 'test' });
+      cores.push(core);
+      const call = async (name: string, args: unknown) => {
+        const result = await core.call(name, args);
+        if (!result.ok) throw new Error(result.error.message);
+        return result.value as never;
+      };
+      await call('workspace.open', { path: worktree });
+      const listing: MemoryListing = await call('memory.list', { source: 'repo' });
+      expect(listing.files.map((file) => file.name)).toContain('feedback_success_home_only.md');
+      const shared: SharedState = await call('memory.sharedState', {});
+      expect(shared.editable).toContain('- pages: 250');
+    } finally {
+      rmSync(worktree, { recursive: true, force: true });
+    }
   });
 
   it('explains a memory path in lanes.yml that leaves the repository', async () => {
