@@ -128,15 +128,35 @@ export const memoryChangeSchema = z.object({
 });
 export type MemoryChange = z.infer<typeof memoryChangeSchema>;
 
+/** A wrap-up instruction Lanes did not type, for the user to paste, and why. */
+export const instructionToPasteSchema = z.object({
+  instance: z.string(),
+  text: z.string(),
+  /** "api runs `bash`, which would run this text as a command; paste it where it belongs." */
+  reason: z.string(),
+});
+export type InstructionToPaste = z.infer<typeof instructionToPasteSchema>;
+
 export const wrapUpStateSchema = z.object({
   /** False when Lanes cannot type into terminals (the instances service is not running). */
   available: z.boolean(),
-  instances: z.array(z.object({ name: z.string(), running: z.boolean() })),
+  instances: z.array(
+    z.object({
+      name: z.string(),
+      running: z.boolean(),
+      /** Lanes types the wrap-up into its terminal; otherwise it shows the instruction to paste, with `notTypedBecause`. */
+      takesInstructions: z.boolean(),
+      notTypedBecause: z.string().nullable(),
+    }),
+  ),
   /** The last wrap-up sent in this session and the memory files changed since, or null. */
   last: z
     .object({
       sentAt: z.string(),
+      /** The instances Lanes typed it into. */
       sentTo: z.array(z.string()),
+      /** The instructions for instances whose agents do not take typed prose (a shell). */
+      toPaste: z.array(instructionToPasteSchema),
       changed: z.array(memoryChangeSchema),
     })
     .nullable(),
@@ -179,7 +199,11 @@ export const memoryCalls = {
   /** Saves `editable` with the placeholder line; the Instance Scope Table on disk goes back in its place unchanged. */
   'memory.saveSharedState': call(z.object({ editable: z.string().max(5_000_000), expectedVersion: versionArg }).strict(), sharedStateSchema),
   'memory.wrapUpState': call(noArgs, wrapUpStateSchema),
-  /** Types the wrap-up instruction into one instance's terminal, or every running one's when `instance` is null. */
+  /**
+   * Types the wrap-up instruction into one instance's terminal, or every running one's when
+   * `instance` is null. An instance whose agent does not take prose gets the instruction in
+   * `last.toPaste` instead.
+   */
   'memory.wrapUp': call(z.object({ instance: z.string().min(1).max(64).nullable() }).strict(), wrapUpStateSchema),
 };
 

@@ -91,7 +91,20 @@ export const newRequestSchema = z
   .strict();
 export type NewRequest = z.input<typeof newRequestSchema>;
 
-export const sendResultSchema = z.object({ instance: z.string(), text: z.string() });
+export const sendResultSchema = z.object({
+  instance: z.string(),
+  /** The instruction, one line naming the request file and the done folder by absolute path. */
+  text: z.string(),
+  /** True when Lanes typed it into the agent's terminal; false when the user is to paste it. */
+  typed: z.boolean(),
+  /** Why Lanes did not type it ("api runs `bash`, which would run this text as a command…"), or null. */
+  notTypedBecause: z.string().nullable(),
+});
+export type SendResult = z.infer<typeof sendResultSchema>;
+
+/** Where agents are told to write requests: absolute paths in the workspace's home (its main checkout). */
+export const requestPathsSchema = z.object({ requests: z.string(), done: z.string() });
+export type RequestPaths = z.infer<typeof requestPathsSchema>;
 
 export const requestsCalls = {
   'requests.list': call(noArgs, requestBoardSchema),
@@ -106,8 +119,13 @@ export const requestsCalls = {
   'requests.create': call(newRequestSchema, requestSummarySchema),
   /** Files whose text (title, parties, body) contains the query, case-insensitive. */
   'requests.search': call(z.object({ query: z.string().max(500) }).strict(), z.object({ files: z.array(z.string()) })),
-  /** Types a short instruction into the receiving instance's terminal. */
+  /**
+   * Hands a request to its receiver: types a one-line instruction into its terminal when its
+   * agent takes prose (Claude, Codex, Gemini, Aider, or `takesInstructions: true`), else answers
+   * the instruction for the user to paste, with the reason.
+   */
   'requests.send': call(z.object({ file: fileArg }).strict(), sendResultSchema),
+  'requests.paths': call(noArgs, requestPathsSchema),
 };
 
 export const requestChangeSchema = z.discriminatedUnion('kind', [

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { excludeFromGit, setClaudeHooks } from '../shared/agent-files';
 import { makeFolderInside } from '../shared/path-guard';
 import type { WorkspaceConfig, InstanceConfig } from '../workspace/config';
+import type { CoordinationPaths } from '../workspace/home';
+import { splitCommandLine } from './command-line';
 
 export type AgentKind = 'claude' | 'codex' | 'gemini' | 'aider' | 'shell' | 'other';
 
@@ -21,18 +23,18 @@ export const CLAUDE_HOOK_EVENTS = ['Notification', 'Stop', 'UserPromptSubmit'] a
 export interface ContextInput {
   readonly instance: InstanceConfig;
   readonly config: WorkspaceConfig;
-  /** The main checkout, where the shared coordination files live for every instance. */
-  readonly root: string;
+  /** The coordination files in the workspace's home, shared by every instance. */
+  readonly paths: CoordinationPaths;
   readonly workspaceName: string;
 }
 
 /**
  * What an agent is told once, at start: its role, the zones it owns, the rules, and the
- * session-start ritual. The coordination files are named by absolute path in the main
- * checkout, because that is the copy all instances share (a worktree has its own branch's copy).
+ * session-start ritual. The coordination files are named by absolute path in the home (the main
+ * checkout), because that is the copy all instances and Lanes share; a worktree's own copy is
+ * its branch's, which nobody else reads.
  */
-export function contextText({ instance, config, root, workspaceName }: ContextInput): string {
-  const at = (relative: string) => path.join(root, relative);
+export function contextText({ instance, config, paths, workspaceName }: ContextInput): string {
   const others = config.instances.filter((other) => other.name !== instance.name);
   const zones = instance.zones.length > 0 ? instance.zones.map((zone) => `- \`${zone}\``).join('\n') : '- (none yet: ask before writing any file)';
   const common = config.common && config.common.length > 0 ? `\nEvery instance may also write: ${config.common.map((zone) => `\`${zone}\``).join(', ')}.\n` : '';
@@ -48,17 +50,54 @@ Several AI agents work on this repository in parallel, each in its own lane. ${
 ## Your zones (you may write only here)
 ${zones}
 ${common}
+## Shared coordination files (every instance writes these, by these absolute paths)
+- Requests between instances: \`${paths.requests}\` (finished ones in \`${paths.requestsDone}\`)
+- Memory: \`${paths.memory}\`, indexed by \`${paths.memoryIndex}\`
+- Shared state: \`${paths.sharedState}\` (leave its Instance Scope Table as it is; Lanes keeps it)
+
+They live in the workspace's main checkout \`${paths.home}\`, which every instance and Lanes read. Your worktree may hold its own copies of them: never write those, nobody reads them.
+
 ## Rules
-1. Write only inside your zones. Never edit, move or delete files outside them, even to fix something small.
-2. When you need a change outside your zones, ask its owner: write a request file in \`${at(config.paths.requests)}\`
+1. Write only inside your zones and the shared coordination files above. Never edit, move or delete other files, even to fix something small.
+2. When you need a change outside your zones, ask its owner: write a request file in \`${paths.requests}\`
    named \`YYYYMMDD_short_topic.md\`, titled \`# What you need (${instance.name} → owner)\`, saying what to change and why.
-3. When you finish a request addressed to you, move its file to \`done/\` in that folder.
+3. When you finish a request addressed to you, move its file into \`${paths.requestsDone}\`.
 
 ## Session-start ritual (do this now, before anything else)
-1. Read the memory index \`${path.join(at(config.paths.memory), 'MEMORY.md')}\`: recent successes and corrections.
-2. Read the shared state \`${at(config.paths.sharedState)}\`: the current snapshot and who owns what.
-3. Read the requests in \`${at(config.paths.requests)}\` addressed to you (\`→ ${instance.name}\` in the title) and handle them first.
+1. Read the memory index \`${paths.memoryIndex}\`: recent successes and corrections.
+2. Read the shared state \`${paths.sharedState}\`: the current snapshot and who owns what.
+3. Read the requests in \`${paths.requests}\` addressed to you (\`→ ${instance.name}\` in the title) and handle them first.
 `;
+}
+
+/** The agents whose prompt takes typed text as a message to act on. */
+const PROSE_AGENTS: ReadonlySet<AgentKind> = new Set(['claude', 'codex', 'gemini', 'aider']);
+
+/**
+ * Why Lanes must not type an instruction (hand-off, wrap-up) into this instance's terminal, or
+ * null when it may. Claude Code, Codex, Gemini and Aider take prose; a shell would run the text
+ * as a command; any other program only when lanes.yml marks it `takesInstructions: true`
+ * (`false` turns typing off for any agent).
+ */
+export function whyNotTyped(instance: InstanceConfig): string | null {
+  if (instance.takesInstructions === true) return null;
+  let program: string;
+  try {
+    program = splitCommandLine(instance.agent)[0]!;
+  } catch {
+    program = instance.agent.trim().split(/\s+/)[0] ?? instance.agent;
+  }
+  const shown = program.split(/[\\/]/).pop() || program;
+  if (instance.takesInstructions === false) {
+    return `${instance.name} is marked \`takesInstructions: false\` in lanes.yml, so Lanes does not type into its terminal; paste it where it belongs.`;
+  }
+  const kind = agentKind(program);
+  if (PROSE_AGENTS.has(kind)) return null;
+  if (kind === 'shell') return `${instance.name} runs \`${shown}\`, which would run this text as a command; paste it where it belongs.`;
+  return (
+    `${instance.name} runs \`${shown}\`, which Lanes does not know to take typed instructions; paste it where it belongs, ` +
+    `or set \`takesInstructions: true\` for ${instance.name} in lanes.yml if it reads them.`
+  );
 }
 
 export interface PreparedAgent {

@@ -47,6 +47,22 @@ describe('instances: start and stop', () => {
     await waitFor(() => !existsSync(path.join(userDataDir, 'instances', `pids-${process.pid}.json`)), 'the pid record to go');
   });
 
+  it('shares one start between two calls that race, so the agent keeps the notify secret it was given', async () => {
+    const record = path.join(makeTempDir(), 'record.json');
+    const root = makeWorkspace([{ name: 'api', agent: fakeAgent(`--record=${record}`, '--wait') }]);
+    const { call } = await open(root);
+    const [first, second] = await Promise.all([call('instances.start', { name: 'api' }), call('instances.start', { name: 'api' })]);
+    expect(second.pid).toBe(first.pid);
+    const recorded = await waitFor(() => (existsSync(record) ? JSON.parse(readFileSync(record, 'utf8')) : null), 'the record');
+    const report = await fetch(recorded.env.LANES_NOTIFY_URL, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${recorded.env.LANES_NOTIFY_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ instance: 'api', event: 'Stop' }),
+    });
+    expect(report.status).toBe(204);
+    await call('instances.stop', { name: 'api' });
+  });
+
   it('reports the exit code and ends what the agent left behind when it exits by itself', async () => {
     const tmp = makeTempDir();
     const grandchildFile = path.join(tmp, 'grandchild.pid');
@@ -141,6 +157,11 @@ describe('instances: environment and context', () => {
     try {
       const started = await call('instances.start', { name: 'wt' });
       expect(started.cwd).toBe(path.resolve(root, '../wt-folder'));
+      const context = readFileSync(path.resolve(root, '../wt-folder/.lanes/context/wt.md'), 'utf8');
+      expect(context).toContain(`Read the memory index \`${path.join(root, 'memory', 'MEMORY.md')}\``);
+      expect(context).toContain(`write a request file in \`${path.join(root, 'docs', 'cross-instance-prs')}\``);
+      expect(context).toContain(`move its file into \`${path.join(root, 'docs', 'cross-instance-prs', 'done')}\``);
+      expect(context).toContain(`Read the shared state \`${path.join(root, 'COMPRESSED_PROMPT_V3.md')}\``);
       const gone = await stateOf(call, 'gone');
       expect(gone.problem).toContain('does not exist');
       await expect(call('instances.start', { name: 'gone' })).rejects.toThrow(/worktree folder .* does not exist/);

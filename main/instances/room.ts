@@ -5,12 +5,14 @@ import { appRoot } from '../cli/app-paths';
 import type { OpenWorkspace, Room, RoomFactory } from '../core/room';
 import { LanesError, isLanesError } from '../shared/errors';
 import { loadConfig, type InstanceConfig, type LoadedConfig } from '../workspace/config';
-import { agentKind, contextText, prepareAgent } from './agent-context';
+import { coordinationPaths, workspaceHome } from '../workspace/home';
+import { agentKind, contextText, prepareAgent, whyNotTyped } from './agent-context';
 import { resolveProgram, shellQuote, splitCommandLine } from './command-line';
 import { InstanceProcess, STOP_GRACE_MS, type LaunchSpec } from './instance-process';
 import { NotifyServer } from './notify-server';
 import { PidRegistry } from './pid-registry';
 import { listProcesses } from './process-tree';
+import { keystrokes, SUBMIT } from './typed-text';
 
 const STATUS_TICK_MS = 250;
 const USAGE_SAMPLE_MS = 2_000;
@@ -66,10 +68,12 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
     return instance;
   };
 
+  /** The workspace's home: lanes.yml and every worktree path in it are read from there. */
+  const home = (): string => workspaceHome(context.requireWorkspace().root);
+
   async function readConfig(): Promise<{ loaded: LoadedConfig | null; problem: string | null }> {
-    const { root } = context.requireWorkspace();
     try {
-      return { loaded: await loadConfig(root), problem: null };
+      return { loaded: await loadConfig(home()), problem: null };
     } catch (error) {
       if (isLanesError(error)) return { loaded: null, problem: error.message };
       throw error;
@@ -102,7 +106,7 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
   }
 
   async function list(): Promise<InstanceList> {
-    const { root } = context.requireWorkspace();
+    const root = home();
     const { loaded, problem } = await readConfig();
     const configured = loaded?.config.instances ?? [];
     const names = new Set(configured.map((instance) => instance.name));
@@ -111,26 +115,39 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
     return { instances: states, configProblem: problem };
   }
 
-  async function start(name: string): Promise<InstanceState> {
+  /** Starts in flight, by instance: a second start while one is under way joins it (one run, one notify secret). */
+  const starting = new Map<string, Promise<InstanceState>>();
+
+  function start(name: string): Promise<InstanceState> {
+    let pending = starting.get(name);
+    if (!pending) {
+      pending = startOnce(name).finally(() => starting.delete(name));
+      starting.set(name, pending);
+    }
+    return pending;
+  }
+
+  async function startOnce(name: string): Promise<InstanceState> {
     await leftovers;
     const current = context.requireWorkspace();
+    const root = home();
     const { loaded, problem } = await readConfig();
     if (!loaded) throw new LanesError('malformed-file', `Lanes cannot start "${name}": ${problem}`);
     const config = loaded.config.instances.find((instance) => instance.name === name);
     if (!config) throw new LanesError('not-found', `There is no instance "${name}" in lanes.yml.`);
     const instance = processFor(name);
-    if (instance.running) return describe(current.root, config, name);
-    const folderProblem = configProblem(current.root, config);
+    if (instance.running) return describe(root, config, name);
+    const folderProblem = configProblem(root, config);
     if (folderProblem) throw new LanesError('not-found', `Lanes cannot start "${name}": ${folderProblem}.`);
-    const spec = await launchSpec(current, loaded, config);
+    const spec = await launchSpec(root, current.name, loaded, config);
     instance.start(spec);
     announceChanged();
-    return describe(current.root, config, name);
+    return describe(root, config, name);
   }
 
-  async function launchSpec(current: OpenWorkspace, loaded: LoadedConfig, config: InstanceConfig): Promise<LaunchSpec> {
+  async function launchSpec(root: string, workspaceName: string, loaded: LoadedConfig, config: InstanceConfig): Promise<LaunchSpec> {
     await notify.start();
-    const cwd = workingFolder(current.root, config);
+    const cwd = workingFolder(root, config);
     const [program, ...args] = splitCommandLine(config.agent);
     const baseEnv = inheritedEnvironment(process.env);
     const file = resolveProgram(program!, cwd, baseEnv);
@@ -140,7 +157,7 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
       kind,
       args,
       instanceName: config.name,
-      context: contextText({ instance: config, config: loaded.config, root: current.root, workspaceName: current.name }),
+      context: contextText({ instance: config, config: loaded.config, paths: coordinationPaths(root, loaded.config.paths), workspaceName }),
       notifyCommand,
     });
     return {
@@ -153,7 +170,7 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
         TERM: 'xterm-256color',
         COLORTERM: 'truecolor',
         LANES_INSTANCE: config.name,
-        LANES_WORKSPACE: current.root,
+        LANES_WORKSPACE: root,
         LANES_ZONES: config.zones.join('\n'),
         LANES_CONTEXT_FILE: prepared.contextFile,
         LANES_NOTIFY_URL: notify.url,
@@ -163,7 +180,7 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
   }
 
   async function stop(name: string): Promise<InstanceState> {
-    const { root } = context.requireWorkspace();
+    const root = home();
     const instance = processes.get(name);
     await instance?.stop();
     const { loaded } = await readConfig();
@@ -183,11 +200,13 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
   context.services.instances = {
     async sendText(name, text) {
       const instance = running(name);
-      const multiline = /[\r\n]/.test(text);
-      instance.write(multiline && instance.bracketedPaste ? `\x1b[200~${text}\x1b[201~` : text.replace(/\r?\n/g, '\r'));
+      const config = (await readConfig()).loaded?.config.instances.find((candidate) => candidate.name === name);
+      const notTyped = config ? whyNotTyped(config) : `${name} is no longer in lanes.yml, so Lanes cannot tell whether it reads typed instructions.`;
+      if (notTyped !== null) throw new LanesError('invalid-argument', `Lanes did not type into ${name}'s terminal: ${notTyped}`);
+      instance.write(keystrokes(text, instance.bracketedPaste));
       // A separate Enter, a moment later, so terminal UIs take the text as typed rather than pasted.
       await new Promise((resolve) => setTimeout(resolve, 30));
-      instance.write('\r');
+      instance.write(SUBMIT);
     },
     isRunning: (name) => processes.get(name)?.running ?? false,
   };

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeTempDir } from '../../test/support/repo';
-import { agentKind } from './agent-context';
+import { agentKind, whyNotTyped } from './agent-context';
 import { resolveProgram, shellQuote, splitCommandLine } from './command-line';
 import { NotifyServer } from './notify-server';
 import { OutputPipe, type OutputPipeOptions } from './output-pipe';
@@ -53,6 +53,23 @@ describe('agentKind', () => {
     expect(agentKind('C:\\tools\\codex.cmd')).toBe('codex');
     expect(agentKind('/bin/bash')).toBe('shell');
     expect(agentKind('/usr/bin/node')).toBe('other');
+  });
+});
+
+describe('whyNotTyped', () => {
+  const instance = (agent: string, takesInstructions?: boolean) => ({ name: 'api', role: 'backend', agent, zones: [], ...(takesInstructions === undefined ? {} : { takesInstructions }) });
+
+  it('types into agents that take prose, by program name, and into any command marked takesInstructions: true', () => {
+    for (const agent of ['claude', '/usr/local/bin/claude --model opus', 'codex', 'gemini', 'aider --yes', "'C:\\tools\\codex.cmd'"]) expect(whyNotTyped(instance(agent))).toBeNull();
+    expect(whyNotTyped(instance('node agent.mjs', true))).toBeNull();
+    expect(whyNotTyped(instance('bash', true))).toBeNull();
+  });
+
+  it('says why it does not type into a shell, another command, or one marked takesInstructions: false', () => {
+    expect(whyNotTyped(instance('bash'))).toBe('api runs `bash`, which would run this text as a command; paste it where it belongs.');
+    expect(whyNotTyped(instance('/usr/bin/zsh -l'))).toBe('api runs `zsh`, which would run this text as a command; paste it where it belongs.');
+    expect(whyNotTyped(instance('node agent.mjs'))).toMatch(/^api runs `node`, which Lanes does not know to take typed instructions; .* set `takesInstructions: true` for api in lanes\.yml/);
+    expect(whyNotTyped(instance('claude', false))).toMatch(/marked `takesInstructions: false`/);
   });
 });
 

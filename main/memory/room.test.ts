@@ -1,4 +1,4 @@
-import { promises as fs, writeFileSync } from 'node:fs';
+import { promises as fs, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
@@ -150,6 +150,29 @@ describe('memory room through the core', () => {
     expect((await fail('memory.read', { name: '../lanes.yml' })).code).toBe('outside-workspace');
   });
 
+  it('reads the memory folder and the shared state of the main checkout when Lanes is opened in a linked worktree', async () => {
+    const root = makeGitRepo(REPO_FILES);
+    const worktree = `${root}-linked`;
+    git(root, 'worktree', 'add', '-q', '-b', 'linked', worktree);
+    try {
+      writeFiles(root, { 'memory/feedback_success_home_only.md': '# Only in the home\n', 'COMPRESSED_PROMPT_V3.md': SHARED.replace('219', '250') });
+      const core = new LanesCore({ userDataDir: makeTempDir('lanes-userdata-'), platform: { mode: 'web' }, version: 'test' });
+      cores.push(core);
+      const call = async (name: string, args: unknown) => {
+        const result = await core.call(name, args);
+        if (!result.ok) throw new Error(result.error.message);
+        return result.value as never;
+      };
+      await call('workspace.open', { path: worktree });
+      const listing: MemoryListing = await call('memory.list', { source: 'repo' });
+      expect(listing.files.map((file) => file.name)).toContain('feedback_success_home_only.md');
+      const shared: SharedState = await call('memory.sharedState', {});
+      expect(shared.editable).toContain('- pages: 250');
+    } finally {
+      rmSync(worktree, { recursive: true, force: true });
+    }
+  });
+
   it('explains a memory path in lanes.yml that leaves the repository', async () => {
     const { fail } = await openCore({ 'lanes.yml': 'paths:\n  memory: ../elsewhere\n' });
     const error = await fail('memory.list', { source: 'repo' });
@@ -226,7 +249,7 @@ describe('wrap-up', () => {
     const agent = fakeAgent('--repl');
     const { call, fail, root, events } = await openCore({
       ...REPO_FILES,
-      'lanes.yml': `instances:\n  - name: VSCode\n    agent: ${JSON.stringify(agent)}\n  - name: Windows\n    agent: ${JSON.stringify(agent)}\n`,
+      'lanes.yml': `instances:\n  - name: VSCode\n    agent: ${JSON.stringify(agent)}\n    takesInstructions: true\n  - name: Windows\n    agent: ${JSON.stringify(agent)}\n    takesInstructions: true\n`,
     });
     const output = () => events.filter((event) => event.name === 'instances.output' && (event.payload as { instance: string }).instance === 'VSCode').map((event) => (event.payload as { data: string }).data).join('');
     expect((await fail('memory.wrapUp', { instance: null })).message).toMatch(/No instance is running/);
@@ -236,11 +259,11 @@ describe('wrap-up', () => {
     expect((await fail('memory.wrapUp', { instance: 'Nobody' })).code).toBe('not-found');
 
     const state = await call<WrapUpState>('memory.wrapUp', { instance: null });
-    expect(state).toMatchObject({ available: true, instances: [{ name: 'VSCode', running: true }, { name: 'Windows', running: false }], last: { sentTo: ['VSCode'], changed: [] } });
+    expect(state).toMatchObject({ available: true, instances: [{ name: 'VSCode', running: true }, { name: 'Windows', running: false }], last: { sentTo: ['VSCode'], toPaste: [], changed: [] } });
     const echoed = await waitUntil(() => /echo: (Session wrap-up for VSCode:.*)/.exec(output())?.[1], 'the wrap-up echoed by the agent');
-    expect(echoed).toMatch(/memory\/feedback_success_<topic>\.md/);
-    expect(echoed).toMatch(/memory\/MEMORY\.md/);
-    expect(echoed).toMatch(/COMPRESSED_PROMPT_V3\.md, leaving its Instance Scope Table as it is/);
+    expect(echoed).toContain(` ${path.join(root, 'memory', 'feedback_success_<topic>.md')} `);
+    expect(echoed).toContain(` ${path.join(root, 'memory', 'MEMORY.md')} `);
+    expect(echoed).toContain(` ${path.join(root, 'COMPRESSED_PROMPT_V3.md')}, leaving its Instance Scope Table as it is`);
 
     writeFiles(root, { 'memory/feedback_success_wrapup.md': 'worked\n' });
     await fs.rm(path.join(root, 'memory', 'feedback_success_migrations.md'));
@@ -250,6 +273,38 @@ describe('wrap-up', () => {
     ];
     await waitUntil(() => events.some((event) => event.name === 'memory.wrapUpChanged' && JSON.stringify((event.payload as WrapUpState).last?.changed) === JSON.stringify(expected)), 'the changes after the wrap-up');
     expect((await call<WrapUpState>('memory.wrapUpState', {})).last!.changed).toEqual(expected);
+    await call('instances.stop', { name: 'VSCode' });
+  });
+
+  it('does not type into a shell: it answers the instruction to paste, and why', async () => {
+    const { call } = await openCore({ ...REPO_FILES, 'lanes.yml': 'instances:\n  - name: VSCode\n  - name: Shell\n    agent: bash\n  - name: Tool\n    agent: node tool.js\n' });
+    const before = await call<WrapUpState>('memory.wrapUpState', {});
+    expect(before.instances).toEqual([
+      { name: 'VSCode', running: false, takesInstructions: true, notTypedBecause: null },
+      { name: 'Shell', running: false, takesInstructions: false, notTypedBecause: 'Shell runs `bash`, which would run this text as a command; paste it where it belongs.' },
+      { name: 'Tool', running: false, takesInstructions: false, notTypedBecause: expect.stringContaining('set `takesInstructions: true` for Tool in lanes.yml') },
+    ]);
+    const state = await call<WrapUpState>('memory.wrapUp', { instance: 'Shell' });
+    expect(state.last).toMatchObject({ sentTo: [], toPaste: [{ instance: 'Shell', reason: expect.stringContaining('which would run this text as a command') }] });
+    expect(state.last!.toPaste[0]!.text).toMatch(/^Session wrap-up for Shell: record what worked as \//);
+  });
+
+  it('refuses a lanes.yml memory path holding control characters, and types nothing', async () => {
+    const agent = fakeAgent('--repl');
+    const { call, fail, events } = await openCore({
+      ...REPO_FILES,
+      'lanes.yml': `paths:\n  memory: "memory\\e[201~\\rINJECTED\\r"\ninstances:\n  - name: VSCode\n    agent: ${JSON.stringify(agent)}\n    takesInstructions: true\n`,
+    });
+    const output = () => events.filter((event) => event.name === 'instances.output').map((event) => (event.payload as { data: string }).data).join('');
+    const echoed = () => output().split(/\r?\n/).map((line) => line.replace(/^(> )+/, '')).filter((line) => line.startsWith('echo: '));
+    await call('instances.start', { name: 'VSCode' });
+    await waitUntil(() => output().includes('> '), 'the fake agent prompt');
+    const refused = await fail('memory.wrapUp', { instance: null });
+    expect(refused.message).toContain('`paths.memory` in lanes.yml');
+    expect(refused.message).toContain('holds a control character (ESC, \\x1b)');
+    await call('instances.write', { name: 'VSCode', data: 'marker\r' });
+    await waitUntil(() => echoed().includes('echo: marker'), 'the marker');
+    expect(echoed()).toEqual(['echo: marker']);
     await call('instances.stop', { name: 'VSCode' });
   });
 

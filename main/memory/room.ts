@@ -1,10 +1,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { MemoryListing, MemorySource, MemorySourceId, SharedState, WrapUpState } from '../contract/memory';
+import type { InstructionToPaste, MemoryListing, MemorySource, MemorySourceId, SharedState, WrapUpState } from '../contract/memory';
 import type { OpenWorkspace, Room, RoomContext, RoomFactory } from '../core/room';
-import { LanesError, isLanesError } from '../shared/errors';
-import { resolveInside, toRepoPath } from '../shared/path-guard';
-import { CONFIG_FILE, loadConfig, type WorkspaceConfig } from '../workspace/config';
+import { LanesError } from '../shared/errors';
+import { toRepoPath } from '../shared/path-guard';
+import { whyNotTyped } from '../instances/agent-context';
+import { CONFIG_FILE, loadConfig, type InstanceConfig, type WorkspaceConfig } from '../workspace/config';
+import { coordinationPaths, workspaceHome, type CoordinationPaths } from '../workspace/home';
 import { MemoryFolder } from './memory-folder';
 import { searchFiles } from './search';
 import { SharedStateFile } from './shared-state-file';
@@ -24,6 +26,7 @@ interface WatchedFolder {
 interface SentWrapUp {
   readonly sentAt: string;
   readonly sentTo: string[];
+  readonly toPaste: InstructionToPaste[];
   readonly baseline: VersionSnapshot;
 }
 
@@ -36,10 +39,20 @@ class MemoryWorkspace {
   private closed = false;
   private configCache: { stamp: string; config: WorkspaceConfig } | null = null;
 
+  /**
+   * `opened` is the checkout Lanes opened; `root` is the workspace's home (its main checkout),
+   * where the memory folder and the shared-state file every instance writes live.
+   */
   constructor(
+    readonly opened: string,
     readonly root: string,
     private readonly context: RoomContext,
   ) {}
+
+  /** The home's coordination files, absolute, as agents are told them. */
+  async paths(config?: WorkspaceConfig): Promise<CoordinationPaths> {
+    return coordinationPaths(this.root, (config ?? (await this.config())).paths);
+  }
 
   /** lanes.yml, read again only when its size or time changed (search calls this on every keystroke). */
   async config(): Promise<WorkspaceConfig> {
@@ -63,7 +76,7 @@ class MemoryWorkspace {
 
   /** The folder of a source, watched from the first time it is asked for. */
   async folder(source: MemorySourceId, config?: WorkspaceConfig): Promise<MemoryFolder> {
-    const absolute = source === 'repo' ? this.repoFolderPath((config ?? (await this.config())).paths.memory) : claudeMemoryFolder(this.root);
+    const absolute = source === 'repo' ? (await this.paths(config)).memory : claudeMemoryFolder(this.root);
     let entry = this.folders.get(source);
     if (entry && entry.folder.folder !== absolute) {
       entry.watcher.dispose();
@@ -116,7 +129,7 @@ class MemoryWorkspace {
 
   async sharedStateFile(): Promise<SharedStateFile> {
     const config = await this.config();
-    const absolute = this.insideRoot(config.paths.sharedState, 'paths.sharedState');
+    const absolute = (await this.paths(config)).sharedState;
     if (this.sharedState?.file.path !== absolute) {
       this.sharedState?.watcher.dispose();
       const file = new SharedStateFile(this.root, config.paths.sharedState, absolute);
@@ -145,11 +158,15 @@ class MemoryWorkspace {
     const config = await this.config().catch(() => null);
     let last: WrapUpState['last'] = null;
     if (this.wrapUp) {
-      last = { sentAt: this.wrapUp.sentAt, sentTo: this.wrapUp.sentTo, changed: changesSince(this.wrapUp.baseline, await this.versions(false)) };
+      const { sentAt, sentTo, toPaste, baseline } = this.wrapUp;
+      last = { sentAt, sentTo, toPaste, changed: changesSince(baseline, await this.versions(false)) };
     }
     return {
       available: control !== undefined,
-      instances: (config?.instances ?? []).map((instance) => ({ name: instance.name, running: control?.isRunning(instance.name) ?? false })),
+      instances: (config?.instances ?? []).map((instance) => {
+        const notTypedBecause = whyNotTyped(instance);
+        return { name: instance.name, running: control?.isRunning(instance.name) ?? false, takesInstructions: notTypedBecause === null, notTypedBecause };
+      }),
       last,
     };
   }
@@ -200,18 +217,6 @@ class MemoryWorkspace {
     }
   }
 
-  private repoFolderPath(configured: string): string {
-    return this.insideRoot(configured, 'paths.memory');
-  }
-
-  private insideRoot(configured: string, key: string): string {
-    try {
-      return resolveInside(this.root, configured);
-    } catch (error) {
-      if (isLanesError(error)) throw new LanesError(error.code, `${error.message} Change \`${key}\` in lanes.yml.`, error.details);
-      throw error;
-    }
-  }
 }
 
 async function isDirectory(absolute: string): Promise<boolean> {
@@ -227,7 +232,7 @@ export const createMemoryRoom: RoomFactory = (context): Room => {
 
   const workspace = (): MemoryWorkspace => {
     const open = context.requireWorkspace();
-    if (!current || current.root !== open.root) throw new LanesError('no-workspace', 'The workspace is still opening; try again in a moment.');
+    if (!current || current.opened !== open.root) throw new LanesError('no-workspace', 'The workspace is still opening; try again in a moment.');
     return current;
   };
 
@@ -280,29 +285,39 @@ export const createMemoryRoom: RoomFactory = (context): Room => {
           );
         }
         const config = await memory.config();
-        const names = config.instances.map((item) => item.name);
-        let targets: string[];
+        let targets: InstanceConfig[];
         if (instance === null) {
-          targets = names.filter((name) => control.isRunning(name));
+          targets = config.instances.filter((item) => control.isRunning(item.name));
           if (targets.length === 0) throw new LanesError('unavailable', 'No instance is running, so there is no session to wrap up. Start an instance first.');
         } else {
-          if (!names.includes(instance)) throw new LanesError('not-found', `There is no instance named “${instance}” in lanes.yml.`);
-          if (!control.isRunning(instance)) throw new LanesError('unavailable', `${instance} is not running, so there is no session to wrap up. Start it first.`);
-          targets = [instance];
+          const target = config.instances.find((item) => item.name === instance);
+          if (!target) throw new LanesError('not-found', `There is no instance named “${instance}” in lanes.yml.`);
+          if (whyNotTyped(target) === null && !control.isRunning(instance)) {
+            throw new LanesError('unavailable', `${instance} is not running, so there is no session to wrap up. Start it first.`);
+          }
+          targets = [target];
         }
+        const paths = await memory.paths(config);
         const baseline = await memory.versions(true);
         const sentTo: string[] = [];
+        const toPaste: InstructionToPaste[] = [];
         const failures: string[] = [];
-        for (const name of targets) {
+        for (const target of targets) {
           try {
-            await control.sendText(name, wrapUpInstruction(name, { memory: config.paths.memory, sharedState: config.paths.sharedState }));
-            sentTo.push(name);
+            const text = wrapUpInstruction(target.name, paths);
+            const notTypedBecause = whyNotTyped(target);
+            if (notTypedBecause !== null) {
+              toPaste.push({ instance: target.name, text, reason: notTypedBecause });
+              continue;
+            }
+            await control.sendText(target.name, text);
+            sentTo.push(target.name);
           } catch (error) {
-            failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+            failures.push(`${target.name}: ${error instanceof Error ? error.message : String(error)}`);
           }
         }
-        if (sentTo.length === 0) throw new LanesError('unavailable', `The wrap-up could not be sent. ${failures.join(' ')}`);
-        memory.wrapUp = { sentAt: new Date().toISOString(), sentTo, baseline };
+        if (sentTo.length === 0 && toPaste.length === 0) throw new LanesError('unavailable', `The wrap-up could not be sent. ${failures.join(' ')}`);
+        memory.wrapUp = { sentAt: new Date().toISOString(), sentTo, toPaste, baseline };
         const state = await memory.wrapUpState();
         context.emit('memory.wrapUpChanged', state);
         return state;
@@ -310,7 +325,7 @@ export const createMemoryRoom: RoomFactory = (context): Room => {
     },
     async workspaceOpened(open: OpenWorkspace) {
       current?.close();
-      current = new MemoryWorkspace(open.root, context);
+      current = new MemoryWorkspace(open.root, workspaceHome(open.root), context);
     },
     async workspaceClosed() {
       current?.close();

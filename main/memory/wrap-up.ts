@@ -1,25 +1,22 @@
+import path from 'node:path';
 import type { MemoryChange, MemorySourceId } from '../contract/memory';
-
-export interface RitualPaths {
-  readonly memory: string;
-  readonly sharedState: string;
-}
+import { part, typedLine } from '../instances/typed-text';
+import type { CoordinationPaths } from '../workspace/home';
 
 /**
- * What Lanes types into an agent's terminal at the end of a session. One line, because the
- * terminal sends it with Enter; it names the files by the workspace's own paths.
+ * What Lanes types into an agent's terminal at the end of a session: one line, built from
+ * checked parts (a control character in an instance name or a lanes.yml path is refused, never
+ * typed), naming the home's memory folder and shared-state file by absolute path.
  */
-export function wrapUpInstruction(instance: string, paths: RitualPaths, today: Date = new Date()): string {
-  const memory = paths.memory.replace(/\/+$/, '');
+export function wrapUpInstruction(instance: string, paths: CoordinationPaths, today: Date = new Date()): string {
   const stamp = `${today.getFullYear()}${String(today.getMonth() + 1).padStart(2, '0')}${String(today.getDate()).padStart(2, '0')}`;
   const tag = instance.replace(/[^\p{L}\p{N}]+/gu, '_').toLowerCase();
-  return [
-    `Session wrap-up for ${instance}:`,
-    `record what worked as ${memory}/feedback_success_<topic>.md and what to avoid next time as ${memory}/feedback_correction_<topic>.md (one file per lesson, short and concrete);`,
-    `record where this session ended as ${memory}/project_${stamp}_${tag}.md;`,
-    `add a one-line entry for each new file to ${memory}/MEMORY.md and keep that index under 200 lines;`,
-    `then update the current snapshot in ${paths.sharedState}, leaving its Instance Scope Table as it is.`,
-  ].join(' ');
+  const memory = part(paths.memory + path.sep, '`paths.memory` in lanes.yml');
+  const index = part(paths.memoryIndex, 'the memory index');
+  const sharedState = part(paths.sharedState, '`paths.sharedState` in lanes.yml');
+  const name = part(instance, 'the instance name');
+  const session = part(`project_${stamp}_${tag}.md`, 'the instance name');
+  return typedLine`Session wrap-up for ${name}: record what worked as ${memory}feedback_success_<topic>.md and what to avoid next time as ${memory}feedback_correction_<topic>.md (one file per lesson, short and concrete); record where this session ended as ${memory}${session}; add a one-line entry for each new file to ${index} and keep that index under 200 lines; then update the current snapshot in ${sharedState}, leaving its Instance Scope Table as it is.`;
 }
 
 export type VersionSnapshot = ReadonlyMap<MemorySourceId, ReadonlyMap<string, string>>;

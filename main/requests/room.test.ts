@@ -283,6 +283,23 @@ describe('requests: live watching', () => {
   });
 });
 
+describe('requests: one home', () => {
+  it('reads the board from the main checkout when Lanes is opened in a linked worktree, and says where requests go', async () => {
+    const root = makeGitRepo({ 'lanes.yml': LANES_YML, [`${DIR}/20260413_a.md`]: '# A (Windows → VSCode)\n' });
+    const worktree = `${root}-linked`;
+    git(root, 'worktree', 'add', '-q', '-b', 'linked', worktree);
+    try {
+      writeFiles(root, { [`${DIR}/20260414_new.md`]: '# New (VSCode → Windows)\n' });
+      const { call } = await open(worktree);
+      const board = await call('requests.list');
+      expect(board.requests.map((request: RequestSummary) => request.file).sort()).toEqual(['20260413_a.md', '20260414_new.md']);
+      expect(await call('requests.paths')).toEqual({ requests: path.join(root, DIR), done: path.join(root, DIR, 'done') });
+    } finally {
+      rmSync(worktree, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('requests: hand-off to an agent', () => {
   it('explains what is missing before typing anything', async () => {
     const root = makeGitRepo({
@@ -295,6 +312,24 @@ describe('requests: hand-off to an agent', () => {
     expect(await failure('requests.send', { file: '20260413_a.md' })).toMatchObject({ code: 'unavailable', message: expect.stringMatching(/"VSCode" is not running/) });
     expect(await failure('requests.send', { file: '20260413_stranger.md' })).toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/"Someone" is not an instance/) });
     expect((await failure('requests.send', { file: 'done/20260412_done.md' })).message).toMatch(/already done/);
+  });
+
+  it('does not type into a shell: it answers the instruction to paste, and why', async () => {
+    const root = makeGitRepo({
+      'lanes.yml': 'instances:\n  - name: Ops\n    agent: bash -l\n  - name: Bot\n    agent: node bot.js\n    takesInstructions: false\n',
+      [`${DIR}/20260413_a.md`]: '# A (Bot → Ops)\n',
+      [`${DIR}/20260413_b.md`]: '# B (Ops → Bot)\n',
+    });
+    const { call } = await open(root);
+    const toShell = await call('requests.send', { file: '20260413_a.md' });
+    expect(toShell).toEqual({
+      instance: 'Ops',
+      text: expect.stringContaining(path.join(root, DIR, '20260413_a.md')),
+      typed: false,
+      notTypedBecause: 'Ops runs `bash`, which would run this text as a command; paste it where it belongs.',
+    });
+    const toBot = await call('requests.send', { file: '20260413_b.md' });
+    expect(toBot).toMatchObject({ typed: false, notTypedBecause: expect.stringContaining('marked `takesInstructions: false`') });
   });
 
   it('says the hand-off is unavailable when no instances service is registered', async () => {
@@ -318,7 +353,7 @@ describe('requests: hand-off to an agent', () => {
 describe('requests: hand-off to a running agent', () => {
   it('types one instruction line into the receiver\'s terminal', async () => {
     const root = makeGitRepo({
-      'lanes.yml': `instances:\n  - name: VSCode\n    agent: ${JSON.stringify(fakeAgent('--repl'))}\n    zones: [lib/]\n`,
+      'lanes.yml': `instances:\n  - name: VSCode\n    agent: ${JSON.stringify(fakeAgent('--repl'))}\n    takesInstructions: true\n    zones: [lib/]\n`,
       [`${DIR}/20260413_a.md`]: '# A (Windows → VSCode)\n',
     });
     // The instances room adds these itself; written beforehand so its two concurrent additions
@@ -332,10 +367,40 @@ describe('requests: hand-off to a running agent', () => {
     await call('instances.start', { name: 'VSCode' });
     await waitFor(() => output.join('').includes('> '), 'the agent prompt');
     const sent = await call('requests.send', { file: '20260413_a.md' });
-    expect(sent.instance).toBe('VSCode');
+    expect(sent).toMatchObject({ instance: 'VSCode', typed: true, notTypedBecause: null });
     expect(sent.text).toContain(path.join(root, DIR, '20260413_a.md'));
     expect(sent.text).toContain(path.join(root, DIR, 'done'));
     await waitFor(() => output.join('').includes(`echo: ${sent.text}`), 'the agent to receive the instruction', 10_000);
+    await call('instances.stop', { name: 'VSCode' });
+  });
+
+  it('refuses a file name that would type a second message, and types a hostile but printable one as one message', async () => {
+    const root = makeGitRepo({
+      'lanes.yml': `instances:\n  - name: VSCode\n    agent: ${JSON.stringify(fakeAgent('--repl'))}\n    takesInstructions: true\n    zones: [lib/]\n`,
+      [`${DIR}/.keep`]: '',
+    });
+    const smuggler = '20260103_a\x1b[201~\rINJECTED\rx.md';
+    const printable = '20260103_!rm -rf ~ $(touch pwned); `id` ^C ^U.md';
+    writeFiles(root, { [`${DIR}/${smuggler}`]: '# A (Windows → VSCode)\n', [`${DIR}/${printable}`]: '# B (Windows → VSCode)\n' });
+    writeFileSync(path.join(root, '.git/info/exclude'), '/.claude/settings.local.json\n/.lanes/context/\n');
+    const { core, call, failure } = await open(root);
+    const output: string[] = [];
+    core.onEvent((name, payload) => {
+      if (name === 'instances.output') output.push((payload as { data: string }).data);
+    });
+    const echoed = () => output.join('').split(/\r?\n/).map((line) => line.replace(/^(> )+/, '')).filter((line) => line.startsWith('echo: '));
+    await call('instances.start', { name: 'VSCode' });
+    await waitFor(() => output.join('').includes('> '), 'the agent prompt');
+    await waitFor(async () => (await call('requests.list')).requests.length === 2, 'both requests on the board');
+
+    const refused = await failure('requests.send', { file: smuggler });
+    expect(refused.code).toBe('invalid-argument');
+    expect(refused.message).toContain('control character');
+    const sent = await call('requests.send', { file: printable });
+    expect(sent.text).toContain(path.join(root, DIR, printable));
+    await call('instances.write', { name: 'VSCode', data: 'marker\r' });
+    await waitFor(() => echoed().includes('echo: marker'), 'the marker typed after the hand-off', 10_000);
+    expect(echoed()).toEqual([`echo: ${sent.text}`, 'echo: marker']);
     await call('instances.stop', { name: 'VSCode' });
   });
 });

@@ -1,6 +1,10 @@
 import path from 'node:path';
 import type { OpenWorkspace, Room, RoomFactory } from '../core/room';
 import { LanesError } from '../shared/errors';
+import { loadConfig } from '../workspace/config';
+import { coordinationPaths, workspaceHome } from '../workspace/home';
+import { whyNotTyped } from '../instances/agent-context';
+import { part, typedLine } from '../instances/typed-text';
 import { RequestBoard } from './request-board';
 
 /**
@@ -34,6 +38,13 @@ export const createRequestsRoom: RoomFactory = (context): Room => {
         if (request.toInstance === null) {
           throw new LanesError('invalid-argument', `"${request.to}" is not an instance in lanes.yml, so Lanes cannot hand this request to an agent.`);
         }
+        const home = homeFor(context.requireWorkspace());
+        const { config } = await loadConfig(home);
+        const paths = coordinationPaths(home, config.paths);
+        const text = handOffInstruction(path.join(paths.requests, ...request.file.split('/')), paths.requestsDone);
+        const receiver = config.instances.find((instance) => instance.name === request.toInstance);
+        const notTyped = receiver ? whyNotTyped(receiver) : null;
+        if (notTyped !== null) return { instance: request.toInstance, text, typed: false, notTypedBecause: notTyped };
         const instances = context.services.instances;
         if (!instances) {
           throw new LanesError('unavailable', 'Handing a request to an agent needs the instances feature, which this version of Lanes does not have yet.');
@@ -41,14 +52,18 @@ export const createRequestsRoom: RoomFactory = (context): Room => {
         if (!instances.isRunning(request.toInstance)) {
           throw new LanesError('unavailable', `"${request.toInstance}" is not running. Start it on the Instances screen, then send the request again.`);
         }
-        const text = handOffInstruction(requests.absolutePath(request.file), requests.doneFolder());
         await instances.sendText(request.toInstance, text);
-        return { instance: request.toInstance, text };
+        return { instance: request.toInstance, text, typed: true, notTypedBecause: null };
+      },
+      'requests.paths': async () => {
+        const home = homeFor(context.requireWorkspace());
+        const paths = coordinationPaths(home, (await loadConfig(home)).config.paths);
+        return { requests: paths.requests, done: paths.requestsDone };
       },
     },
     async workspaceOpened(workspace: OpenWorkspace) {
       board?.close();
-      const opened = new RequestBoard(workspace.root, (change) => context.emit('requests.changed', change));
+      const opened = new RequestBoard(homeFor(workspace), (change) => context.emit('requests.changed', change));
       board = opened;
       void opened.ready
         .then(async () => {
@@ -69,10 +84,18 @@ export const createRequestsRoom: RoomFactory = (context): Room => {
   };
 };
 
-/** One line, so a terminal agent takes it as a single message. */
+/**
+ * The hand-off typed into the receiver's terminal: one line, built from checked parts, so a file
+ * name or a lanes.yml path can never carry a second message.
+ */
 export function handOffInstruction(file: string, doneFolder: string): string {
-  return (
-    `Please handle the cross-instance request in ${file}: read it, do what it asks inside your own zones only, ` +
-    `then move the file into ${doneFolder}${path.sep} (with git mv if it is tracked).`
-  );
+  return typedLine`Please handle the cross-instance request in ${part(file, 'the request file')}: read it, do what it asks inside your own zones only, then move the file into ${part(
+    doneFolder + path.sep,
+    'the `done` folder of `paths.requests` in lanes.yml',
+  )} (with git mv if it is tracked).`;
+}
+
+/** The workspace's home (its main checkout), whose requests folder every instance and screen shares. */
+function homeFor(workspace: OpenWorkspace): string {
+  return workspaceHome(workspace.root);
 }

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { git, makeGitRepo } from '../../test/support/repo';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { git, makeGitRepo, makeTempDir } from '../../test/support/repo';
 import { decideGuard } from './guard';
 import { installGuard } from './install';
 import { FIELD_REPORT_CONFIG, bundleZoneScripts, removeZoneScripts, runScript } from './test-support';
@@ -74,6 +74,29 @@ describe('lanes guard', () => {
     symlinkSync(path.join(root, 'docs'), path.join(root, 'lib', 'docs-link'));
     const decision = await decideGuard(hookInput('Write', path.join(root, 'lib', 'docs-link', 'a.md'), root), { workspace: root, instances: ['VSCode'] });
     expect(decision.allow === false && decision.reason).toContain('`docs/a.md` belongs to instance Windows');
+  });
+
+  it('follows a dangling symlink to where the write would land, through a chain of links', async () => {
+    const root = workspace();
+    const outside = makeTempDir('lanes-outside-');
+    const options = { workspace: root, instances: ['VSCode'] };
+    symlinkSync('../docs/new.md', path.join(root, 'lib', 'to-docs.md'));
+    symlinkSync(path.join(outside, 'not-yet.txt'), path.join(root, 'lib', 'to-outside.txt'));
+    symlinkSync('hop-2', path.join(root, 'lib', 'hop-1'));
+    symlinkSync('../docs/hop-3', path.join(root, 'lib', 'hop-2'));
+    symlinkSync(path.join(outside, 'final'), path.join(root, 'docs', 'hop-3'));
+    symlinkSync('loop-b', path.join(root, 'lib', 'loop-a'));
+    symlinkSync('loop-a', path.join(root, 'lib', 'loop-b'));
+
+    const intoDocs = await decideGuard(hookInput('Write', path.join(root, 'lib', 'to-docs.md'), root), options);
+    expect(intoDocs.allow === false && intoDocs.reason).toContain('`docs/new.md` belongs to instance Windows');
+    for (const link of ['to-outside.txt', 'hop-1']) {
+      const out = await decideGuard(hookInput('Write', path.join(root, 'lib', link), root), options);
+      expect(out.allow === false && out.reason).toContain('is outside your worktree');
+    }
+    const loop = await decideGuard(hookInput('Write', path.join(root, 'lib', 'loop-a'), root), options);
+    expect(loop.allow).toBe(false);
+    expect(await decideGuard(hookInput('Write', path.join(root, 'lib', 'fresh.dart'), root), options)).toEqual({ allow: true });
   });
 
   it('checks against the instance worktree named in lanes.yml', async () => {
@@ -175,5 +198,90 @@ describe('lanes guard', () => {
     const times = Array.from({ length: 5 }, () => runScript(guard, ['--workspace', root, '--instance', 'VSCode'], { input }).ms).sort((a, b) => a - b);
     // The goal is 150 ms on an idle machine; the test machine is shared, so allow headroom.
     expect(times[2]).toBeLessThan(600);
+  });
+});
+
+const TABLE = '## Instance Scope Table\n| Instance | Owned Files |\n|---|---|\n| VSCode | lib/ |\n| Windows | docs/ |\n\n';
+const SHARED = `# Shared state\n## Current Snapshot\n- pages: 219\n\n${TABLE}## Notes\n- keep it short\n`;
+
+describe('lanes guard: one home for the coordination files', () => {
+  const made: string[] = [];
+  afterEach(() => {
+    for (const folder of made.splice(0)) rmSync(folder, { recursive: true, force: true });
+  });
+
+  /** The main checkout (the home) and VSCode's linked worktree beside it. */
+  function homeAndWorktree() {
+    const root = makeGitRepo({ 'lib/main.dart': 'void main() {}\n', 'docs/a.md': '# a\n', 'COMPRESSED_PROMPT_V3.md': SHARED, 'memory/MEMORY.md': '# Memory\n', 'docs/cross-instance-prs/.keep': '' });
+    const worktree = `${root}-vscode`;
+    made.push(worktree);
+    writeFileSync(path.join(root, 'lanes.yml'), FIELD_REPORT_CONFIG.replace('    role: frontend\n', `    role: frontend\n    worktree: ../${path.basename(worktree)}\n`));
+    git(root, 'add', 'lanes.yml');
+    git(root, 'commit', '-q', '-m', 'lanes.yml');
+    git(root, 'worktree', 'add', '-q', '-b', 'lanes/vscode', worktree);
+    return { root, worktree };
+  }
+
+  it('lets an instance in a worktree write the home requests, memory and shared state, from either checkout', async () => {
+    const { root, worktree } = homeAndWorktree();
+    for (const workspace of [root, worktree]) {
+      const options = { workspace, instances: ['VSCode'] };
+      for (const file of ['docs/cross-instance-prs/20260413_x.md', 'docs/cross-instance-prs/done/20260412_y.md', 'memory/feedback_success_x.md', 'memory/deeper/note.md']) {
+        expect(await decideGuard(hookInput('Write', path.join(root, file), worktree), options)).toEqual({ allow: true });
+      }
+      const snapshot = { file_path: path.join(root, 'COMPRESSED_PROMPT_V3.md'), old_string: '- pages: 219', new_string: '- pages: 250' };
+      expect(await decideGuard(JSON.stringify({ cwd: worktree, tool_name: 'Edit', tool_input: snapshot }), options)).toEqual({ allow: true });
+    }
+  });
+
+  it('keeps the Instance Scope Table of the shared state out of agents\u2019 hands', async () => {
+    const { root, worktree } = homeAndWorktree();
+    const options = { workspace: worktree, instances: ['VSCode'] };
+    const file = path.join(root, 'COMPRESSED_PROMPT_V3.md');
+    const decide = (tool: string, input: Record<string, unknown>) => decideGuard(JSON.stringify({ cwd: worktree, tool_name: tool, tool_input: { file_path: file, ...input } }), options);
+    const refused = [
+      await decide('Edit', { old_string: '| VSCode | lib/ |', new_string: '| VSCode | lib/, docs/ |' }),
+      await decide('Edit', { old_string: '| Windows | docs/ |\n', new_string: '| Windows | docs/ |\n| Sneaky | / |\n' }),
+      await decide('Edit', { old_string: '| Windows | docs/ |', new_string: '', replace_all: true }),
+      await decide('MultiEdit', { edits: [{ old_string: '- pages: 219', new_string: '- pages: 250' }, { old_string: 'lib/ |', new_string: 'lib/, memory/ |' }] }),
+      await decide('Write', { content: SHARED.replace('| VSCode | lib/ |', '| VSCode | * |') }),
+      await decide('Write', { content: '# Shared state\nNo table any more.\n' }),
+      await decide('Edit', { old_string: 'text that is not there\n| VSCode | lib/ |', new_string: 'x' }),
+      await decide('Edit', { old_string: '## Instance Scope Table', new_string: '## Owners' }),
+      await decide('Edit', { old_string: '| Windows | docs/ |\n\n', new_string: '| Windows | docs/ |\n\nVSCode may also write docs/.\n\n' }),
+    ];
+    for (const decision of refused) expect(decision.allow === false && decision.reason).toContain('Instance Scope Table');
+    expect(await decide('Write', { content: SHARED.replace('- pages: 219', '- pages: 250') })).toEqual({ allow: true });
+    expect(await decide('Edit', { old_string: '- keep it short', new_string: '- keep it shorter' })).toEqual({ allow: true });
+  });
+
+  it('refuses a write to the worktree\u2019s own copy of a coordination file, naming the home path', async () => {
+    const { root, worktree } = homeAndWorktree();
+    const options = { workspace: worktree, instances: ['VSCode'] };
+    for (const file of ['memory/feedback_success_x.md', 'docs/cross-instance-prs/20260413_y.md', 'COMPRESSED_PROMPT_V3.md', 'lanes.yml']) {
+      for (const target of [path.join(worktree, file), file]) {
+        const decision = await decideGuard(hookInput('Write', target, worktree), options);
+        expect(decision.allow === false && decision.reason).toContain(`\`${path.join(root, file)}\``);
+      }
+    }
+  });
+
+  it('still blocks everything else in the home, and links that lead out of its shared folders', async () => {
+    const { root, worktree } = homeAndWorktree();
+    const options = { workspace: worktree, instances: ['VSCode'] };
+    const main = await decideGuard(hookInput('Write', path.join(root, 'lib', 'main.dart'), worktree), options);
+    expect(main.allow === false && main.reason).toContain('is outside your worktree');
+    symlinkSync(path.join(makeTempDir('lanes-outside-'), 'later.md'), path.join(root, 'memory', 'leads-out.md'));
+    const link = await decideGuard(hookInput('Write', path.join(root, 'memory', 'leads-out.md'), worktree), options);
+    expect(link.allow).toBe(false);
+  });
+
+  it('reads lanes.yml from the home, not the worktree\u2019s stale copy, and names the home requests folder when it refuses', async () => {
+    const { root, worktree } = homeAndWorktree();
+    writeFileSync(path.join(root, 'lanes.yml'), readFileSync(path.join(root, 'lanes.yml'), 'utf8').replace('zones: [lib/, supabase/functions/]', 'zones: [lib/, assets/]'));
+    const options = { workspace: worktree, instances: ['VSCode'] };
+    expect(await decideGuard(hookInput('Write', path.join(worktree, 'assets', 'logo.svg'), worktree), options)).toEqual({ allow: true });
+    const refused = await decideGuard(hookInput('Write', path.join(worktree, 'docs', 'a.md'), worktree), options);
+    expect(refused.allow === false && refused.reason).toContain(`write a request file for Windows in ${path.join(root, 'docs', 'cross-instance-prs')}${path.sep}`);
   });
 });

@@ -1,7 +1,11 @@
-import { realpathSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { normalizeRepoPath } from './matcher';
 import { ZoneSet } from './zone-set';
+import { splitScopeTable } from '../memory/shared-state';
+import { isInside } from '../shared/path-guard';
+import { CONFIG_FILE_NAME, coordinationPaths, homeOf, type CoordinationPaths } from '../workspace/home';
+import { parseScopeTable, splitLines } from './scope-table';
 import { instanceCheckout, readZonesConfig, type ZonesConfig } from './zones-config';
 
 /** The tools whose writes the guard checks (Claude Code's file-editing tools). */
@@ -9,7 +13,10 @@ export const GUARDED_TOOLS = ['Edit', 'Write', 'MultiEdit', 'NotebookEdit'] as c
 export const GUARDED_TOOLS_MATCHER = GUARDED_TOOLS.join('|');
 
 export interface GuardOptions {
-  /** The repository's main checkout, where lanes.yml lives. */
+  /**
+   * A checkout of the workspace's repository. The guard reads lanes.yml and allows the shared
+   * coordination files in its home (the main checkout), whichever checkout this names.
+   */
   readonly workspace: string;
   /**
    * The instance making the edit. When several instances share one checkout and the agent's
@@ -48,11 +55,16 @@ export async function decideGuard(stdinText: string, options: GuardOptions): Pro
     return block(`${BLOCKED}: the ${hook.tool_name} call names no file, so Lanes could not check it.`);
   }
 
+  let home: string;
   let config: ZonesConfig;
+  let shared: CoordinationPaths;
   try {
-    config = await readZonesConfig(options.workspace);
+    home = homeOf(options.workspace);
+    config = await readZonesConfig(home);
+    shared = landOf(coordinationPaths(home, config.paths));
   } catch (error) {
-    return block(`${BLOCKED}: ${error instanceof Error ? error.message : String(error)}. Ask the user to fix lanes.yml in Lanes.`);
+    const message = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+    return block(`${BLOCKED}: ${message}. Ask the user to fix lanes.yml in Lanes.`);
   }
   const unknown = options.instances.filter((name) => !config.instances.some((candidate) => candidate.name === name));
   if (options.instances.length === 0 || unknown.length > 0) {
@@ -60,52 +72,190 @@ export async function decideGuard(stdinText: string, options: GuardOptions): Pro
   }
   const instance = config.instances.find((candidate) => candidate.name === options.instances[0])!;
 
-  const worktree = realOrResolved(options.worktree ?? instanceCheckout(options.workspace, instance));
-  const cwd = typeof hook.cwd === 'string' && hook.cwd !== '' ? hook.cwd : worktree;
-  const absolute = realOrResolved(path.resolve(cwd, target));
-  const relative = path.relative(worktree, absolute);
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
-    return block(`${BLOCKED}: \`${target}\` is outside your worktree (\`${worktree}\`). Instance ${options.instances.join(' or ')} only writes inside it.`);
+  let worktree: string;
+  let absolute: string;
+  try {
+    worktree = landingPath(options.worktree ?? instanceCheckout(home, instance));
+    const cwd = typeof hook.cwd === 'string' && hook.cwd !== '' ? hook.cwd : worktree;
+    absolute = landingPath(path.isAbsolute(target) ? target : `${cwd}${path.sep}${target}`);
+  } catch (error) {
+    return block(`${BLOCKED}: \`${target}\` ${error instanceof Error ? error.message : String(error)}.`);
   }
 
+  // The home's shared coordination files, which every instance writes from wherever it runs.
+  if (isInside(shared.requests, absolute) || isInside(shared.memory, absolute)) return { allow: true };
+  if (absolute === shared.sharedState) return scopeTableDecision(hook.tool_name, toolInput, shared.sharedState);
+
+  const relative = path.relative(worktree, absolute);
+  if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+    return block(
+      `${BLOCKED}: \`${target}\` is outside your worktree (\`${worktree}\`). Instance ${options.instances.join(' or ')} only writes inside it, ` +
+        `and the shared coordination files in the main checkout: ${shared.requests}${path.sep}, ${shared.memory}${path.sep} and ${shared.sharedState}.`,
+    );
+  }
   const repoPath = normalizeRepoPath(relative);
+  if (worktree !== shared.home) {
+    const copy = ownCopyOfCoordinationFile(repoPath, config);
+    const homePath = path.join(shared.home, ...repoPath.split('/'));
+    if (copy === 'config') {
+      return block(
+        `${BLOCKED}: \`${repoPath}\` in your worktree is this branch's own copy, which Lanes does not read. The workspace's settings are \`${homePath}\`, ` +
+          'which the user changes in Lanes; ask the user for the change.',
+      );
+    }
+    if (copy) {
+      return block(
+        `${BLOCKED}: \`${repoPath}\` in your worktree is this branch's own copy of ${copy}, which no other instance and no Lanes screen reads. ` +
+          `Write \`${homePath}\` instead: the copy in the workspace's main checkout is the one everybody shares.`,
+      );
+    }
+  }
+
   const zones = new ZoneSet(config.instances, config.common);
   if (options.instances.some((name) => zones.mayWrite(name, repoPath))) return { allow: true };
-  return block(refusal(config, zones, options.instances, repoPath));
+  return block(refusal(config, zones, options.instances, repoPath, shared));
 }
 
-function refusal(config: ZonesConfig, zones: ZoneSet, selves: readonly string[], repoPath: string): string {
+function refusal(config: ZonesConfig, zones: ZoneSet, selves: readonly string[], repoPath: string, shared: CoordinationPaths): string {
   const self = selves.join(' or ');
   const own = config.instances.filter((candidate) => selves.includes(candidate.name)).flatMap((candidate) => candidate.zones);
   const yours = own.length > 0 ? own.join(', ') : 'nothing yet';
   const common = config.common.join(', ');
   const owners = zones.ownersOf(repoPath);
-  const requests = config.paths.requests.replace(/\/+$/, '');
+  const requests = `${shared.requests}${path.sep}`;
   const stamp = new Date().toISOString().slice(0, 10).replace(/-/g, '');
   if (owners.length === 0) {
     return `${BLOCKED}: \`${repoPath}\` belongs to no instance, and you (${self}) own ${yours} plus the common paths (${common}). Do not write it; ask the user to assign it to an instance on Lanes' Zones screen.`;
   }
   const who = owners.join(' and ');
-  return `${BLOCKED}: \`${repoPath}\` belongs to instance ${who}, not to you (${self}). You own ${yours} plus the common paths (${common}). Instead of editing it, write a request file for ${owners[0]} in ${requests}/ (for example ${requests}/${stamp}_<topic>.md titled "<what is needed> (${selves[0]} → ${owners[0]})") describing the change, and carry on with your own files.`;
+  return `${BLOCKED}: \`${repoPath}\` belongs to instance ${who}, not to you (${self}). You own ${yours} plus the common paths (${common}). Instead of editing it, write a request file for ${owners[0]} in ${requests} (for example ${requests}${stamp}_<topic>.md titled "<what is needed> (${selves[0]} → ${owners[0]})") describing the change, and carry on with your own files.`;
+}
+
+/** What a path in a worktree is a copy of, when it is one of the coordination files that live in the home. */
+function ownCopyOfCoordinationFile(repoPath: string, config: ZonesConfig): 'the requests folder' | 'the memory folder' | 'the shared-state file' | 'config' | null {
+  const under = (folder: string) => {
+    const prefix = normalizeRepoPath(folder).replace(/\/+$/, '');
+    return repoPath === prefix || repoPath.startsWith(`${prefix}/`);
+  };
+  if (under(config.paths.requests)) return 'the requests folder';
+  if (under(config.paths.memory)) return 'the memory folder';
+  if (repoPath === normalizeRepoPath(config.paths.sharedState)) return 'the shared-state file';
+  if (repoPath === CONFIG_FILE_NAME) return 'config';
+  return null;
+}
+
+/**
+ * The shared-state file is everyone's, except its Instance Scope Table, which Lanes keeps in step
+ * with the zones. The edit is applied to the file as it is now and the table compared before and
+ * after; an edit Lanes cannot replay is refused when it mentions a table row.
+ */
+function scopeTableDecision(tool: string, input: Record<string, unknown>, file: string): GuardDecision {
+  let current: string;
+  try {
+    current = readFileSync(file, 'utf8');
+  } catch {
+    current = '';
+  }
+  const refusedBecause = (why: string) =>
+    block(`${BLOCKED}: ${why} The Instance Scope Table in \`${file}\` is kept by Lanes from the zones; change zones on Lanes' Zones screen (or ask the user). Edit the rest of the file, leaving the table exactly as it is.`);
+  if (tool === 'NotebookEdit') return refusedBecause('the shared-state file is Markdown, not a notebook.');
+  const next = editedText(tool, input, current);
+  if (next === null) {
+    const texts = [input.old_string, input.new_string, ...(Array.isArray(input.edits) ? input.edits.flatMap((edit: Record<string, unknown>) => [edit?.old_string, edit?.new_string]) : [])];
+    const touchesRows = texts.some((text) => typeof text === 'string' && text.split(/\r?\n/).some((line) => /^\s*\|.*\|\s*$/.test(line)));
+    return touchesRows ? refusedBecause('Lanes could not replay this edit on the shared-state file, and it holds table rows.') : { allow: true };
+  }
+  return scopeTableText(next) === scopeTableText(current) ? { allow: true } : refusedBecause('this edit changes the Instance Scope Table.');
+}
+
+/** The file after the tool's change, or null when Lanes cannot tell (text to replace not found, a notebook tool). */
+function editedText(tool: string, input: Record<string, unknown>, current: string): string | null {
+  const replace = (text: string, edit: Record<string, unknown>): string | null => {
+    const { old_string: before, new_string: after, replace_all: all } = edit;
+    if (typeof before !== 'string' || typeof after !== 'string' || before === '' || !text.includes(before)) return null;
+    return all === true ? text.split(before).join(after) : text.replace(before, () => after);
+  };
+  if (tool === 'Write') return typeof input.content === 'string' ? input.content : null;
+  if (tool === 'Edit') return replace(current, input);
+  if (tool === 'MultiEdit' && Array.isArray(input.edits)) {
+    let text: string | null = current;
+    for (const edit of input.edits) text = text === null || typeof edit !== 'object' || edit === null ? null : replace(text, edit as Record<string, unknown>);
+    return text;
+  }
+  return null;
+}
+
+/**
+ * The table as the zones room finds it (its rows, under any heading) and the section the memory
+ * screen keeps read-only (from its "Instance Scope Table" heading to the next): neither may change.
+ */
+function scopeTableText(text: string): string {
+  const table = parseScopeTable(text);
+  const rows = table.found ? splitLines(text).slice(table.start, table.end).join('') : '';
+  return `${rows}\0${splitScopeTable(text).table ?? ''}`.replace(/\r\n/g, '\n');
 }
 
 function block(reason: string): GuardDecision {
   return { allow: false, reason };
 }
 
-/** The real path of the deepest part that exists, so a symlink cannot smuggle a write out. */
-function realOrResolved(target: string): string {
-  const absolute = path.resolve(target);
-  const missing: string[] = [];
-  let current = absolute;
-  for (;;) {
-    try {
-      return path.join(realpathSync(current), ...missing.reverse());
-    } catch {
-      const parent = path.dirname(current);
-      if (parent === current) return absolute;
-      missing.push(path.basename(current));
-      current = parent;
+const MAX_LINKS = 40;
+
+/**
+ * Where a write to `target` would land: every symlink on the way followed as the kernel follows
+ * it, including a last one whose target does not exist yet (writing through it creates that
+ * target, wherever it is), so no link can carry a write out of a zone or the repository.
+ */
+function landingPath(target: string): string {
+  // Not path.resolve: it would take `link/..` as `.`, where the kernel goes to the link target's parent.
+  const absolute = path.isAbsolute(target) ? target : `${process.cwd()}${path.sep}${target}`;
+  const { root } = path.parse(absolute);
+  let pending = splitSegments(absolute.slice(root.length));
+  let current = root;
+  let links = 0;
+  while (pending.length > 0) {
+    const segment = pending.shift()!;
+    if (segment === '.') continue;
+    if (segment === '..') {
+      current = path.dirname(current);
+      continue;
     }
+    const next = path.join(current, segment);
+    let stat;
+    try {
+      stat = lstatSync(next);
+    } catch {
+      return path.join(next, ...pending);
+    }
+    if (!stat.isSymbolicLink()) {
+      current = next;
+      continue;
+    }
+    links += 1;
+    if (links > MAX_LINKS) throw new Error('goes through a loop of symbolic links');
+    const link = readlinkSync(next);
+    const linkRoot = path.isAbsolute(link) ? path.parse(link).root : '';
+    if (linkRoot) current = linkRoot;
+    pending = [...splitSegments(link.slice(linkRoot.length)), ...pending];
   }
+  return current;
+}
+
+const SEPARATORS = process.platform === 'win32' ? /[\\/]+/ : /\/+/;
+
+function splitSegments(value: string): string[] {
+  return value.split(SEPARATORS).filter((segment) => segment !== '');
+}
+
+/** The home's coordination paths as writes land on them (a shared folder may itself be a link inside the home). */
+function landOf(paths: CoordinationPaths): CoordinationPaths {
+  return {
+    home: landingPath(paths.home),
+    config: landingPath(paths.config),
+    sharedState: landingPath(paths.sharedState),
+    requests: landingPath(paths.requests),
+    requestsDone: landingPath(paths.requestsDone),
+    memory: landingPath(paths.memory),
+    memoryIndex: landingPath(paths.memoryIndex),
+  };
 }

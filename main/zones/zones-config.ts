@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { CONFIG_FILE_NAME } from '../workspace/home';
 import { defaultCommonZones } from './zone-set';
 
 /**
@@ -30,7 +31,7 @@ const CACHE_FORMAT = 1;
 
 /** Reads lanes.yml at the workspace root; throws a `ZonesConfigError` a person can act on. */
 export async function readZonesConfig(root: string): Promise<ZonesConfig> {
-  const file = path.join(root, 'lanes.yml');
+  const file = path.join(root, CONFIG_FILE_NAME);
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);

@@ -2,8 +2,11 @@ import { decideGuard } from '../../zones/guard';
 
 const HELP = `lanes guard — Claude Code's PreToolUse hook that keeps an instance inside its zones.
 
-Usage: lanes guard --workspace <repo> --instance <name> [--instance <name>…] [--worktree <path>]
+Usage: lanes guard --workspace <checkout> --instance <name> [--instance <name>…] [--worktree <path>]
 
+--workspace names any checkout of the repository: lanes.yml is read from its main checkout (the
+home of the coordination files), and every instance may write the home's requests folder, memory
+folder and shared-state file (outside its Instance Scope Table) from wherever it runs.
 Several --instance options: the instances sharing this checkout; LANES_INSTANCE in the agent's
 environment picks one of them. Reads the hook's JSON on stdin. Exit 0 lets the edit through; exit 2 blocks it and tells the
 agent why on stderr. Lanes installs it in each worktree's .claude/settings.local.json.`;

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { IndexHealth, MemoryKind, MemorySourceId, SearchHit } from '../../../main/contract/memory';
+import { InstructionToPaste } from '../requests/InstructionToPaste';
 import { relativeTime } from '../shell/format';
 import { fileHref, navigate } from './routes';
 import { useMemory, type Conflict } from './store';
@@ -204,7 +205,7 @@ export function WrapUpPanel() {
       <h2>Session wrap-up</h2>
       <p className="muted">
         Types the wrap-up instruction into an agent’s terminal: record what worked and what to avoid as memory files, update the index, and note the state in the
-        shared-state snapshot.
+        shared-state snapshot. An instance whose command does not take typed instructions (a shell) gets the instruction shown here to paste instead.
       </p>
       {!wrapUp.available && <p className="memory-warn">Lanes cannot type into terminals in this session: the instances service is not running.</p>}
       {wrapUp.instances.length === 0 ? (
@@ -214,10 +215,22 @@ export function WrapUpPanel() {
           {wrapUp.instances.map((instance) => (
             <li key={instance.name} className="row">
               <span className="grow">{instance.name}</span>
-              {!instance.running && <span className="muted">not running</span>}
-              <button className="button small" type="button" disabled={busy || !wrapUp.available || !instance.running} onClick={() => void send(instance.name)}>
-                Wrap up {instance.name}
-              </button>
+              {!instance.running && instance.takesInstructions && <span className="muted">not running</span>}
+              {instance.takesInstructions ? (
+                <button className="button small" type="button" disabled={busy || !wrapUp.available || !instance.running} onClick={() => void send(instance.name)}>
+                  Wrap up {instance.name}
+                </button>
+              ) : (
+                <button
+                  className="button small"
+                  type="button"
+                  disabled={busy || !wrapUp.available}
+                  title={instance.notTypedBecause ?? undefined}
+                  onClick={() => void send(instance.name)}
+                >
+                  Show wrap-up for {instance.name}
+                </button>
+              )}
             </li>
           ))}
         </ul>
@@ -228,8 +241,11 @@ export function WrapUpPanel() {
       {wrapUp.last && (
         <div className="memory-wrap-last" data-testid="wrap-up-changes">
           <p>
-            Sent to {wrapUp.last.sentTo.join(', ')} {relativeTime(wrapUp.last.sentAt)}.
+            {wrapUp.last.sentTo.length > 0 ? `Sent to ${wrapUp.last.sentTo.join(', ')}` : 'Wrap-up prepared'} {relativeTime(wrapUp.last.sentAt)}.
           </p>
+          {wrapUp.last.toPaste.map((instruction) => (
+            <InstructionToPaste key={instruction.instance} instance={instruction.instance} text={instruction.text} reason={instruction.reason} />
+          ))}
           {wrapUp.last.changed.length === 0 ? (
             <p className="muted">No memory file has changed since. Agents take a moment to write them.</p>
           ) : (

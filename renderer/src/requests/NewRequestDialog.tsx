@@ -13,7 +13,10 @@ interface Row {
 /** The new-request form: it writes `YYYYMMDD_slug.md` in the requests folder, as agents do. */
 export function NewRequestDialog({ onClose, onCreated }: { onClose(): void; onCreated(request: RequestSummary): void }) {
   const instances = useRequests((state) => state.board?.instances ?? []);
-  const folder = useRequests((state) => state.board?.folder ?? '');
+  const relativeFolder = useRequests((state) => state.board?.folder ?? '');
+  const paths = useRequests((state) => state.paths);
+  const folder = paths?.requests ?? relativeFolder;
+  const done = paths?.done ?? 'done';
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [title, setTitle] = useState('');
@@ -58,7 +61,7 @@ export function NewRequestDialog({ onClose, onCreated }: { onClose(): void; onCr
           </button>
         </header>
         <p className="muted req-form-hint">
-          Written to <span className="mono">{folder}/</span> with today’s date; the receiving instance moves it to <span className="mono">done/</span> when finished.
+          Written to <span className="mono">{folder}/</span> with today’s date; the receiving instance moves it to <span className="mono">{done}/</span> when finished.
         </p>
         <datalist id={`${id}-instances`}>
           {instances.map((name) => (

@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import ReactMarkdown from 'react-markdown';
 import remarkGfm from 'remark-gfm';
-import type { RequestDetail, RequestStatus } from '../../../main/contract/requests';
+import type { RequestDetail, RequestStatus, SendResult } from '../../../main/contract/requests';
 import { errorMessage } from '../client';
 import { ageOf, receiverProblem } from './board-view';
 import { Dialog } from './Dialog';
+import { InstructionToPaste } from './InstructionToPaste';
 import { COLUMNS, useRequests } from './store';
 import { Message } from '../shell/Message';
 
@@ -14,6 +15,7 @@ export function RequestDialog({ file: initialFile, onClose }: { file: string; on
   const [detail, setDetail] = useState<RequestDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [toPaste, setToPaste] = useState<SendResult | null>(null);
   const [draft, setDraft] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const live = useRequests((state) => state.board?.requests.find((request) => request.file === file) ?? null);
@@ -47,6 +49,7 @@ export function RequestDialog({ file: initialFile, onClose }: { file: string; on
     setBusy(true);
     setError(null);
     setNotice(null);
+    setToPaste(null);
     try {
       await task();
     } catch (caught) {
@@ -71,7 +74,8 @@ export function RequestDialog({ file: initialFile, onClose }: { file: string; on
   const handOff = () =>
     act(async () => {
       const sent = await send(file);
-      setNotice(`Sent to ${sent.instance}: “${sent.text}”`);
+      if (sent.typed) setNotice(`Sent to ${sent.instance}: “${sent.text}”`);
+      else setToPaste(sent);
     });
 
   const saveDraft = () =>
@@ -127,7 +131,7 @@ export function RequestDialog({ file: initialFile, onClose }: { file: string; on
             className="button"
             onClick={() => void handOff()}
             disabled={busy || !canSend}
-            title={canSend ? `Type an instruction into ${request.toInstance}'s terminal` : request.status === 'done' ? 'Already done' : problem ?? ''}
+            title={canSend ? `Hand it to ${request.toInstance}: typed into its terminal when its agent takes instructions, else shown to paste` : request.status === 'done' ? 'Already done' : problem ?? ''}
           >
             Send to agent
           </button>
@@ -154,6 +158,7 @@ export function RequestDialog({ file: initialFile, onClose }: { file: string; on
           {notice}
         </div>
       )}
+      {toPaste && <InstructionToPaste instance={toPaste.instance} text={toPaste.text} reason={toPaste.notTypedBecause ?? ''} />}
       {draft !== null && changedOnDisk && !error && (
         <div className="banner banner-warn req-banner" role="status">
           The file changed on disk while you edit it. Saving will be refused; copy your text before you reload.

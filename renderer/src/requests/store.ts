@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { NewRequest, RequestBoard, RequestChange, RequestDetail, RequestStatus, RequestSummary } from '../../../main/contract/requests';
+import type { NewRequest, RequestBoard, RequestChange, RequestDetail, RequestPaths, RequestStatus, RequestSummary, SendResult } from '../../../main/contract/requests';
 import { errorMessage, lanes } from '../client';
 import { useWorkspace } from '../workspace/store';
 
@@ -14,6 +14,8 @@ export const STATUS_LABEL: Record<RequestStatus, string> = { open: 'Open', 'in-p
 
 interface RequestsState {
   board: RequestBoard | null;
+  /** Where requests live, absolute in the workspace's home, as agents are told; null until read. */
+  paths: RequestPaths | null;
   /** True once the board of the open workspace has been read. */
   loaded: boolean;
   error: string | null;
@@ -30,7 +32,7 @@ interface RequestsState {
   create(input: NewRequest): Promise<RequestSummary>;
   read(file: string): Promise<RequestDetail>;
   save(file: string, text: string, version: string): Promise<RequestSummary>;
-  send(file: string): Promise<{ instance: string; text: string }>;
+  send(file: string): Promise<SendResult>;
   setFilter(instance: string): void;
   setQuery(query: string): void;
   dismissError(): void;
@@ -60,6 +62,7 @@ export const useRequests = create<RequestsState>((set, get) => {
 
   return {
     board: null,
+    paths: null,
     loaded: false,
     error: null,
     pending: {},
@@ -73,7 +76,8 @@ export const useRequests = create<RequestsState>((set, get) => {
       }
       if (!get().board) set({ loaded: false });
       try {
-        set({ board: await lanes.call('requests.list', {}), loaded: true, error: null });
+        const [board, paths] = await Promise.all([lanes.call('requests.list', {}), lanes.call('requests.paths', {}).catch(() => null)]);
+        set({ board, paths, loaded: true, error: null });
       } catch (error) {
         set({ error: errorMessage(error), loaded: true });
       }
@@ -129,7 +133,7 @@ useWorkspace.subscribe((state, previous) => {
   const shape = (snapshot: typeof state.snapshot) =>
     snapshot ? [snapshot.root, snapshot.config.paths.requests, ...snapshot.config.instances.map((instance) => instance.name)].join('\n') : null;
   if (shape(state.snapshot) !== shape(previous.snapshot)) {
-    if (!state.snapshot) useRequests.setState({ board: null });
+    if (!state.snapshot) useRequests.setState({ board: null, paths: null });
     else if (useRequests.getState().loaded) void useRequests.getState().load();
   }
 });
