@@ -1,7 +1,6 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { excludeFromGit, setClaudeHooks } from '../shared/agent-files';
-import { makeFolderInside } from '../shared/path-guard';
+import { writeInsideCheckout } from '../shared/checkout-file';
 import type { WorkspaceConfig, InstanceConfig } from '../workspace/config';
 import type { CoordinationPaths } from '../workspace/home';
 import { splitCommandLine } from './command-line';
@@ -121,10 +120,8 @@ export async function prepareAgent(options: {
   readonly notifyCommand: () => string;
 }): Promise<PreparedAgent> {
   const contextFile = path.posix.join('.lanes', 'context', `${options.instanceName}.md`);
-  const absolute = path.join(options.cwd, ...contextFile.split('/'));
   await excludeFromGit(options.cwd, ['/.lanes/context/', '/.claude/settings.local.json']);
-  await makeFolderInside(options.cwd, path.dirname(absolute));
-  await fs.writeFile(absolute, options.context);
+  await writeInsideCheckout({ root: options.cwd, what: "the agent's context" }, contextFile, options.context);
   const pointer = `Read ${contextFile}: it gives your role, the zones you own, the rules and the session-start ritual. Follow it.`;
   const args = [...options.args];
   switch (options.kind) {

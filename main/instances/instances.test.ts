@@ -184,6 +184,19 @@ describe('instances: environment and context', () => {
     await expect(call('instances.write', { name: 'piped', data: 'x' })).rejects.toThrow(/not running/);
   });
 
+  it('refuses to write the agent context through a symbolic link committed in the repository', async () => {
+    const outside = path.join(makeTempDir('lanes-outside-'), 'bashrc');
+    writeFileSync(outside, 'echo mine\n');
+    const root = makeWorkspace([{ name: 'alpha', agent: fakeAgent('--wait') }]);
+    mkdirSync(path.join(root, '.lanes', 'context'), { recursive: true });
+    symlinkSync(outside, path.join(root, '.lanes', 'context', 'alpha.md'));
+    git(root, 'add', '-A');
+    git(root, 'commit', '-q', '-m', 'a link where Lanes writes the context');
+    const { call } = await open(root);
+    await expect(call('instances.start', { name: 'alpha' })).rejects.toThrow(/symbolic link/);
+    expect(readFileSync(outside, 'utf8')).toBe('echo mine\n');
+  });
+
   it('reports a malformed lanes.yml instead of failing, and refuses to start from it', async () => {
     const root = makeWorkspace([{ name: 'ok', agent: fakeAgent('--wait') }]);
     const { call } = await open(root);

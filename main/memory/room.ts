@@ -85,7 +85,7 @@ class MemoryWorkspace {
     }
     if (!entry) {
       if (this.closed) throw new LanesError('no-workspace', 'The workspace was closed.');
-      const folder = new MemoryFolder(source, absolute);
+      const folder = new MemoryFolder(source, absolute, source === 'repo' ? this.root : undefined);
       const boundary = source === 'repo' ? this.root : claudeProjectsFolder();
       const watcher = watchFolder(absolute, boundary, (names) => void this.folderChanged(source, names));
       const ready = folder.refresh().catch((error: unknown) => {
