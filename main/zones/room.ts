@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Enforcement, Violation, Violations, WatcherStatus } from '../contract/zones';
 import type { OpenWorkspace, Room, RoomFactory } from '../core/room';
 import { gitOrNull } from '../shared/git';
+import type { ConfigService, ConfigSubscription } from '../workspace/config-service';
 import { installGuard, installPreCommitHook } from './install';
 import { FileTree, computeOwnership, listTrackedFiles } from './ownership';
 import { ZoneSet } from './zone-set';
@@ -26,9 +27,15 @@ class WorkspaceZones {
   starting: Promise<void> = Promise.resolve();
   /** Which checkouts are guarded and watched, for which instances; a change restarts enforcement. */
   targetsKey = '';
+  /** Saves in progress from the zones screen, which announce their own change when done. */
+  saving = 0;
   closed = false;
+  configChanges: ConfigSubscription | null = null;
 
-  constructor(readonly workspace: OpenWorkspace) {}
+  constructor(
+    readonly workspace: OpenWorkspace,
+    readonly lanesYml: ConfigService,
+  ) {}
 }
 
 export const createZonesRoom: RoomFactory = (context): Room => {
@@ -53,10 +60,13 @@ export const createZonesRoom: RoomFactory = (context): Room => {
     zones.zoneSet = new ZoneSet(config.instances, config.common);
   };
 
-  /** Re-reads lanes.yml after a change; a broken file keeps the last good zones in force. */
-  const reloadConfig = async (zones: WorkspaceZones): Promise<void> => {
+  /**
+   * Takes in lanes.yml after it changed; a broken file keeps the last good zones in force. A
+   * change the zones screen saved itself is announced by its save, once both files are written.
+   */
+  const reloadConfig = async (zones: WorkspaceZones, announce: boolean): Promise<void> => {
     try {
-      const config = (await readZonesFiles(zones.workspace.root)).zones;
+      const config = (await readZonesFiles(zones.workspace.root, zones.lanesYml)).zones;
       applyConfig(zones, config);
       // An instance was added, removed or moved to another worktree: guard and watch the new set.
       if (targetsKey(await watchTargets(zones.workspace.root, config)) !== zones.targetsKey) restartEnforcement(zones);
@@ -64,14 +74,28 @@ export const createZonesRoom: RoomFactory = (context): Room => {
       zones.notes = [`lanes.yml could not be read, so the last saved zones stay in force: ${messageOf(error)}`];
       context.emit('zones.enforcementChanged', enforcement(zones));
     }
+    if (announce) context.emit('zones.changed', null);
+  };
+
+  /** Runs a save from the zones screen, announcing the change once when it is written. */
+  const save = async (zones: WorkspaceZones, write: () => Promise<void>) => {
+    zones.saving += 1;
+    try {
+      await write();
+    } finally {
+      zones.saving -= 1;
+    }
+    const files = await readZonesFiles(zones.workspace.root, zones.lanesYml);
+    applyConfig(zones, files.zones);
     context.emit('zones.changed', null);
+    return zonesState(files, (await tree(zones)).files.length);
   };
 
   const startEnforcement = async (zones: WorkspaceZones): Promise<void> => {
     const root = zones.workspace.root;
     let config: ZonesConfig;
     try {
-      config = (await readZonesFiles(root)).zones;
+      config = (await readZonesFiles(root, zones.lanesYml)).zones;
     } catch (error) {
       zones.notes = [`Zones are not enforced: ${messageOf(error)}`];
       context.emit('zones.enforcementChanged', enforcement(zones));
@@ -89,7 +113,6 @@ export const createZonesRoom: RoomFactory = (context): Room => {
         zones.watchers = statuses;
         context.emit('zones.enforcementChanged', enforcement(zones));
       },
-      onConfigChanged: () => void reloadConfig(zones),
       onViolations: (added) => record(zones, added),
     });
     zones.watcher = watcher;
@@ -137,32 +160,28 @@ export const createZonesRoom: RoomFactory = (context): Room => {
     handlers: {
       'zones.load': async () => {
         const zones = state();
-        const files = await readZonesFiles(zones.workspace.root);
+        const files = await readZonesFiles(zones.workspace.root, zones.lanesYml);
         applyConfig(zones, files.zones);
         return zonesState(files, (await tree(zones, true)).files.length);
       },
       'zones.analyze': async ({ instances, common, folders }) => {
         const zones = state();
-        const commonZones = common ?? zones.config?.common ?? (await readZonesFiles(zones.workspace.root)).zones.common;
+        const commonZones = common ?? zones.config?.common ?? (await readZonesFiles(zones.workspace.root, zones.lanesYml)).zones.common;
         return computeOwnership(await tree(zones), instances, commonZones, folders);
       },
-      'zones.importTable': async () => importScopeTable(await readZonesFiles(state().workspace.root)),
+      'zones.importTable': async () => {
+        const zones = state();
+        return importScopeTable(await readZonesFiles(zones.workspace.root, zones.lanesYml));
+      },
+      // The workspace screen hears of the new lanes.yml from the config service, and of the
+      // scope table from its watcher: nothing to refresh here.
       'zones.save': async ({ instances, versions }) => {
         const zones = state();
-        await saveZones(zones.workspace.root, { instances, versions });
-        const files = await readZonesFiles(zones.workspace.root);
-        applyConfig(zones, files.zones);
-        context.emit('zones.changed', null);
-        await context.refreshWorkspace();
-        return zonesState(files, (await tree(zones)).files.length);
+        return save(zones, () => saveZones(zones.workspace.root, zones.lanesYml, { instances, versions }));
       },
       'zones.setOnViolation': async ({ onViolation, versions }) => {
         const zones = state();
-        await setOnViolation(zones.workspace.root, onViolation, versions);
-        const files = await readZonesFiles(zones.workspace.root);
-        applyConfig(zones, files.zones);
-        context.emit('zones.changed', null);
-        return zonesState(files, (await tree(zones)).files.length);
+        return save(zones, () => setOnViolation(zones.lanesYml, onViolation, versions));
       },
       'zones.violations': () => violations(state()),
       'zones.clearViolations': ({ instance }) => {
@@ -188,8 +207,9 @@ export const createZonesRoom: RoomFactory = (context): Room => {
       },
     },
     async workspaceOpened(workspace) {
-      const zones = new WorkspaceZones(workspace);
+      const zones = new WorkspaceZones(workspace, context.workspaceConfig());
       current = zones;
+      zones.configChanges = zones.lanesYml.onDidChange(() => void reloadConfig(zones, zones.saving === 0));
       // Watching starts in the background so opening stays quick; closing waits for it.
       zones.starting = startEnforcement(zones).catch((error: unknown) => {
         zones.notes = [`Zones are not enforced: ${messageOf(error)}`];
@@ -201,6 +221,7 @@ export const createZonesRoom: RoomFactory = (context): Room => {
       current = null;
       if (!zones) return;
       zones.closed = true;
+      zones.configChanges?.dispose();
       await zones.starting;
       await zones.watcher?.stop();
     },
