@@ -54,11 +54,17 @@ export class ConfigService {
 
   private constructor(readonly root: string) {}
 
-  /** Reads lanes.yml at the workspace root and starts watching it. */
+  /** Starts watching lanes.yml at the workspace root and reads it. */
   static async open(root: string): Promise<ConfigService> {
     const service = new ConfigService(root);
-    await service.state();
+    // Watching first: a change made while the first read runs is then looked at again.
     service.watch();
+    try {
+      await service.state();
+    } catch (error) {
+      service.dispose();
+      throw error;
+    }
     return service;
   }
 
