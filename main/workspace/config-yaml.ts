@@ -1,6 +1,6 @@
 import { CST, Lexer, LineCounter, parseDocument, type Document } from 'yaml';
 import type { LanesError } from '../shared/errors';
-import { configError, position, type ConfigProblem } from './config-file';
+import { configError, decodeConfigText, position, type ConfigProblem } from './config-file';
 
 /**
  * How much YAML lanes.yml may hold. A real one has a few hundred values; these bounds keep a
@@ -50,6 +50,15 @@ export function configValue(document: Document.Parsed): unknown {
     }
     throw error;
   }
+}
+
+/**
+ * lanes.yml's bytes (from `readConfigBytesSync`) as plain data, by the core's rules: strict
+ * UTF-8, the limits, no aliases that expand without end. For the guard and `lanes check`, which
+ * need neither the document nor zod; they load this module only when their cache misses.
+ */
+export function configData(bytes: Uint8Array): unknown {
+  return configValue(parseConfigYaml(decodeConfigText(bytes)).document);
 }
 
 /** The "lanes.yml is not valid (line …): …" refusal every reader of the file gives. */

@@ -4,6 +4,8 @@ import { isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../test/support/repo';
 import { CONFIG_FILE, DEFAULT_PATHS, loadConfig, saveConfig } from './config';
+import { readConfigBytesSync } from './config-file';
+import { configData } from './config-yaml';
 
 const COMMENTED = `# Lanes workspace for the web app
 version: 1
@@ -160,6 +162,18 @@ describe('loadConfig with a hostile or damaged lanes.yml', () => {
       details: { line: 3, column: 14 },
     });
     expect(readFileSync(path.join(root, CONFIG_FILE)).equals(bytes)).toBe(true);
+  });
+
+  it('gives the guard the same data and the same refusals, read without zod', async () => {
+    const good = write(COMMENTED);
+    expect(configData(readConfigBytesSync(good)!)).toMatchObject({ instances: [{ name: 'VSCode' }, { name: 'Windows版', color: 'teal' }] });
+    expect(readConfigBytesSync(makeTempDir())).toBeNull();
+    expect(() => configData(readConfigBytesSync(write(billionLaughs))!)).toThrow(expect.objectContaining({ code: 'too-large' }));
+    expect(() => configData(Buffer.from([0x61, 0x3a, 0x20, 0xff]))).toThrow(expect.objectContaining({ code: 'malformed-file', message: expect.stringContaining('(line 1, column 4)') }));
+    const huge = makeTempDir();
+    writeFileSync(path.join(huge, CONFIG_FILE), 'x');
+    truncateSync(path.join(huge, CONFIG_FILE), 2 * 1024 * 1024);
+    expect(() => readConfigBytesSync(huge)).toThrow(expect.objectContaining({ code: 'too-large', message: expect.stringContaining('lanes.yml is 2 MB') }));
   });
 
   it('still reads a file that holds U+FFFD written as proper UTF-8', async () => {
