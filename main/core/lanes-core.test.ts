@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ConfigChange, WorkspaceSnapshot } from '../contract/workspace';
+import type { ZonesState } from '../contract/zones';
 import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
 import { waitFor } from '../../test/support/wait';
 import { LanesCore } from './lanes-core';
@@ -99,7 +100,7 @@ describe('LanesCore and lanes.yml', () => {
     core.onEvent((name, payload) => events.push([name, payload]));
     const named = (name: string) => events.filter(([event]) => event === name).map(([, payload]) => payload);
 
-    const saved = await core.call('zones.save', { instances: [{ name: 'Main', zones: ['docs/', 'lib/'] }], versions: loaded.value.versions });
+    const saved = await core.call('zones.save', { instances: [{ name: 'Main', zones: ['docs/', 'lib/'] }], versions: (loaded.value as ZonesState).versions });
     expect(saved.ok).toBe(true);
     // The echoes: the config service's watcher looked at its own write, and the workspace
     // screen got the new zones once.
