@@ -3,12 +3,12 @@ import path from 'node:path';
 import type { Enforcement, Violation, Violations, WatcherStatus } from '../contract/zones';
 import type { OpenWorkspace, Room, RoomFactory } from '../core/room';
 import { gitOrNull } from '../shared/git';
-import type { ConfigService, ConfigSubscription } from '../workspace/config-service';
+import type { ConfigService, ConfigState, ConfigSubscription } from '../workspace/config-service';
 import { installGuard, installPreCommitHook } from './install';
 import { FileTree, computeOwnership, listTrackedFiles } from './ownership';
 import { ZoneSet } from './zone-set';
 import { ZoneWatcher, type WatchTarget } from './watcher';
-import { instanceCheckout, type ZonesConfig } from './zones-config';
+import { instanceCheckout, zonesConfigFrom, type ZonesConfig } from './zones-config';
 import { importScopeTable, readZonesFiles, saveZones, setOnViolation, zonesState } from './zones-store';
 
 const LOG_LIMIT = 5000;
@@ -21,6 +21,8 @@ class WorkspaceZones {
   watcher: ZoneWatcher | null = null;
   watchers: WatcherStatus[] = [];
   notes: string[] = [];
+  /** Why the last change to lanes.yml could not be applied, until a good one is. */
+  configProblem: string | null = null;
   log: Violation[] = [];
   counts: Record<string, number> = {};
   total = 0;
@@ -53,7 +55,10 @@ export const createZonesRoom: RoomFactory = (context): Room => {
   };
 
   const violations = (zones: WorkspaceZones): Violations => ({ entries: zones.log, counts: zones.counts, total: zones.total });
-  const enforcement = (zones: WorkspaceZones): Enforcement => ({ watchers: zones.watchers, notes: zones.notes });
+  const enforcement = (zones: WorkspaceZones): Enforcement => ({
+    watchers: zones.watchers,
+    notes: zones.configProblem === null ? zones.notes : [...zones.notes, zones.configProblem],
+  });
 
   const applyConfig = (zones: WorkspaceZones, config: ZonesConfig): void => {
     zones.config = config;
@@ -61,17 +66,22 @@ export const createZonesRoom: RoomFactory = (context): Room => {
   };
 
   /**
-   * Takes in lanes.yml after it changed; a broken file keeps the last good zones in force. A
-   * change the zones screen saved itself is announced by its save, once both files are written.
+   * Takes in lanes.yml as the config service parsed it, at once, so a zone given or taken away
+   * applies to the next write; a broken file keeps the last good zones in force. A change the
+   * zones screen saved itself is announced by its save, once both files are written.
    */
-  const reloadConfig = async (zones: WorkspaceZones, announce: boolean): Promise<void> => {
+  const configChanged = async (zones: WorkspaceZones, state: ConfigState, announce: boolean): Promise<void> => {
+    const hadProblem = zones.configProblem !== null;
     try {
-      const config = (await readZonesFiles(zones.workspace.root, zones.lanesYml)).zones;
+      if (state.status === 'invalid') throw state.error;
+      const config = zonesConfigFrom(state.loaded.config);
       applyConfig(zones, config);
+      zones.configProblem = null;
+      if (hadProblem) context.emit('zones.enforcementChanged', enforcement(zones));
       // An instance was added, removed or moved to another worktree: guard and watch the new set.
       if (targetsKey(await watchTargets(zones.workspace.root, config)) !== zones.targetsKey) restartEnforcement(zones);
     } catch (error) {
-      zones.notes = [`lanes.yml could not be read, so the last saved zones stay in force: ${messageOf(error)}`];
+      zones.configProblem = `lanes.yml could not be read, so the last saved zones stay in force: ${messageOf(error)}`;
       context.emit('zones.enforcementChanged', enforcement(zones));
     }
     if (announce) context.emit('zones.changed', null);
@@ -209,7 +219,7 @@ export const createZonesRoom: RoomFactory = (context): Room => {
     async workspaceOpened(workspace) {
       const zones = new WorkspaceZones(workspace, context.workspaceConfig());
       current = zones;
-      zones.configChanges = zones.lanesYml.onDidChange(() => void reloadConfig(zones, zones.saving === 0));
+      zones.configChanges = zones.lanesYml.onDidChange((changed) => void configChanged(zones, changed, zones.saving === 0));
       // Watching starts in the background so opening stays quick; closing waits for it.
       zones.starting = startEnforcement(zones).catch((error: unknown) => {
         zones.notes = [`Zones are not enforced: ${messageOf(error)}`];
