@@ -19,10 +19,10 @@ export const createWorktreesRoom: RoomFactory = (context): Room => {
   const setup = new SetupRunner();
   // Creations and removals each check lanes.yml, work in git for a while, then edit it; one at a
   // time, so two quick clicks for the same name or folder do not race in git.
-  let lanesYmlQueue: Promise<unknown> = Promise.resolve();
+  let operations: Promise<unknown> = Promise.resolve();
   const oneAtATime = <T>(task: () => Promise<T>): Promise<T> => {
-    const run = lanesYmlQueue.then(task, task);
-    lanesYmlQueue = run.catch(() => undefined);
+    const run = operations.then(task, task);
+    operations = run.catch(() => undefined);
     return run;
   };
 
