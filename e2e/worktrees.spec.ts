@@ -108,3 +108,19 @@ test('shows git\'s own words when the branch already exists, and creates nothing
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
 });
+
+test('the New instance dialog follows lanes.yml while it is open: a setup command added by hand shows at once', async ({ app, temp }) => {
+  const root = temp.repo({ 'README.md': '# demo\n', 'lanes.yml': 'instances: []\n' });
+  const page = app.page;
+  await app.openWorkspace(root);
+  await app.goto('instances');
+  await page.getByRole('button', { name: 'New instance' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New instance' });
+  await expect(dialog.getByLabel('Name', { exact: true })).toBeVisible();
+  await expect(dialog.getByText('Run the setup command')).toHaveCount(0);
+
+  writeFiles(root, { 'lanes.yml': 'instances: []\nsetup: npm ci --prefer-offline\n' });
+  await expect(dialog.getByText('Run the setup command')).toBeVisible();
+  await expect(dialog.locator('code', { hasText: 'npm ci --prefer-offline' })).toBeVisible();
+  await dialog.screenshot({ path: '/tmp/worktrees-dialog-setup-followed.png' });
+});

@@ -1,6 +1,96 @@
 import { z } from 'zod';
 import { call, event, noArgs } from './define';
 
+/** The conventions from the field report; every one can be changed per workspace in lanes.yml. */
+export const DEFAULT_PATHS = {
+  sharedState: 'COMPRESSED_PROMPT_V3.md',
+  requests: 'docs/cross-instance-prs',
+  memory: 'memory',
+} as const;
+
+const repoPath = z
+  .string()
+  .min(1, 'must not be empty')
+  .refine((value) => !value.includes('\0'), 'must not contain a NUL byte');
+
+/** One instance in lanes.yml. Keys Lanes does not know are kept. */
+export const instanceConfigSchema = z.looseObject({
+  name: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(64, 'must be at most 64 characters')
+    .refine((value) => !/[\\/\0]/.test(value), 'must not contain slashes'),
+  role: z.string().default('custom'),
+  prompt: z.string().optional(),
+  agent: z.string().min(1).default('claude'),
+  /**
+   * Whether the agent command reads typed instructions (hand-off, wrap-up) as prose. Known agent
+   * CLIs (claude, codex, gemini, aider) do; a shell does not, and would run the text as a command.
+   * Set it for any other agent program.
+   */
+  takesInstructions: z.boolean().optional(),
+  branch: z.string().optional(),
+  base: z.string().optional(),
+  worktree: z.string().optional(),
+  zones: z.array(z.string()).default([]),
+});
+
+/**
+ * lanes.yml, the workspace config: validated by this schema in main (which names the line of
+ * any problem) and carried as such by `config.changed`.
+ */
+export const workspaceConfigSchema = z
+  .looseObject({
+    version: z.literal(1).default(1),
+    paths: z
+      .looseObject({
+        sharedState: repoPath.default(DEFAULT_PATHS.sharedState),
+        requests: repoPath.default(DEFAULT_PATHS.requests),
+        memory: repoPath.default(DEFAULT_PATHS.memory),
+        worktrees: z.string().optional(),
+      })
+      .default({ ...DEFAULT_PATHS }),
+    common: z.array(z.string()).optional(),
+    /** A command run in every new worktree after it is made (`npm ci`). */
+    setup: z.string().optional(),
+    /** What the live watcher does with a write outside the writer's zone. */
+    enforcement: z.looseObject({ onViolation: z.enum(['warn', 'restore']).optional() }).optional(),
+    instances: z.array(instanceConfigSchema).default([]),
+  })
+  .superRefine((config, context) => {
+    const seen = new Map<string, number>();
+    config.instances.forEach((instance, index) => {
+      const key = instance.name.toLowerCase();
+      if (seen.has(key)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['instances', index, 'name'],
+          message: `repeats the instance name "${instance.name}"; each instance needs its own name`,
+        });
+      }
+      seen.set(key, index);
+    });
+  });
+
+export type InstanceConfig = z.infer<typeof instanceConfigSchema>;
+export type WorkspaceConfig = z.infer<typeof workspaceConfigSchema>;
+
+/** Why lanes.yml cannot be used, and where: what the user needs to fix it by hand. */
+export const configProblemSchema = z.object({ message: z.string(), line: z.number().nullable(), column: z.number().nullable() });
+
+/** lanes.yml as it is now: its config, or why there is none. */
+export const configChangeSchema = z.object({
+  /** The workspace whose lanes.yml this is. */
+  root: z.string(),
+  status: z.enum(['missing', 'ok', 'invalid']),
+  /** The file's content hash; null when it does not exist or could not be read. */
+  version: z.string().nullable(),
+  /** The validated config (the defaults when the file is missing); null when it is invalid. */
+  config: workspaceConfigSchema.nullable(),
+  problem: configProblemSchema.extend({ code: z.enum(['malformed-file', 'too-large']) }).nullable(),
+});
+export type ConfigChange = z.infer<typeof configChangeSchema>;
+
 export const instanceSummarySchema = z.object({
   name: z.string(),
   role: z.string(),
@@ -14,9 +104,7 @@ export const configStatusSchema = z.object({
   path: z.string(),
   status: z.enum(['missing', 'ok', 'invalid']),
   /** For an invalid file: what is wrong and where, so the user can fix it by hand. */
-  problem: z
-    .object({ message: z.string(), line: z.number().nullable(), column: z.number().nullable() })
-    .nullable(),
+  problem: configProblemSchema.nullable(),
   paths: z.object({ sharedState: z.string(), requests: z.string(), memory: z.string() }),
   instances: z.array(instanceSummarySchema),
 });
@@ -84,4 +172,9 @@ export const workspaceEvents = {
   /** The open workspace changed (opened, closed, or its files changed); null when none is open. */
   'workspace.changed': event(workspaceSnapshotSchema.nullable()),
   'workspace.recentChanged': event(z.array(recentWorkspaceSchema)),
+  /**
+   * lanes.yml changed: written by Lanes or on disk. Sent once per change of its content (Lanes'
+   * own write is not announced again when the file watcher sees it).
+   */
+  'config.changed': event(configChangeSchema),
 };

@@ -1,5 +1,10 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ConfigChange, WorkspaceSnapshot } from '../contract/workspace';
+import type { ZonesState } from '../contract/zones';
 import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
+import { waitFor } from '../../test/support/wait';
 import { LanesCore } from './lanes-core';
 
 function makeCore() {
@@ -72,6 +77,66 @@ describe('LanesCore watching the open workspace', () => {
     git(repo, 'checkout', '-q', 'main');
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(snapshots).toHaveLength(count);
+    await core.dispose();
+  });
+});
+
+describe('LanesCore and lanes.yml', () => {
+  it('announces a zone save once: one config.changed, one zones.changed, and no snapshot pushed twice', async () => {
+    const core = makeCore();
+    const repo = makeGitRepo({
+      'lanes.yml': 'instances:\n  - name: Main\n    zones: [docs/]\n',
+      'COMPRESSED_PROMPT_V3.md': '# State\n\n## Instance Scope Table\n\n| Instance | Owned Files |\n|---|---|\n| Main | docs/ |\n',
+      'docs/a.md': 'x',
+      'lib/a.ts': 'x',
+    });
+    await core.call('workspace.open', { path: repo });
+    await core.call('zones.enforcement', {});
+    const loaded = await core.call('zones.load', {});
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    const lanesYml = core.session.requireConfig();
+    const checksBefore = lanesYml.stats.watchChecks;
+    const events: [string, unknown][] = [];
+    core.onEvent((name, payload) => events.push([name, payload]));
+    const named = (name: string) => events.filter(([event]) => event === name).map(([, payload]) => payload);
+
+    const saved = await core.call('zones.save', { instances: [{ name: 'Main', zones: ['docs/', 'lib/'] }], versions: (loaded.value as ZonesState).versions });
+    expect(saved.ok).toBe(true);
+    // The echoes: the config service's watcher looked at its own write, and the workspace
+    // screen got the new zones once.
+    await waitFor(() => lanesYml.stats.watchChecks > checksBefore, 'the watcher to look at the saved lanes.yml');
+    await waitFor(
+      () => named('workspace.changed').some((snapshot) => JSON.stringify((snapshot as WorkspaceSnapshot).config.instances[0]?.zones) === '["docs/","lib/"]'),
+      'the workspace snapshot with the new zones',
+    );
+
+    expect(named('config.changed')).toHaveLength(1);
+    expect(named('zones.changed')).toHaveLength(1);
+
+    // A positive control: an edit by hand is announced, so the watchers were alive all along.
+    writeFileSync(path.join(repo, 'lanes.yml'), 'instances:\n  - name: Main\n    zones: [docs/, lib/, test/]\n');
+    await waitFor(
+      () => named('workspace.changed').some((snapshot) => (snapshot as WorkspaceSnapshot).config.instances[0]?.zones.includes('test/')),
+      'the workspace snapshot with the zones edited by hand',
+    );
+    expect(named('zones.changed')).toHaveLength(2);
+
+    const configChanges = named('config.changed') as ConfigChange[];
+    expect(configChanges.map((change) => change.config?.instances[0]?.zones)).toEqual([
+      ['docs/', 'lib/'],
+      ['docs/', 'lib/', 'test/'],
+    ]);
+    const snapshots = named('workspace.changed').map((snapshot) => JSON.stringify(snapshot));
+    expect(snapshots.filter((snapshot, index) => snapshot === snapshots[index - 1])).toEqual([]);
+    await core.dispose();
+  });
+
+  it('keeps a workspace open whose lanes.yml is too large, and reports the problem', async () => {
+    const core = makeCore();
+    const repo = makeGitRepo({ 'lanes.yml': `instances: [${'{name: a},'.repeat(8000)}]\n` });
+    const opened = await core.call('workspace.open', { path: repo });
+    expect(opened).toMatchObject({ ok: true, value: { config: { status: 'invalid', problem: { message: expect.stringContaining('20,000 values') } } } });
+    expect(await core.call('zones.load', {})).toMatchObject({ ok: false, error: { code: 'too-large' } });
     await core.dispose();
   });
 });

@@ -36,6 +36,7 @@ export class LanesCore {
       emit: (name, payload) => this.emit(name, payload),
       currentWorkspace: () => this.session.current,
       requireWorkspace: () => this.session.require(),
+      workspaceConfig: () => this.session.requireConfig(),
       refreshWorkspace: () => this.session.refresh(),
       openWorkspace: (input) => this.session.open(input),
       closeWorkspace: () => this.session.close(),

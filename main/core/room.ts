@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { CallName, CallResult, Calls, EventName, EventPayload } from '../contract';
 import type { WorkspaceSnapshot } from '../contract/workspace';
+import type { ConfigService } from '../workspace/config-service';
 
 /** A handler receives arguments already validated against the contract. */
 export type Handler<N extends CallName> = (args: z.output<Calls[N]['args']>) => Promise<CallResult<N>> | CallResult<N>;
@@ -40,7 +41,13 @@ export interface RoomContext {
   currentWorkspace(): OpenWorkspace | null;
   /** The open workspace, or a `no-workspace` error that tells the user to open one. */
   requireWorkspace(): OpenWorkspace;
-  /** Re-reads the workspace snapshot (branch, worktrees, coordination files) and pushes it to the UI. */
+  /**
+   * The open workspace's lanes.yml: read it, edit it and hear of its changes here, never from the
+   * file directly, so it is parsed once per change and every write goes through one queue.
+   * A `no-workspace` error when none is open.
+   */
+  workspaceConfig(): ConfigService;
+  /** Re-reads the workspace snapshot (branch, worktrees, coordination files) and pushes it to the UI if it changed. */
   refreshWorkspace(): Promise<void>;
   /** Opens the repository containing the path, closing the current one first (the workspace room's job). */
   openWorkspace(input: string): Promise<WorkspaceSnapshot>;

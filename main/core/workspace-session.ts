@@ -1,24 +1,35 @@
 import path from 'node:path';
 import type { WorkspaceSnapshot } from '../contract/workspace';
 import { LanesError } from '../shared/errors';
-import { loadConfig } from '../workspace/config';
+import { ConfigService, configChange, type ConfigState } from '../workspace/config-service';
 import { inspectWorkspace, locateRepository } from '../workspace/inspect';
 import { WorkspaceWatcher } from '../workspace/watch';
 import type { OpenWorkspace, RoomContext } from './room';
+
+/** What the session holds for the open workspace; all of it is released when it closes. */
+interface Opened {
+  readonly workspace: OpenWorkspace;
+  /** lanes.yml's owner; rooms reach it through `RoomContext.workspaceConfig()`. */
+  readonly config: ConfigService;
+  watcher: WorkspaceWatcher | null;
+  /** The folders the watcher watches, to restart it when lanes.yml moves them. */
+  watchedFolders: string;
+  /** The last snapshot pushed, so a refresh that finds nothing new sends nothing. */
+  published: string | null;
+}
 
 /**
  * Which repository is open. Opening one closes the previous first, so every room stops what it
  * started for the old workspace before starting anew.
  */
 export class WorkspaceSession {
-  private workspace: OpenWorkspace | null = null;
-  private watcher: WorkspaceWatcher | null = null;
+  private opened: Opened | null = null;
   private context: RoomContext | null = null;
   private transition: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly opened: (workspace: OpenWorkspace) => Promise<void>,
-    private readonly closed: (workspace: OpenWorkspace) => Promise<void>,
+    private readonly roomsOpened: (workspace: OpenWorkspace) => Promise<void>,
+    private readonly roomsClosed: (workspace: OpenWorkspace) => Promise<void>,
   ) {}
 
   attach(context: RoomContext): void {
@@ -26,26 +37,32 @@ export class WorkspaceSession {
   }
 
   get current(): OpenWorkspace | null {
-    return this.workspace;
+    return this.opened?.workspace ?? null;
   }
 
   require(): OpenWorkspace {
-    if (!this.workspace) throw new LanesError('no-workspace', 'No workspace is open. Open a git repository on the Workspace screen first.');
-    return this.workspace;
+    return this.requireOpened().workspace;
+  }
+
+  /** The open workspace's lanes.yml service, or a `no-workspace` error. */
+  requireConfig(): ConfigService {
+    return this.requireOpened().config;
   }
 
   /** Opens the repository containing `input` and returns its snapshot. */
   open(input: string): Promise<WorkspaceSnapshot> {
     return this.serialize(async () => {
       const root = await locateRepository(input);
-      if (this.workspace?.root !== root) {
+      if (this.opened?.workspace.root !== root) {
         await this.closeNow();
         const workspace = { root, name: path.basename(root) };
-        this.workspace = workspace;
-        await this.opened(workspace);
-        this.watcher = await WorkspaceWatcher.start(root, await coordinationFolders(root), () => void this.refresh().catch(() => undefined));
+        const opened: Opened = { workspace, config: await ConfigService.open(root), watcher: null, watchedFolders: '', published: null };
+        this.opened = opened;
+        opened.config.onDidChange((state) => this.configChanged(opened, state));
+        await this.roomsOpened(workspace);
+        await this.watchFolders(opened, await opened.config.state());
       }
-      return this.publish();
+      return this.publish(true);
     });
   }
 
@@ -57,26 +74,61 @@ export class WorkspaceSession {
   }
 
   async snapshot(): Promise<WorkspaceSnapshot> {
-    return inspectWorkspace(this.require().root);
+    const opened = this.requireOpened();
+    return inspectWorkspace(opened.workspace.root, await opened.config.state());
   }
 
+  /** Pushes the snapshot to the screens if it differs from the last one pushed. */
   async refresh(): Promise<void> {
-    if (this.workspace) await this.publish();
+    if (this.opened) await this.publish(false);
   }
 
-  private async publish(): Promise<WorkspaceSnapshot> {
+  private requireOpened(): Opened {
+    if (!this.opened) throw new LanesError('no-workspace', 'No workspace is open. Open a git repository on the Workspace screen first.');
+    return this.opened;
+  }
+
+  private async publish(always: boolean): Promise<WorkspaceSnapshot> {
+    const opened = this.requireOpened();
     const snapshot = await this.snapshot();
-    this.context?.emit('workspace.changed', snapshot);
+    const text = JSON.stringify(snapshot);
+    if (this.opened === opened && (always || text !== opened.published)) {
+      opened.published = text;
+      this.context?.emit('workspace.changed', snapshot);
+    }
     return snapshot;
   }
 
+  private configChanged(opened: Opened, state: ConfigState): void {
+    if (this.opened !== opened) return;
+    this.context?.emit('config.changed', configChange(opened.workspace.root, state));
+    opened.watcher?.changed();
+    void this.watchFolders(opened, state).catch((error: unknown) => console.error('Lanes could not watch the coordination folders lanes.yml names:', error));
+  }
+
+  /** Watches what the workspace screen shows, including the folders lanes.yml names now. */
+  private async watchFolders(opened: Opened, state: ConfigState): Promise<void> {
+    const folders = coordinationFolders(state);
+    const key = folders.join('\n');
+    if (opened.watcher && key === opened.watchedFolders) return;
+    opened.watchedFolders = key;
+    const watcher = await WorkspaceWatcher.start(opened.workspace.root, folders, () => void this.refresh().catch(() => undefined));
+    if (this.opened !== opened || opened.watchedFolders !== key) {
+      watcher.dispose();
+      return;
+    }
+    opened.watcher?.dispose();
+    opened.watcher = watcher;
+  }
+
   private async closeNow(): Promise<void> {
-    const previous = this.workspace;
+    const previous = this.opened;
     if (!previous) return;
-    this.workspace = null;
-    this.watcher?.dispose();
-    this.watcher = null;
-    await this.closed(previous);
+    this.opened = null;
+    previous.watcher?.dispose();
+    previous.watcher = null;
+    await this.roomsClosed(previous.workspace);
+    previous.config.dispose();
   }
 
   private serialize<T>(task: () => Promise<T>): Promise<T> {
@@ -87,11 +139,8 @@ export class WorkspaceSession {
 }
 
 /** The requests and memory folders, whose counts the workspace screen shows. */
-async function coordinationFolders(root: string): Promise<string[]> {
-  try {
-    const { config } = await loadConfig(root);
-    return [config.paths.requests, path.posix.join(config.paths.requests, 'done'), config.paths.memory];
-  } catch {
-    return [];
-  }
+function coordinationFolders(state: ConfigState): string[] {
+  if (state.status === 'invalid') return [];
+  const { paths } = state.loaded.config;
+  return [paths.requests, path.posix.join(paths.requests, 'done'), paths.memory];
 }

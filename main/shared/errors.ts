@@ -11,6 +11,8 @@ export type LanesErrorCode =
   | 'conflict'
   | 'already-exists'
   | 'malformed-file'
+  /** A file bigger or more involved than Lanes reads (a 20 MB lanes.yml, aliases that expand without end). */
+  | 'too-large'
   | 'git-failed'
   | 'unavailable'
   | 'no-workspace'

@@ -1,9 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../test/support/repo';
 import { CONFIG_FILE, DEFAULT_PATHS, loadConfig, saveConfig } from './config';
+import { readConfigBytesSync } from './config-file';
+import { configData } from './config-yaml';
 
 const COMMENTED = `# Lanes workspace for the web app
 version: 1
@@ -117,5 +119,65 @@ describe('saveConfig', () => {
       }),
     ).rejects.toMatchObject({ code: 'malformed-file' });
     expect(readFileSync(path.join(root, CONFIG_FILE), 'utf8')).toBe(COMMENTED);
+  });
+});
+
+describe('loadConfig with a hostile or damaged lanes.yml', () => {
+  const billionLaughs = [
+    'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]',
+    ...'bcdefghi'.split('').map((name, index) => {
+      const previous = 'abcdefghi'[index]!;
+      return `${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]`;
+    }),
+  ].join('\n');
+
+  it('refuses a 20 MB file by its size, before reading it, as too-large', async () => {
+    const root = makeTempDir();
+    writeFileSync(path.join(root, CONFIG_FILE), 'instances: []\n');
+    truncateSync(path.join(root, CONFIG_FILE), Math.round(20.3 * 1024 * 1024));
+    await expect(loadConfig(root)).rejects.toMatchObject({
+      code: 'too-large',
+      message: expect.stringMatching(/^lanes\.yml is 20\.3 MB; Lanes reads at most 1 MB\b.*left the file untouched/),
+    });
+  });
+
+  it.each([
+    ['aliases that expand without end (billion laughs)', billionLaughs, /aliases/],
+    ['more aliases than a config needs', `a: &a x\nb: [${Array(150).fill('*a').join(', ')}]\n`, /more than 100 aliases/],
+    ['hundreds of thousands of values', `zones: [${Array(300_000).fill('1').join(',')}]\n`, /more than 20,000 values/],
+    ['brackets nested thousands deep', `zones: ${'['.repeat(5000)}${']'.repeat(5000)}\n`, /nests more than 64 levels deep \(line 1, column 72\)/],
+  ])('refuses %s as too-large, with a message that says why', async (_what, text, message) => {
+    const root = write(text);
+    await expect(loadConfig(root)).rejects.toMatchObject({ code: 'too-large', message: expect.stringMatching(message) });
+    expect(readFileSync(path.join(root, CONFIG_FILE), 'utf8')).toBe(text);
+  });
+
+  it('refuses a file valid apart from one non-UTF-8 byte, naming where the byte is', async () => {
+    const root = makeTempDir();
+    const bytes = Buffer.concat([Buffer.from('instances:\n  - name: Windows版\n    role: caf'), Buffer.from([0xe9]), Buffer.from('\n')]);
+    writeFileSync(path.join(root, CONFIG_FILE), bytes);
+    await expect(loadConfig(root)).rejects.toMatchObject({
+      code: 'malformed-file',
+      message: expect.stringMatching(/^lanes\.yml is not valid UTF-8 text \(line 3, column 14\).*left the file untouched/),
+      details: { line: 3, column: 14 },
+    });
+    expect(readFileSync(path.join(root, CONFIG_FILE)).equals(bytes)).toBe(true);
+  });
+
+  it('gives the guard the same data and the same refusals, read without zod', async () => {
+    const good = write(COMMENTED);
+    expect(configData(readConfigBytesSync(good)!)).toMatchObject({ instances: [{ name: 'VSCode' }, { name: 'Windows版', color: 'teal' }] });
+    expect(readConfigBytesSync(makeTempDir())).toBeNull();
+    expect(() => configData(readConfigBytesSync(write(billionLaughs))!)).toThrow(expect.objectContaining({ code: 'too-large' }));
+    expect(() => configData(Buffer.from([0x61, 0x3a, 0x20, 0xff]))).toThrow(expect.objectContaining({ code: 'malformed-file', message: expect.stringContaining('(line 1, column 4)') }));
+    const huge = makeTempDir();
+    writeFileSync(path.join(huge, CONFIG_FILE), 'x');
+    truncateSync(path.join(huge, CONFIG_FILE), 2 * 1024 * 1024);
+    expect(() => readConfigBytesSync(huge)).toThrow(expect.objectContaining({ code: 'too-large', message: expect.stringContaining('lanes.yml is 2 MB') }));
+  });
+
+  it('still reads a file that holds U+FFFD written as proper UTF-8', async () => {
+    const loaded = await loadConfig(write('instances:\n  - name: "A\uFFFD"\n'));
+    expect(loaded.config.instances[0]!.name).toBe('A\uFFFD');
   });
 });

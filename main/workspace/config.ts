@@ -1,85 +1,12 @@
 import path from 'node:path';
-import { Document, isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
-import { z } from 'zod';
-import { readVersionedIfExists, writeFileAtomic, type FileVersion } from '../shared/atomic-file';
-import { LanesError } from '../shared/errors';
+import { Document, isMap, isSeq, type Node as YamlNode } from 'yaml';
+import { workspaceConfigSchema, type WorkspaceConfig } from '../contract/workspace';
+import { ABSENT, hashContent, writeFileAtomic, type FileVersion } from '../shared/atomic-file';
+import { CONFIG_FILE, decodeConfigText, readConfigBytes } from './config-file';
+import { configValue, lowerFirst, malformedYaml, parseConfigYaml } from './config-yaml';
 
-export const CONFIG_FILE = 'lanes.yml';
-
-/** The conventions from the field report; every one can be changed per workspace in lanes.yml. */
-export const DEFAULT_PATHS = {
-  sharedState: 'COMPRESSED_PROMPT_V3.md',
-  requests: 'docs/cross-instance-prs',
-  memory: 'memory',
-} as const;
-
-const repoPath = z
-  .string()
-  .min(1, 'must not be empty')
-  .refine((value) => !value.includes('\0'), 'must not contain a NUL byte');
-
-export const instanceConfigSchema = z.looseObject({
-  name: z
-    .string()
-    .min(1, 'must not be empty')
-    .max(64, 'must be at most 64 characters')
-    .refine((value) => !/[\\/\0]/.test(value), 'must not contain slashes'),
-  role: z.string().default('custom'),
-  prompt: z.string().optional(),
-  agent: z.string().min(1).default('claude'),
-  /**
-   * Whether the agent command reads typed instructions (hand-off, wrap-up) as prose. Known agent
-   * CLIs (claude, codex, gemini, aider) do; a shell does not, and would run the text as a command.
-   * Set it for any other agent program.
-   */
-  takesInstructions: z.boolean().optional(),
-  branch: z.string().optional(),
-  base: z.string().optional(),
-  worktree: z.string().optional(),
-  zones: z.array(z.string()).default([]),
-});
-
-export const workspaceConfigSchema = z
-  .looseObject({
-    version: z.literal(1).default(1),
-    paths: z
-      .looseObject({
-        sharedState: repoPath.default(DEFAULT_PATHS.sharedState),
-        requests: repoPath.default(DEFAULT_PATHS.requests),
-        memory: repoPath.default(DEFAULT_PATHS.memory),
-        worktrees: z.string().optional(),
-      })
-      .default({ ...DEFAULT_PATHS }),
-    common: z.array(z.string()).optional(),
-    /** A command run in every new worktree after it is made (`npm ci`). */
-    setup: z.string().optional(),
-    /** What the live watcher does with a write outside the writer's zone. */
-    enforcement: z.looseObject({ onViolation: z.enum(['warn', 'restore']).optional() }).optional(),
-    instances: z.array(instanceConfigSchema).default([]),
-  })
-  .superRefine((config, context) => {
-    const seen = new Map<string, number>();
-    config.instances.forEach((instance, index) => {
-      const key = instance.name.toLowerCase();
-      if (seen.has(key)) {
-        context.addIssue({
-          code: 'custom',
-          path: ['instances', index, 'name'],
-          message: `repeats the instance name "${instance.name}"; each instance needs its own name`,
-        });
-      }
-      seen.set(key, index);
-    });
-  });
-
-export type InstanceConfig = z.infer<typeof instanceConfigSchema>;
-export type WorkspaceConfig = z.infer<typeof workspaceConfigSchema>;
-
-export interface ConfigProblem {
-  readonly message: string;
-  readonly line: number | null;
-  readonly column: number | null;
-}
+export { DEFAULT_PATHS, instanceConfigSchema, workspaceConfigSchema, type InstanceConfig, type WorkspaceConfig } from '../contract/workspace';
+export { CONFIG_FILE, type ConfigProblem } from './config-file';
 
 /** lanes.yml as read from disk: the parsed config, the YAML document that keeps comments, and the version read. */
 export interface LoadedConfig {
@@ -89,42 +16,48 @@ export interface LoadedConfig {
   readonly version: FileVersion;
 }
 
+/** How lanes.yml is written back: one line per value, as people write it. */
+const TO_STRING = { lineWidth: 0, flowCollectionPadding: false } as const;
+
 export function defaultConfig(): WorkspaceConfig {
   return workspaceConfigSchema.parse({});
 }
 
+/** What a workspace without lanes.yml uses: the defaults, and an empty document to add to. */
+export function missingConfig(): LoadedConfig {
+  return { exists: false, config: defaultConfig(), document: new Document({ version: 1 }), version: ABSENT };
+}
+
 /**
- * Reads and validates lanes.yml at the repository root. A missing file gives the defaults.
- * A malformed file raises a `malformed-file` error whose message names the line.
+ * Reads and validates lanes.yml at the repository root once. A missing file gives the defaults.
+ * A file Lanes will not read raises a `too-large` or `malformed-file` error whose message names
+ * the line. An open workspace reads it through its ConfigService instead, which parses each
+ * version once.
  */
 export async function loadConfig(root: string): Promise<LoadedConfig> {
-  const filePath = path.join(root, CONFIG_FILE);
-  const read = await readVersionedIfExists(filePath);
-  if (read.text === null) {
-    return { exists: false, config: defaultConfig(), document: new Document({ version: 1 }), version: read.version };
-  }
-  const { config, document } = parseConfig(read.text);
-  return { exists: true, config, document, version: read.version };
+  const bytes = await readConfigBytes(root);
+  if (bytes === null) return missingConfig();
+  return configFromBytes(bytes);
+}
+
+/** lanes.yml's bytes, decoded strictly and parsed within the limits, as a loaded config. */
+export function configFromBytes(bytes: Uint8Array): LoadedConfig {
+  const { config, document } = parseConfig(decodeConfigText(bytes));
+  return { exists: true, config, document, version: { hash: hashContent(bytes) } };
 }
 
 export function parseConfig(text: string): { config: WorkspaceConfig; document: Document } {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const firstError = document.errors[0];
-  if (firstError) {
-    const position = lineCounter.linePos(firstError.pos[0]);
-    throw malformed({ message: yamlMessage(firstError.message), line: position.line, column: position.col });
-  }
-  const raw: unknown = document.toJS() ?? {};
+  const { document, lineCounter } = parseConfigYaml(text);
+  const raw: unknown = configValue(document) ?? {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw malformed({ message: 'the file must be a mapping of keys such as `instances:` and `paths:`', line: 1, column: 1 });
+    throw malformedYaml({ message: 'the file must be a mapping of keys such as `instances:` and `paths:`', line: 1, column: 1 });
   }
   const result = workspaceConfigSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const node = nodeAt(document, issue.path) ?? nodeAt(document, issue.path.slice(0, -1));
     const position = node?.range ? lineCounter.linePos(node.range[0]) : null;
-    throw malformed({
+    throw malformedYaml({
       message: `\`${issue.path.join('.') || 'file'}\` ${lowerFirst(issue.message)}`,
       line: position?.line ?? null,
       column: position?.col ?? null,
@@ -136,7 +69,8 @@ export function parseConfig(text: string): { config: WorkspaceConfig; document: 
 /**
  * Changes lanes.yml through its YAML document, so the user's comments, key order and
  * formatting survive, and writes it atomically, refusing when the file changed on disk since
- * `loaded` was read. The edited document is validated before anything is written.
+ * `loaded` was read. The edited document is validated before anything is written, and an edit
+ * that changes nothing writes nothing.
  */
 export async function saveConfig(
   root: string,
@@ -145,10 +79,11 @@ export async function saveConfig(
 ): Promise<LoadedConfig> {
   const document = loaded.document.clone();
   edit(document);
-  const text = document.toString({ lineWidth: 0, flowCollectionPadding: false });
-  const { config } = parseConfig(text);
+  const text = document.toString(TO_STRING);
+  if (loaded.exists && text === loaded.document.toString(TO_STRING)) return loaded;
+  const saved = parseConfig(text);
   const version = await writeFileAtomic(path.join(root, CONFIG_FILE), text, { expected: loaded.version });
-  return { exists: true, config, document: parseDocument(text), version };
+  return { exists: true, config: saved.config, document: saved.document, version };
 }
 
 function nodeAt(document: Document, issuePath: readonly PropertyKey[]): YamlNode | null {
@@ -159,21 +94,4 @@ function nodeAt(document: Document, issuePath: readonly PropertyKey[]): YamlNode
     else return null;
   }
   return node && typeof node === 'object' && 'range' in node ? (node as YamlNode) : null;
-}
-
-function malformed(problem: ConfigProblem): LanesError {
-  const where = problem.line === null ? '' : ` (line ${problem.line}${problem.column === null ? '' : `, column ${problem.column}`})`;
-  return new LanesError('malformed-file', `lanes.yml is not valid${where}: ${problem.message}. Lanes left the file untouched; fix it and reload.`, {
-    file: CONFIG_FILE,
-    line: problem.line,
-    column: problem.column,
-  });
-}
-
-function yamlMessage(message: string): string {
-  return lowerFirst(message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/\.$/, ''));
-}
-
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
 }

@@ -2,7 +2,18 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
-import { inspectWorkspace, locateRepository, parseWorktreeList } from './inspect';
+import { ConfigService } from './config-service';
+import { inspectWorkspace as inspectWith, locateRepository, parseWorktreeList } from './inspect';
+
+/** The snapshot with lanes.yml read as an open workspace reads it. */
+async function inspectWorkspace(root: string) {
+  const lanesYml = await ConfigService.open(root);
+  try {
+    return await inspectWith(root, await lanesYml.state());
+  } finally {
+    lanesYml.dispose();
+  }
+}
 
 describe('locateRepository', () => {
   it('finds the top level from a sub-folder', async () => {
@@ -86,6 +97,13 @@ describe('inspectWorkspace', () => {
     const snapshot = await inspectWorkspace(repo);
     expect(snapshot.branch.detached).toBe(true);
     expect(snapshot.branch.name).toBeNull();
+  });
+
+  it('shows a lanes.yml too large to read as a problem, and says so', async () => {
+    const huge = makeGitRepo({ 'lanes.yml': `zones: [${'1,'.repeat(30_000)}]\n` });
+    const snapshot = await inspectWorkspace(huge);
+    expect(snapshot.config).toMatchObject({ status: 'invalid', problem: { message: expect.stringContaining('more than 20,000 values'), line: 1 } });
+    expect(snapshot.coordination[0]).toMatchObject({ key: 'config', health: 'problem' });
   });
 
   it('shows an invalid lanes.yml as a problem with its line, and a path that leaves the repository', async () => {

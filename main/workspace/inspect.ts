@@ -1,11 +1,12 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { CoordinationEntry, WorkspaceSnapshot, Worktree } from '../contract/workspace';
+import type { ConfigChange, CoordinationEntry, WorkspaceSnapshot, Worktree } from '../contract/workspace';
 import { LanesError, errnoCode, isLanesError } from '../shared/errors';
 import { git, gitOrNull } from '../shared/git';
 import { resolveInside } from '../shared/path-guard';
-import { CONFIG_FILE, defaultConfig, loadConfig, type WorkspaceConfig } from './config';
+import { CONFIG_FILE, defaultConfig, type WorkspaceConfig } from './config';
+import { configChange, type ConfigState } from './config-service';
 
 export const MEMORY_INDEX_LIMIT = 200;
 
@@ -81,12 +82,13 @@ export function parseWorktreeList(output: string): Worktree[] {
   return worktrees;
 }
 
-/** Everything the workspace screen shows, read fresh from git and the files. */
-export async function inspectWorkspace(root: string): Promise<WorkspaceSnapshot> {
-  const [branch, worktrees, configState] = await Promise.all([readBranch(root), listWorktrees(root), readConfigState(root)]);
-  const config = configState.config ?? defaultConfig();
+/** Everything the workspace screen shows, read fresh from git and the files, with lanes.yml as the config service holds it. */
+export async function inspectWorkspace(root: string, configState: ConfigState): Promise<WorkspaceSnapshot> {
+  const [branch, worktrees] = await Promise.all([readBranch(root), listWorktrees(root)]);
+  const state = configChange(root, configState);
+  const config = state.config ?? defaultConfig();
   const coordination = await Promise.all([
-    configEntry(configState),
+    configEntry(state),
     sharedStateEntry(root, config),
     requestsEntry(root, config),
     memoryEntry(root, config),
@@ -98,8 +100,8 @@ export async function inspectWorkspace(root: string): Promise<WorkspaceSnapshot>
     worktrees,
     config: {
       path: CONFIG_FILE,
-      status: configState.status,
-      problem: configState.problem,
+      status: state.status,
+      problem: state.problem && { message: state.problem.message, line: state.problem.line, column: state.problem.column },
       paths: { sharedState: config.paths.sharedState, requests: config.paths.requests, memory: config.paths.memory },
       instances: config.instances.map((instance) => ({
         name: instance.name,
@@ -114,27 +116,7 @@ export async function inspectWorkspace(root: string): Promise<WorkspaceSnapshot>
   };
 }
 
-interface ConfigState {
-  status: 'missing' | 'ok' | 'invalid';
-  config: WorkspaceConfig | null;
-  problem: { message: string; line: number | null; column: number | null } | null;
-}
-
-async function readConfigState(root: string): Promise<ConfigState> {
-  try {
-    const loaded = await loadConfig(root);
-    return { status: loaded.exists ? 'ok' : 'missing', config: loaded.config, problem: null };
-  } catch (error) {
-    if (isLanesError(error) && error.code === 'malformed-file') {
-      const line = typeof error.details?.line === 'number' ? error.details.line : null;
-      const column = typeof error.details?.column === 'number' ? error.details.column : null;
-      return { status: 'invalid', config: null, problem: { message: error.message, line, column } };
-    }
-    throw error;
-  }
-}
-
-function configEntry(state: ConfigState): CoordinationEntry {
+function configEntry(state: ConfigChange): CoordinationEntry {
   const base = { key: 'config', label: 'Workspace config', path: CONFIG_FILE, kind: 'file' } as const;
   if (state.status === 'missing') {
     return { ...base, health: 'missing', detail: 'Not created yet; Lanes uses the default paths until an instance is added.' };

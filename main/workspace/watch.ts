@@ -1,15 +1,18 @@
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
+import { isAtomicWriteTemp } from '../shared/atomic-file';
 import { gitOrNull } from '../shared/git';
 import { resolveInside } from '../shared/path-guard';
+import { CONFIG_FILE } from './config-file';
 
 export const REFRESH_DELAY_MS = 250;
 
 /**
  * Notices what the workspace screen shows changing on disk: the branch (HEAD in the git dir),
- * worktrees added or removed, lanes.yml and the coordination files at the root. It watches a
- * handful of folders without recursion (inotify on Linux), so it costs the same on a repository
- * of any size, and calls `onChange` once per burst of changes.
+ * worktrees added or removed, and the coordination files. It watches a handful of folders
+ * without recursion (inotify on Linux), so it costs the same on a repository of any size, and
+ * calls `onChange` once per burst of changes. lanes.yml is the config service's to watch: the
+ * session passes its changes in through `changed()`, so they join the same burst.
  */
 export class WorkspaceWatcher {
   private readonly watchers: FSWatcher[] = [];
@@ -32,13 +35,22 @@ export class WorkspaceWatcher {
         // A configured folder outside the repository is reported on the screen, not watched.
       }
     }
-    for (const target of targets) watcher.watch(target);
+    for (const target of targets) watcher.watch(target, target === root);
     return watcher;
   }
 
-  private watch(target: string): void {
+  /** Something the screen shows changed elsewhere (lanes.yml): refresh with this burst. */
+  changed(): void {
+    this.schedule();
+  }
+
+  private watch(target: string, isRoot: boolean): void {
     try {
-      const handle = watch(target, { persistent: false }, () => this.schedule());
+      const handle = watch(target, { persistent: false }, (_event, fileName) => {
+        // Temporary files of atomic saves come and go; the rename that follows is the change.
+        if (fileName !== null && (isAtomicWriteTemp(fileName) || (isRoot && fileName === CONFIG_FILE))) return;
+        this.schedule();
+      });
       handle.on('error', () => handle.close());
       this.watchers.push(handle);
     } catch {

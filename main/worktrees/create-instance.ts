@@ -4,7 +4,8 @@ import path from 'node:path';
 import { isMap, isSeq, type Document } from 'yaml';
 import type { CreateInstanceArgs, CreateInstanceResult, SetupResult } from '../contract/worktrees';
 import { LanesError, errnoCode } from '../shared/errors';
-import { loadConfig, saveConfig, type LoadedConfig } from '../workspace/config';
+import type { LoadedConfig } from '../workspace/config';
+import type { ConfigService } from '../workspace/config-service';
 import { runGit, gitChecked } from './git-process';
 import { currentBranch } from './git-state';
 import { copyIncludedFiles } from './include';
@@ -30,18 +31,25 @@ interface Plan {
 
 /**
  * Creates an instance: checks everything first, makes its branch and worktree (with progress),
- * copies the files `.worktreeinclude` lists, saves it in lanes.yml (comments kept), then runs
- * the workspace's setup command. When a step before lanes.yml is saved fails, the worktree and
- * branch made so far are removed again, so a failed creation leaves nothing behind.
+ * copies the files `.worktreeinclude` lists, adds it to lanes.yml as the file is by then
+ * (comments kept), then runs the workspace's setup command. When a step before lanes.yml is
+ * saved fails, the worktree and branch made so far are removed again, so a failed creation
+ * leaves nothing behind.
  */
-export async function createInstance(root: string, args: CreateInstanceArgs, hooks: CreateHooks): Promise<CreateInstanceResult> {
+export async function createInstance(root: string, lanesYml: ConfigService, args: CreateInstanceArgs, hooks: CreateHooks): Promise<CreateInstanceResult> {
   hooks.progress('check', 'Checking the name, branch and folder…');
-  const loaded = await loadConfig(root);
+  const loaded = await lanesYml.read();
   const plan = planInstance(args, loaded);
+  // The name is checked again against lanes.yml as it is when the instance is added.
+  const addInstance = (entry: Record<string, unknown>) =>
+    lanesYml.edit((document, current) => {
+      checkInstanceName(plan.name, current.config.instances);
+      appendInstance(document, entry);
+    });
 
   if (args.worktree.mode === 'none') {
     hooks.progress('config', 'Saving the instance in lanes.yml…');
-    await saveConfig(root, loaded, (document) => appendInstance(document, instanceEntry(plan, {})));
+    await addInstance(instanceEntry(plan, {}));
     hooks.progress('done', `"${plan.name}" runs in the main checkout.`);
     return { instance: plan.name, branch: null, base: null, worktree: null, copied: [], setup: null };
   }
@@ -81,9 +89,7 @@ export async function createInstance(root: string, args: CreateInstanceArgs, hoo
     hooks.progress('include', 'Copying the files .worktreeinclude lists…');
     copied = await copyIncludedFiles(root, folder);
     hooks.progress('config', 'Saving the instance in lanes.yml…');
-    await saveConfig(root, loaded, (document) =>
-      appendInstance(document, instanceEntry(plan, { branch, base, worktree: worktreeConfigValue(root, folder) })),
-    );
+    await addInstance(instanceEntry(plan, { branch, base, worktree: worktreeConfigValue(root, folder) }));
   } catch (error) {
     await undo();
     throw error;

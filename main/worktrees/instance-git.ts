@@ -3,7 +3,8 @@ import path from 'node:path';
 import { isSeq } from 'yaml';
 import type { MergeResult, WorktreeDiff, WorktreeEntry, WorktreeStatus } from '../contract/worktrees';
 import { LanesError, errnoCode } from '../shared/errors';
-import { loadConfig, saveConfig, type InstanceConfig } from '../workspace/config';
+import type { InstanceConfig, LoadedConfig, WorkspaceConfig } from '../workspace/config';
+import type { ConfigService } from '../workspace/config-service';
 import { listWorktrees } from '../workspace/inspect';
 import { diffAgainstBase } from './diff';
 import { gitChecked, runGit } from './git-process';
@@ -19,8 +20,7 @@ export interface LocatedInstance {
   readonly cwd: string;
 }
 
-export async function locateInstance(root: string, name: string): Promise<LocatedInstance> {
-  const { config } = await loadConfig(root);
+export function locateInstance(root: string, { config }: Pick<LoadedConfig, 'config'>, name: string): LocatedInstance {
   const instance =
     config.instances.find((candidate) => candidate.name === name) ??
     config.instances.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
@@ -29,8 +29,8 @@ export async function locateInstance(root: string, name: string): Promise<Locate
   return { config: instance, worktree, cwd: worktree ?? root };
 }
 
-export async function instanceStatus(root: string, name: string): Promise<WorktreeStatus> {
-  const located = await locateInstance(root, name);
+export async function instanceStatus(root: string, loaded: LoadedConfig, name: string): Promise<WorktreeStatus> {
+  const located = locateInstance(root, loaded, name);
   const { config: instance, worktree, cwd } = located;
   const base = instance.base ?? null;
   const status: WorktreeStatus = {
@@ -63,8 +63,8 @@ export async function instanceStatus(root: string, name: string): Promise<Worktr
   return { ...status, branch, changes, diskBytes, ahead: counts?.ahead ?? null, behind: counts?.behind ?? null, problem };
 }
 
-export async function instanceDiff(root: string, name: string): Promise<WorktreeDiff> {
-  const { config: instance, cwd } = await requireFolder(root, name);
+export async function instanceDiff(root: string, loaded: LoadedConfig, name: string): Promise<WorktreeDiff> {
+  const { config: instance, cwd } = await requireFolder(root, loaded, name);
   const base = instance.base ?? 'HEAD';
   const mergeBase = await runGit(cwd, ['merge-base', '--end-of-options', base, 'HEAD']);
   if (mergeBase.code !== 0) {
@@ -81,8 +81,8 @@ export async function instanceDiff(root: string, name: string): Promise<Worktree
   };
 }
 
-export async function mergeInstance(root: string, name: string, mode: MergeMode): Promise<MergeResult> {
-  const { config: instance, cwd } = await requireFolder(root, name);
+export async function mergeInstance(root: string, loaded: LoadedConfig, name: string, mode: MergeMode): Promise<MergeResult> {
+  const { config: instance, cwd } = await requireFolder(root, loaded, name);
   const branch = instance.branch ?? (await currentBranch(cwd));
   if (!instance.base) throw new LanesError('invalid-argument', `"${instance.name}" has no base branch in lanes.yml, so Lanes does not know where to merge it.`);
   if (!branch) throw new LanesError('invalid-argument', `"${instance.name}" is not on a branch (detached HEAD); there is nothing to merge.`);
@@ -111,10 +111,11 @@ export interface RemoveRequest {
  */
 export async function removeInstance(
   root: string,
+  lanesYml: ConfigService,
   name: string,
   request: RemoveRequest,
 ): Promise<{ instance: string; removedWorktree: string | null; deletedBranch: string | null; keptBranch: string | null }> {
-  const { config: instance, worktree } = await locateInstance(root, name);
+  const { config: instance, worktree } = locateInstance(root, await lanesYml.read(), name);
   const exists = worktree !== null && (await isFolder(worktree));
   const branch = instance.branch ?? (exists ? await currentBranch(worktree) : null);
   const branchAlive = branch !== null && (await runGit(root, ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`])).code === 0;
@@ -145,7 +146,7 @@ export async function removeInstance(
     await gitChecked(root, ['branch', '-D', branch]);
     deletedBranch = branch;
   }
-  await forgetInstance(root, instance.name);
+  await forgetInstance(lanesYml, instance.name);
   return {
     instance: instance.name,
     removedWorktree: exists ? worktree : null,
@@ -163,25 +164,23 @@ async function unmergedCommits(root: string, branch: string, base: string | null
   return Number((await gitChecked(root, args)).trim()) || 0;
 }
 
-async function forgetInstance(root: string, name: string): Promise<void> {
-  // Read again: the git work above may have taken a while, and the file may have changed.
-  const loaded = await loadConfig(root);
-  const index = loaded.config.instances.findIndex((instance) => instance.name === name);
-  if (index === -1) return;
-  await saveConfig(root, loaded, (document) => {
+async function forgetInstance(lanesYml: ConfigService, name: string): Promise<void> {
+  // Applied to lanes.yml as it is now: the git work above may have taken a while.
+  await lanesYml.edit((document, current) => {
+    const index = current.config.instances.findIndex((instance) => instance.name === name);
     const instances = document.get('instances', true);
-    if (isSeq(instances)) instances.delete(index);
+    if (index !== -1 && isSeq(instances)) instances.delete(index);
   });
 }
 
-/** Every worktree git knows, with the instance it belongs to and its disk use. */
-export async function worktreeList(root: string): Promise<WorktreeEntry[]> {
-  const [worktrees, loaded] = await Promise.all([listWorktrees(root), loadConfig(root).catch(() => null)]);
+/** Every worktree git knows, with the instance it belongs to (none when lanes.yml cannot be read) and its disk use. */
+export async function worktreeList(root: string, config: WorkspaceConfig | null): Promise<WorktreeEntry[]> {
+  const worktrees = await listWorktrees(root);
   // As the zones room decides where an instance works: its `worktree:` folder, else the
   // worktree that has its `branch:` checked out.
   const owners = new Map<string, string>();
   const byBranch = new Map<string, string>();
-  for (const instance of loaded?.config.instances ?? []) {
+  for (const instance of config?.instances ?? []) {
     const folder = instanceWorktreePath(root, instance);
     if (folder) owners.set(await realOrResolved(folder), instance.name);
     else if (instance.branch && !byBranch.has(instance.branch)) byBranch.set(instance.branch, instance.name);
@@ -213,8 +212,8 @@ export async function pruneWorktrees(root: string): Promise<string[]> {
   return before.filter((worktree) => !after.has(worktree.path)).map((worktree) => worktree.path);
 }
 
-async function requireFolder(root: string, name: string): Promise<LocatedInstance> {
-  const located = await locateInstance(root, name);
+async function requireFolder(root: string, loaded: LoadedConfig, name: string): Promise<LocatedInstance> {
+  const located = locateInstance(root, loaded, name);
   if (!(await isFolder(located.cwd))) {
     throw new LanesError('not-found', `The worktree folder \`${located.cwd}\` of "${located.config.name}" is gone. Prune it, or remove the instance.`);
   }

@@ -2,7 +2,6 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Room, RoomFactory } from '../core/room';
 import { LanesError, isLanesError } from '../shared/errors';
-import { loadConfig } from '../workspace/config';
 import { createInstance } from './create-instance';
 import { runGit } from './git-process';
 import { currentBranch } from './git-state';
@@ -18,12 +17,12 @@ import { SetupRunner } from './setup';
  */
 export const createWorktreesRoom: RoomFactory = (context): Room => {
   const setup = new SetupRunner();
-  // Creations and removals each read lanes.yml, work for a while, then write it; one at a time,
-  // so two quick clicks do not make the second fail on the first one's write.
-  let lanesYmlQueue: Promise<unknown> = Promise.resolve();
+  // Creations and removals each check lanes.yml, work in git for a while, then edit it; one at a
+  // time, so two quick clicks for the same name or folder do not race in git.
+  let operations: Promise<unknown> = Promise.resolve();
   const oneAtATime = <T>(task: () => Promise<T>): Promise<T> => {
-    const run = lanesYmlQueue.then(task, task);
-    lanesYmlQueue = run.catch(() => undefined);
+    const run = operations.then(task, task);
+    operations = run.catch(() => undefined);
     return run;
   };
 
@@ -37,7 +36,7 @@ export const createWorktreesRoom: RoomFactory = (context): Room => {
       'worktrees.options': async () => {
         const { root } = context.requireWorkspace();
         const [loaded, branches, current, hasInclude] = await Promise.all([
-          loadConfig(root),
+          context.workspaceConfig().read(),
           runGit(root, ['for-each-ref', '--format=%(refname:short)', '--sort=-committerdate', 'refs/heads/']),
           currentBranch(root),
           fs.access(path.join(root, INCLUDE_FILE)).then(
@@ -59,7 +58,7 @@ export const createWorktreesRoom: RoomFactory = (context): Room => {
       },
       'worktrees.suggest': async ({ name }) => {
         const { root } = context.requireWorkspace();
-        const { config } = await loadConfig(root);
+        const { config } = await context.workspaceConfig().read();
         return { branch: defaultBranchName(name), path: defaultWorktreePath(root, config, name) };
       },
       'worktrees.createInstance': async (args) => {
@@ -67,7 +66,7 @@ export const createWorktreesRoom: RoomFactory = (context): Room => {
         const operation = args.operation ?? null;
         const instance = args.name.trim();
         try {
-          const result = await oneAtATime(() => createInstance(root, args, {
+          const result = await oneAtATime(() => createInstance(root, context.workspaceConfig(), args, {
             progress: (step, message, percent) => context.emit('worktrees.progress', { operation, instance, step, message, percent: percent ?? null }),
             setupOutput: (data) => context.emit('worktrees.setupOutput', { operation, instance, data }),
             runSetup: (command, cwd, onOutput) => setup.run(command, cwd, onOutput),
@@ -80,10 +79,10 @@ export const createWorktreesRoom: RoomFactory = (context): Room => {
           throw error;
         }
       },
-      'worktrees.status': ({ instance }) => instanceStatus(context.requireWorkspace().root, instance),
-      'worktrees.diff': ({ instance }) => instanceDiff(context.requireWorkspace().root, instance),
+      'worktrees.status': async ({ instance }) => instanceStatus(context.requireWorkspace().root, await context.workspaceConfig().read(), instance),
+      'worktrees.diff': async ({ instance }) => instanceDiff(context.requireWorkspace().root, await context.workspaceConfig().read(), instance),
       'worktrees.merge': async ({ instance, mode }) => {
-        const result = await mergeInstance(context.requireWorkspace().root, instance, mode);
+        const result = await mergeInstance(context.requireWorkspace().root, await context.workspaceConfig().read(), instance, mode);
         if (result.outcome !== 'conflict' && result.outcome !== 'up-to-date') await changed(instance);
         return result;
       },
@@ -92,11 +91,15 @@ export const createWorktreesRoom: RoomFactory = (context): Room => {
         if (context.services.instances?.isRunning(instance)) {
           throw new LanesError('conflict', `"${instance}" is running. Stop it first, then remove it.`);
         }
-        const result = await oneAtATime(() => removeInstance(root, instance, { confirm, deleteBranch }));
+        const result = await oneAtATime(() => removeInstance(root, context.workspaceConfig(), instance, { confirm, deleteBranch }));
         await changed(result.instance);
         return result;
       },
-      'worktrees.list': () => worktreeList(context.requireWorkspace().root),
+      'worktrees.list': async () => {
+        const { root } = context.requireWorkspace();
+        const config = await context.workspaceConfig().read().catch(() => null);
+        return worktreeList(root, config?.config ?? null);
+      },
       'worktrees.prune': async () => {
         const pruned = await pruneWorktrees(context.requireWorkspace().root);
         if (pruned.length > 0) await changed(null);

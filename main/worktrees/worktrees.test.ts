@@ -258,18 +258,34 @@ describe('concurrent creation', () => {
 });
 
 describe('failure half way', () => {
-  it('takes back the worktree and branch when lanes.yml changed on disk meanwhile, and keeps the other edit', async () => {
-    const { root, parent } = await open();
+  it('adds the instance to lanes.yml as it is by then, keeping an edit made by hand meanwhile', async () => {
+    const { root, core } = await open();
     const { createInstance } = await import('./create-instance');
     const edited = `${LANES_YML}# edited by hand meanwhile\n`;
-    const error = await createInstance(root, frontend, {
+    await createInstance(root, core.session.requireConfig(), frontend, {
+      progress: (step) => {
+        if (step === 'include') writeFileSync(path.join(root, 'lanes.yml'), edited);
+      },
+      setupOutput: () => {},
+      runSetup: () => Promise.reject(new Error('not reached')),
+    });
+    const yml = readFileSync(path.join(root, 'lanes.yml'), 'utf8');
+    expect(yml).toContain('# edited by hand meanwhile');
+    expect(yml).toMatch(/- name: Backend[\s\S]*- name: Frontend/);
+  });
+
+  it('takes back the worktree and branch when the name was taken in lanes.yml meanwhile, and keeps that edit', async () => {
+    const { root, parent, core } = await open();
+    const { createInstance } = await import('./create-instance');
+    const edited = `${LANES_YML}  - name: frontend\n`;
+    const error = await createInstance(root, core.session.requireConfig(), frontend, {
       progress: (step) => {
         if (step === 'include') writeFileSync(path.join(root, 'lanes.yml'), edited);
       },
       setupOutput: () => {},
       runSetup: () => Promise.reject(new Error('not reached')),
     }).catch((caught: unknown) => caught as { code: string; message: string });
-    expect(error).toMatchObject({ code: 'conflict' });
+    expect(error).toMatchObject({ code: 'already-exists', message: expect.stringContaining('"frontend"') });
     expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toBe(edited);
     expect(existsSync(path.join(parent, 'web-frontend'))).toBe(false);
     expect(git(root, 'branch', '--list', 'lanes/frontend')).toBe('');

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LanesCore } from '../core/lanes-core';
 import type { Envelope } from '../contract';
-import type { Ownership, ScopeImport, ZonesState } from '../contract/zones';
+import type { Enforcement, Ownership, ScopeImport, ZonesState } from '../contract/zones';
 import { makeGitRepo, makeTempDir } from '../../test/support/repo';
+import { waitFor } from '../../test/support/wait';
 import { FIELD_REPORT_CONFIG } from './test-support';
 
 const SHARED_STATE = readFileSync(path.join(__dirname, 'fixtures', 'field-report-shared-state.md'), 'utf8');
@@ -221,6 +222,24 @@ describe('the zones room', () => {
     expect(readFileSync(path.join(root, 'COMPRESSED_PROMPT_V3.md'), 'utf8')).toBe(
       '## Instance Scope Table\n| Instance | Owned Files |\n|----------|-------------|\n| VSCode | lib/, supabase/functions/ |\n| Windows | docs/, supabase/migrations/ |\n| PowerShell | .github/workflows/ |\n',
     );
+  });
+
+  it('keeps the last good zones in force while lanes.yml is broken on disk, says so, and takes the fixed file in', async () => {
+    const root = fieldRepo();
+    const lanes = await openCore(root);
+    const notes: string[][] = [];
+    lanes.onEvent((name, payload) => {
+      if (name === 'zones.enforcementChanged') notes.push((payload as Enforcement).notes);
+    });
+    await value(lanes.call('zones.enforcement', {}));
+
+    writeFileSync(path.join(root, 'lanes.yml'), `${COMMENTED_CONFIG}  - name: QA\n    zones: [test/\n`);
+    await waitFor(() => notes.at(-1)?.some((note) => note.startsWith('lanes.yml could not be read, so the last saved zones stay in force')), 'the note about the broken file');
+    expect((await value<Enforcement>(lanes.call('zones.enforcement', {}))).notes.join()).toMatch(/line 16/);
+
+    writeFileSync(path.join(root, 'lanes.yml'), `${COMMENTED_CONFIG}  - name: QA\n    zones: [test/]\n`);
+    await waitFor(() => notes.length > 1 && notes.at(-1)!.every((note) => !note.startsWith('lanes.yml could not be read')), 'the note to go');
+    expect((await value<ZonesState>(lanes.call('zones.load', {}))).instances.map((instance) => instance.name)).toContain('QA');
   });
 
   it('reports a malformed lanes.yml instead of guessing', async () => {

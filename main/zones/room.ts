@@ -3,11 +3,12 @@ import path from 'node:path';
 import type { Enforcement, Violation, Violations, WatcherStatus } from '../contract/zones';
 import type { OpenWorkspace, Room, RoomFactory } from '../core/room';
 import { gitOrNull } from '../shared/git';
+import type { ConfigService, ConfigState, ConfigSubscription } from '../workspace/config-service';
 import { installGuard, installPreCommitHook } from './install';
 import { FileTree, computeOwnership, listTrackedFiles } from './ownership';
 import { ZoneSet } from './zone-set';
 import { ZoneWatcher, type WatchTarget } from './watcher';
-import { instanceCheckout, type ZonesConfig } from './zones-config';
+import { instanceCheckout, zonesConfigFrom, type ZonesConfig } from './zones-config';
 import { importScopeTable, readZonesFiles, saveZones, setOnViolation, zonesState } from './zones-store';
 
 const LOG_LIMIT = 5000;
@@ -20,15 +21,23 @@ class WorkspaceZones {
   watcher: ZoneWatcher | null = null;
   watchers: WatcherStatus[] = [];
   notes: string[] = [];
+  /** Why the last change to lanes.yml could not be applied, until a good one is. */
+  configProblem: string | null = null;
   log: Violation[] = [];
   counts: Record<string, number> = {};
   total = 0;
   starting: Promise<void> = Promise.resolve();
   /** Which checkouts are guarded and watched, for which instances; a change restarts enforcement. */
   targetsKey = '';
+  /** Saves in progress from the zones screen, which announce their own change when done. */
+  saving = 0;
   closed = false;
+  configChanges: ConfigSubscription | null = null;
 
-  constructor(readonly workspace: OpenWorkspace) {}
+  constructor(
+    readonly workspace: OpenWorkspace,
+    readonly lanesYml: ConfigService,
+  ) {}
 }
 
 export const createZonesRoom: RoomFactory = (context): Room => {
@@ -46,32 +55,57 @@ export const createZonesRoom: RoomFactory = (context): Room => {
   };
 
   const violations = (zones: WorkspaceZones): Violations => ({ entries: zones.log, counts: zones.counts, total: zones.total });
-  const enforcement = (zones: WorkspaceZones): Enforcement => ({ watchers: zones.watchers, notes: zones.notes });
+  const enforcement = (zones: WorkspaceZones): Enforcement => ({
+    watchers: zones.watchers,
+    notes: zones.configProblem === null ? zones.notes : [...zones.notes, zones.configProblem],
+  });
 
   const applyConfig = (zones: WorkspaceZones, config: ZonesConfig): void => {
     zones.config = config;
     zones.zoneSet = new ZoneSet(config.instances, config.common);
   };
 
-  /** Re-reads lanes.yml after a change; a broken file keeps the last good zones in force. */
-  const reloadConfig = async (zones: WorkspaceZones): Promise<void> => {
+  /**
+   * Takes in lanes.yml as the config service parsed it, at once, so a zone given or taken away
+   * applies to the next write; a broken file keeps the last good zones in force. A change the
+   * zones screen saved itself is announced by its save, once both files are written.
+   */
+  const configChanged = async (zones: WorkspaceZones, state: ConfigState, announce: boolean): Promise<void> => {
+    const hadProblem = zones.configProblem !== null;
     try {
-      const config = (await readZonesFiles(zones.workspace.root)).zones;
+      if (state.status === 'invalid') throw state.error;
+      const config = zonesConfigFrom(state.loaded.config);
       applyConfig(zones, config);
+      zones.configProblem = null;
+      if (hadProblem) context.emit('zones.enforcementChanged', enforcement(zones));
       // An instance was added, removed or moved to another worktree: guard and watch the new set.
       if (targetsKey(await watchTargets(zones.workspace.root, config)) !== zones.targetsKey) restartEnforcement(zones);
     } catch (error) {
-      zones.notes = [`lanes.yml could not be read, so the last saved zones stay in force: ${messageOf(error)}`];
+      zones.configProblem = `lanes.yml could not be read, so the last saved zones stay in force: ${messageOf(error)}`;
       context.emit('zones.enforcementChanged', enforcement(zones));
     }
+    if (announce) context.emit('zones.changed', null);
+  };
+
+  /** Runs a save from the zones screen, announcing the change once when it is written. */
+  const save = async (zones: WorkspaceZones, write: () => Promise<void>) => {
+    zones.saving += 1;
+    try {
+      await write();
+    } finally {
+      zones.saving -= 1;
+    }
+    const files = await readZonesFiles(zones.workspace.root, zones.lanesYml);
+    applyConfig(zones, files.zones);
     context.emit('zones.changed', null);
+    return zonesState(files, (await tree(zones)).files.length);
   };
 
   const startEnforcement = async (zones: WorkspaceZones): Promise<void> => {
     const root = zones.workspace.root;
     let config: ZonesConfig;
     try {
-      config = (await readZonesFiles(root)).zones;
+      config = (await readZonesFiles(root, zones.lanesYml)).zones;
     } catch (error) {
       zones.notes = [`Zones are not enforced: ${messageOf(error)}`];
       context.emit('zones.enforcementChanged', enforcement(zones));
@@ -89,7 +123,6 @@ export const createZonesRoom: RoomFactory = (context): Room => {
         zones.watchers = statuses;
         context.emit('zones.enforcementChanged', enforcement(zones));
       },
-      onConfigChanged: () => void reloadConfig(zones),
       onViolations: (added) => record(zones, added),
     });
     zones.watcher = watcher;
@@ -137,32 +170,28 @@ export const createZonesRoom: RoomFactory = (context): Room => {
     handlers: {
       'zones.load': async () => {
         const zones = state();
-        const files = await readZonesFiles(zones.workspace.root);
+        const files = await readZonesFiles(zones.workspace.root, zones.lanesYml);
         applyConfig(zones, files.zones);
         return zonesState(files, (await tree(zones, true)).files.length);
       },
       'zones.analyze': async ({ instances, common, folders }) => {
         const zones = state();
-        const commonZones = common ?? zones.config?.common ?? (await readZonesFiles(zones.workspace.root)).zones.common;
+        const commonZones = common ?? zones.config?.common ?? (await readZonesFiles(zones.workspace.root, zones.lanesYml)).zones.common;
         return computeOwnership(await tree(zones), instances, commonZones, folders);
       },
-      'zones.importTable': async () => importScopeTable(await readZonesFiles(state().workspace.root)),
+      'zones.importTable': async () => {
+        const zones = state();
+        return importScopeTable(await readZonesFiles(zones.workspace.root, zones.lanesYml));
+      },
+      // The workspace screen hears of the new lanes.yml from the config service, and of the
+      // scope table from its watcher: nothing to refresh here.
       'zones.save': async ({ instances, versions }) => {
         const zones = state();
-        await saveZones(zones.workspace.root, { instances, versions });
-        const files = await readZonesFiles(zones.workspace.root);
-        applyConfig(zones, files.zones);
-        context.emit('zones.changed', null);
-        await context.refreshWorkspace();
-        return zonesState(files, (await tree(zones)).files.length);
+        return save(zones, () => saveZones(zones.workspace.root, zones.lanesYml, { instances, versions }));
       },
       'zones.setOnViolation': async ({ onViolation, versions }) => {
         const zones = state();
-        await setOnViolation(zones.workspace.root, onViolation, versions);
-        const files = await readZonesFiles(zones.workspace.root);
-        applyConfig(zones, files.zones);
-        context.emit('zones.changed', null);
-        return zonesState(files, (await tree(zones)).files.length);
+        return save(zones, () => setOnViolation(zones.lanesYml, onViolation, versions));
       },
       'zones.violations': () => violations(state()),
       'zones.clearViolations': ({ instance }) => {
@@ -188,8 +217,9 @@ export const createZonesRoom: RoomFactory = (context): Room => {
       },
     },
     async workspaceOpened(workspace) {
-      const zones = new WorkspaceZones(workspace);
+      const zones = new WorkspaceZones(workspace, context.workspaceConfig());
       current = zones;
+      zones.configChanges = zones.lanesYml.onDidChange((changed) => void configChanged(zones, changed, zones.saving === 0));
       // Watching starts in the background so opening stays quick; closing waits for it.
       zones.starting = startEnforcement(zones).catch((error: unknown) => {
         zones.notes = [`Zones are not enforced: ${messageOf(error)}`];
@@ -201,6 +231,7 @@ export const createZonesRoom: RoomFactory = (context): Room => {
       current = null;
       if (!zones) return;
       zones.closed = true;
+      zones.configChanges?.dispose();
       await zones.starting;
       await zones.watcher?.stop();
     },

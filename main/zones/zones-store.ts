@@ -5,7 +5,8 @@ import type { ScopeImport, ZoneInstance, ZonesState } from '../contract/zones';
 import { readVersionedIfExists, writeFileAtomic } from '../shared/atomic-file';
 import { LanesError, errnoCode } from '../shared/errors';
 import { resolveInside } from '../shared/path-guard';
-import { loadConfig, saveConfig, type LoadedConfig } from '../workspace/config';
+import type { LoadedConfig } from '../workspace/config';
+import type { ConfigService } from '../workspace/config-service';
 import { patternProblem } from './matcher';
 import { parseScopeTable, writeScopeTable } from './scope-table';
 import { zonesConfigFrom, type ZonesConfig } from './zones-config';
@@ -23,9 +24,9 @@ export interface ZonesFiles {
   readonly sharedStateHash: string | null;
 }
 
-export async function readZonesFiles(root: string): Promise<ZonesFiles> {
-  const loaded = await loadConfig(root);
-  const zones = zonesConfigFrom(loaded.document.toJS());
+export async function readZonesFiles(root: string, lanesYml: ConfigService): Promise<ZonesFiles> {
+  const loaded = await lanesYml.read();
+  const zones = zonesConfigFrom(loaded.config);
   const sharedStatePath = resolveInside(root, loaded.config.paths.sharedState, { rootLabel: 'the repository' });
   let shared: { text: string | null; version: { hash: string | null } };
   try {
@@ -88,7 +89,7 @@ export interface SaveRequest {
  * before either is written, then each is written atomically (lanes.yml first, as the source of
  * truth). Instances not in lanes.yml yet (from an imported table) are added with a custom role.
  */
-export async function saveZones(root: string, request: SaveRequest): Promise<void> {
+export async function saveZones(root: string, lanesYml: ConfigService, request: SaveRequest): Promise<void> {
   const problems = request.instances.flatMap((instance) =>
     instance.zones.flatMap((zone) => {
       const problem = patternProblem(zone);
@@ -102,7 +103,7 @@ export async function saveZones(root: string, request: SaveRequest): Promise<voi
     names.add(instance.name.toLowerCase());
   }
 
-  const files = await readZonesFiles(root);
+  const files = await readZonesFiles(root, lanesYml);
   const changed: string[] = [];
   if (files.loaded.version.hash !== request.versions.config) changed.push('lanes.yml');
   if (files.sharedStateHash !== request.versions.sharedState) changed.push(`\`${files.loaded.config.paths.sharedState}\``);
@@ -113,7 +114,7 @@ export async function saveZones(root: string, request: SaveRequest): Promise<voi
     );
   }
 
-  const saved = await saveZonesConfig(root, files.loaded, request.instances);
+  const saved = await saveZonesConfig(lanesYml, files.loaded, request.instances);
   const allInstances = saved.config.instances.map((instance) => ({ name: instance.name, zones: instance.zones }));
   const nextShared = writeScopeTable(files.sharedStateText, allInstances);
   if (nextShared !== files.sharedStateText) {
@@ -122,16 +123,13 @@ export async function saveZones(root: string, request: SaveRequest): Promise<voi
   }
 }
 
-export async function setOnViolation(root: string, onViolation: 'warn' | 'restore', versions: SaveRequest['versions']): Promise<void> {
-  const loaded = await loadConfig(root);
-  if (loaded.version.hash !== versions.config) {
-    throw new LanesError('conflict', 'lanes.yml changed on disk since Lanes read it. Nothing was saved; reload and choose again.');
-  }
-  await saveConfig(root, loaded, (document) => document.setIn(['enforcement', 'onViolation'], onViolation));
+export async function setOnViolation(lanesYml: ConfigService, onViolation: 'warn' | 'restore', versions: SaveRequest['versions']): Promise<void> {
+  await lanesYml.edit((document) => document.setIn(['enforcement', 'onViolation'], onViolation), { expected: versions.config });
 }
 
-function saveZonesConfig(root: string, loaded: LoadedConfig, instances: readonly ZoneInstance[]): Promise<LoadedConfig> {
-  return saveConfig(root, loaded, (document) => {
+/** Writes the zones into lanes.yml, refused if it is no longer the version the editor checked. */
+function saveZonesConfig(lanesYml: ConfigService, checked: LoadedConfig, instances: readonly ZoneInstance[]): Promise<LoadedConfig> {
+  return lanesYml.edit((document) => {
     if (!isSeq(document.get('instances', true))) document.set('instances', document.createNode([]));
     const sequence = document.get('instances', true);
     if (!isSeq(sequence)) return;
@@ -149,7 +147,7 @@ function saveZonesConfig(root: string, loaded: LoadedConfig, instances: readonly
       if (isSeq(existing) && sameItems(existing.toJSON() as unknown[], instance.zones)) continue;
       item.set('zones', node);
     }
-  });
+  }, { expected: checked.version.hash });
 }
 
 function sameItems(a: readonly unknown[], b: readonly string[]): boolean {

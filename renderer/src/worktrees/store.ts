@@ -112,7 +112,6 @@ export const useWorktrees = create<WorktreesState>((set, get) => {
       try {
         const result = await lanes.call('worktrees.createInstance', { ...args, operation });
         patchCreation(operation, { busy: false, result, step: 'done' });
-        void get().loadOptions();
         return result;
       } catch (error) {
         patchCreation(operation, { busy: false, error: errorMessage(error), step: 'failed' });
@@ -206,6 +205,15 @@ lanes.on('worktrees.setupOutput', (event) => {
 
 lanes.on('worktrees.changed', () => {
   const state = useWorktrees.getState();
+  for (const instance of Object.keys(state.panels)) void state.loadStatus(instance);
+  if (state.list) void state.loadList();
+});
+
+// lanes.yml changed (saved here, by another screen, or by hand): the form's choices (instance
+// names, setup command, worktrees folder) and each panel's base and folder come from it.
+lanes.on('config.changed', () => {
+  const state = useWorktrees.getState();
+  if (state.options) void state.loadOptions();
   for (const instance of Object.keys(state.panels)) void state.loadStatus(instance);
   if (state.list) void state.loadList();
 });
