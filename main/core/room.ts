@@ -23,13 +23,35 @@ export interface OpenWorkspace {
 
 /** Lets rooms act on running instances without importing the instances room. */
 export interface InstanceControl {
-  /** Types text into the instance's terminal as if the user typed it, then presses Enter. */
+  /**
+   * Types one line into the instance's terminal as if the user typed it, then presses Enter.
+   * Refuses text holding control characters or starting with `!`, `/` or `#`, and instances
+   * whose agent does not take prose (a shell would run the text as a command).
+   */
   sendText(instanceName: string, text: string): Promise<void>;
   isRunning(instanceName: string): boolean;
 }
 
+/** A command from the repository that Lanes would run: an instance's `agent:` or the workspace's `setup:`. */
+export interface RepositoryCommand {
+  readonly kind: 'agent' | 'setup';
+  readonly command: string;
+  /** The instance it runs for (agents, and setup for a new instance's worktree). */
+  readonly instance?: string;
+}
+
+/**
+ * Workspace trust, as VS Code's: a cloned repository's lanes.yml may name commands, and none
+ * runs until the user trusted that command for that repository.
+ */
+export interface TrustControl {
+  /** Resolves when the command is trusted; otherwise throws an `untrusted` LanesError that says what to do. */
+  requireTrusted(command: RepositoryCommand): Promise<void>;
+}
+
 export interface ServiceRegistry {
   instances?: InstanceControl;
+  trust?: TrustControl;
 }
 
 export interface RoomContext {

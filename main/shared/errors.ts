@@ -13,6 +13,8 @@ export type LanesErrorCode =
   | 'malformed-file'
   /** A file bigger or more involved than Lanes reads (a 20 MB lanes.yml, aliases that expand without end). */
   | 'too-large'
+  /** The workspace's commands (lanes.yml `agent:`, `setup:`) have not been trusted to run. */
+  | 'untrusted'
   | 'git-failed'
   | 'unavailable'
   | 'no-workspace'
