@@ -17,12 +17,8 @@ import { chromium } from '@playwright/test';
 import type { RequestChange } from '../main/contract/requests';
 import { LanesCore } from '../main/core/lanes-core';
 import { startWebMode } from '../e2e/support/web-mode';
+import { numberOption as option } from './support/cpu-load';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(args[index + 1]);
-};
 const FILES = option('files', 2000);
 const RUNS = option('runs', 5);
 const GOAL_OPEN = 1000;
@@ -155,7 +151,7 @@ try {
 
   const browserPath = process.env.LANES_CHROMIUM ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : null);
   const built = existsSync(path.join(APP_ROOT, 'dist', 'renderer', 'index.html')) && existsSync(path.join(APP_ROOT, 'dist', 'cli', 'lanes.cjs'));
-  if (!args.includes('--core-only') && browserPath && built) {
+  if (!process.argv.includes('--core-only') && browserPath && built) {
     const browser = await benchBrowser(root, path.join(parent, 'user-web'), browserPath);
     console.log(`browser: of which open → workspace screen ${median(browser.workspace).toFixed(0)} ms, Requests clicked → board drawn ${median(browser.board).toFixed(0)} ms`);
     ok = report('browser: open workspace → board rendered', browser.open, GOAL_OPEN) && ok;

@@ -13,13 +13,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as nodePty from 'node-pty';
 import { LanesCore } from '../main/core/lanes-core';
-import { median, withCpuLoad } from './support/cpu-load';
+import { median, numberOption as option, withCpuLoad } from './support/cpu-load';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(args[index + 1]);
-};
 const SHELLS = option('shells', 8);
 const RUNS = option('runs', 5);
 const GOAL_MS = 1_000;

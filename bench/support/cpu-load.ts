@@ -16,6 +16,13 @@ export async function withCpuLoad<T>(run: () => Promise<T>, loops = 2): Promise<
   }
 }
 
+/** `--name N` from the benchmark's command line, or the fallback. */
+export function numberOption(name: string, fallback: number): number {
+  const args = process.argv.slice(2);
+  const index = args.indexOf(`--${name}`);
+  return index === -1 ? fallback : Number(args[index + 1]);
+}
+
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
