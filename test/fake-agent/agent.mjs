@@ -81,7 +81,8 @@ function claudeHooks(event, payload, toolName = null) {
  *   /exit               exits 0
  * or prose from Lanes, followed by the absolute paths it names: a request file handed over is
  * done and moved into its done/ folder; a wrap-up writes a feedback_success entry into the
- * memory folder and adds it to MEMORY.md. Every message ends with the Stop hook.
+ * memory folder, adds it to MEMORY.md and notes the session in the shared-state file. Every
+ * message ends with the Stop hook.
  */
 async function runClaude() {
   const instance = process.env.LANES_INSTANCE ?? 'agent';
@@ -129,6 +130,8 @@ async function runClaude() {
       const name = `feedback_success_${instance.toLowerCase().replace(/[^a-z0-9]+/g, '_')}_${readdirSync(folder).length}.md`;
       const entry = `---\nname: ${instance} wrap-up\ndescription: what worked for ${instance} today\ntype: feedback\n---\n\nSmall commits and requests through Lanes worked.\n`;
       if (writeFile(path.join(folder, name), entry)) appendLine(path.join(folder, 'MEMORY.md'), `- [${instance} wrap-up](${name}) — what worked for ${instance}`);
+      const snapshot = paths.find((candidate) => candidate.endsWith('.md') && !candidate.startsWith(folder) && existsSync(candidate) && statSync(candidate).isFile());
+      if (snapshot) appendLine(snapshot, `- ${instance} wrapped up its session.`);
       return;
     }
     const request = paths.find((candidate) => candidate.endsWith('.md') && existsSync(candidate) && statSync(candidate).isFile());
