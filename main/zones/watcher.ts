@@ -58,6 +58,15 @@ const IGNORED_BY_WATCHER = ['.git', 'node_modules'];
 const IGNORED_WITH_NESTED_PACKAGES = [...IGNORED_BY_WATCHER, /(?:^|[\\/])node_modules$/];
 /** How long lanes.yml must be quiet before it is read again (the full watcher batches ~50 ms). */
 const CONFIG_SETTLE_MS = 50;
+/** Changes to a reported file this soon after its last one are the rest of that write. */
+const SAME_WRITE_MS = 400;
+/** Longer than @parcel/watcher's longest wait between two batches of one burst (500 ms). */
+const DELETE_QUIET_MS = 700;
+/**
+ * Named, so @parcel/watcher does not first look for watchman: that probe runs a shell for each
+ * watch, which stays behind as a child process of Lanes.
+ */
+const NATIVE_BACKEND: watcher.BackendType = process.platform === 'darwin' ? 'fs-events' : process.platform === 'win32' ? 'windows' : 'inotify';
 
 /**
  * Watches every checkout with @parcel/watcher (native, one watch per folder, not per file: it
@@ -68,9 +77,12 @@ const CONFIG_SETTLE_MS = 50;
  * `.git/lanes/restored/`. A main checkout no instance works in is only watched for lanes.yml.
  */
 export class ZoneWatcher {
-  private readonly subscriptions: watcher.AsyncSubscription[] = [];
+  private readonly subscriptions = new Map<string, watcher.AsyncSubscription>();
+  /** Deletes in linked worktrees, judged once the checkout has been quiet (see `holdDeletes`). */
+  private readonly heldDeletes = new Map<string, { readonly paths: Set<string>; timer: NodeJS.Timeout }>();
   private statuses: WatcherStatus[] = [];
-  private readonly open = new Map<string, Violation>();
+  /** The last report of each file, with how the file looked then (`fileStamp`). */
+  private readonly open = new Map<string, { readonly violation: Violation; readonly stamp: string; readonly seen: number }>();
   private readonly restored = new Map<string, Restored>();
   private readonly oracles = new Map<string, IgnoreOracle>();
   private queue: Promise<void> = Promise.resolve();
@@ -107,10 +119,10 @@ export class ZoneWatcher {
             }
             this.enqueue(() => this.handle(target, others, events));
           },
-          { ignore },
+          { ignore, backend: NATIVE_BACKEND },
         );
         if (this.stopped) await subscription.unsubscribe();
-        else this.subscriptions.push(subscription);
+        else this.subscriptions.set(target.checkout, subscription);
         this.setStatus(index, 'watching', null);
       } catch (error) {
         this.setStatus(index, 'failed', watchFailure(target.checkout, error));
@@ -162,7 +174,11 @@ export class ZoneWatcher {
     this.stopped = true;
     this.configWatch?.close();
     this.configWatch = null;
-    await Promise.all(this.subscriptions.splice(0).map((subscription) => subscription.unsubscribe()));
+    for (const held of this.heldDeletes.values()) clearTimeout(held.timer);
+    this.heldDeletes.clear();
+    const subscriptions = [...this.subscriptions.values()];
+    this.subscriptions.clear();
+    await Promise.all(subscriptions.map((subscription) => subscription.unsubscribe()));
     await this.queue;
     for (const oracle of this.oracles.values()) oracle.close();
     this.oracles.clear();
@@ -170,7 +186,7 @@ export class ZoneWatcher {
 
   /** Forgets logged violations (all, or one instance's), so the same file is reported anew. */
   clear(instance?: string): void {
-    for (const [key, violation] of this.open) {
+    for (const [key, { violation }] of this.open) {
       if (instance === undefined || violation.instance === instance || violation.instances.includes(instance)) this.open.delete(key);
     }
   }
@@ -185,7 +201,7 @@ export class ZoneWatcher {
   }
 
   private async handle(target: WatchTarget, checkouts: readonly string[], events: readonly watcher.Event[]): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || !this.subscriptions.has(target.checkout)) return;
     const changes = new Map<string, watcher.Event['type']>();
     for (const event of events) {
       const relative = path.relative(target.checkout, event.path);
@@ -196,14 +212,71 @@ export class ZoneWatcher {
       if (checkouts.some((other) => other !== target.checkout && isWithin(other, event.path))) continue;
       changes.set(repoPath, event.type);
     }
-    if (changes.size === 0) return;
-    const oracle = this.oracles.get(target.checkout)!;
-    if ([...changes.keys()].some((repoPath) => repoPath === '.gitignore' || repoPath.endsWith('/.gitignore'))) oracle.restart();
-    if (target.checkout === this.options.mainCheckout && changes.has(CONFIG_FILE)) {
-      // Lanes' own editor writes it here; the guard still keeps agents from editing it.
+    if (target.checkout === this.options.mainCheckout) {
+      // Lanes' own editor writes it here; the config service hears of it, and the guard still keeps agents from editing it.
       changes.delete(CONFIG_FILE);
-      this.options.onConfigChanged?.();
+    } else if (this.holdDeletes(target, changes)) {
+      return;
     }
+    await this.judge(target, changes);
+  }
+
+  /**
+   * Removing a worktree (Lanes' "Remove instance", or \`git worktree remove\`) deletes every file
+   * in it, and those deletes are nobody's violation. They arrive over one or more batches (the
+   * first event of a burst alone, then at most every 500 ms) while the folder still exists, so a
+   * linked worktree's deletes wait until its events have been quiet for a moment: by then a
+   * removed worktree is gone, and the watch on it is let go without a word. Returns whether the
+   * checkout is already gone.
+   */
+  private holdDeletes(target: WatchTarget, changes: Map<string, watcher.Event['type']>): boolean {
+    if (!isCheckout(target.checkout)) {
+      this.enqueue(() => this.release(target.checkout));
+      return true;
+    }
+    const held = this.heldDeletes.get(target.checkout);
+    const deletes = [...changes].filter(([, type]) => type === 'delete').map(([repoPath]) => repoPath);
+    if (deletes.length === 0 && !held) return false;
+    for (const repoPath of deletes) changes.delete(repoPath);
+    if (held) clearTimeout(held.timer);
+    const paths = held?.paths ?? new Set<string>();
+    for (const repoPath of deletes) paths.add(repoPath);
+    // A path written again since it was deleted is judged as that write.
+    for (const repoPath of changes.keys()) paths.delete(repoPath);
+    const timer = setTimeout(() => {
+      this.heldDeletes.delete(target.checkout);
+      this.enqueue(async () => {
+        if (this.stopped) return;
+        if (!isCheckout(target.checkout)) return this.release(target.checkout);
+        await this.judge(target, new Map([...paths].map((repoPath) => [repoPath, 'delete' as const])));
+      });
+    }, DELETE_QUIET_MS);
+    timer.unref();
+    this.heldDeletes.set(target.checkout, { paths, timer });
+    return false;
+  }
+
+  /** Stops watching a checkout that is no longer there (its worktree was removed). */
+  private async release(checkout: string): Promise<void> {
+    const subscription = this.subscriptions.get(checkout);
+    if (!subscription) return;
+    this.subscriptions.delete(checkout);
+    const held = this.heldDeletes.get(checkout);
+    if (held) clearTimeout(held.timer);
+    this.heldDeletes.delete(checkout);
+    this.oracles.get(checkout)?.close();
+    this.oracles.delete(checkout);
+    for (const key of [...this.open.keys()]) if (key.startsWith(`${checkout}\0`)) this.open.delete(key);
+    this.statuses = this.statuses.filter((status) => status.checkout !== checkout);
+    this.options.onStatus(this.statuses);
+    await subscription.unsubscribe().catch(() => undefined);
+  }
+
+  private async judge(target: WatchTarget, changes: ReadonlyMap<string, watcher.Event['type']>): Promise<void> {
+    if (changes.size === 0 || this.stopped) return;
+    const oracle = this.oracles.get(target.checkout);
+    if (!oracle) return;
+    if ([...changes.keys()].some((repoPath) => repoPath === '.gitignore' || repoPath.endsWith('/.gitignore'))) oracle.restart();
     if (target.instances.length === 0) return;
 
     const zones = this.options.zones();
@@ -222,9 +295,20 @@ export class ZoneWatcher {
     for (const repoPath of violating) {
       const key = `${target.checkout}\0${repoPath}`;
       const previous = this.open.get(key);
+      // One write can arrive as two batches (a burst's first event comes alone, the rest after
+      // it): a file just as it was when last reported, or changed again right after, is that same
+      // write. Its entry is brought up to date, and counts one write.
+      const stamp = fileStamp(path.join(target.checkout, repoPath));
+      const now = Date.now();
+      if (previous && previous.stamp === stamp) continue;
+      const sameWrite = previous !== undefined && now - previous.seen < SAME_WRITE_MS;
+      if (sameWrite) {
+        this.open.set(key, { ...previous, stamp, seen: now });
+        continue;
+      }
       const restored = restore ? await this.restore(target.checkout, repoPath) : false;
       const violation: Violation = {
-        id: previous?.id ?? nextViolationId++,
+        id: previous?.violation.id ?? nextViolationId++,
         at: new Date().toISOString(),
         checkout: target.checkout,
         instance: target.instances.length === 1 ? target.instances[0]! : null,
@@ -232,13 +316,13 @@ export class ZoneWatcher {
         path: repoPath,
         owners: zones.ownersOf(repoPath),
         change: changes.get(repoPath)!,
-        writes: (previous?.writes ?? 0) + 1,
+        writes: (previous?.violation.writes ?? 0) + 1,
         restored,
       };
-      this.open.set(key, violation);
+      this.open.set(key, { violation, stamp, seen: now });
       added.push(violation);
     }
-    this.options.onViolations(added);
+    if (added.length > 0) this.options.onViolations(added);
   }
 
   /** Drops the events our own restores caused: the file is exactly what we put back. */
@@ -336,6 +420,17 @@ function withoutDirectories(checkout: string, repoPaths: readonly string[], chan
       return stat === undefined || !stat.isDirectory();
     })
     .sort();
+}
+
+/** Whether the folder is still a checkout: a removed worktree loses its `.git` and then itself. */
+function isCheckout(checkout: string): boolean {
+  return lstatSync(path.join(checkout, '.git'), { throwIfNoEntry: false }) !== undefined;
+}
+
+/** Which version of a file is there now (identity, size, modification time), or `absent`. */
+function fileStamp(file: string): string {
+  const stat = lstatSync(file, { bigint: true, throwIfNoEntry: false });
+  return stat ? `${stat.ino}:${stat.size}:${stat.mtimeNs}` : 'absent';
 }
 
 function isWithin(folder: string, candidate: string): boolean {
