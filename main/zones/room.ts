@@ -115,7 +115,8 @@ export const createZonesRoom: RoomFactory = (context): Room => {
     const targets = await watchTargets(root, config);
     zones.targetsKey = targetsKey(targets);
     if (zones.closed) return;
-    const watcher = new ZoneWatcher({
+    // A running watcher takes the new set as it is: the checkouts it watches stay watched.
+    zones.watcher ??= new ZoneWatcher({
       mainCheckout: real(root),
       zones: () => zones.zoneSet,
       mode: () => zones.config?.onViolation ?? 'warn',
@@ -125,21 +126,20 @@ export const createZonesRoom: RoomFactory = (context): Room => {
       },
       onViolations: (added) => record(zones, added),
     });
-    zones.watcher = watcher;
+    const watcher = zones.watcher;
     // Installing the hooks and starting to watch are independent (the watcher never counts
     // .claude/settings.local.json or .git/), so both happen at once.
-    const [guardNotes, hookNotes] = await Promise.all([installGuards(root, config, targets), installHook(root, config), watcher.start(targets)]);
+    const [guardNotes, hookNotes] = await Promise.all([installGuards(root, config, targets), installHook(root, config), watcher.update(targets)]);
     zones.notes = [...guardNotes, ...hookNotes];
     // After the guards: installing them adds to info/exclude, which restarts git's ignore checks.
     watcher.prepareIgnoreChecks();
     context.emit('zones.enforcementChanged', enforcement(zones));
   };
 
+  /** Applies a new set of instances and checkouts; the watches of checkouts that stay are never interrupted. */
   const restartEnforcement = (zones: WorkspaceZones): void => {
     zones.starting = zones.starting
       .then(async () => {
-        await zones.watcher?.stop();
-        zones.watcher = null;
         if (!zones.closed) await startEnforcement(zones);
       })
       .catch((error: unknown) => {

@@ -53,7 +53,9 @@ async function start(config = CONFIG, files: Record<string, string> = {}): Promi
   });
   expect((await core.call('workspace.open', { path: root })).ok).toBe(true);
   const enforcement = await core.call('zones.enforcement', {});
-  expect(enforcement.ok && (enforcement.value as Enforcement).watchers.map((watcher) => watcher.state)).toEqual(['watching', 'watching', 'watching']);
+  // Every checkout an instance works in (a main checkout with none is not watched: it has no write to judge).
+  const expected = config.includes('name: Main') ? ['watching', 'watching', 'watching'] : ['watching', 'watching'];
+  expect(enforcement.ok && (enforcement.value as Enforcement).watchers.map((watcher) => watcher.state)).toEqual(expected);
   return {
     root,
     vscode,
@@ -275,6 +277,25 @@ describe('the live zone watcher', () => {
   it('leaves no child process behind for its watches', async () => {
     await start();
     expect(childCommands(process.pid)).not.toContain('sh');
+  });
+
+  it('watches a new instance\'s worktree without ever stopping the watches already running', async () => {
+    const h = await start();
+    const changes: Enforcement[] = [];
+    core!.onEvent((name, payload) => {
+      if (name === 'zones.enforcementChanged') changes.push(payload as Enforcement);
+    });
+    const added = path.join(makeTempDir(), 'wt-linux');
+    git(h.root, 'worktree', 'add', '-q', '-b', 'lanes/linux', added);
+    worktrees.push([h.root, added]);
+    writeFileSync(path.join(h.root, 'lanes.yml'), `${CONFIG}  - name: Linux\n    branch: lanes/linux\n    zones: [linux/]\n`);
+    await expect.poll(() => changes.some((change) => change.watchers.some((watcher) => watcher.checkout === added && watcher.state === 'watching')), { timeout: 10_000 }).toBe(true);
+    for (const change of changes) {
+      expect(change.watchers.filter((watcher) => watcher.checkout !== added).map((watcher) => watcher.state)).toEqual(['watching', 'watching', 'watching']);
+    }
+    writeFiles(added, { 'docs/from-linux.md': 'x\n' });
+    await h.waitFor(1);
+    expect(unique(h.violations).map((violation) => `${violation.instance}:${violation.path}`)).toEqual(['Linux:docs/from-linux.md']);
   });
 
   it('leaves nested node_modules out of the watch only in repositories with nested packages', async () => {

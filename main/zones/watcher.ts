@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { promises as fs, lstatSync, watch } from 'node:fs';
+import { promises as fs, lstatSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import watcher from '@parcel/watcher';
@@ -29,8 +29,6 @@ export interface ZoneWatcherOptions {
   readonly mode: () => 'warn' | 'restore';
   readonly onViolations: (added: Violation[]) => void;
   readonly onStatus: (statuses: WatcherStatus[]) => void;
-  /** lanes.yml changed in the main checkout (by hand or by git). */
-  readonly onConfigChanged?: () => void;
   readonly mainCheckout: string;
 }
 
@@ -56,8 +54,6 @@ const IGNORED_SEGMENTS = new Set(['.git', 'node_modules']);
  */
 const IGNORED_BY_WATCHER = ['.git', 'node_modules'];
 const IGNORED_WITH_NESTED_PACKAGES = [...IGNORED_BY_WATCHER, /(?:^|[\\/])node_modules$/];
-/** How long lanes.yml must be quiet before it is read again (the full watcher batches ~50 ms). */
-const CONFIG_SETTLE_MS = 50;
 /** Changes to a reported file this soon after its last one are the rest of that write. */
 const SAME_WRITE_MS = 400;
 /** Longer than @parcel/watcher's longest wait between two batches of one burst (500 ms). */
@@ -74,7 +70,7 @@ const NATIVE_BACKEND: watcher.BackendType = process.platform === 'darwin' ? 'fs-
  * reports writes outside the writer's zones. `.git/`, `node_modules/` and git-ignored paths
  * (asked of one long-running `git check-ignore` per checkout) are never violations. In restore
  * mode the file goes back to its committed state after a copy is kept under
- * `.git/lanes/restored/`. A main checkout no instance works in is only watched for lanes.yml.
+ * `.git/lanes/restored/`.
  */
 export class ZoneWatcher {
   private readonly subscriptions = new Map<string, watcher.AsyncSubscription>();
@@ -87,75 +83,63 @@ export class ZoneWatcher {
   private readonly oracles = new Map<string, IgnoreOracle>();
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
-  private configWatch: { close(): void } | null = null;
+  /** What each watched checkout is watched for, by checkout; read when its changes arrive. */
+  private targets = new Map<string, WatchTarget>();
+  private ignore: Array<string | RegExp> | null = null;
 
   constructor(private readonly options: ZoneWatcherOptions) {}
 
-  async start(targets: readonly WatchTarget[]): Promise<void> {
-    this.statuses = targets.map((target) => ({ checkout: target.checkout, instances: [...target.instances], state: 'starting', message: null }));
+  /**
+   * Watches exactly these checkouts, for these instances: a checkout already watched keeps its
+   * watch (only its instances change), a new one is watched, one no longer listed is let go. So a
+   * new instance's worktree is watched after one crawl of its own, and the others never stop.
+   * A main checkout no instance works in is not watched: it has no write to judge, and the
+   * config service watches lanes.yml.
+   */
+  async update(targets: readonly WatchTarget[]): Promise<void> {
+    if (this.stopped) return;
+    const wanted = targets.filter((target) => target.checkout !== this.options.mainCheckout || target.instances.length > 0);
+    this.targets = new Map(wanted.map((target) => [target.checkout, target]));
+    for (const checkout of [...this.subscriptions.keys()]) if (!this.targets.has(checkout)) await this.release(checkout);
+    this.statuses = wanted.map((target) => {
+      const kept = this.subscriptions.has(target.checkout) ? this.statuses.find((status) => status.checkout === target.checkout) : undefined;
+      return { checkout: target.checkout, instances: [...target.instances], state: kept?.state ?? 'starting', message: kept?.message ?? null };
+    });
     this.options.onStatus(this.statuses);
-    const others = targets.map((target) => target.checkout);
-    const configOnly = (target: WatchTarget) => target.checkout === this.options.mainCheckout && target.instances.length === 0;
-    for (const target of targets) if (!configOnly(target)) this.oracles.set(target.checkout, new IgnoreOracle(target.checkout));
-    const ignore = (await tracksNestedPackages(this.options.mainCheckout)) ? IGNORED_WITH_NESTED_PACKAGES : IGNORED_BY_WATCHER;
+    this.ignore ??= (await tracksNestedPackages(this.options.mainCheckout)) ? IGNORED_WITH_NESTED_PACKAGES : IGNORED_BY_WATCHER;
     // One checkout at a time. @parcel/watcher crawls a tree on a thread of libuv's pool (4
     // threads) and its inotify backend lets only one crawl run at once, so subscribing to all
     // at once ran them one by one anyway while parking every pool thread on that lock: each file
     // read of the process (opening the workspace itself) waited for all the crawls. In turn, the
     // crawls take as long and the pool stays free.
-    for (const [index, target] of targets.entries()) {
+    for (const target of wanted) {
       if (this.stopped) return;
-      if (configOnly(target)) {
-        this.watchConfigOnly(index, target.checkout);
-        continue;
-      }
+      if (this.subscriptions.has(target.checkout) || this.targets.get(target.checkout) !== target) continue;
+      const checkout = target.checkout;
+      if (!this.oracles.has(checkout)) this.oracles.set(checkout, new IgnoreOracle(checkout));
       try {
         const subscription = await watcher.subscribe(
-          target.checkout,
+          checkout,
           (error, events) => {
             if (error) {
-              this.setStatus(index, 'failed', watchFailure(target.checkout, error));
+              this.setStatus(checkout, 'failed', watchFailure(checkout, error));
               return;
             }
-            this.enqueue(() => this.handle(target, others, events));
+            this.enqueue(() => this.handle(checkout, events));
           },
-          { ignore, backend: NATIVE_BACKEND },
+          { ignore: this.ignore, backend: NATIVE_BACKEND },
         );
-        if (this.stopped) await subscription.unsubscribe();
-        else this.subscriptions.set(target.checkout, subscription);
-        this.setStatus(index, 'watching', null);
+        if (this.stopped || !this.targets.has(checkout)) {
+          await subscription.unsubscribe();
+          continue;
+        }
+        this.subscriptions.set(checkout, subscription);
+        // Ready to judge at once: git's ignore checker starts now, not at the first write.
+        void this.oracles.get(checkout)?.prepare().catch(() => undefined);
+        this.setStatus(checkout, 'watching', null);
       } catch (error) {
-        this.setStatus(index, 'failed', watchFailure(target.checkout, error));
+        this.setStatus(checkout, 'failed', watchFailure(checkout, error));
       }
-    }
-  }
-
-  /**
-   * A main checkout no instance works in has no write to judge: only lanes.yml matters there. A
-   * watch on its top folder sees that file without crawling (and watching every folder of) a
-   * whole checkout, which is one crawl less before all the instances are watched.
-   */
-  private watchConfigOnly(index: number, checkout: string): void {
-    try {
-      let timer: NodeJS.Timeout | null = null;
-      const handle = watch(checkout, { persistent: false }, (_event, fileName) => {
-        if (fileName !== CONFIG_FILE || timer || this.stopped) return;
-        // One reload per burst, as the full watcher batches them: saving a file is several events.
-        timer = setTimeout(() => {
-          timer = null;
-          if (!this.stopped) this.options.onConfigChanged?.();
-        }, CONFIG_SETTLE_MS);
-      });
-      handle.on('error', (error) => this.setStatus(index, 'failed', watchFailure(checkout, error)));
-      this.configWatch = {
-        close: () => {
-          if (timer) clearTimeout(timer);
-          handle.close();
-        },
-      };
-      this.setStatus(index, 'watching', null);
-    } catch (error) {
-      this.setStatus(index, 'failed', watchFailure(checkout, error));
     }
   }
 
@@ -172,8 +156,6 @@ export class ZoneWatcher {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.configWatch?.close();
-    this.configWatch = null;
     for (const held of this.heldDeletes.values()) clearTimeout(held.timer);
     this.heldDeletes.clear();
     const subscriptions = [...this.subscriptions.values()];
@@ -191,8 +173,8 @@ export class ZoneWatcher {
     }
   }
 
-  private setStatus(index: number, state: WatcherStatus['state'], message: string | null): void {
-    this.statuses = this.statuses.map((status, i) => (i === index ? { ...status, state, message } : status));
+  private setStatus(checkout: string, state: WatcherStatus['state'], message: string | null): void {
+    this.statuses = this.statuses.map((status) => (status.checkout === checkout ? { ...status, state, message } : status));
     this.options.onStatus(this.statuses);
   }
 
@@ -200,8 +182,10 @@ export class ZoneWatcher {
     this.queue = this.queue.then(task).catch((error: unknown) => console.error('Lanes: the zone watcher failed on a batch of changes:', error));
   }
 
-  private async handle(target: WatchTarget, checkouts: readonly string[], events: readonly watcher.Event[]): Promise<void> {
-    if (this.stopped || !this.subscriptions.has(target.checkout)) return;
+  private async handle(checkout: string, events: readonly watcher.Event[]): Promise<void> {
+    const target = this.targets.get(checkout);
+    if (this.stopped || !target || !this.subscriptions.has(checkout)) return;
+    const checkouts = [...this.targets.keys()];
     const changes = new Map<string, watcher.Event['type']>();
     for (const event of events) {
       const relative = path.relative(target.checkout, event.path);
@@ -261,6 +245,7 @@ export class ZoneWatcher {
     const subscription = this.subscriptions.get(checkout);
     if (!subscription) return;
     this.subscriptions.delete(checkout);
+    this.targets.delete(checkout);
     const held = this.heldDeletes.get(checkout);
     if (held) clearTimeout(held.timer);
     this.heldDeletes.delete(checkout);
