@@ -79,7 +79,8 @@ export const createZonesRoom: RoomFactory = (context): Room => {
       zones.configProblem = null;
       if (hadProblem) context.emit('zones.enforcementChanged', enforcement(zones));
       // An instance was added, removed or moved to another worktree: guard and watch the new set.
-      if (targetsKey(await watchTargets(zones.workspace.root, config)) !== zones.targetsKey) restartEnforcement(zones);
+      const targets = await watchTargets(zones.workspace.root, config);
+      if (targetsKey(targets) !== zones.targetsKey) restartEnforcement(zones, { config, targets });
     } catch (error) {
       zones.configProblem = `lanes.yml could not be read, so the last saved zones stay in force: ${messageOf(error)}`;
       context.emit('zones.enforcementChanged', enforcement(zones));
@@ -101,18 +102,19 @@ export const createZonesRoom: RoomFactory = (context): Room => {
     return zonesState(files, (await tree(zones)).files.length);
   };
 
-  const startEnforcement = async (zones: WorkspaceZones): Promise<void> => {
+  /** Guards and watches the instances' checkouts, with lanes.yml as read now or as a change just brought it. */
+  const startEnforcement = async (zones: WorkspaceZones, changed?: { config: ZonesConfig; targets: WatchTarget[] }): Promise<void> => {
     const root = zones.workspace.root;
     let config: ZonesConfig;
     try {
-      config = (await readZonesFiles(root, zones.lanesYml)).zones;
+      config = changed?.config ?? (await readZonesFiles(root, zones.lanesYml)).zones;
     } catch (error) {
       zones.notes = [`Zones are not enforced: ${messageOf(error)}`];
       context.emit('zones.enforcementChanged', enforcement(zones));
       return;
     }
     applyConfig(zones, config);
-    const targets = await watchTargets(root, config);
+    const targets = changed?.targets ?? (await watchTargets(root, config));
     zones.targetsKey = targetsKey(targets);
     if (zones.closed) return;
     // A running watcher takes the new set as it is: the checkouts it watches stay watched.
@@ -137,10 +139,10 @@ export const createZonesRoom: RoomFactory = (context): Room => {
   };
 
   /** Applies a new set of instances and checkouts; the watches of checkouts that stay are never interrupted. */
-  const restartEnforcement = (zones: WorkspaceZones): void => {
+  const restartEnforcement = (zones: WorkspaceZones, changed: { config: ZonesConfig; targets: WatchTarget[] }): void => {
     zones.starting = zones.starting
       .then(async () => {
-        if (!zones.closed) await startEnforcement(zones);
+        if (!zones.closed) await startEnforcement(zones, changed);
       })
       .catch((error: unknown) => {
         zones.notes = [`Zones are not enforced: ${messageOf(error)}`];
