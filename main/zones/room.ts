@@ -27,6 +27,8 @@ class WorkspaceZones {
   counts: Record<string, number> = {};
   total = 0;
   starting: Promise<void> = Promise.resolve();
+  /** The guards and the pre-commit hook being installed, one set after another. */
+  installing: Promise<void> = Promise.resolve();
   /** Which checkouts are guarded and watched, for which instances; a change restarts enforcement. */
   targetsKey = '';
   /** Saves in progress from the zones screen, which announce their own change when done. */
@@ -130,12 +132,22 @@ export const createZonesRoom: RoomFactory = (context): Room => {
     });
     const watcher = zones.watcher;
     // Installing the hooks and starting to watch are independent (the watcher never counts
-    // .claude/settings.local.json or .git/), so both happen at once.
-    const [guardNotes, hookNotes] = await Promise.all([installGuards(root, config, targets), installHook(root, config), watcher.update(targets)]);
-    zones.notes = [...guardNotes, ...hookNotes];
-    // After the guards: installing them adds to info/exclude, which restarts git's ignore checks.
-    watcher.prepareIgnoreChecks();
-    context.emit('zones.enforcementChanged', enforcement(zones));
+    // .claude/settings.local.json or .git/), so both happen at once; the next change to lanes.yml
+    // waits only for the watcher, not for the hooks (git work in every checkout, slow under load).
+    const installing = zones.installing.then(() => Promise.all([installGuards(root, config, targets), installHook(root, config)]));
+    zones.installing = installing.then(
+      ([guardNotes, hookNotes]) => {
+        zones.notes = [...guardNotes, ...hookNotes];
+        // After the guards: installing them adds to info/exclude, which restarts git's ignore checks.
+        watcher.prepareIgnoreChecks();
+        context.emit('zones.enforcementChanged', enforcement(zones));
+      },
+      (error: unknown) => {
+        zones.notes = [`Zones are not enforced: ${messageOf(error)}`];
+        context.emit('zones.enforcementChanged', enforcement(zones));
+      },
+    );
+    await watcher.update(targets);
   };
 
   /** Applies a new set of instances and checkouts; the watches of checkouts that stay are never interrupted. */
@@ -215,6 +227,7 @@ export const createZonesRoom: RoomFactory = (context): Room => {
       'zones.enforcement': async () => {
         const zones = state();
         await zones.starting;
+        await zones.installing;
         return enforcement(zones);
       },
     },
@@ -235,6 +248,7 @@ export const createZonesRoom: RoomFactory = (context): Room => {
       zones.closed = true;
       zones.configChanges?.dispose();
       await zones.starting;
+      await zones.installing;
       await zones.watcher?.stop();
     },
   };
