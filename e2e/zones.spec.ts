@@ -46,6 +46,8 @@ test('drag a folder onto an instance, see the overlap, save, and find both files
   await app.openWorkspace(root);
   await app.goto('zones');
   const page = app.page;
+  // Tall enough that the tree and every instance card fit on screen: a drag cannot scroll.
+  await page.setViewportSize({ width: 1280, height: 1000 });
 
   const windows = page.getByRole('article', { name: 'Instance Windows' });
   await expect(windows.getByRole('list', { name: 'Zones of Windows' })).toContainText('docs/');
@@ -151,12 +153,38 @@ test('a write outside the zone shows up in the violations log as it happens', as
   await app.openWorkspace(root);
   await app.goto('zones');
   const page = app.page;
+  await expect(page.getByRole('region', { name: 'Enforcement' })).toContainText('watching');
+  await page.getByRole('navigation', { name: 'Zones views' }).getByRole('link', { name: /Violations/ }).click();
   const log = page.getByRole('region', { name: 'Violations' });
   await expect(log).toContainText('None so far');
-  await expect(page.getByRole('region', { name: 'Enforcement' })).toContainText('watching');
   writeFileSync(path.join(root, 'lib', 'b.dart'), 'inside the zone\n');
   writeFileSync(path.join(root, 'README.md'), 'outside the zone\n');
   await expect(log.getByRole('row').filter({ hasText: 'README.md' })).toContainText('Solo');
   await expect(log).not.toContainText('lib/b.dart');
   await page.screenshot({ path: '/tmp/zones-violation.png', fullPage: true });
+});
+
+test("an instance's badge says what it counts and opens that instance's violations above the tree", async ({ app, temp }) => {
+  const root = temp.repo({ 'lanes.yml': 'instances:\n  - name: Solo\n    zones: [lib/]\n', 'lib/a.dart': 'x\n' });
+  await app.openWorkspace(root);
+  await app.goto('zones');
+  const page = app.page;
+  await expect(page.getByRole('region', { name: 'Enforcement' })).toContainText('watching');
+  await app.goto('instances');
+  const card = page.getByTestId('instance-Solo');
+  writeFileSync(path.join(root, 'README.md'), 'outside the zone\n');
+  const badge = card.getByTestId('violation-badge');
+  await expect(badge).toHaveText('1 violation');
+  writeFileSync(path.join(root, 'NOTES.md'), 'outside again\n');
+  await expect(badge).toHaveText('2 violations');
+  await page.screenshot({ path: '/tmp/zones-badge.png' });
+  await badge.click();
+  await expect(page).toHaveURL(/#\/zones\/violations\/Solo$/);
+  const log = page.getByRole('region', { name: 'Violations' });
+  await expect(log.getByRole('heading')).toContainText('Writes by Solo outside its zone');
+  await expect(log.getByRole('row').filter({ hasText: 'NOTES.md' })).toBeVisible();
+  // The log is the view, not something below the tree: it is on screen without scrolling.
+  await expect(page.getByRole('tree')).toHaveCount(0);
+  expect(await log.evaluate((element) => element.getBoundingClientRect().top < window.innerHeight)).toBe(true);
+  await page.screenshot({ path: '/tmp/zones-violations-tab.png' });
 });

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { LANES_HOOK_MARKER, setClaudeHooks } from '../shared/agent-files';
+import { writeInsideCheckout } from '../shared/checkout-file';
 import { errnoCode } from '../shared/errors';
 import { git, gitOrNull } from '../shared/git';
 import { GUARDED_TOOLS_MATCHER } from './guard';
@@ -37,7 +38,8 @@ export async function installPreCommitHook(workspace: string, scriptsDir?: strin
       message: `Git hooks in this repository live in \`${hooksPath}\` (core.hooksPath), so Lanes left them alone. To check zones at commit, add this line to its pre-commit hook: ${check}`,
     };
   }
-  const hooksDir = path.resolve(workspace, (await git(workspace, ['rev-parse', '--git-common-dir'])).trim(), 'hooks');
+  const gitCommonDir = path.resolve(workspace, (await git(workspace, ['rev-parse', '--git-common-dir'])).trim());
+  const hooksDir = path.join(gitCommonDir, 'hooks');
   await fs.mkdir(hooksDir, { recursive: true });
   const hookFile = path.join(hooksDir, 'pre-commit');
   const previousFile = hookFile + PREVIOUS_HOOK_SUFFIX;
@@ -66,8 +68,6 @@ if [ ! -e ${shellQuote(lanesScriptPath('check', scriptsDir))} ]; then
 fi
 ${check}
 `;
-  const temp = `${hookFile}.lanes-tmp`;
-  await fs.writeFile(temp, script, { mode: 0o755 });
-  await fs.rename(temp, hookFile);
+  await writeInsideCheckout({ root: gitCommonDir, rootLabel: 'the git folder', what: 'the pre-commit hook' }, 'hooks/pre-commit', script, { mode: 0o755 });
   return { status: 'installed', path: hookFile, keptPrevious };
 }

@@ -27,6 +27,8 @@ class WorkspaceZones {
   counts: Record<string, number> = {};
   total = 0;
   starting: Promise<void> = Promise.resolve();
+  /** The guards and the pre-commit hook being installed, one set after another. */
+  installing: Promise<void> = Promise.resolve();
   /** Which checkouts are guarded and watched, for which instances; a change restarts enforcement. */
   targetsKey = '';
   /** Saves in progress from the zones screen, which announce their own change when done. */
@@ -79,7 +81,8 @@ export const createZonesRoom: RoomFactory = (context): Room => {
       zones.configProblem = null;
       if (hadProblem) context.emit('zones.enforcementChanged', enforcement(zones));
       // An instance was added, removed or moved to another worktree: guard and watch the new set.
-      if (targetsKey(await watchTargets(zones.workspace.root, config)) !== zones.targetsKey) restartEnforcement(zones);
+      const targets = await watchTargets(zones.workspace.root, config);
+      if (targetsKey(targets) !== zones.targetsKey) restartEnforcement(zones, { config, targets });
     } catch (error) {
       zones.configProblem = `lanes.yml could not be read, so the last saved zones stay in force: ${messageOf(error)}`;
       context.emit('zones.enforcementChanged', enforcement(zones));
@@ -101,21 +104,23 @@ export const createZonesRoom: RoomFactory = (context): Room => {
     return zonesState(files, (await tree(zones)).files.length);
   };
 
-  const startEnforcement = async (zones: WorkspaceZones): Promise<void> => {
+  /** Guards and watches the instances' checkouts, with lanes.yml as read now or as a change just brought it. */
+  const startEnforcement = async (zones: WorkspaceZones, changed?: { config: ZonesConfig; targets: WatchTarget[] }): Promise<void> => {
     const root = zones.workspace.root;
     let config: ZonesConfig;
     try {
-      config = (await readZonesFiles(root, zones.lanesYml)).zones;
+      config = changed?.config ?? (await readZonesFiles(root, zones.lanesYml)).zones;
     } catch (error) {
       zones.notes = [`Zones are not enforced: ${messageOf(error)}`];
       context.emit('zones.enforcementChanged', enforcement(zones));
       return;
     }
     applyConfig(zones, config);
-    const targets = await watchTargets(root, config);
+    const targets = changed?.targets ?? (await watchTargets(root, config));
     zones.targetsKey = targetsKey(targets);
     if (zones.closed) return;
-    const watcher = new ZoneWatcher({
+    // A running watcher takes the new set as it is: the checkouts it watches stay watched.
+    zones.watcher ??= new ZoneWatcher({
       mainCheckout: real(root),
       zones: () => zones.zoneSet,
       mode: () => zones.config?.onViolation ?? 'warn',
@@ -125,22 +130,31 @@ export const createZonesRoom: RoomFactory = (context): Room => {
       },
       onViolations: (added) => record(zones, added),
     });
-    zones.watcher = watcher;
+    const watcher = zones.watcher;
     // Installing the hooks and starting to watch are independent (the watcher never counts
-    // .claude/settings.local.json or .git/), so both happen at once.
-    const [guardNotes, hookNotes] = await Promise.all([installGuards(root, config, targets), installHook(root, config), watcher.start(targets)]);
-    zones.notes = [...guardNotes, ...hookNotes];
-    // After the guards: installing them adds to info/exclude, which restarts git's ignore checks.
-    watcher.prepareIgnoreChecks();
-    context.emit('zones.enforcementChanged', enforcement(zones));
+    // .claude/settings.local.json or .git/), so both happen at once; the next change to lanes.yml
+    // waits only for the watcher, not for the hooks (git work in every checkout, slow under load).
+    const installing = zones.installing.then(() => Promise.all([installGuards(root, config, targets), installHook(root, config)]));
+    zones.installing = installing.then(
+      ([guardNotes, hookNotes]) => {
+        zones.notes = [...guardNotes, ...hookNotes];
+        // After the guards: installing them adds to info/exclude, which restarts git's ignore checks.
+        watcher.prepareIgnoreChecks();
+        context.emit('zones.enforcementChanged', enforcement(zones));
+      },
+      (error: unknown) => {
+        zones.notes = [`Zones are not enforced: ${messageOf(error)}`];
+        context.emit('zones.enforcementChanged', enforcement(zones));
+      },
+    );
+    await watcher.update(targets);
   };
 
-  const restartEnforcement = (zones: WorkspaceZones): void => {
+  /** Applies a new set of instances and checkouts; the watches of checkouts that stay are never interrupted. */
+  const restartEnforcement = (zones: WorkspaceZones, changed: { config: ZonesConfig; targets: WatchTarget[] }): void => {
     zones.starting = zones.starting
       .then(async () => {
-        await zones.watcher?.stop();
-        zones.watcher = null;
-        if (!zones.closed) await startEnforcement(zones);
+        if (!zones.closed) await startEnforcement(zones, changed);
       })
       .catch((error: unknown) => {
         zones.notes = [`Zones are not enforced: ${messageOf(error)}`];
@@ -213,6 +227,7 @@ export const createZonesRoom: RoomFactory = (context): Room => {
       'zones.enforcement': async () => {
         const zones = state();
         await zones.starting;
+        await zones.installing;
         return enforcement(zones);
       },
     },
@@ -233,6 +248,7 @@ export const createZonesRoom: RoomFactory = (context): Room => {
       zones.closed = true;
       zones.configChanges?.dispose();
       await zones.starting;
+      await zones.installing;
       await zones.watcher?.stop();
     },
   };

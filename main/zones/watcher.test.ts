@@ -1,5 +1,5 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LanesCore } from '../core/lanes-core';
@@ -37,8 +37,8 @@ interface Harness {
   waitFor(count: number, timeoutMs?: number): Promise<void>;
 }
 
-async function start(config = CONFIG): Promise<Harness> {
-  const root = makeGitRepo({ 'lanes.yml': config, '.gitignore': 'build/\n*.log\n', 'lib/a.dart': 'a\n', 'docs/a.md': 'a\n', 'scripts/a.sh': 'a\n' });
+async function start(config = CONFIG, files: Record<string, string> = {}): Promise<Harness> {
+  const root = makeGitRepo({ 'lanes.yml': config, '.gitignore': 'build/\n*.log\n', 'lib/a.dart': 'a\n', 'docs/a.md': 'a\n', 'scripts/a.sh': 'a\n', ...files });
   const vscode = path.join(path.dirname(root), 'wt-vscode');
   const windows = path.join(makeTempDir(), 'wt-windows');
   git(root, 'worktree', 'add', '-q', '-b', 'lanes/vscode', vscode);
@@ -53,7 +53,9 @@ async function start(config = CONFIG): Promise<Harness> {
   });
   expect((await core.call('workspace.open', { path: root })).ok).toBe(true);
   const enforcement = await core.call('zones.enforcement', {});
-  expect(enforcement.ok && (enforcement.value as Enforcement).watchers.map((watcher) => watcher.state)).toEqual(['watching', 'watching', 'watching']);
+  // Every checkout an instance works in (a main checkout with none is not watched: it has no write to judge).
+  const expected = config.includes('name: Main') ? ['watching', 'watching', 'watching'] : ['watching', 'watching'];
+  expect(enforcement.ok && (enforcement.value as Enforcement).watchers.map((watcher) => watcher.state)).toEqual(expected);
   return {
     root,
     vscode,
@@ -229,6 +231,73 @@ describe('the live zone watcher', () => {
     expect(unique(h.violations).map((violation) => `${violation.instance}:${violation.path}`)).toEqual(['VSCode:README.md', 'Main:lib/from-main.dart']);
   });
 
+  it('does not count the deletes of a worktree being removed, and lets its watch go', async () => {
+    const files: Record<string, string> = {};
+    for (let index = 0; index < 200; index += 1) files[`docs/many/f${index}.md`] = `${index}\n`;
+    const h = await start(undefined, files);
+    git(h.root, 'worktree', 'remove', '--force', h.vscode);
+    worktrees.splice(worktrees.findIndex(([, worktree]) => worktree === h.vscode), 1);
+    await expect
+      .poll(async () => {
+        const enforcement = await core!.call('zones.enforcement', {});
+        return enforcement.ok && (enforcement.value as Enforcement).watchers.map((watcher) => watcher.checkout).includes(h.vscode);
+      }, { timeout: 10_000 })
+      .toBe(false);
+    // Something to wait for that comes after any report the removal could cause.
+    writeFiles(h.windows, { 'lib/after-removal.dart': 'x\n' });
+    await h.waitFor(1);
+    expect(unique(h.violations).map((violation) => `${violation.instance}:${violation.path}`)).toEqual(['Windows:lib/after-removal.dart']);
+  });
+
+  it('still reports a delete outside the zone in a worktree that stays', async () => {
+    const h = await start();
+    rmSync(path.join(h.vscode, 'docs', 'a.md'));
+    await h.waitFor(1);
+    expect(unique(h.violations).map((violation) => `${violation.instance}:${violation.path}:${violation.change}`)).toEqual(['VSCode:docs/a.md:delete']);
+  });
+
+  it('logs one write as one violation, even when its events arrive in two batches', async () => {
+    const h = await start();
+    // A shell's `cat > file` holds the file open while it writes: the create is reported at
+    // once (the watcher sends a burst's first event alone), the rest of the write after it.
+    const file = await open(path.join(h.vscode, 'docs', 'shell.md'), 'w');
+    await file.write('first part\n');
+    await h.waitFor(1);
+    await file.write('second part\n');
+    await file.close();
+    // Another write after it: whatever the first one still had to report has arrived by then.
+    writeFiles(h.vscode, { 'docs/sentinel.md': 'next\n' });
+    await h.waitFor(2);
+    const shell = unique(h.violations).filter((violation) => violation.path === 'docs/shell.md');
+    expect(shell.map((violation) => [violation.change, violation.writes])).toEqual([['create', 1]]);
+    const listed = await core!.call('zones.violations', {});
+    expect(listed.ok && (listed.value as Violations).entries.filter((violation) => violation.path === 'docs/shell.md').length).toBe(1);
+  });
+
+  it('leaves no child process behind for its watches', async () => {
+    await start();
+    expect(childCommands(process.pid)).not.toContain('sh');
+  });
+
+  it('watches a new instance\'s worktree without ever stopping the watches already running', async () => {
+    const h = await start();
+    const changes: Enforcement[] = [];
+    core!.onEvent((name, payload) => {
+      if (name === 'zones.enforcementChanged') changes.push(payload as Enforcement);
+    });
+    const added = path.join(makeTempDir(), 'wt-linux');
+    git(h.root, 'worktree', 'add', '-q', '-b', 'lanes/linux', added);
+    worktrees.push([h.root, added]);
+    writeFileSync(path.join(h.root, 'lanes.yml'), `${CONFIG}  - name: Linux\n    branch: lanes/linux\n    zones: [linux/]\n`);
+    await expect.poll(() => changes.some((change) => change.watchers.some((watcher) => watcher.checkout === added && watcher.state === 'watching')), { timeout: 10_000 }).toBe(true);
+    for (const change of changes) {
+      expect(change.watchers.filter((watcher) => watcher.checkout !== added).map((watcher) => watcher.state)).toEqual(['watching', 'watching', 'watching']);
+    }
+    writeFiles(added, { 'docs/from-linux.md': 'x\n' });
+    await h.waitFor(1);
+    expect(unique(h.violations).map((violation) => `${violation.instance}:${violation.path}`)).toEqual(['Linux:docs/from-linux.md']);
+  });
+
   it('leaves nested node_modules out of the watch only in repositories with nested packages', async () => {
     expect(await tracksNestedPackages(makeGitRepo({ 'package.json': '{}', 'lib/a.ts': 'x' }))).toBe(false);
     expect(await tracksNestedPackages(makeGitRepo({ 'package.json': '{}', 'packages/web/package.json': '{}' }))).toBe(true);
@@ -241,6 +310,23 @@ describe('the live zone watcher', () => {
     expect(watchFailure('/x', new Error('boom'))).toBe('Lanes could not watch `/x` for writes outside the zones: boom');
   });
 });
+
+/** The command names of a process's children, read from /proc (Linux). */
+function childCommands(pid: number): string[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map((name) => {
+      try {
+        return readFileSync(`/proc/${name}/stat`, 'utf8');
+      } catch {
+        // The process ended while the list was read.
+        return '';
+      }
+    })
+    .map((stat) => /^\d+ \((.*)\) \S+ (\d+)/.exec(stat))
+    .filter((match): match is RegExpExecArray => match !== null && Number(match[2]) === pid)
+    .map((match) => match[1]!);
+}
 
 function readdirDeep(folder: string): string[] {
   if (!existsSync(folder)) return [];

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { promises as fs, lstatSync, watch } from 'node:fs';
+import { promises as fs, lstatSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import watcher from '@parcel/watcher';
@@ -29,8 +29,6 @@ export interface ZoneWatcherOptions {
   readonly mode: () => 'warn' | 'restore';
   readonly onViolations: (added: Violation[]) => void;
   readonly onStatus: (statuses: WatcherStatus[]) => void;
-  /** lanes.yml changed in the main checkout (by hand or by git). */
-  readonly onConfigChanged?: () => void;
   readonly mainCheckout: string;
 }
 
@@ -56,8 +54,15 @@ const IGNORED_SEGMENTS = new Set(['.git', 'node_modules']);
  */
 const IGNORED_BY_WATCHER = ['.git', 'node_modules'];
 const IGNORED_WITH_NESTED_PACKAGES = [...IGNORED_BY_WATCHER, /(?:^|[\\/])node_modules$/];
-/** How long lanes.yml must be quiet before it is read again (the full watcher batches ~50 ms). */
-const CONFIG_SETTLE_MS = 50;
+/** Changes to a reported file this soon after its last one are the rest of that write. */
+const SAME_WRITE_MS = 400;
+/** Longer than @parcel/watcher's longest wait between two batches of one burst (500 ms). */
+const DELETE_QUIET_MS = 700;
+/**
+ * Named, so @parcel/watcher does not first look for watchman: that probe runs a shell for each
+ * watch, which stays behind as a child process of Lanes.
+ */
+const NATIVE_BACKEND: watcher.BackendType = process.platform === 'darwin' ? 'fs-events' : process.platform === 'win32' ? 'windows' : 'inotify';
 
 /**
  * Watches every checkout with @parcel/watcher (native, one watch per folder, not per file: it
@@ -65,85 +70,76 @@ const CONFIG_SETTLE_MS = 50;
  * reports writes outside the writer's zones. `.git/`, `node_modules/` and git-ignored paths
  * (asked of one long-running `git check-ignore` per checkout) are never violations. In restore
  * mode the file goes back to its committed state after a copy is kept under
- * `.git/lanes/restored/`. A main checkout no instance works in is only watched for lanes.yml.
+ * `.git/lanes/restored/`.
  */
 export class ZoneWatcher {
-  private readonly subscriptions: watcher.AsyncSubscription[] = [];
+  private readonly subscriptions = new Map<string, watcher.AsyncSubscription>();
+  /** Deletes in linked worktrees, judged once the checkout has been quiet (see `holdDeletes`). */
+  private readonly heldDeletes = new Map<string, { readonly paths: Set<string>; timer: NodeJS.Timeout }>();
   private statuses: WatcherStatus[] = [];
-  private readonly open = new Map<string, Violation>();
+  /** The last report of each file, with how the file looked then (`fileStamp`). */
+  private readonly open = new Map<string, { readonly violation: Violation; readonly stamp: string; readonly seen: number }>();
   private readonly restored = new Map<string, Restored>();
   private readonly oracles = new Map<string, IgnoreOracle>();
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
-  private configWatch: { close(): void } | null = null;
+  /** What each watched checkout is watched for, by checkout; read when its changes arrive. */
+  private targets = new Map<string, WatchTarget>();
+  private ignore: Array<string | RegExp> | null = null;
 
   constructor(private readonly options: ZoneWatcherOptions) {}
 
-  async start(targets: readonly WatchTarget[]): Promise<void> {
-    this.statuses = targets.map((target) => ({ checkout: target.checkout, instances: [...target.instances], state: 'starting', message: null }));
+  /**
+   * Watches exactly these checkouts, for these instances: a checkout already watched keeps its
+   * watch (only its instances change), a new one is watched, one no longer listed is let go. So a
+   * new instance's worktree is watched after one crawl of its own, and the others never stop.
+   * A main checkout no instance works in is not watched: it has no write to judge, and the
+   * config service watches lanes.yml.
+   */
+  async update(targets: readonly WatchTarget[]): Promise<void> {
+    if (this.stopped) return;
+    const wanted = targets.filter((target) => target.checkout !== this.options.mainCheckout || target.instances.length > 0);
+    this.targets = new Map(wanted.map((target) => [target.checkout, target]));
+    for (const checkout of [...this.subscriptions.keys()]) if (!this.targets.has(checkout)) await this.release(checkout);
+    this.statuses = wanted.map((target) => {
+      const kept = this.subscriptions.has(target.checkout) ? this.statuses.find((status) => status.checkout === target.checkout) : undefined;
+      return { checkout: target.checkout, instances: [...target.instances], state: kept?.state ?? 'starting', message: kept?.message ?? null };
+    });
     this.options.onStatus(this.statuses);
-    const others = targets.map((target) => target.checkout);
-    const configOnly = (target: WatchTarget) => target.checkout === this.options.mainCheckout && target.instances.length === 0;
-    for (const target of targets) if (!configOnly(target)) this.oracles.set(target.checkout, new IgnoreOracle(target.checkout));
-    const ignore = (await tracksNestedPackages(this.options.mainCheckout)) ? IGNORED_WITH_NESTED_PACKAGES : IGNORED_BY_WATCHER;
+    this.ignore ??= (await tracksNestedPackages(this.options.mainCheckout)) ? IGNORED_WITH_NESTED_PACKAGES : IGNORED_BY_WATCHER;
     // One checkout at a time. @parcel/watcher crawls a tree on a thread of libuv's pool (4
     // threads) and its inotify backend lets only one crawl run at once, so subscribing to all
     // at once ran them one by one anyway while parking every pool thread on that lock: each file
     // read of the process (opening the workspace itself) waited for all the crawls. In turn, the
     // crawls take as long and the pool stays free.
-    for (const [index, target] of targets.entries()) {
+    for (const target of wanted) {
       if (this.stopped) return;
-      if (configOnly(target)) {
-        this.watchConfigOnly(index, target.checkout);
-        continue;
-      }
+      if (this.subscriptions.has(target.checkout) || this.targets.get(target.checkout) !== target) continue;
+      const checkout = target.checkout;
+      if (!this.oracles.has(checkout)) this.oracles.set(checkout, new IgnoreOracle(checkout));
       try {
         const subscription = await watcher.subscribe(
-          target.checkout,
+          checkout,
           (error, events) => {
             if (error) {
-              this.setStatus(index, 'failed', watchFailure(target.checkout, error));
+              this.setStatus(checkout, 'failed', watchFailure(checkout, error));
               return;
             }
-            this.enqueue(() => this.handle(target, others, events));
+            this.enqueue(() => this.handle(checkout, events));
           },
-          { ignore },
+          { ignore: this.ignore, backend: NATIVE_BACKEND },
         );
-        if (this.stopped) await subscription.unsubscribe();
-        else this.subscriptions.push(subscription);
-        this.setStatus(index, 'watching', null);
+        if (this.stopped || !this.targets.has(checkout)) {
+          await subscription.unsubscribe();
+          continue;
+        }
+        this.subscriptions.set(checkout, subscription);
+        // Ready to judge at once: git's ignore checker starts now, not at the first write.
+        void this.oracles.get(checkout)?.prepare().catch(() => undefined);
+        this.setStatus(checkout, 'watching', null);
       } catch (error) {
-        this.setStatus(index, 'failed', watchFailure(target.checkout, error));
+        this.setStatus(checkout, 'failed', watchFailure(checkout, error));
       }
-    }
-  }
-
-  /**
-   * A main checkout no instance works in has no write to judge: only lanes.yml matters there. A
-   * watch on its top folder sees that file without crawling (and watching every folder of) a
-   * whole checkout, which is one crawl less before all the instances are watched.
-   */
-  private watchConfigOnly(index: number, checkout: string): void {
-    try {
-      let timer: NodeJS.Timeout | null = null;
-      const handle = watch(checkout, { persistent: false }, (_event, fileName) => {
-        if (fileName !== CONFIG_FILE || timer || this.stopped) return;
-        // One reload per burst, as the full watcher batches them: saving a file is several events.
-        timer = setTimeout(() => {
-          timer = null;
-          if (!this.stopped) this.options.onConfigChanged?.();
-        }, CONFIG_SETTLE_MS);
-      });
-      handle.on('error', (error) => this.setStatus(index, 'failed', watchFailure(checkout, error)));
-      this.configWatch = {
-        close: () => {
-          if (timer) clearTimeout(timer);
-          handle.close();
-        },
-      };
-      this.setStatus(index, 'watching', null);
-    } catch (error) {
-      this.setStatus(index, 'failed', watchFailure(checkout, error));
     }
   }
 
@@ -160,9 +156,11 @@ export class ZoneWatcher {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.configWatch?.close();
-    this.configWatch = null;
-    await Promise.all(this.subscriptions.splice(0).map((subscription) => subscription.unsubscribe()));
+    for (const held of this.heldDeletes.values()) clearTimeout(held.timer);
+    this.heldDeletes.clear();
+    const subscriptions = [...this.subscriptions.values()];
+    this.subscriptions.clear();
+    await Promise.all(subscriptions.map((subscription) => subscription.unsubscribe()));
     await this.queue;
     for (const oracle of this.oracles.values()) oracle.close();
     this.oracles.clear();
@@ -170,13 +168,13 @@ export class ZoneWatcher {
 
   /** Forgets logged violations (all, or one instance's), so the same file is reported anew. */
   clear(instance?: string): void {
-    for (const [key, violation] of this.open) {
+    for (const [key, { violation }] of this.open) {
       if (instance === undefined || violation.instance === instance || violation.instances.includes(instance)) this.open.delete(key);
     }
   }
 
-  private setStatus(index: number, state: WatcherStatus['state'], message: string | null): void {
-    this.statuses = this.statuses.map((status, i) => (i === index ? { ...status, state, message } : status));
+  private setStatus(checkout: string, state: WatcherStatus['state'], message: string | null): void {
+    this.statuses = this.statuses.map((status) => (status.checkout === checkout ? { ...status, state, message } : status));
     this.options.onStatus(this.statuses);
   }
 
@@ -184,8 +182,10 @@ export class ZoneWatcher {
     this.queue = this.queue.then(task).catch((error: unknown) => console.error('Lanes: the zone watcher failed on a batch of changes:', error));
   }
 
-  private async handle(target: WatchTarget, checkouts: readonly string[], events: readonly watcher.Event[]): Promise<void> {
-    if (this.stopped) return;
+  private async handle(checkout: string, events: readonly watcher.Event[]): Promise<void> {
+    const target = this.targets.get(checkout);
+    if (this.stopped || !target || !this.subscriptions.has(checkout)) return;
+    const checkouts = [...this.targets.keys()];
     const changes = new Map<string, watcher.Event['type']>();
     for (const event of events) {
       const relative = path.relative(target.checkout, event.path);
@@ -196,14 +196,72 @@ export class ZoneWatcher {
       if (checkouts.some((other) => other !== target.checkout && isWithin(other, event.path))) continue;
       changes.set(repoPath, event.type);
     }
-    if (changes.size === 0) return;
-    const oracle = this.oracles.get(target.checkout)!;
-    if ([...changes.keys()].some((repoPath) => repoPath === '.gitignore' || repoPath.endsWith('/.gitignore'))) oracle.restart();
-    if (target.checkout === this.options.mainCheckout && changes.has(CONFIG_FILE)) {
-      // Lanes' own editor writes it here; the guard still keeps agents from editing it.
+    if (target.checkout === this.options.mainCheckout) {
+      // Lanes' own editor writes it here; the config service hears of it, and the guard still keeps agents from editing it.
       changes.delete(CONFIG_FILE);
-      this.options.onConfigChanged?.();
+    } else if (this.holdDeletes(target, changes)) {
+      return;
     }
+    await this.judge(target, changes);
+  }
+
+  /**
+   * Removing a worktree (Lanes' "Remove instance", or \`git worktree remove\`) deletes every file
+   * in it, and those deletes are nobody's violation. They arrive over one or more batches (the
+   * first event of a burst alone, then at most every 500 ms) while the folder still exists, so a
+   * linked worktree's deletes wait until its events have been quiet for a moment: by then a
+   * removed worktree is gone, and the watch on it is let go without a word. Returns whether the
+   * checkout is already gone.
+   */
+  private holdDeletes(target: WatchTarget, changes: Map<string, watcher.Event['type']>): boolean {
+    if (!isCheckout(target.checkout)) {
+      this.enqueue(() => this.release(target.checkout));
+      return true;
+    }
+    const held = this.heldDeletes.get(target.checkout);
+    const deletes = [...changes].filter(([, type]) => type === 'delete').map(([repoPath]) => repoPath);
+    if (deletes.length === 0 && !held) return false;
+    for (const repoPath of deletes) changes.delete(repoPath);
+    if (held) clearTimeout(held.timer);
+    const paths = held?.paths ?? new Set<string>();
+    for (const repoPath of deletes) paths.add(repoPath);
+    // A path written again since it was deleted is judged as that write.
+    for (const repoPath of changes.keys()) paths.delete(repoPath);
+    const timer = setTimeout(() => {
+      this.heldDeletes.delete(target.checkout);
+      this.enqueue(async () => {
+        if (this.stopped) return;
+        if (!isCheckout(target.checkout)) return this.release(target.checkout);
+        await this.judge(target, new Map([...paths].map((repoPath) => [repoPath, 'delete' as const])));
+      });
+    }, DELETE_QUIET_MS);
+    timer.unref();
+    this.heldDeletes.set(target.checkout, { paths, timer });
+    return false;
+  }
+
+  /** Stops watching a checkout that is no longer there (its worktree was removed). */
+  private async release(checkout: string): Promise<void> {
+    const subscription = this.subscriptions.get(checkout);
+    if (!subscription) return;
+    this.subscriptions.delete(checkout);
+    this.targets.delete(checkout);
+    const held = this.heldDeletes.get(checkout);
+    if (held) clearTimeout(held.timer);
+    this.heldDeletes.delete(checkout);
+    this.oracles.get(checkout)?.close();
+    this.oracles.delete(checkout);
+    for (const key of [...this.open.keys()]) if (key.startsWith(`${checkout}\0`)) this.open.delete(key);
+    this.statuses = this.statuses.filter((status) => status.checkout !== checkout);
+    this.options.onStatus(this.statuses);
+    await subscription.unsubscribe().catch(() => undefined);
+  }
+
+  private async judge(target: WatchTarget, changes: ReadonlyMap<string, watcher.Event['type']>): Promise<void> {
+    if (changes.size === 0 || this.stopped) return;
+    const oracle = this.oracles.get(target.checkout);
+    if (!oracle) return;
+    if ([...changes.keys()].some((repoPath) => repoPath === '.gitignore' || repoPath.endsWith('/.gitignore'))) oracle.restart();
     if (target.instances.length === 0) return;
 
     const zones = this.options.zones();
@@ -222,9 +280,20 @@ export class ZoneWatcher {
     for (const repoPath of violating) {
       const key = `${target.checkout}\0${repoPath}`;
       const previous = this.open.get(key);
+      // One write can arrive as two batches (a burst's first event comes alone, the rest after
+      // it): a file just as it was when last reported, or changed again right after, is that same
+      // write. Its entry is brought up to date, and counts one write.
+      const stamp = fileStamp(path.join(target.checkout, repoPath));
+      const now = Date.now();
+      if (previous && previous.stamp === stamp) continue;
+      const sameWrite = previous !== undefined && now - previous.seen < SAME_WRITE_MS;
+      if (sameWrite) {
+        this.open.set(key, { ...previous, stamp, seen: now });
+        continue;
+      }
       const restored = restore ? await this.restore(target.checkout, repoPath) : false;
       const violation: Violation = {
-        id: previous?.id ?? nextViolationId++,
+        id: previous?.violation.id ?? nextViolationId++,
         at: new Date().toISOString(),
         checkout: target.checkout,
         instance: target.instances.length === 1 ? target.instances[0]! : null,
@@ -232,13 +301,13 @@ export class ZoneWatcher {
         path: repoPath,
         owners: zones.ownersOf(repoPath),
         change: changes.get(repoPath)!,
-        writes: (previous?.writes ?? 0) + 1,
+        writes: (previous?.violation.writes ?? 0) + 1,
         restored,
       };
-      this.open.set(key, violation);
+      this.open.set(key, { violation, stamp, seen: now });
       added.push(violation);
     }
-    this.options.onViolations(added);
+    if (added.length > 0) this.options.onViolations(added);
   }
 
   /** Drops the events our own restores caused: the file is exactly what we put back. */
@@ -336,6 +405,17 @@ function withoutDirectories(checkout: string, repoPaths: readonly string[], chan
       return stat === undefined || !stat.isDirectory();
     })
     .sort();
+}
+
+/** Whether the folder is still a checkout: a removed worktree loses its `.git` and then itself. */
+function isCheckout(checkout: string): boolean {
+  return lstatSync(path.join(checkout, '.git'), { throwIfNoEntry: false }) !== undefined;
+}
+
+/** Which version of a file is there now (identity, size, modification time), or `absent`. */
+function fileStamp(file: string): string {
+  const stat = lstatSync(file, { bigint: true, throwIfNoEntry: false });
+  return stat ? `${stat.ino}:${stat.size}:${stat.mtimeNs}` : 'absent';
 }
 
 function isWithin(folder: string, candidate: string): boolean {

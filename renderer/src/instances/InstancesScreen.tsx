@@ -220,6 +220,7 @@ function TerminalTile({ instance, lane, focused = false }: { instance: InstanceS
           </button>
         )}
         <StatusBadge instance={instance} />
+        <ViolationBadge instance={instance.name} />
         <span className="grow" />
         {running && (
           <button className="button ghost small" type="button" aria-pressed={searching} onClick={() => setSearching(!searching)} title="Search this terminal (Ctrl+Shift+F)">

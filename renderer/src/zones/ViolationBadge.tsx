@@ -1,18 +1,36 @@
 import { useEffect } from 'react';
 import { useZones } from './store';
+import { violationsLink } from './routes';
+import './zones.css';
 
-/** A red badge with the number of writes the instance made outside its zone; nothing when zero. */
+function plural(count: number): string {
+  return `${count} ${count === 1 ? 'violation' : 'violations'}`;
+}
+
+/**
+ * "guarding…" while the watcher of the instance's checkout is starting (writes are not seen
+ * yet), then the number of writes it made outside its zone, as a link to those violations;
+ * nothing when it has made none.
+ */
 export function ViolationBadge({ instance }: { instance: string }) {
   const count = useZones((state) => state.counts[instance] ?? 0);
+  const guarding = useZones((state) => state.enforcement?.watchers.some((watcher) => watcher.state === 'starting' && watcher.instances.includes(instance)) ?? false);
   const loaded = useZones((state) => state.violationsLoaded);
   const loadViolations = useZones((state) => state.loadViolations);
   useEffect(() => {
     if (!loaded) void loadViolations();
   }, [loaded, loadViolations]);
+  if (guarding) {
+    return (
+      <span className="badge badge-pending" title={`Lanes is starting to watch the checkout of ${instance}; writes outside its zone show once it is ready.`} data-testid="guarding-badge">
+        guarding…
+      </span>
+    );
+  }
   if (count === 0) return null;
   return (
-    <span className="badge badge-danger" title={`${count} ${count === 1 ? 'write' : 'writes'} outside the zone of ${instance}`} aria-label={`${count} ${count === 1 ? 'write' : 'writes'} outside its zone`}>
-      {count}
-    </span>
+    <a className="badge badge-danger" href={violationsLink(instance)} title={`${plural(count)}: writes by ${instance} outside its zone. Show them.`} data-testid="violation-badge">
+      {plural(count)}
+    </a>
   );
 }

@@ -1,18 +1,27 @@
 import { useZones } from './store';
+import { violationsLink } from './routes';
 
-/** The live watcher's log: each write outside a zone, newest first. */
-export function ViolationLog() {
-  const violations = useZones((state) => state.violations);
+/** The live watcher's log: each write outside a zone, newest first; one instance's, or everyone's. */
+export function ViolationLog({ instance = null }: { instance?: string | null }) {
+  const all = useZones((state) => state.violations);
   const total = useZones((state) => state.total);
+  const counts = useZones((state) => state.counts);
   const clearViolations = useZones((state) => state.clearViolations);
+  const violations = instance === null ? all : all.filter((violation) => violation.instance === instance || violation.instances.includes(instance));
   const shown = violations.slice(-200).reverse();
+  const count = instance === null ? total : (counts[instance] ?? 0);
   return (
     <section className="card violation-log" aria-label="Violations">
       <div className="row">
         <h2 className="grow">
-          Writes outside a zone <span className="count">{total}</span>
+          {instance === null ? 'Writes outside a zone' : `Writes by ${instance} outside its zone`} <span className="count">{count}</span>
         </h2>
-        <button className="button small" type="button" onClick={() => void clearViolations()} disabled={total === 0 && violations.length === 0}>
+        {instance !== null && (
+          <a className="button small ghost" href={violationsLink()}>
+            Show every instance
+          </a>
+        )}
+        <button className="button small" type="button" onClick={() => void clearViolations(instance ?? undefined)} disabled={count === 0 && violations.length === 0}>
           Clear
         </button>
       </div>

@@ -16,6 +16,7 @@ import { Message } from '../shell/Message';
 import { useWorkspace } from '../workspace/store';
 import { useZones, type DraftInstance } from './store';
 import { ViolationLog } from './ViolationLog';
+import { OWNERSHIP_LINK, useZonesView, violationsLink } from './routes';
 import './zones.css';
 import { ErrorBanner, NoWorkspace } from '../shell/Banners';
 
@@ -45,20 +46,8 @@ export function ZonesScreen() {
 }
 
 function ZoneEditor() {
-  const { saved, draft, dirty, analysis, saving, loading, error, notice, addZone, moveZone, save, discard, previewImport, dismiss } = useZones();
-  const [dragging, setDragging] = useState<DragItem | null>(null);
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor));
-
-  const onDragStart = (event: DragStartEvent) => setDragging((event.active.data.current as DragItem | undefined) ?? null);
-  const onDragEnd = (event: DragEndEvent) => {
-    setDragging(null);
-    const item = event.active.data.current as DragItem | undefined;
-    const target = event.over?.data.current as { instance: string } | undefined;
-    if (!item || !target) return;
-    if (item.kind === 'path') addZone(target.instance, zoneFor(item));
-    else moveZone(item.instance, target.instance, item.pattern);
-  };
-
+  const { saved, dirty, analysis, saving, error, notice, save, discard, previewImport, dismiss } = useZones();
+  const view = useZonesView();
   const blocked = (analysis?.patternProblems.length ?? 0) > 0;
   return (
     <section className="screen zones-screen" aria-labelledby="screen-title">
@@ -80,9 +69,7 @@ function ZoneEditor() {
         </div>
       </header>
 
-      {error && (
-        <ErrorBanner message={error} onDismiss={dismiss} />
-      )}
+      {error && <ErrorBanner message={error} onDismiss={dismiss} />}
       {notice && !error && (
         <div className="banner banner-info" role="status">
           <span>
@@ -93,6 +80,37 @@ function ZoneEditor() {
           </button>
         </div>
       )}
+      <ZonesTabs />
+      {view.tab === 'violations' ? (
+        <>
+          <ViolationLog instance={view.instance} />
+          {saved && <Enforcement />}
+        </>
+      ) : (
+        <OwnershipView />
+      )}
+    </section>
+  );
+}
+
+/** The drag-and-drop editor: the repository tree beside the instances, with what the draft leaves unowned or shared. */
+function OwnershipView() {
+  const { saved, draft, analysis, loading, addZone, moveZone } = useZones();
+  const [dragging, setDragging] = useState<DragItem | null>(null);
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor));
+
+  const onDragStart = (event: DragStartEvent) => setDragging((event.active.data.current as DragItem | undefined) ?? null);
+  const onDragEnd = (event: DragEndEvent) => {
+    setDragging(null);
+    const item = event.active.data.current as DragItem | undefined;
+    const target = event.over?.data.current as { instance: string } | undefined;
+    if (!item || !target) return;
+    if (item.kind === 'path') addZone(target.instance, zoneFor(item));
+    else moveZone(item.instance, target.instance, item.pattern);
+  };
+
+  return (
+    <>
       <ImportPreview />
       {saved && analysis && <Summary analysis={analysis} draft={draft} />}
 
@@ -117,8 +135,23 @@ function ZoneEditor() {
 
       {saved && analysis && <Problems analysis={analysis} />}
       {saved && <Enforcement />}
-      <ViolationLog />
-    </section>
+    </>
+  );
+}
+
+/** Ownership (the editor) and Violations (the watcher's log), at the top, so neither sits below the other's length. */
+function ZonesTabs() {
+  const view = useZonesView();
+  const total = useZones((state) => state.total);
+  return (
+    <nav className="zones-tabs" aria-label="Zones views">
+      <a href={OWNERSHIP_LINK} aria-current={view.tab === 'ownership' ? 'page' : undefined}>
+        Ownership
+      </a>
+      <a href={violationsLink()} aria-current={view.tab === 'violations' ? 'page' : undefined}>
+        Violations <span className="count">{total}</span>
+      </a>
+    </nav>
   );
 }
 
@@ -556,7 +589,7 @@ function Enforcement() {
             <span className={`dot ${watcher.state === 'watching' ? 'dot-ok' : watcher.state === 'failed' ? 'dot-problem' : 'dot-missing'}`} aria-hidden="true" />
             <span className="mono grow">{watcher.checkout}</span>
             <span className="muted">{watcher.instances.join(', ') || 'no instance'}</span>
-            <span>{watcher.state}</span>
+            <span>{watcher.state === 'starting' ? 'guarding…' : watcher.state}</span>
             {watcher.message && (
               <span className="form-error watcher-message" role="alert">
                 <Message text={watcher.message} />

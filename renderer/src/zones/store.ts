@@ -100,8 +100,8 @@ export const useZones = create<ZonesStore>((set, get) => {
       const switched = get().root !== root;
       set({ root, loading: true, error: null, ...(switched ? { expanded: [], analysis: null, importPreview: null } : {}) });
       try {
-        const [saved, enforcement] = await Promise.all([lanes.call('zones.load', {}), lanes.call('zones.enforcement', {})]);
-        set({ saved, draft: draftOf(saved), dirty: false, enforcement });
+        const saved = await lanes.call('zones.load', {});
+        set({ saved, draft: draftOf(saved), dirty: false });
         analyze(0);
       } catch (error) {
         set({ error: errorMessage(error), saved: null });
@@ -201,6 +201,11 @@ export const useZones = create<ZonesStore>((set, get) => {
     },
 
     async loadViolations() {
+      // Answered once the watchers are ready; until then `zones.enforcementChanged` says "starting".
+      void lanes.call('zones.enforcement', {}).then(
+        (enforcement) => set({ enforcement }),
+        () => set({ enforcement: null }),
+      );
       try {
         const result = await lanes.call('zones.violations', {});
         set({ violations: result.entries.slice(-VIOLATION_LIMIT), counts: result.counts, total: result.total, violationsLoaded: true });
