@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
 import type { EventName } from '../contract';
-import type { MemoryListing, SharedState, WrapUpState } from '../contract/memory';
+import type { CoordinationState, MemoryListing, SharedState, WrapUpState } from '../contract/memory';
 import { LanesCore } from '../core/lanes-core';
 import type { RoomContext } from '../core/room';
 import { fakeAgent } from '../instances/test-support';
@@ -326,6 +326,60 @@ describe('wrap-up', () => {
       await room.workspaceClosed!({ root, name: 'repo' });
     }
   });
+});
+
+describe('coordination changes panel', () => {
+  it('announces the list as coordination files change, commits them, and refuses during a merge', async () => {
+    const { call, fail, root, waitFor } = await openCore();
+    const first = await call<CoordinationState>('memory.coordinationChanges', {});
+    expect(first).toMatchObject({ home: root, changes: [], summary: null, blockedBy: null, commitOnWrapUp: false, lastCommit: null });
+
+    writeFiles(root, { 'docs/cross-instance-prs/001-to-windows.md': '# Please\n', 'memory/feedback_success_panel.md': 'worked\n', 'src/unrelated.ts': 'x\n' });
+    const listed = await waitFor<CoordinationState>('memory.coordinationChanged', (state) => state.changes.length === 2);
+    expect(listed.changes.map((change) => change.path)).toEqual(['docs/cross-instance-prs/001-to-windows.md', 'memory/feedback_success_panel.md']);
+    expect(listed.summary).toBe('Lanes: coordination — 1 request, 1 memory entry');
+
+    const committed = await call<CoordinationState>('memory.commitCoordination', {});
+    expect(committed).toMatchObject({ changes: [], lastCommit: { summary: 'Lanes: coordination — 1 request, 1 memory entry', automatic: false } });
+    expect(git(root, 'log', '-1', '--format=%s').trim()).toBe('Lanes: coordination — 1 request, 1 memory entry');
+    expect(git(root, 'status', '--porcelain', '--untracked-files=all').trim()).toBe('?? src/unrelated.ts');
+
+    writeFiles(root, { 'memory/user_merge.md': 'x\n' });
+    git(root, 'checkout', '-q', '-b', 'other');
+    writeFiles(root, { 'src/conflict.ts': 'theirs\n' });
+    git(root, 'add', 'src/conflict.ts');
+    git(root, 'commit', '-q', '--no-verify', '-m', 'theirs');
+    git(root, 'checkout', '-q', 'main');
+    writeFiles(root, { 'src/conflict.ts': 'ours\n' });
+    git(root, 'add', 'src/conflict.ts');
+    git(root, 'commit', '-q', '--no-verify', '-m', 'ours');
+    expect(() => git(root, 'merge', '-q', 'other')).toThrow();
+    const blocked = await waitFor<CoordinationState>('memory.coordinationChanged', (state) => state.blockedBy !== null);
+    expect(blocked.blockedBy).toMatch(/merge in progress/);
+    expect((await fail('memory.commitCoordination', {})).message).toMatch(/merge in progress/);
+  });
+
+  it('keeps “commit at each wrap-up” in lanes.yml and commits what the agents write after a wrap-up', async () => {
+    const agent = fakeAgent('--repl');
+    const { call, root, waitFor, events } = await openCore({
+      ...REPO_FILES,
+      'lanes.yml': `instances:\n  - name: VSCode\n    agent: ${JSON.stringify(agent)}\n    takesInstructions: true\n`,
+    });
+    const enabled = await call<CoordinationState>('memory.setCommitOnWrapUp', { enabled: true });
+    expect(enabled.commitOnWrapUp).toBe(true);
+    expect(await fs.readFile(path.join(root, 'lanes.yml'), 'utf8')).toContain('coordination:\n  commitOnWrapUp: true\n');
+    git(root, 'commit', '-q', '--no-verify', '-am', 'option on');
+
+    const output = () => events.filter((event) => event.name === 'instances.output').map((event) => (event.payload as { data: string }).data).join('');
+    await call('instances.start', { name: 'VSCode' });
+    await waitUntil(() => output().includes('> '), 'the fake agent prompt');
+    await call('memory.wrapUp', { instance: null });
+    writeFiles(root, { 'memory/feedback_success_auto.md': 'worked\n' });
+    const done = await waitFor<CoordinationState>('memory.coordinationChanged', (state) => state.lastCommit?.automatic === true, 20_000);
+    expect(done.lastCommit!.summary).toBe('Lanes: coordination — 1 memory entry');
+    expect(git(root, 'status', '--porcelain', '--', 'memory').trim()).toBe('');
+    await call('instances.stop', { name: 'VSCode' });
+  }, 30_000);
 });
 
 async function waitUntil<T>(probe: () => T, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {

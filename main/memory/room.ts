@@ -7,6 +7,7 @@ import { toRepoPath } from '../shared/path-guard';
 import { whyNotTyped } from '../instances/agent-context';
 import { CONFIG_FILE, loadConfig, type InstanceConfig, type WorkspaceConfig } from '../workspace/config';
 import { coordinationPaths, workspaceHome, type CoordinationPaths } from '../workspace/home';
+import { CoordinationPanel } from './coordination-panel';
 import { MemoryFolder } from './memory-folder';
 import { searchFiles } from './search';
 import { SharedStateFile } from './shared-state-file';
@@ -38,6 +39,7 @@ class MemoryWorkspace {
   wrapUp: SentWrapUp | null = null;
   private closed = false;
   private configCache: { stamp: string; config: WorkspaceConfig } | null = null;
+  readonly coordination: CoordinationPanel;
 
   /**
    * `opened` is the checkout Lanes opened; `root` is the workspace's home (its main checkout),
@@ -47,7 +49,9 @@ class MemoryWorkspace {
     readonly opened: string,
     readonly root: string,
     private readonly context: RoomContext,
-  ) {}
+  ) {
+    this.coordination = new CoordinationPanel(root, context);
+  }
 
   /** The home's coordination files, absolute, as agents are told them. */
   async paths(config?: WorkspaceConfig): Promise<CoordinationPaths> {
@@ -188,6 +192,7 @@ class MemoryWorkspace {
 
   close(): void {
     this.closed = true;
+    this.coordination.close();
     for (const entry of this.folders.values()) entry.watcher.dispose();
     this.folders.clear();
     this.sharedState?.watcher.dispose();
@@ -320,8 +325,13 @@ export const createMemoryRoom: RoomFactory = (context): Room => {
         memory.wrapUp = { sentAt: new Date().toISOString(), sentTo, toPaste, baseline };
         const state = await memory.wrapUpState();
         context.emit('memory.wrapUpChanged', state);
+        // The wrap-up was sent either way; a lanes.yml that cannot be read now only skips the automatic commit.
+        await memory.coordination.wrapUpSent().catch((error: unknown) => console.error('Lanes: could not arm the commit after the wrap-up:', error));
         return state;
       },
+      'memory.coordinationChanges': () => workspace().coordination.state(),
+      'memory.commitCoordination': () => workspace().coordination.commit(),
+      'memory.setCommitOnWrapUp': ({ enabled }) => workspace().coordination.setCommitOnWrapUp(enabled),
     },
     async workspaceOpened(open: OpenWorkspace) {
       current?.close();
