@@ -4,6 +4,7 @@ import { WorktreeList } from '../worktrees/WorktreeList';
 import { useApp } from '../shell/app-store';
 import { Message } from '../shell/Message';
 import { relativeTime } from '../shell/format';
+import { CoordinationChanges } from './CoordinationChanges';
 import { useWorkspace } from './store';
 import './workspace.css';
 import { ErrorBanner } from '../shell/Banners';
@@ -134,6 +135,8 @@ function OpenWorkspace({ snapshot }: { snapshot: WorkspaceSnapshot }) {
             ))}
           </ul>
         </div>
+
+        <CoordinationChanges root={snapshot.root} />
 
         <WorktreeList />
 
