@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { CoordinationState } from '../contract/memory';
 import type { RoomContext } from '../core/room';
-import type { WorkspaceConfig } from '../workspace/config';
+import type { WorkspaceConfig } from '../contract/workspace';
 import { coordinationPaths, type CoordinationPaths } from '../workspace/home';
 import { commitCoordinationChanges, coordinationChanges, coordinationCommitMessage, whyCommitIsBlocked } from './coordination-changes';
 import { watchFolder, type Disposable } from './watch';
