@@ -226,6 +226,14 @@ export const memoryCalls = {
   'memory.delete': call(z.object({ source: sourceArg, name: nameArg, expectedVersion: versionArg }).strict(), z.null()),
   /** Adds an entry to MEMORY.md for each memory file it does not mention (creates it if missing). */
   'memory.indexUnlisted': call(z.object({ source: sourceArg }).strict(), memoryListingSchema),
+  /**
+   * Removes a broken entry from MEMORY.md: line `line`, which must still point to `target`, a file
+   * that does not exist. Only that line goes (BOM and line endings kept); refused when the line changed.
+   */
+  'memory.removeIndexLine': call(
+    z.object({ source: sourceArg, line: z.number().int().min(1).max(1_000_000), target: nameArg }).strict(),
+    memoryListingSchema,
+  ),
   'memory.sharedState': call(noArgs, sharedStateSchema),
   /** Saves `editable` with the placeholder line; the Instance Scope Table on disk goes back in its place unchanged. */
   'memory.saveSharedState': call(z.object({ editable: z.string().max(5_000_000), expectedVersion: versionArg }).strict(), sharedStateSchema),

@@ -1,4 +1,5 @@
 import { memoryFileOfLink, type IndexHealth } from '../contract/memory';
+import { LanesError } from '../shared/errors';
 import { MEMORY_INDEX_LIMIT } from '../workspace/inspect';
 import { INDEX_FILE } from './kinds';
 import { countLines } from './text-format';
@@ -113,6 +114,18 @@ export function renameInIndex(indexText: string, from: string, to: string): stri
     });
   }
   return changed ? text : null;
+}
+
+/**
+ * MEMORY.md without its line number `line` (1-based, counted as `indexReferences` counts), every
+ * other byte kept: the byte-order mark, each line's own ending, a missing final newline.
+ */
+export function withoutLine(rawText: string, line: number): string {
+  const lines = rawText.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+  if (!Number.isInteger(line) || line < 1 || line > lines.length) {
+    throw new LanesError('conflict', `MEMORY.md has no line ${line} any more; it changed since Lanes showed it. Nothing was removed; look at the index again.`);
+  }
+  return lines.filter((_text, index) => index !== line - 1).join('');
 }
 
 export function escapeRegExp(text: string): string {

@@ -139,6 +139,16 @@ describe('memory room through the core', () => {
     expect(event.listing.health.unlisted).toEqual(['user_late.md']);
   });
 
+  it('removes a broken index entry and announces the listing', async () => {
+    const { call, fail, root, waitFor } = await openCore();
+    await call('memory.list', { source: 'repo' });
+    expect((await fail('memory.removeIndexLine', { line: 2, target: 'project_20260101_gone.md' })).code).toBe('conflict');
+    const listing = await call<MemoryListing>('memory.removeIndexLine', { line: 3, target: 'project_20260101_gone.md' });
+    expect(listing.health.dangling).toEqual([]);
+    expect(await fs.readFile(path.join(root, 'memory', 'MEMORY.md'), 'utf8')).toBe('# Memory\n- [me](user_instance_vscode.md)\n');
+    await waitFor<{ listing: MemoryListing }>('memory.changed', (payload) => payload.listing.health.dangling.length === 0);
+  });
+
   it('saves through the core and refuses a stale version with both texts', async () => {
     const { call, fail, root } = await openCore();
     const opened = await call<{ version: string; text: string }>('memory.read', { name: 'user_instance_vscode.md' });

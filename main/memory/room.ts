@@ -8,6 +8,7 @@ import { whyNotTyped } from '../instances/agent-context';
 import { CONFIG_FILE, loadConfig, type InstanceConfig, type WorkspaceConfig } from '../workspace/config';
 import { coordinationPaths, workspaceHome, type CoordinationPaths } from '../workspace/home';
 import { CoordinationPanel } from './coordination-panel';
+import { INDEX_FILE } from './kinds';
 import { MemoryFolder } from './memory-folder';
 import { searchFiles } from './search';
 import { SharedStateFile } from './shared-state-file';
@@ -276,6 +277,14 @@ export const createMemoryRoom: RoomFactory = (context): Room => {
         const unlisted = (await memory.folder(source)).health().unlisted;
         await change(source, () => unlisted, (folder) => folder.indexUnlisted());
         return memory.listing(source, await memory.folder(source), await memory.config().catch(() => null));
+      },
+      'memory.removeIndexLine': async ({ source, line, target }) => {
+        const memory = workspace();
+        const folder = await change(source, () => [INDEX_FILE], async (opened) => {
+          await opened.removeIndexLine(line, target);
+          return opened;
+        });
+        return memory.listing(source, folder, await memory.config().catch(() => null));
       },
       'memory.sharedState': () => workspace().sharedStateView(),
       'memory.saveSharedState': ({ editable, expectedVersion }) => workspace().saveSharedState(editable, expectedVersion),
