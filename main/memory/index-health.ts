@@ -1,11 +1,10 @@
 import { memoryFileOfLink, type IndexHealth } from '../contract/memory';
 import { LanesError } from '../shared/errors';
-import { MEMORY_INDEX_LIMIT } from '../workspace/inspect';
 import { INDEX_FILE } from './kinds';
 import { countLines } from './text-format';
 
 /** Claude Code reads only the first 200 lines of MEMORY.md; the workspace screen warns at the same limit. */
-const INDEX_LINE_LIMIT = MEMORY_INDEX_LIMIT;
+export const MEMORY_INDEX_LIMIT = 200;
 
 export interface IndexReference {
   /** 1-based line of MEMORY.md. */
@@ -71,8 +70,8 @@ export function checkIndexHealth(indexText: string | null, fileNames: readonly s
   return {
     exists: indexText !== null,
     lines,
-    limit: INDEX_LINE_LIMIT,
-    overLimit: lines > INDEX_LINE_LIMIT,
+    limit: MEMORY_INDEX_LIMIT,
+    overLimit: lines > MEMORY_INDEX_LIMIT,
     dangling: dangling.map(({ line, target }) => ({ line, target })),
     unlisted: memoryFiles.filter((name) => !mentioned.has(name.toLowerCase())).sort((a, b) => a.localeCompare(b)),
   };
