@@ -204,6 +204,14 @@ function HealthRow({ entry }: { entry: CoordinationEntry }) {
         </div>
         <div className="health-detail">
           <Message text={entry.detail} />
+          {entry.key === 'memory' && entry.health === 'problem' && (
+            <>
+              {' '}
+              <a href="#/memory" data-testid="memory-fix-link">
+                Fix in Memory
+              </a>
+            </>
+          )}
         </div>
       </div>
     </li>
