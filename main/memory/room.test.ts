@@ -7,6 +7,7 @@ import type { CoordinationState, MemoryListing, SharedState, WrapUpState } from 
 import { LanesCore } from '../core/lanes-core';
 import type { RoomContext } from '../core/room';
 import { fakeAgent } from '../instances/test-support';
+import { ConfigService } from '../workspace/config-service';
 import { createMemoryRoom } from './room';
 
 const TABLE = '## Instance Scope Table\r\n| Instance | Owned Files |\r\n|---|---|\r\n| VSCode | lib/ |\r\n\r\n';
@@ -320,11 +321,13 @@ describe('wrap-up', () => {
 
   it('says clearly that it is unavailable without the instances service', async () => {
     const root = makeGitRepo(REPO_FILES);
+    const service = await ConfigService.open(root);
     const context = {
       services: {},
       emit: () => undefined,
       currentWorkspace: () => ({ root, name: 'repo' }),
       requireWorkspace: () => ({ root, name: 'repo' }),
+      workspaceConfig: () => service,
     } as unknown as RoomContext;
     const room = createMemoryRoom(context);
     await room.workspaceOpened!({ root, name: 'repo' });
@@ -334,6 +337,7 @@ describe('wrap-up', () => {
       await expect(handlers['memory.wrapUp']!({ instance: null })).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/cannot type into the instances’ terminals/) });
     } finally {
       await room.workspaceClosed!({ root, name: 'repo' });
+      service.dispose();
     }
   });
 });

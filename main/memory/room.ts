@@ -5,7 +5,7 @@ import type { OpenWorkspace, Room, RoomContext, RoomFactory } from '../core/room
 import { LanesError } from '../shared/errors';
 import { toRepoPath } from '../shared/path-guard';
 import { whyNotTyped } from '../instances/agent-context';
-import { CONFIG_FILE, loadConfig, type InstanceConfig, type WorkspaceConfig } from '../workspace/config';
+import type { InstanceConfig, WorkspaceConfig } from '../contract/workspace';
 import { coordinationPaths, workspaceHome, type CoordinationPaths } from '../workspace/home';
 import { CoordinationPanel } from './coordination-panel';
 import { INDEX_FILE } from './kinds';
@@ -39,7 +39,6 @@ class MemoryWorkspace {
   private lastSharedVersion: string | null | undefined;
   wrapUp: SentWrapUp | null = null;
   private closed = false;
-  private configCache: { stamp: string; config: WorkspaceConfig } | null = null;
   readonly coordination: CoordinationPanel;
 
   /**
@@ -59,14 +58,9 @@ class MemoryWorkspace {
     return coordinationPaths(this.root, (config ?? (await this.config())).paths);
   }
 
-  /** lanes.yml, read again only when its size or time changed (search calls this on every keystroke). */
+  /** lanes.yml, from the config service, which parses each version of it once. */
   async config(): Promise<WorkspaceConfig> {
-    const stamp = await fs.stat(path.join(this.root, CONFIG_FILE)).then(
-      (stat) => `${stat.mtimeMs}:${stat.size}`,
-      () => 'missing',
-    );
-    if (this.configCache?.stamp !== stamp) this.configCache = { stamp, config: (await loadConfig(this.root)).config };
-    return this.configCache.config;
+    return (await this.context.workspaceConfig().read()).config;
   }
 
   async sources(): Promise<MemorySource[]> {
