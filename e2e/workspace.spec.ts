@@ -110,3 +110,29 @@ test('is keyboard navigable and follows the system theme', async ({ app }) => {
   const dark = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   expect(light).not.toBe(dark);
 });
+
+test('the memory summary is live, shows a broken entry, and the entry is removed from the Memory screen byte for byte', async ({ app, temp }) => {
+  const index = '\uFEFF# Memory\r\n- [me](user_me.md)\r\n- [gone](project_20260101_gone.md)\r\n';
+  const root = temp.repo({ 'memory/MEMORY.md': index, 'memory/user_me.md': '# Me\n' });
+  await app.openWorkspace(root);
+  const page = app.page;
+  const memory = page.getByTestId('health-memory');
+  await expect(memory).toHaveAttribute('data-health', 'problem');
+  await expect(memory).toContainText('1 broken entry (line 3: project_20260101_gone.md)');
+
+  // Live: a new file shows without Refresh.
+  writeFiles(root, { 'memory/feedback_success_live.md': '# Live\n' });
+  await expect(memory).toContainText('3 files;');
+  await expect(memory).toContainText('1 file not in the index');
+  await page.screenshot({ path: '/tmp/workspace-memory-broken.png', fullPage: true });
+
+  await memory.getByTestId('memory-fix-link').click();
+  const health = page.getByTestId('index-health');
+  await health.getByRole('button', { name: 'Remove line 3 (project_20260101_gone.md) from MEMORY.md' }).click();
+  await expect(health.getByRole('list', { name: 'Entries pointing to missing files' })).toHaveCount(0);
+  expect(readFileSync(path.join(root, 'memory', 'MEMORY.md'), 'utf8')).toBe('\uFEFF# Memory\r\n- [me](user_me.md)\r\n');
+
+  await app.goto('workspace');
+  await expect(memory).toHaveAttribute('data-health', 'ok');
+  await expect(memory).not.toContainText('broken');
+});

@@ -163,6 +163,37 @@ export const wrapUpStateSchema = z.object({
 });
 export type WrapUpState = z.infer<typeof wrapUpStateSchema>;
 
+export const coordinationAreaSchema = z.enum(['config', 'sharedState', 'requests', 'memory']);
+export type CoordinationArea = z.infer<typeof coordinationAreaSchema>;
+
+/** An uncommitted change to one of the home's coordination files; `path` is relative to the home, with `/`. */
+export const coordinationChangeSchema = z.object({
+  path: z.string(),
+  area: coordinationAreaSchema,
+  change: z.enum(['added', 'modified', 'deleted']),
+});
+export type CoordinationChange = z.infer<typeof coordinationChangeSchema>;
+
+/** The "Coordination changes" panel: what a commit would record, and whether it may. */
+export const coordinationStateSchema = z.object({
+  /** The main checkout, where the coordination files live and the commit is made. */
+  home: z.string(),
+  changes: z.array(coordinationChangeSchema),
+  /** The commit message's first line for these changes ("Lanes: coordination — 2 requests, 1 memory entry"), or null when there are none. */
+  summary: z.string().nullable(),
+  /** Why Lanes will not commit now (a merge or rebase in progress in the home), or null. */
+  blockedBy: z.string().nullable(),
+  /** lanes.yml `coordination.commitOnWrapUp`: commit these files when the agents' wrap-up writes settle. */
+  commitOnWrapUp: z.boolean(),
+  /** Until when a wrap-up's writes are committed as they settle (ISO time), or null. */
+  autoCommitUntil: z.string().nullable(),
+  /** The last commit Lanes made of them in this session, or null. */
+  lastCommit: z.object({ commit: z.string(), summary: z.string(), at: z.string(), automatic: z.boolean() }).nullable(),
+  /** Why the last automatic commit failed, or null. */
+  autoCommitError: z.string().nullable(),
+});
+export type CoordinationState = z.infer<typeof coordinationStateSchema>;
+
 const sourceArg = memorySourceIdSchema.default('repo');
 const nameArg = z.string().min(1, 'Give a file name.').max(255, 'File names are at most 255 characters.');
 const versionArg = z.string().nullable();
@@ -195,6 +226,14 @@ export const memoryCalls = {
   'memory.delete': call(z.object({ source: sourceArg, name: nameArg, expectedVersion: versionArg }).strict(), z.null()),
   /** Adds an entry to MEMORY.md for each memory file it does not mention (creates it if missing). */
   'memory.indexUnlisted': call(z.object({ source: sourceArg }).strict(), memoryListingSchema),
+  /**
+   * Removes a broken entry from MEMORY.md: line `line`, which must still point to `target`, a file
+   * that does not exist. Only that line goes (BOM and line endings kept); refused when the line changed.
+   */
+  'memory.removeIndexLine': call(
+    z.object({ source: sourceArg, line: z.number().int().min(1).max(1_000_000), target: nameArg }).strict(),
+    memoryListingSchema,
+  ),
   'memory.sharedState': call(noArgs, sharedStateSchema),
   /** Saves `editable` with the placeholder line; the Instance Scope Table on disk goes back in its place unchanged. */
   'memory.saveSharedState': call(z.object({ editable: z.string().max(5_000_000), expectedVersion: versionArg }).strict(), sharedStateSchema),
@@ -205,6 +244,15 @@ export const memoryCalls = {
    * `last.toPaste` instead.
    */
   'memory.wrapUp': call(z.object({ instance: z.string().min(1).max(64).nullable() }).strict(), wrapUpStateSchema),
+  /** The uncommitted changes to the home's coordination files (lanes.yml, shared state, requests, memory). */
+  'memory.coordinationChanges': call(noArgs, coordinationStateSchema),
+  /**
+   * Commits those changes in the home and nothing else (other staged or unstaged changes stay as
+   * they are); refused while a merge, rebase, cherry-pick or revert is in progress there.
+   */
+  'memory.commitCoordination': call(noArgs, coordinationStateSchema),
+  /** Sets lanes.yml `coordination.commitOnWrapUp`. */
+  'memory.setCommitOnWrapUp': call(z.object({ enabled: z.boolean() }).strict(), coordinationStateSchema),
 };
 
 export const memoryEvents = {
@@ -212,6 +260,7 @@ export const memoryEvents = {
   'memory.changed': event(z.object({ listing: memoryListingSchema, changed: z.array(z.string()) })),
   'memory.sharedStateChanged': event(sharedStateSchema),
   'memory.wrapUpChanged': event(wrapUpStateSchema),
+  'memory.coordinationChanged': event(coordinationStateSchema),
 };
 
 /**

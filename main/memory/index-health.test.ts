@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendIndexEntries, checkIndexHealth, indexLine, indexReferences, renameInIndex } from './index-health';
+import { appendIndexEntries, checkIndexHealth, indexLine, indexReferences, renameInIndex, withoutLine } from './index-health';
 
 describe('indexReferences', () => {
   it('finds links, reference definitions and bare names, and skips web addresses and other folders', () => {
@@ -71,5 +71,21 @@ describe('index editing', () => {
     const index = '- [a](user_a.md)\n- user_a.md\n- user_a.md.bak\n- xuser_a.md\n';
     expect(renameInIndex(index, 'user_a.md', 'user_b.md')).toBe('- [a](user_b.md)\n- user_b.md\n- user_a.md.bak\n- xuser_a.md\n');
     expect(renameInIndex(index, 'user_zzz.md', 'user_b.md')).toBeNull();
+  });
+});
+
+describe('withoutLine', () => {
+  it('removes exactly one line and keeps every other byte: BOM, CRLF, mixed endings, no final newline', () => {
+    expect(withoutLine('\uFEFF# Memory\r\n- [a](a.md)\r\n- [gone](gone.md)\r\n- [b](b.md)\n', 3)).toBe('\uFEFF# Memory\r\n- [a](a.md)\r\n- [b](b.md)\n');
+    expect(withoutLine('# Memory\n- [gone](gone.md)', 2)).toBe('# Memory\n');
+    expect(withoutLine('- [gone](gone.md)\n', 1)).toBe('');
+    expect(() => withoutLine('# Memory\n', 5)).toThrow(/has no line 5/);
+  });
+
+  it('counts lines as indexReferences does', () => {
+    const text = '\uFEFF# Memory\r\n\r\n- [gone](project_Windows版#67.md)\r\n';
+    const [reference] = indexReferences(text);
+    expect(reference).toEqual({ line: 3, target: 'project_Windows版#67.md' });
+    expect(withoutLine(text, reference!.line)).toBe('\uFEFF# Memory\r\n\r\n');
   });
 });

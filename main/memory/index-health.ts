@@ -1,10 +1,10 @@
 import { memoryFileOfLink, type IndexHealth } from '../contract/memory';
-import { MEMORY_INDEX_LIMIT } from '../workspace/inspect';
+import { LanesError } from '../shared/errors';
 import { INDEX_FILE } from './kinds';
 import { countLines } from './text-format';
 
 /** Claude Code reads only the first 200 lines of MEMORY.md; the workspace screen warns at the same limit. */
-const INDEX_LINE_LIMIT = MEMORY_INDEX_LIMIT;
+export const MEMORY_INDEX_LIMIT = 200;
 
 export interface IndexReference {
   /** 1-based line of MEMORY.md. */
@@ -70,8 +70,8 @@ export function checkIndexHealth(indexText: string | null, fileNames: readonly s
   return {
     exists: indexText !== null,
     lines,
-    limit: INDEX_LINE_LIMIT,
-    overLimit: lines > INDEX_LINE_LIMIT,
+    limit: MEMORY_INDEX_LIMIT,
+    overLimit: lines > MEMORY_INDEX_LIMIT,
     dangling: dangling.map(({ line, target }) => ({ line, target })),
     unlisted: memoryFiles.filter((name) => !mentioned.has(name.toLowerCase())).sort((a, b) => a.localeCompare(b)),
   };
@@ -113,6 +113,18 @@ export function renameInIndex(indexText: string, from: string, to: string): stri
     });
   }
   return changed ? text : null;
+}
+
+/**
+ * MEMORY.md without its line number `line` (1-based, counted as `indexReferences` counts), every
+ * other byte kept: the byte-order mark, each line's own ending, a missing final newline.
+ */
+export function withoutLine(rawText: string, line: number): string {
+  const lines = rawText.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+  if (!Number.isInteger(line) || line < 1 || line > lines.length) {
+    throw new LanesError('conflict', `MEMORY.md has no line ${line} any more; it changed since Lanes showed it. Nothing was removed; look at the index again.`);
+  }
+  return lines.filter((_text, index) => index !== line - 1).join('');
 }
 
 export function escapeRegExp(text: string): string {

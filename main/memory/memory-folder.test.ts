@@ -238,3 +238,35 @@ describe('a memory folder that is a symbolic link leading out', () => {
     expect(refused).toMatchObject({ code: 'outside-workspace', message: expect.stringContaining('symbolic link leading out of') });
   });
 });
+
+describe('removing a broken index entry', () => {
+  it('removes exactly that line of MEMORY.md, keeping its BOM and CRLF, and refuses when the line changed or is not broken', async () => {
+    const index = '\uFEFF# Memory\r\n- [me](user_me.md)\r\n- [gone](project_20260101_gone.md)\r\n- [also gone](feedback_x.md)\r\n';
+    const { dir, folder } = folderWith({ 'MEMORY.md': index, 'user_me.md': '# Me\n' });
+    await folder.refresh();
+    expect(folder.health().dangling).toEqual([
+      { line: 3, target: 'project_20260101_gone.md' },
+      { line: 4, target: 'feedback_x.md' },
+    ]);
+
+    const notBroken = await caught(folder.removeIndexLine(2, 'user_me.md'));
+    expect(notBroken.code).toBe('conflict');
+    expect(notBroken.message).toMatch(/`user_me.md` exists/);
+    const moved = await caught(folder.removeIndexLine(2, 'project_20260101_gone.md'));
+    expect(moved.message).toMatch(/line 2 no longer points to `project_20260101_gone.md`/);
+    expect(await fs.readFile(path.join(dir, 'MEMORY.md'), 'utf8')).toBe(index);
+
+    await folder.removeIndexLine(3, 'project_20260101_gone.md');
+    expect(await fs.readFile(path.join(dir, 'MEMORY.md'), 'utf8')).toBe('\uFEFF# Memory\r\n- [me](user_me.md)\r\n- [also gone](feedback_x.md)\r\n');
+    expect(folder.health().dangling).toEqual([{ line: 3, target: 'feedback_x.md' }]);
+  });
+
+  it('refuses a MEMORY.md that is not valid UTF-8, and writes nothing', async () => {
+    const { dir, folder } = folderWith({ 'user_me.md': '# Me\n' });
+    const bytes = Buffer.concat([Buffer.from('# Memory\n- [gone](gone.md)\n'), Buffer.from([0xff, 0xfe, 0x0a])]);
+    writeFileSync(path.join(dir, 'MEMORY.md'), bytes);
+    await folder.refresh();
+    expect((await caught(folder.removeIndexLine(2, 'gone.md'))).code).toBe('malformed-file');
+    expect(await fs.readFile(path.join(dir, 'MEMORY.md'))).toEqual(bytes);
+  });
+});

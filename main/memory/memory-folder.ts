@@ -4,7 +4,7 @@ import type { IndexHealth, MemoryDocument, MemoryFile, MemoryKind, MemorySourceI
 import { ABSENT, hashContent, writeFileAtomic, type FileVersion } from '../shared/atomic-file';
 import { LanesError, errnoCode, isLanesError } from '../shared/errors';
 import { isInside, resolveInside } from '../shared/path-guard';
-import { appendIndexEntries, checkIndexHealth, renameInIndex } from './index-health';
+import { appendIndexEntries, checkIndexHealth, indexReferences, renameInIndex, withoutLine } from './index-health';
 import { INDEX_FILE, assertMemoryFileName, fileNameFor, isMarkdownName, kindOf, titleOf } from './kinds';
 import type { SearchableFile } from './search';
 import { LF, countLines, decodeText, encodeText, lossyMessage, refuseLossy, type TextFormat } from './text-format';
@@ -217,6 +217,35 @@ export class MemoryFolder {
       return entries.length === 0 ? null : appendIndexEntries(index, entries);
     });
     await this.refresh([this.indexName()]);
+  }
+
+  /**
+   * Removes one broken entry from MEMORY.md: line `line`, which must still point to `target`,
+   * a file that does not exist. Only that line's bytes go; the write is refused if MEMORY.md
+   * changed after it was read here.
+   */
+  async removeIndexLine(line: number, target: string): Promise<void> {
+    await this.refresh();
+    const name = this.indexName();
+    const absolute = this.resolve(name);
+    let bytes: Buffer;
+    try {
+      bytes = await fs.readFile(absolute);
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') throw new LanesError('not-found', `There is no ${name} in ${ROOT_LABEL} any more, so there is no entry to remove.`);
+      throw error;
+    }
+    if (decodeText(bytes).lossy) refuseLossy(name);
+    const raw = bytes.toString('utf8');
+    const wanted = target.toLowerCase();
+    if (!indexReferences(raw).some((reference) => reference.line === line && reference.target.toLowerCase() === wanted)) {
+      throw new LanesError('conflict', `${name} changed since Lanes showed it: line ${line} no longer points to \`${target}\`. Nothing was removed; look at the index again.`);
+    }
+    if ([...this.files.keys()].some((file) => file.toLowerCase() === wanted)) {
+      throw new LanesError('conflict', `\`${target}\` exists now, so line ${line} of ${name} is not broken. Nothing was removed.`);
+    }
+    await this.write(absolute, name, withoutLine(raw, line), { hash: hashContent(bytes) });
+    await this.refresh([name]);
   }
 
   resolve(name: string): string {

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
 import type { EventName } from '../contract';
-import type { MemoryListing, SharedState, WrapUpState } from '../contract/memory';
+import type { CoordinationState, MemoryListing, SharedState, WrapUpState } from '../contract/memory';
 import { LanesCore } from '../core/lanes-core';
 import type { RoomContext } from '../core/room';
 import { fakeAgent } from '../instances/test-support';
+import { ConfigService } from '../workspace/config-service';
 import { createMemoryRoom } from './room';
 
 const TABLE = '## Instance Scope Table\r\n| Instance | Owned Files |\r\n|---|---|\r\n| VSCode | lib/ |\r\n\r\n';
@@ -137,6 +138,16 @@ describe('memory room through the core', () => {
     const event = await waitFor<{ listing: MemoryListing }>('memory.changed', (payload) => payload.listing.files.some((file) => file.name === 'user_late.md'));
     expect(event.listing.source.exists).toBe(true);
     expect(event.listing.health.unlisted).toEqual(['user_late.md']);
+  });
+
+  it('removes a broken index entry and announces the listing', async () => {
+    const { call, fail, root, waitFor } = await openCore();
+    await call('memory.list', { source: 'repo' });
+    expect((await fail('memory.removeIndexLine', { line: 2, target: 'project_20260101_gone.md' })).code).toBe('conflict');
+    const listing = await call<MemoryListing>('memory.removeIndexLine', { line: 3, target: 'project_20260101_gone.md' });
+    expect(listing.health.dangling).toEqual([]);
+    expect(await fs.readFile(path.join(root, 'memory', 'MEMORY.md'), 'utf8')).toBe('# Memory\n- [me](user_instance_vscode.md)\n');
+    await waitFor<{ listing: MemoryListing }>('memory.changed', (payload) => payload.listing.health.dangling.length === 0);
   });
 
   it('saves through the core and refuses a stale version with both texts', async () => {
@@ -310,11 +321,13 @@ describe('wrap-up', () => {
 
   it('says clearly that it is unavailable without the instances service', async () => {
     const root = makeGitRepo(REPO_FILES);
+    const service = await ConfigService.open(root);
     const context = {
       services: {},
       emit: () => undefined,
       currentWorkspace: () => ({ root, name: 'repo' }),
       requireWorkspace: () => ({ root, name: 'repo' }),
+      workspaceConfig: () => service,
     } as unknown as RoomContext;
     const room = createMemoryRoom(context);
     await room.workspaceOpened!({ root, name: 'repo' });
@@ -324,8 +337,63 @@ describe('wrap-up', () => {
       await expect(handlers['memory.wrapUp']!({ instance: null })).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/cannot type into the instances’ terminals/) });
     } finally {
       await room.workspaceClosed!({ root, name: 'repo' });
+      service.dispose();
     }
   });
+});
+
+describe('coordination changes panel', () => {
+  it('announces the list as coordination files change, commits them, and refuses during a merge', async () => {
+    const { call, fail, root, waitFor } = await openCore();
+    const first = await call<CoordinationState>('memory.coordinationChanges', {});
+    expect(first).toMatchObject({ home: root, changes: [], summary: null, blockedBy: null, commitOnWrapUp: false, lastCommit: null });
+
+    writeFiles(root, { 'docs/cross-instance-prs/001-to-windows.md': '# Please\n', 'memory/feedback_success_panel.md': 'worked\n', 'src/unrelated.ts': 'x\n' });
+    const listed = await waitFor<CoordinationState>('memory.coordinationChanged', (state) => state.changes.length === 2);
+    expect(listed.changes.map((change) => change.path)).toEqual(['docs/cross-instance-prs/001-to-windows.md', 'memory/feedback_success_panel.md']);
+    expect(listed.summary).toBe('Lanes: coordination — 1 request, 1 memory entry');
+
+    const committed = await call<CoordinationState>('memory.commitCoordination', {});
+    expect(committed).toMatchObject({ changes: [], lastCommit: { summary: 'Lanes: coordination — 1 request, 1 memory entry', automatic: false } });
+    expect(git(root, 'log', '-1', '--format=%s').trim()).toBe('Lanes: coordination — 1 request, 1 memory entry');
+    expect(git(root, 'status', '--porcelain', '--untracked-files=all').trim()).toBe('?? src/unrelated.ts');
+
+    writeFiles(root, { 'memory/user_merge.md': 'x\n' });
+    git(root, 'checkout', '-q', '-b', 'other');
+    writeFiles(root, { 'src/conflict.ts': 'theirs\n' });
+    git(root, 'add', 'src/conflict.ts');
+    git(root, 'commit', '-q', '--no-verify', '-m', 'theirs');
+    git(root, 'checkout', '-q', 'main');
+    writeFiles(root, { 'src/conflict.ts': 'ours\n' });
+    git(root, 'add', 'src/conflict.ts');
+    git(root, 'commit', '-q', '--no-verify', '-m', 'ours');
+    expect(() => git(root, 'merge', '-q', 'other')).toThrow();
+    const blocked = await waitFor<CoordinationState>('memory.coordinationChanged', (state) => state.blockedBy !== null);
+    expect(blocked.blockedBy).toMatch(/merge in progress/);
+    expect((await fail('memory.commitCoordination', {})).message).toMatch(/merge in progress/);
+  });
+
+  it('keeps “commit at each wrap-up” in lanes.yml and commits what the agents write after a wrap-up', async () => {
+    const agent = fakeAgent('--repl');
+    const { call, root, waitFor, events } = await openCore({
+      ...REPO_FILES,
+      'lanes.yml': `instances:\n  - name: VSCode\n    agent: ${JSON.stringify(agent)}\n    takesInstructions: true\n`,
+    });
+    const enabled = await call<CoordinationState>('memory.setCommitOnWrapUp', { enabled: true });
+    expect(enabled.commitOnWrapUp).toBe(true);
+    expect(await fs.readFile(path.join(root, 'lanes.yml'), 'utf8')).toContain('coordination:\n  commitOnWrapUp: true\n');
+    git(root, 'commit', '-q', '--no-verify', '-am', 'option on');
+
+    const output = () => events.filter((event) => event.name === 'instances.output').map((event) => (event.payload as { data: string }).data).join('');
+    await call('instances.start', { name: 'VSCode' });
+    await waitUntil(() => output().includes('> '), 'the fake agent prompt');
+    await call('memory.wrapUp', { instance: null });
+    writeFiles(root, { 'memory/feedback_success_auto.md': 'worked\n' });
+    const done = await waitFor<CoordinationState>('memory.coordinationChanged', (state) => state.lastCommit?.automatic === true, 20_000);
+    expect(done.lastCommit!.summary).toBe('Lanes: coordination — 1 memory entry');
+    expect(git(root, 'status', '--porcelain', '--', 'memory').trim()).toBe('');
+    await call('instances.stop', { name: 'VSCode' });
+  }, 30_000);
 });
 
 async function waitUntil<T>(probe: () => T, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {

@@ -5,8 +5,10 @@ import type { OpenWorkspace, Room, RoomContext, RoomFactory } from '../core/room
 import { LanesError } from '../shared/errors';
 import { toRepoPath } from '../shared/path-guard';
 import { whyNotTyped } from '../instances/agent-context';
-import { CONFIG_FILE, loadConfig, type InstanceConfig, type WorkspaceConfig } from '../workspace/config';
+import type { InstanceConfig, WorkspaceConfig } from '../contract/workspace';
 import { coordinationPaths, workspaceHome, type CoordinationPaths } from '../workspace/home';
+import { CoordinationPanel } from './coordination-panel';
+import { INDEX_FILE } from './kinds';
 import { MemoryFolder } from './memory-folder';
 import { searchFiles } from './search';
 import { SharedStateFile } from './shared-state-file';
@@ -37,7 +39,7 @@ class MemoryWorkspace {
   private lastSharedVersion: string | null | undefined;
   wrapUp: SentWrapUp | null = null;
   private closed = false;
-  private configCache: { stamp: string; config: WorkspaceConfig } | null = null;
+  readonly coordination: CoordinationPanel;
 
   /**
    * `opened` is the checkout Lanes opened; `root` is the workspace's home (its main checkout),
@@ -47,21 +49,18 @@ class MemoryWorkspace {
     readonly opened: string,
     readonly root: string,
     private readonly context: RoomContext,
-  ) {}
+  ) {
+    this.coordination = new CoordinationPanel(root, context);
+  }
 
   /** The home's coordination files, absolute, as agents are told them. */
   async paths(config?: WorkspaceConfig): Promise<CoordinationPaths> {
     return coordinationPaths(this.root, (config ?? (await this.config())).paths);
   }
 
-  /** lanes.yml, read again only when its size or time changed (search calls this on every keystroke). */
+  /** lanes.yml, from the config service, which parses each version of it once. */
   async config(): Promise<WorkspaceConfig> {
-    const stamp = await fs.stat(path.join(this.root, CONFIG_FILE)).then(
-      (stat) => `${stat.mtimeMs}:${stat.size}`,
-      () => 'missing',
-    );
-    if (this.configCache?.stamp !== stamp) this.configCache = { stamp, config: (await loadConfig(this.root)).config };
-    return this.configCache.config;
+    return (await this.context.workspaceConfig().read()).config;
   }
 
   async sources(): Promise<MemorySource[]> {
@@ -188,6 +187,7 @@ class MemoryWorkspace {
 
   close(): void {
     this.closed = true;
+    this.coordination.close();
     for (const entry of this.folders.values()) entry.watcher.dispose();
     this.folders.clear();
     this.sharedState?.watcher.dispose();
@@ -272,6 +272,14 @@ export const createMemoryRoom: RoomFactory = (context): Room => {
         await change(source, () => unlisted, (folder) => folder.indexUnlisted());
         return memory.listing(source, await memory.folder(source), await memory.config().catch(() => null));
       },
+      'memory.removeIndexLine': async ({ source, line, target }) => {
+        const memory = workspace();
+        const folder = await change(source, () => [INDEX_FILE], async (opened) => {
+          await opened.removeIndexLine(line, target);
+          return opened;
+        });
+        return memory.listing(source, folder, await memory.config().catch(() => null));
+      },
       'memory.sharedState': () => workspace().sharedStateView(),
       'memory.saveSharedState': ({ editable, expectedVersion }) => workspace().saveSharedState(editable, expectedVersion),
       'memory.wrapUpState': () => workspace().wrapUpState(),
@@ -320,8 +328,13 @@ export const createMemoryRoom: RoomFactory = (context): Room => {
         memory.wrapUp = { sentAt: new Date().toISOString(), sentTo, toPaste, baseline };
         const state = await memory.wrapUpState();
         context.emit('memory.wrapUpChanged', state);
+        // The wrap-up was sent either way; a lanes.yml that cannot be read now only skips the automatic commit.
+        await memory.coordination.wrapUpSent().catch((error: unknown) => console.error('Lanes: could not arm the commit after the wrap-up:', error));
         return state;
       },
+      'memory.coordinationChanges': () => workspace().coordination.state(),
+      'memory.commitCoordination': () => workspace().coordination.commit(),
+      'memory.setCommitOnWrapUp': ({ enabled }) => workspace().coordination.setCommitOnWrapUp(enabled),
     },
     async workspaceOpened(open: OpenWorkspace) {
       current?.close();

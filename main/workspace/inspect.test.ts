@@ -82,6 +82,37 @@ describe('inspectWorkspace', () => {
     }
   });
 
+  it('shows the memory index as needing attention while an entry points to a missing file, naming it', async () => {
+    const repo = makeGitRepo({
+      'memory/MEMORY.md': '\uFEFF# Memory\r\n- [me](user_me.md)\r\n- [gone](project_20260101_gone.md)\r\n',
+      'memory/user_me.md': '# Me\n',
+      'memory/feedback_success_unlisted.md': '# Not in the index\n',
+    });
+    const memory = (await inspectWorkspace(repo)).coordination.find((entry) => entry.key === 'memory');
+    expect(memory).toMatchObject({
+      health: 'problem',
+      detail: '3 files; MEMORY.md has 3 of 200 lines; 1 broken entry (line 3: project_20260101_gone.md); 1 file not in the index',
+    });
+    writeFiles(repo, { 'memory/project_20260101_gone.md': '# Back\n' });
+    expect((await inspectWorkspace(repo)).coordination.find((entry) => entry.key === 'memory')).toMatchObject({
+      health: 'ok',
+      detail: '4 files; MEMORY.md has 3 of 200 lines; 1 file not in the index',
+    });
+  });
+
+  it('reads the coordination files of the main checkout when opened in a linked worktree', async () => {
+    const repo = makeGitRepo({ 'memory/MEMORY.md': '# Memory\n', 'lanes.yml': 'instances: []\n' });
+    const linked = path.join(path.dirname(repo), `${path.basename(repo)}-linked`);
+    git(repo, 'worktree', 'add', '-q', '-b', 'linked', linked);
+    try {
+      writeFiles(repo, { 'memory/user_home_only.md': '# Home\n' });
+      const memory = (await inspectWorkspace(linked)).coordination.find((entry) => entry.key === 'memory');
+      expect(memory?.detail).toMatch(/^2 files;/);
+    } finally {
+      git(repo, 'worktree', 'remove', '--force', linked);
+    }
+  });
+
   it('works on a fresh repository with no commits and no coordination files', async () => {
     const root = makeTempDir();
     git(root, 'init', '-q', '-b', 'trunk');

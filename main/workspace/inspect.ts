@@ -5,10 +5,10 @@ import type { ConfigChange, CoordinationEntry, WorkspaceSnapshot, Worktree } fro
 import { LanesError, errnoCode, isLanesError } from '../shared/errors';
 import { git, gitOrNull } from '../shared/git';
 import { resolveInside } from '../shared/path-guard';
+import { MEMORY_INDEX_LIMIT, checkIndexHealth } from '../memory/index-health';
 import { CONFIG_FILE, defaultConfig, type WorkspaceConfig } from './config';
 import { configChange, type ConfigState } from './config-service';
-
-export const MEMORY_INDEX_LIMIT = 200;
+import { workspaceHome } from './home';
 
 /**
  * Finds the repository a folder belongs to and returns its top level, or an error that says
@@ -87,11 +87,13 @@ export async function inspectWorkspace(root: string, configState: ConfigState): 
   const [branch, worktrees] = await Promise.all([readBranch(root), listWorktrees(root)]);
   const state = configChange(root, configState);
   const config = state.config ?? defaultConfig();
+  // The coordination files are read where every agent writes them: the home, also when Lanes opened a worktree.
+  const home = workspaceHome(root);
   const coordination = await Promise.all([
     configEntry(state),
-    sharedStateEntry(root, config),
-    requestsEntry(root, config),
-    memoryEntry(root, config),
+    sharedStateEntry(home, config),
+    requestsEntry(home, config),
+    memoryEntry(home, config),
   ]);
   return {
     root,
@@ -166,15 +168,22 @@ async function memoryEntry(root: string, config: WorkspaceConfig): Promise<Coord
   const base = { key: 'memory', label: 'Memory', path: config.paths.memory, kind: 'folder' } as const;
   const located = locate(root, base);
   if (!located.ok) return located.entry;
-  const files = await countMarkdown(located.absolute);
-  if (files === null) return { ...base, health: 'missing', detail: 'Not found. Agents have nowhere to keep what they learn.' };
+  const names = await markdownNames(located.absolute);
+  if (names === null) return { ...base, health: 'missing', detail: 'Not found. Agents have nowhere to keep what they learn.' };
   const index = await readTextIfFile(path.join(located.absolute, 'MEMORY.md'));
-  if (index === null) return { ...base, health: 'problem', detail: `${files} files but no MEMORY.md index.` };
-  const lines = index.replace(/\r?\n$/, '').split(/\r?\n/).length;
-  if (lines > MEMORY_INDEX_LIMIT) {
-    return { ...base, health: 'problem', detail: `MEMORY.md has ${lines} lines, over the limit of ${MEMORY_INDEX_LIMIT}.` };
+  if (index === null) return { ...base, health: 'problem', detail: `${names.length} files but no MEMORY.md index.` };
+  const health = checkIndexHealth(index, names);
+  if (health.overLimit) {
+    return { ...base, health: 'problem', detail: `MEMORY.md has ${health.lines} lines, over the limit of ${MEMORY_INDEX_LIMIT}.` };
   }
-  return { ...base, health: 'ok', detail: `${files} files; MEMORY.md has ${lines} of ${MEMORY_INDEX_LIMIT} lines` };
+  const parts = [`${names.length} files`, `MEMORY.md has ${health.lines} of ${MEMORY_INDEX_LIMIT} lines`];
+  const [first] = health.dangling;
+  if (first) {
+    const broken = health.dangling.length === 1 ? '1 broken entry' : `${health.dangling.length} broken entries`;
+    parts.push(`${broken} (line ${first.line}: ${first.target}${health.dangling.length > 1 ? ', …' : ''})`);
+  }
+  if (health.unlisted.length > 0) parts.push(health.unlisted.length === 1 ? '1 file not in the index' : `${health.unlisted.length} files not in the index`);
+  return { ...base, health: first ? 'problem' : 'ok', detail: parts.join('; ') };
 }
 
 async function readTextIfFile(absolute: string): Promise<string | null> {
@@ -186,12 +195,16 @@ async function readTextIfFile(absolute: string): Promise<string | null> {
   }
 }
 
-async function countMarkdown(folder: string): Promise<number | null> {
+async function markdownNames(folder: string): Promise<string[] | null> {
   try {
     const entries = await fs.readdir(folder, { withFileTypes: true });
-    return entries.filter((entry) => entry.isFile() && entry.name.toLowerCase().endsWith('.md')).length;
+    return entries.filter((entry) => entry.isFile() && entry.name.toLowerCase().endsWith('.md')).map((entry) => entry.name);
   } catch (error) {
     if (['ENOENT', 'ENOTDIR'].includes(errnoCode(error) ?? '')) return null;
     throw error;
   }
+}
+
+async function countMarkdown(folder: string): Promise<number | null> {
+  return (await markdownNames(folder))?.length ?? null;
 }

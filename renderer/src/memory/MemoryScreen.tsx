@@ -1,6 +1,7 @@
 import { memo, useEffect, useId, useState } from 'react';
 import type { MemoryFile, MemoryKind, MemoryListing, MemorySourceId } from '../../../main/contract/memory';
 import { relativeTime } from '../shell/format';
+import { CoordinationChanges } from '../workspace/CoordinationChanges';
 import { useWorkspace } from '../workspace/store';
 import { FileView } from './FileView';
 import { HealthCard, KIND_LABELS, KIND_ORDER, NewEntryForm, SearchResults, WrapUpPanel } from './parts';
@@ -236,11 +237,13 @@ const FileItem = memo(function FileItem({ file, source, selected }: { file: Memo
 });
 
 function Overview({ listing }: { listing: MemoryListing | null }) {
+  const root = useWorkspace((state) => state.snapshot?.root ?? null);
   return (
     <div className="memory-overview">
       {listing && <HealthCard health={listing.health} source={listing.source.id} />}
       <NewEntryForm />
       <WrapUpPanel />
+      {root && <CoordinationChanges root={root} />}
     </div>
   );
 }

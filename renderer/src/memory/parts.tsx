@@ -71,8 +71,9 @@ export function SearchResults({ query, hits, truncated, source }: { query: strin
 export function HealthCard({ health, source }: { health: IndexHealth; source: MemorySourceId }) {
   const busy = useMemory((state) => state.busy);
   const indexUnlisted = useMemory((state) => state.indexUnlisted);
+  const removeIndexLine = useMemory((state) => state.removeIndexLine);
   return (
-    <div className="card" data-testid="index-health">
+    <div className="card" data-testid="index-health" id="index-health">
       <h2>Index health</h2>
       {health.exists ? (
         <p className={health.overLimit ? 'memory-warn' : undefined} data-testid="index-lines">
@@ -87,8 +88,19 @@ export function HealthCard({ health, source }: { health: IndexHealth; source: Me
           <h3 className="memory-subtitle">Entries pointing to missing files</h3>
           <ul className="memory-plain-list" aria-label="Entries pointing to missing files">
             {health.dangling.map((entry) => (
-              <li key={`${entry.line}:${entry.target}`}>
-                <span className="muted">line {entry.line}:</span> <span className="mono">{entry.target}</span>
+              <li key={`${entry.line}:${entry.target}`} className="row">
+                <span className="grow">
+                  <span className="muted">line {entry.line}:</span> <span className="mono">{entry.target}</span>
+                </span>
+                <button
+                  className="button small"
+                  type="button"
+                  disabled={busy}
+                  onClick={() => void removeIndexLine(entry.line, entry.target)}
+                  aria-label={`Remove line ${entry.line} (${entry.target}) from MEMORY.md`}
+                >
+                  Remove this line
+                </button>
               </li>
             ))}
           </ul>

@@ -58,6 +58,8 @@ interface MemoryState {
   rename(to: string): Promise<string | null>;
   remove(): Promise<boolean>;
   indexUnlisted(): Promise<void>;
+  /** Removes a broken entry (line `line` pointing to the missing `target`) from MEMORY.md. */
+  removeIndexLine(line: number, target: string): Promise<void>;
 
   loadShared(): Promise<void>;
   editShared(): void;
@@ -246,6 +248,9 @@ export const useMemory = create<MemoryState>((set, get) => {
 
     async indexUnlisted() {
       await attempt(async () => set({ listing: await lanes.call('memory.indexUnlisted', { source: get().source }) }));
+    },
+    async removeIndexLine(line, target) {
+      await attempt(async () => set({ listing: await lanes.call('memory.removeIndexLine', { source: get().source, line, target }) }));
     },
 
     async loadShared() {

@@ -4,6 +4,7 @@ import { WorktreeList } from '../worktrees/WorktreeList';
 import { useApp } from '../shell/app-store';
 import { Message } from '../shell/Message';
 import { relativeTime } from '../shell/format';
+import { CoordinationChanges } from './CoordinationChanges';
 import { useWorkspace } from './store';
 import './workspace.css';
 import { ErrorBanner } from '../shell/Banners';
@@ -135,6 +136,8 @@ function OpenWorkspace({ snapshot }: { snapshot: WorkspaceSnapshot }) {
           </ul>
         </div>
 
+        <CoordinationChanges root={snapshot.root} />
+
         <WorktreeList />
 
         <div className="card wide">
@@ -201,6 +204,14 @@ function HealthRow({ entry }: { entry: CoordinationEntry }) {
         </div>
         <div className="health-detail">
           <Message text={entry.detail} />
+          {entry.key === 'memory' && entry.health === 'problem' && (
+            <>
+              {' '}
+              <a href="#/memory" data-testid="memory-fix-link">
+                Fix in Memory
+              </a>
+            </>
+          )}
         </div>
       </div>
     </li>

@@ -1,0 +1,156 @@
+import path from 'node:path';
+import type { CoordinationState } from '../contract/memory';
+import type { RoomContext } from '../core/room';
+import type { WorkspaceConfig } from '../contract/workspace';
+import { coordinationPaths, type CoordinationPaths } from '../workspace/home';
+import { commitCoordinationChanges, coordinationChanges, coordinationCommitMessage, whyCommitIsBlocked } from './coordination-changes';
+import { watchFolder, type Disposable } from './watch';
+
+/** How long after each wrap-up Lanes keeps committing the agents' coordination writes as they settle. */
+export const AUTO_COMMIT_WINDOW_MS = 10 * 60_000;
+/** How long the coordination files must be quiet before an automatic commit: agents write several files in a burst. */
+export const AUTO_COMMIT_SETTLE_MS = 3_000;
+
+/** The git files whose change can change the list: the index (a commit, `git add`), HEAD, and the markers of a merge or rebase. */
+const GIT_FILES = new Set(['index', 'HEAD', 'MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'rebase-merge', 'rebase-apply']);
+
+/** lanes.yml `coordination: { commitOnWrapUp: true }`. */
+export function commitsOnWrapUp(config: WorkspaceConfig): boolean {
+  const section = (config as { coordination?: unknown }).coordination;
+  return typeof section === 'object' && section !== null && (section as { commitOnWrapUp?: unknown }).commitOnWrapUp === true;
+}
+
+/**
+ * The "Coordination changes" panel of one open workspace: the list of uncommitted changes to the
+ * home's coordination files, kept current by watching those folders, the home's git folder and
+ * lanes.yml, and announced as `memory.coordinationChanged` whenever it changes; the commit; and
+ * the automatic commit after a wrap-up.
+ */
+export class CoordinationPanel {
+  private watchers: Disposable[] = [];
+  private configWatch: Disposable | null = null;
+  private watchedPaths: string | null = null;
+  private announced: string | null = null;
+  private lastCommit: CoordinationState['lastCommit'] = null;
+  private autoCommitUntil: number | null = null;
+  private autoCommitError: string | null = null;
+  private settleTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly home: string,
+    private readonly context: RoomContext,
+    private readonly settleMs = AUTO_COMMIT_SETTLE_MS,
+  ) {}
+
+  /** The list now; watching starts with the first call. */
+  async state(): Promise<CoordinationState> {
+    const config = (await this.context.workspaceConfig().read()).config;
+    const paths = coordinationPaths(this.home, config.paths);
+    this.watch(paths);
+    const [changes, blockedBy] = await Promise.all([coordinationChanges(paths), whyCommitIsBlocked(this.home)]);
+    if (this.autoCommitUntil !== null && Date.now() > this.autoCommitUntil) this.autoCommitUntil = null;
+    return {
+      home: paths.home,
+      changes,
+      summary: changes.length > 0 ? coordinationCommitMessage(changes, paths).split('\n')[0]! : null,
+      blockedBy,
+      commitOnWrapUp: commitsOnWrapUp(config),
+      autoCommitUntil: this.autoCommitUntil === null ? null : new Date(this.autoCommitUntil).toISOString(),
+      lastCommit: this.lastCommit,
+      autoCommitError: this.autoCommitError,
+    };
+  }
+
+  async commit(automatic = false): Promise<CoordinationState> {
+    const config = (await this.context.workspaceConfig().read()).config;
+    const made = await commitCoordinationChanges(coordinationPaths(this.home, config.paths));
+    this.lastCommit = { commit: made.commit, summary: made.message.split('\n')[0]!, at: new Date().toISOString(), automatic };
+    this.autoCommitError = null;
+    return this.announce();
+  }
+
+  async setCommitOnWrapUp(enabled: boolean): Promise<CoordinationState> {
+    await this.context.workspaceConfig().edit((document) => document.setIn(['coordination', 'commitOnWrapUp'], enabled));
+    if (!enabled) this.stopAutoCommit();
+    return this.announce();
+  }
+
+  /** A wrap-up was sent: with `commitOnWrapUp`, what the agents write next is committed as it settles. */
+  async wrapUpSent(): Promise<void> {
+    const config = (await this.context.workspaceConfig().read()).config;
+    if (!commitsOnWrapUp(config)) return;
+    this.autoCommitUntil = Date.now() + AUTO_COMMIT_WINDOW_MS;
+    await this.changed();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.stopAutoCommit();
+    this.unwatch();
+  }
+
+  /** Reads the list again and tells the screens when it differs from what they were last told. */
+  private async announce(): Promise<CoordinationState> {
+    const state = await this.state();
+    const text = JSON.stringify(state);
+    if (text !== this.announced && !this.closed) {
+      this.announced = text;
+      this.context.emit('memory.coordinationChanged', state);
+    }
+    return state;
+  }
+
+  private async changed(): Promise<void> {
+    if (this.closed) return;
+    try {
+      const state = await this.announce();
+      if (this.autoCommitUntil !== null && state.changes.length > 0 && state.blockedBy === null) this.commitWhenSettled();
+    } catch (error) {
+      console.error('Lanes: could not read the coordination changes:', error);
+    }
+  }
+
+  private commitWhenSettled(): void {
+    if (this.settleTimer) clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => {
+      this.settleTimer = null;
+      if (this.closed) return;
+      void this.commit(true).catch(async (error: unknown) => {
+        this.autoCommitError = `Lanes could not commit the coordination changes after the wrap-up: ${error instanceof Error ? error.message : String(error)}`;
+        await this.announce().catch(() => undefined);
+      });
+    }, this.settleMs);
+  }
+
+  private stopAutoCommit(): void {
+    this.autoCommitUntil = null;
+    if (this.settleTimer) clearTimeout(this.settleTimer);
+    this.settleTimer = null;
+  }
+
+  private watch(paths: CoordinationPaths): void {
+    const key = JSON.stringify(paths);
+    if (this.closed || this.watchedPaths === key) return;
+    this.unwatch();
+    this.watchedPaths = key;
+    const onChange = () => void this.changed();
+    const sharedStateName = path.basename(paths.sharedState);
+    this.watchers = [
+      watchFolder(paths.memory, paths.home, onChange),
+      watchFolder(paths.requests, paths.home, onChange),
+      watchFolder(paths.requestsDone, paths.home, onChange),
+      watchFolder(path.dirname(paths.sharedState), paths.home, onChange, 120, (name) => name === sharedStateName),
+      watchFolder(path.join(paths.home, '.git'), paths.home, onChange, 120, (name) => GIT_FILES.has(name)),
+    ];
+    this.configWatch = this.context.workspaceConfig().onDidChange(onChange);
+  }
+
+  private unwatch(): void {
+    for (const watcher of this.watchers) watcher.dispose();
+    this.watchers = [];
+    this.configWatch?.dispose();
+    this.configWatch = null;
+    this.watchedPaths = null;
+  }
+}
