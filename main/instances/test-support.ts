@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EventName } from '../contract';
+import type { TrustState } from '../contract/workspace';
 import { LanesCore } from '../core/lanes-core';
 import { makeGitRepo, makeTempDir } from '../../test/support/repo';
 import { waitFor as waitUntil } from '../../test/support/wait';
@@ -51,13 +52,30 @@ export interface RecordedEvent {
   readonly payload: any;
 }
 
-/** A real core with its own user-data folder, recording every event. */
-export async function openCore(root: string, userDataDir = makeTempDir('lanes-user-')) {
+/**
+ * Trusts every command the open workspace's lanes.yml names, through the contract call the
+ * trust dialog makes, as a user who chose "Trust and run these commands".
+ */
+export async function trustAllCommands(core: LanesCore): Promise<void> {
+  const state = await core.call('trust.state', {});
+  if (!state.ok) throw new Error(state.error.message);
+  const untrusted = (state.value as TrustState | null)?.commands.filter((command) => !command.trusted) ?? [];
+  if (untrusted.length === 0) return;
+  const granted = await core.call('trust.grant', { commands: untrusted.map(({ kind, command, instance }) => ({ kind, command, instance })) });
+  if (!granted.ok) throw new Error(granted.error.message);
+}
+
+/**
+ * A real core with its own user-data folder, recording every event. It trusts the workspace's
+ * commands unless `trusted` is false (for tests of trust itself).
+ */
+export async function openCore(root: string, userDataDir = makeTempDir('lanes-user-'), { trusted = true }: { trusted?: boolean } = {}) {
   const core = new LanesCore({ userDataDir, platform: { mode: 'web' }, version: 'test' });
   const events: RecordedEvent[] = [];
   core.onEvent((name, payload) => events.push({ name, payload }));
   const opened = await core.call('workspace.open', { path: root });
   if (!opened.ok) throw new Error(opened.error.message);
+  if (trusted) await trustAllCommands(core);
   const call = async (name: string, args: unknown = {}): Promise<any> => {
     const envelope = await core.call(name, args);
     if (!envelope.ok) throw Object.assign(new Error(envelope.error.message), { code: envelope.error.code });
