@@ -13,6 +13,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as nodePty from 'node-pty';
 import { LanesCore } from '../main/core/lanes-core';
+import { trustAllCommands } from '../test/support/trust';
 import { median, withCpuLoad } from './support/cpu-load';
 
 const args = process.argv.slice(2);
@@ -62,6 +63,7 @@ async function timeLanes(): Promise<number> {
   };
   try {
     await call('workspace.open', { path: root });
+    await trustAllCommands(core);
     await call('instances.startAll');
     const deadline = Date.now() + 30_000;
     while (prompted() < SHELLS) {

@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EventName } from '../contract';
-import type { TrustState } from '../contract/workspace';
 import { LanesCore } from '../core/lanes-core';
 import { makeGitRepo, makeTempDir } from '../../test/support/repo';
+import { trustAllCommands } from '../../test/support/trust';
 import { waitFor as waitUntil } from '../../test/support/wait';
 import { shellQuote } from './command-line';
 
@@ -50,19 +50,6 @@ export function makeWorkspace(instances: TestInstance[]): string {
 export interface RecordedEvent {
   readonly name: EventName;
   readonly payload: any;
-}
-
-/**
- * Trusts every command the open workspace's lanes.yml names, through the contract call the
- * trust dialog makes, as a user who chose "Trust and run these commands".
- */
-export async function trustAllCommands(core: LanesCore): Promise<void> {
-  const state = await core.call('trust.state', {});
-  if (!state.ok) throw new Error(state.error.message);
-  const untrusted = (state.value as TrustState | null)?.commands.filter((command) => !command.trusted) ?? [];
-  if (untrusted.length === 0) return;
-  const granted = await core.call('trust.grant', { commands: untrusted.map(({ kind, command, instance }) => ({ kind, command, instance })) });
-  if (!granted.ok) throw new Error(granted.error.message);
 }
 
 /**
