@@ -124,7 +124,7 @@ describe('workspace trust', () => {
     expect(readdirSync(userDataDir).filter((name) => name.includes('.lanes-'))).toEqual([]);
   });
 
-  it('does not trust a different repository with the same lanes.yml, but does trust a symlink to the same one', async () => {
+  it('does not trust a different repository with the same lanes.yml, but does trust its linked worktrees and a symlink to it', async () => {
     const root = makeWorkspace([{ name: 'api', agent: fakeAgent('--wait') }]);
     const first = await openUntrusted(root);
     await first.call('trust.grant', { commands: untrustedOf(await first.call('trust.state')) });
@@ -136,6 +136,12 @@ describe('workspace trust', () => {
     expect((await cloned.call('trust.state')).ask).toBe(true);
     expect((await failure(cloned.call, 'instances.start', { name: 'api' })).code).toBe('untrusted');
     await cloned.core.dispose();
+
+    const worktree = path.join(makeTempDir('lanes-worktree-'), 'wt');
+    git(root, 'worktree', 'add', '-q', '-b', 'other', worktree);
+    const linkedWorktree = await openUntrusted(worktree, first.userDataDir);
+    expect(await linkedWorktree.call('trust.state')).toMatchObject({ root, ask: false });
+    await linkedWorktree.core.dispose();
 
     const link = path.join(makeTempDir('lanes-link-'), 'link');
     symlinkSync(root, link);

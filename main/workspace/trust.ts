@@ -7,6 +7,7 @@ import { ABSENT, readVersionedIfExists, writeFileAtomic, type FileVersion } from
 import { LanesError, errnoCode, isLanesError } from '../shared/errors';
 import type { WorkspaceConfig } from './config';
 import type { ConfigSubscription } from './config-service';
+import { workspaceHome } from './home';
 
 /**
  * Workspace trust, as VS Code's: a cloned repository's lanes.yml names commands (each instance's
@@ -221,8 +222,7 @@ export class WorkspaceTrust implements TrustControl {
   }
 
   async requireTrusted(command: RepositoryCommand): Promise<void> {
-    const { root } = this.context.requireWorkspace();
-    if (!isTrusted(await this.store.repository(root), command)) throw untrustedError(command);
+    if (!isTrusted(await this.store.repository(this.repository()), command)) throw untrustedError(command);
   }
 
   async opened(): Promise<void> {
@@ -244,31 +244,37 @@ export class WorkspaceTrust implements TrustControl {
   async state(): Promise<TrustState | null> {
     const workspace = this.context.currentWorkspace();
     if (!workspace) return null;
+    const repository = workspaceHome(workspace.root);
     let entry: RepositoryTrust = { trusted: [], declined: [] };
     try {
-      entry = await this.store.repository(workspace.root);
+      entry = await this.store.repository(repository);
     } catch (error) {
       // An unreadable trust file trusts nothing; trusting or revoking says what is wrong with it.
       if (!isLanesError(error)) throw error;
     }
-    const state = trustState(workspace.root, await this.commands(), entry, this.asking);
+    const state = trustState(repository, await this.commands(), entry, this.asking);
     if (!state.ask) this.asking = false;
     return state;
   }
 
   async grant(commands: readonly RepositoryCommandArgs[]): Promise<TrustState> {
-    await this.store.update(this.context.requireWorkspace().root, (entry) => withTrusted(entry, commands));
+    await this.store.update(this.repository(), (entry) => withTrusted(entry, commands));
     return this.publish();
   }
 
   async decline(commands: readonly RepositoryCommandArgs[]): Promise<TrustState> {
-    await this.store.update(this.context.requireWorkspace().root, (entry) => withDeclined(entry, commands));
+    await this.store.update(this.repository(), (entry) => withDeclined(entry, commands));
     return this.publish();
   }
 
   async revoke(commands: readonly RepositoryCommandArgs[] | null): Promise<TrustState> {
-    await this.store.update(this.context.requireWorkspace().root, (entry) => withRevoked(entry, commands));
+    await this.store.update(this.repository(), (entry) => withRevoked(entry, commands));
     return this.publish();
+  }
+
+  /** The repository trust belongs to: its main checkout, whichever of its worktrees is open. */
+  private repository(): string {
+    return workspaceHome(this.context.requireWorkspace().root);
   }
 
   private async publish(): Promise<TrustState> {
