@@ -13,6 +13,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as nodePty from 'node-pty';
 import { LanesCore } from '../main/core/lanes-core';
+import { trustAllCommands } from '../test/support/trust';
 import { median, numberOption as option, withCpuLoad } from './support/cpu-load';
 
 const SHELLS = option('shells', 8);
@@ -57,6 +58,7 @@ async function timeLanes(): Promise<number> {
   };
   try {
     await call('workspace.open', { path: root });
+    await trustAllCommands(core);
     await call('instances.startAll');
     const deadline = Date.now() + 30_000;
     while (prompted() < SHELLS) {

@@ -40,10 +40,12 @@ const agent = (...steps: string[]) => JSON.stringify([process.execPath, FAKE_AGE
 async function serve(root: string, userDataDir: string, staticDir: string): Promise<void> {
   const { LanesCore } = await import('../main/core/lanes-core');
   const { startWebServer } = await import('../main/web/server');
+  const { trustAllCommands } = await import('../test/support/trust');
   const core = new LanesCore({ userDataDir, platform: { mode: 'web' }, version: 'bench' });
   const server = await startWebServer({ core, staticDir, log: () => undefined });
   const opened = await core.call('workspace.open', { path: root });
   if (!opened.ok) throw new Error(opened.error.message);
+  await trustAllCommands(core);
   process.stdout.write(`${JSON.stringify({ url: server.url, origin: server.origin })}\n`);
   process.once('SIGTERM', () => {
     void server.close().then(() => core.dispose()).then(() => process.exit(0));

@@ -12,8 +12,12 @@ export interface LanesApp {
   /** The web mode's address without the token, and the token itself (web mode only). */
   readonly origin: string | null;
   readonly token: string | null;
-  /** Opens a repository through the Workspace screen's path field, as a user would. */
-  openWorkspace(root: string): Promise<void>;
+  /**
+   * Opens a repository through the Workspace screen's path field, as a user would, and answers
+   * the trust dialog with "Trust and run these commands" when its lanes.yml names commands
+   * (`trust: false` leaves the dialog open, for tests of trust itself).
+   */
+  openWorkspace(root: string, options?: { trust?: boolean }): Promise<void>;
   goto(screen: ScreenId): Promise<void>;
 }
 
@@ -64,13 +68,19 @@ export const test = base.extend<LanesFixtures & LanesOptions>({
       origin: server?.origin ?? null,
       token: server?.token ?? null,
       goto,
-      async openWorkspace(root: string) {
+      async openWorkspace(root: string, { trust = true }: { trust?: boolean } = {}) {
         await goto('workspace');
         const close = page.getByRole('button', { name: 'Close', exact: true });
         if (await close.isVisible()) await close.click();
         await page.getByLabel('Path of a git repository').fill(root);
         await page.getByRole('button', { name: 'Open', exact: true }).click();
         await expect(page.getByTestId('workspace-root')).toHaveText(root);
+        // The dialog opens in the same render as the workspace (main announces trust first).
+        const asking = page.getByRole('dialog', { name: 'Do you trust the commands in this repository?' });
+        if (trust && (await asking.isVisible())) {
+          await asking.getByRole('button', { name: 'Trust and run these commands' }).click();
+          await expect(asking).toBeHidden();
+        }
       },
     };
 

@@ -155,6 +155,37 @@ export type RecentWorkspace = z.infer<typeof recentWorkspaceSchema>;
 export type CoordinationEntry = z.infer<typeof coordinationEntrySchema>;
 export type Worktree = z.infer<typeof worktreeSchema>;
 
+/** A command from the repository's lanes.yml that Lanes would run: an instance's `agent:` or the workspace's `setup:`. */
+export const repositoryCommandSchema = z
+  .object({
+    kind: z.enum(['agent', 'setup']),
+    command: z.string().min(1).max(4096),
+    /** The instance an agent runs for; null for the setup command, which runs for every new worktree. */
+    instance: z.string().max(64).nullable(),
+  })
+  .strict();
+export type RepositoryCommandArgs = z.infer<typeof repositoryCommandSchema>;
+
+/**
+ * Workspace trust for the open repository: every command its lanes.yml names, and whether the
+ * user trusted it. Lanes runs none of the untrusted ones.
+ */
+export const trustStateSchema = z.object({
+  root: z.string(),
+  commands: z.array(
+    repositoryCommandSchema.extend({
+      trusted: z.boolean(),
+      /** Shown to the user, who chose to browse without running it; Lanes does not ask again on open. */
+      declined: z.boolean(),
+    }),
+  ),
+  /** Ask now (the workspace was just opened and holds commands the user was never asked about). */
+  ask: z.boolean(),
+});
+export type TrustState = z.infer<typeof trustStateSchema>;
+
+const trustCommandsArgs = z.object({ commands: z.array(repositoryCommandSchema).min(1).max(500) }).strict();
+
 const pathArgs = z.object({ path: z.string().min(1, 'Give the path of a folder.').max(4096) }).strict();
 
 export const workspaceCalls = {
@@ -166,6 +197,14 @@ export const workspaceCalls = {
   'workspace.forgetRecent': call(pathArgs, z.array(recentWorkspaceSchema)),
   /** Shows the native folder dialog (Electron only); null when the user cancels. */
   'workspace.pickFolder': call(noArgs, z.object({ path: z.string().nullable() })),
+  /** The open repository's commands and the user's trust in each; null when none is open. */
+  'trust.state': call(noArgs, trustStateSchema.nullable()),
+  /** Trusts exactly these commands (the ones the user was shown) for the open repository. */
+  'trust.grant': call(trustCommandsArgs, trustStateSchema),
+  /** "Browse without running": the user saw the commands and trusts none of them for now. */
+  'trust.decline': call(trustCommandsArgs, trustStateSchema),
+  /** Withdraws trust from these commands, or from every command of the open repository when omitted. */
+  'trust.revoke': call(z.object({ commands: z.array(repositoryCommandSchema).min(1).max(500).optional() }).strict(), trustStateSchema),
 };
 
 export const workspaceEvents = {
@@ -177,4 +216,6 @@ export const workspaceEvents = {
    * own write is not announced again when the file watcher sees it).
    */
   'config.changed': event(configChangeSchema),
+  /** The open repository's trust changed: opened, decided, or lanes.yml names other commands; null when none is open. */
+  'trust.changed': event(trustStateSchema.nullable()),
 };

@@ -4,7 +4,7 @@ import type { InstanceList, InstanceState } from '../contract/instances';
 import { appRoot } from '../cli/app-paths';
 import type { OpenWorkspace, Room, RoomFactory } from '../core/room';
 import { LanesError, isLanesError } from '../shared/errors';
-import { loadConfig, type InstanceConfig, type LoadedConfig } from '../workspace/config';
+import type { InstanceConfig, LoadedConfig } from '../workspace/config';
 import { coordinationPaths, workspaceHome } from '../workspace/home';
 import { agentKind, contextText, prepareAgent, whyNotTyped } from './agent-context';
 import { resolveProgram, shellQuote, splitCommandLine } from './command-line';
@@ -36,6 +36,7 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
   let usageTimer: NodeJS.Timeout | null = null;
   let changedTimer: NodeJS.Timeout | null = null;
   let sampling = false;
+  let configSubscription: { dispose(): void } | null = null;
 
   const announceChanged = () => {
     changedTimer ??= setTimeout(() => {
@@ -73,7 +74,7 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
 
   async function readConfig(): Promise<{ loaded: LoadedConfig | null; problem: string | null }> {
     try {
-      return { loaded: await loadConfig(home()), problem: null };
+      return { loaded: await context.workspaceConfig().read(), problem: null };
     } catch (error) {
       if (isLanesError(error)) return { loaded: null, problem: error.message };
       throw error;
@@ -139,6 +140,8 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
     if (instance.running) return describe(root, config, name);
     const folderProblem = configProblem(root, config);
     if (folderProblem) throw new LanesError('not-found', `Lanes cannot start "${name}": ${folderProblem}.`);
+    // The agent command comes from the repository's lanes.yml: a cloned repository could name anything.
+    await context.services.trust?.requireTrusted({ kind: 'agent', command: config.agent, instance: name });
     const spec = await launchSpec(root, current.name, loaded, config);
     instance.start(spec);
     announceChanged();
@@ -267,6 +270,8 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
 
     async workspaceOpened(opened) {
       workspace = opened;
+      // lanes.yml names the instances: a change (made here or on disk) is a new list.
+      configSubscription = context.workspaceConfig().onDidChange(announceChanged);
       statusTimer = setInterval(() => {
         for (const instance of processes.values()) instance.tick();
       }, STATUS_TICK_MS);
@@ -290,6 +295,8 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
     },
 
     async workspaceClosed() {
+      configSubscription?.dispose();
+      configSubscription = null;
       await stopEverything();
       for (const timer of [statusTimer, usageTimer, changedTimer]) if (timer) clearTimeout(timer);
       statusTimer = usageTimer = changedTimer = null;

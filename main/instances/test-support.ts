@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { EventName } from '../contract';
 import { LanesCore } from '../core/lanes-core';
 import { makeGitRepo, makeTempDir } from '../../test/support/repo';
+import { trustAllCommands } from '../../test/support/trust';
 import { waitFor as waitUntil } from '../../test/support/wait';
 import { shellQuote } from './command-line';
 
@@ -51,13 +52,17 @@ export interface RecordedEvent {
   readonly payload: any;
 }
 
-/** A real core with its own user-data folder, recording every event. */
-export async function openCore(root: string, userDataDir = makeTempDir('lanes-user-')) {
+/**
+ * A real core with its own user-data folder, recording every event. It trusts the workspace's
+ * commands unless `trusted` is false (for tests of trust itself).
+ */
+export async function openCore(root: string, userDataDir = makeTempDir('lanes-user-'), { trusted = true }: { trusted?: boolean } = {}) {
   const core = new LanesCore({ userDataDir, platform: { mode: 'web' }, version: 'test' });
   const events: RecordedEvent[] = [];
   core.onEvent((name, payload) => events.push({ name, payload }));
   const opened = await core.call('workspace.open', { path: root });
   if (!opened.ok) throw new Error(opened.error.message);
+  if (trusted) await trustAllCommands(core);
   const call = async (name: string, args: unknown = {}): Promise<any> => {
     const envelope = await core.call(name, args);
     if (!envelope.ok) throw Object.assign(new Error(envelope.error.message), { code: envelope.error.code });

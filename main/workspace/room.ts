@@ -1,9 +1,12 @@
 import { LanesError } from '../shared/errors';
 import type { Room, RoomFactory } from '../core/room';
 import { RecentWorkspaces } from './recent';
+import { WorkspaceTrust } from './trust';
 
 export const createWorkspaceRoom: RoomFactory = (context): Room => {
   const recent = new RecentWorkspaces(context.userDataDir);
+  const trust = new WorkspaceTrust(context);
+  context.services.trust = trust;
 
   return {
     handlers: {
@@ -34,6 +37,20 @@ export const createWorkspaceRoom: RoomFactory = (context): Room => {
         }
         return { path: await context.platform.pickFolder() };
       },
+      'trust.state': () => trust.state(),
+      'trust.grant': ({ commands }) => trust.grant(commands),
+      'trust.decline': ({ commands }) => trust.decline(commands),
+      'trust.revoke': ({ commands }) => trust.revoke(commands ?? null),
+    },
+
+    workspaceOpened: () => trust.opened(),
+
+    async workspaceClosed() {
+      trust.closed();
+    },
+
+    async dispose() {
+      delete context.services.trust;
     },
   };
 };

@@ -4,6 +4,8 @@ import { MemoryScreen } from '../memory/MemoryScreen';
 import { RequestsScreen } from '../requests/RequestsScreen';
 import { WorkspaceScreen } from '../workspace/WorkspaceScreen';
 import { useWorkspace } from '../workspace/store';
+import { RestrictedModeBar, TrustDialog, TrustStatus } from '../trust/TrustDialog';
+import { useTrust } from '../trust/store';
 import { ZonesScreen } from '../zones/ZonesScreen';
 import { useApp } from './app-store';
 import { SCREENS, goTo, useScreen, type ScreenId } from './routes';
@@ -25,6 +27,7 @@ export function App() {
   useEffect(() => {
     void useApp.getState().load();
     void useWorkspace.getState().load();
+    void useTrust.getState().load();
   }, []);
 
   useEffect(() => {
@@ -63,7 +66,10 @@ export function App() {
             </li>
           ))}
         </ul>
-        <div className="nav-footer">{workspaceName ? <span title="Open workspace">{workspaceName}</span> : <span className="muted">No workspace</span>}</div>
+        <div className="nav-footer">
+          {workspaceName ? <span title="Open workspace">{workspaceName}</span> : <span className="muted">No workspace</span>}
+          <TrustStatus />
+        </div>
       </nav>
       <main id="main" className="main" tabIndex={-1}>
         {!connected && (
@@ -71,8 +77,10 @@ export function App() {
             Lost the connection to Lanes. Reconnecting…
           </div>
         )}
+        <RestrictedModeBar />
         <Screen />
       </main>
+      <TrustDialog />
     </div>
   );
 }
