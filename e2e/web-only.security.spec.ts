@@ -119,11 +119,13 @@ test.describe('the web token stays out of the agents\' reach', () => {
     const server = await startWebMode(temp.dir('lanes-e2e-userdata-'), ['--token-file', tokenFile]);
     try {
       expect(server.token).toBe(token);
-      const [opened, started] = await callApi(server.origin, token, [
+      const [opened, trusted, started] = await callApi(server.origin, token, [
         { name: 'workspace.open', args: { path: root } },
+        { name: 'trust.grant', args: { commands: [{ kind: 'agent', command: spy, instance: 'spy' }] } },
         { name: 'instances.start', args: { name: 'spy' } },
       ]);
       expect(opened).toMatchObject({ ok: true });
+      expect(trusted).toMatchObject({ ok: true });
       expect(started).toMatchObject({ ok: true });
       await expect.poll(() => existsSync(seen), { timeout: 10_000 }).toBe(true);
       const agentView = readFileSync(seen);

@@ -7,6 +7,7 @@ import type { CoordinationState, MemoryListing, SharedState, WrapUpState } from 
 import { LanesCore } from '../core/lanes-core';
 import type { RoomContext } from '../core/room';
 import { fakeAgent } from '../instances/test-support';
+import { trustAllCommands } from '../../test/support/trust';
 import { ConfigService } from '../workspace/config-service';
 import { createMemoryRoom } from './room';
 
@@ -73,6 +74,7 @@ async function openCore(files: Record<string, string> = REPO_FILES): Promise<Har
       check();
     });
   await call('workspace.open', { path: root });
+  await trustAllCommands(core);
   return { core, root, events, call, fail, waitFor };
 }
 

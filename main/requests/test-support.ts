@@ -1,6 +1,7 @@
 import type { RequestChange } from '../contract/requests';
 import { LanesCore } from '../core/lanes-core';
 import { makeTempDir } from '../../test/support/repo';
+import { trustAllCommands } from '../../test/support/trust';
 
 /** A real core with the workspace open, recording the requests room's events. */
 export async function openRequests(root: string) {
@@ -15,6 +16,7 @@ export async function openRequests(root: string) {
     return envelope.value;
   };
   await call('workspace.open', { path: root });
+  await trustAllCommands(core);
   /** The error code and message of a call that must fail. */
   const failure = async (name: string, args: unknown = {}): Promise<{ code: string; message: string }> => {
     const envelope = await core.call(name, args);

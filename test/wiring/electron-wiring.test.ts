@@ -286,6 +286,9 @@ describe("Lanes' Electron wiring (against a stand-in for the electron module)", 
   });
 
   it('quits when the last window closes, stopping every agent and freeing what main started', async () => {
+    // The window trusts the repository's agent as the trust dialog does, through the same calls as the web mode.
+    const trust = await callAsWindow('trust.state');
+    await callAsWindow('trust.grant', { commands: trust.commands.map(({ kind, command, instance }: { kind: string; command: string; instance: string | null }) => ({ kind, command, instance })) });
     const started = await callAsWindow('instances.start', { name: 'alpha' });
     const pid = started.pid as number;
     expect(isRunningPid(pid)).toBe(true);
