@@ -124,3 +124,42 @@ test('the New instance dialog follows lanes.yml while it is open: a setup comman
   await expect(dialog.locator('code', { hasText: 'npm ci --prefer-offline' })).toBeVisible();
   await dialog.screenshot({ path: '/tmp/worktrees-dialog-setup-followed.png' });
 });
+
+test('creates an instance from a detached-HEAD clone: the current commit by default, any typed ref, a clear error for one that does not exist', async ({ app, temp }) => {
+  const origin = temp.repo({ 'README.md': '# demo\n' }, 'origin');
+  git(origin, 'tag', 'v1');
+  const root = path.join(path.dirname(origin), 'demo');
+  git(path.dirname(origin), 'clone', '-q', origin, root);
+  git(root, 'checkout', '-q', '--detach', 'HEAD');
+  const commit = git(root, 'rev-parse', 'HEAD').trim();
+  const page = app.page;
+  await app.openWorkspace(root);
+  await app.goto('instances');
+
+  await page.getByRole('button', { name: 'New instance' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New instance' });
+  await dialog.getByLabel('Name', { exact: true }).fill('QA');
+  await dialog.getByLabel('Role', { exact: true }).selectOption('qa');
+  await expect(dialog.getByTestId('base-hint')).toHaveText(`Empty: current commit ${commit.slice(0, 7)} (detached HEAD). Or type a branch, tag or commit.`);
+  await page.screenshot({ path: '/tmp/worktrees-detached-dialog.png' });
+  await dialog.getByLabel('Base', { exact: true }).fill('origin/nope');
+  await dialog.getByRole('button', { name: 'Create instance' }).click();
+  await expect(dialog.getByTestId('create-error')).toContainText('The base "origin/nope" is not a branch, tag or commit of this repository');
+  expect(existsSync(path.join(path.dirname(root), 'demo-qa'))).toBe(false);
+  expect(existsSync(path.join(root, 'lanes.yml'))).toBe(false);
+  await page.screenshot({ path: '/tmp/worktrees-detached-error.png' });
+
+  await dialog.getByLabel('Base', { exact: true }).fill('');
+  await dialog.getByRole('button', { name: 'Create instance' }).click();
+  const result = dialog.getByTestId('create-result');
+  await expect(result).toContainText(`QA is ready in ${path.join(path.dirname(root), 'demo-qa')} on branch lanes/qa from ${commit.slice(0, 7)}.`);
+  expect(git(path.join(path.dirname(root), 'demo-qa'), 'rev-parse', 'HEAD').trim()).toBe(commit);
+  expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toContain(`base: ${commit}`);
+  await dialog.getByRole('button', { name: 'Done' }).click();
+
+  await page.getByRole('button', { name: 'New instance' }).click();
+  await dialog.getByLabel('Name', { exact: true }).fill('Tagged');
+  await dialog.getByLabel('Base', { exact: true }).fill('v1');
+  await dialog.getByRole('button', { name: 'Create instance' }).click();
+  await expect(dialog.getByTestId('create-result')).toContainText('on branch lanes/tagged from v1.');
+});

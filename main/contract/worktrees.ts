@@ -34,7 +34,10 @@ export const createInstanceArgsSchema = z
     role: z.string().min(1).max(64),
     prompt: z.string().max(20_000).optional(),
     agent: agentChoiceSchema,
-    /** Branch or commit to start from; the main checkout's branch when omitted. */
+    /**
+     * Branch, tag, remote branch or commit to start from. When omitted: the main checkout's
+     * branch, or its current commit when HEAD is detached.
+     */
     base: z.string().max(255).optional(),
     /** The new branch; `lanes/<instance>` when omitted. An existing branch is refused. */
     branch: z.string().max(255).optional(),
@@ -70,9 +73,14 @@ export type CreateInstanceResult = z.infer<typeof createInstanceResultSchema>;
 export const instanceOptionsSchema = z.object({
   roles: z.array(z.object({ id: z.string(), label: z.string(), prompt: z.string() })),
   agents: z.array(z.object({ id: z.string(), label: z.string(), command: z.string().nullable() })),
+  /** Local branches, most recently committed first. */
   branches: z.array(z.string()),
+  /** Remote branches and tags, offered as bases too (any other ref or commit can be typed). */
+  otherRefs: z.array(z.string()),
   /** The main checkout's branch, the default base; null when detached. */
   currentBranch: z.string().nullable(),
+  /** The main checkout's commit, abbreviated: the default base when HEAD is detached; null before the first commit. */
+  currentCommit: z.string().nullable(),
   worktreesFolder: z.string(),
   setup: z.string().nullable(),
   hasWorktreeInclude: z.boolean(),

@@ -7,7 +7,7 @@ import { LanesError, errnoCode } from '../shared/errors';
 import type { LoadedConfig } from '../workspace/config';
 import type { ConfigService } from '../workspace/config-service';
 import { runGit, gitChecked } from './git-process';
-import { currentBranch } from './git-state';
+import { checkoutHead, shortCommit } from './git-state';
 import { copyIncludedFiles } from './include';
 import { defaultBranchName, defaultWorktreePath, worktreeConfigValue } from './location';
 import { branchExists, checkBranchName, checkInstanceName, resolveCommit } from './naming';
@@ -54,8 +54,7 @@ export async function createInstance(root: string, lanesYml: ConfigService, args
     return { instance: plan.name, branch: null, base: null, worktree: null, copied: [], setup: null };
   }
 
-  const base = args.base?.trim() || (await currentBranch(root));
-  if (!base) throw new LanesError('invalid-argument', 'The main checkout is not on a branch (detached HEAD). Choose the base branch for the new instance.');
+  const { base, baseLabel } = await chooseBase(root, args.base);
   const requestedBranch = args.branch?.trim() || defaultBranchName(plan.name);
   // Independent questions to git, asked at once: each is a process start.
   const [baseCommit, branch, branchExisted] = await Promise.all([
@@ -68,7 +67,7 @@ export async function createInstance(root: string, lanesYml: ConfigService, args
     throw new LanesError('invalid-argument', 'The worktree cannot be the repository itself. Choose another folder, or "no worktree" to run in the main checkout.');
   }
 
-  hooks.progress('worktree', `Creating branch "${branch}" from "${base}" and its worktree in ${folder}…`, 0);
+  hooks.progress('worktree', `Creating branch "${branch}" from ${baseLabel} and its worktree in ${folder}…`, 0);
   await fs.mkdir(path.dirname(folder), { recursive: true });
   // Without a checkout first, then a checkout that reports progress: `worktree add` itself
   // shows progress only on a terminal.
@@ -105,6 +104,20 @@ export async function createInstance(root: string, lanesYml: ConfigService, args
   }
   hooks.progress('done', `"${plan.name}" is ready in ${folder} on branch "${branch}".`);
   return { instance: plan.name, branch, base, worktree: folder, copied, setup };
+}
+
+/**
+ * The base a new instance starts from: the ref typed, else the main checkout's branch, else (HEAD
+ * detached, as in a CI clone or mid-bisect) its current commit, recorded as the full hash so the
+ * instance's ahead/behind stays meaningful. `baseLabel` says which, for the progress line.
+ */
+async function chooseBase(root: string, typed: string | undefined): Promise<{ base: string; baseLabel: string }> {
+  const trimmed = typed?.trim() ?? '';
+  if (trimmed !== '') return { base: trimmed, baseLabel: `"${trimmed}"` };
+  const head = await checkoutHead(root);
+  if (head.branch) return { base: head.branch, baseLabel: `"${head.branch}"` };
+  if (!head.commit) throw new LanesError('invalid-argument', 'The repository has no commit yet, so a new worktree has nothing to start from. Make a first commit, then create the instance.');
+  return { base: head.commit, baseLabel: `the current commit ${shortCommit(head.commit)} (detached HEAD)` };
 }
 
 function planInstance(args: CreateInstanceArgs, loaded: LoadedConfig): Plan {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { git, writeFiles } from '../../test/support/repo';
-import { openWorkbench, type Workbench } from './test-support';
+import { openDetachedClone, openWorkbench, type Workbench } from './test-support';
 
 const LANES_YML = `# Lanes workspace for the web app
 version: 1
@@ -180,6 +180,66 @@ describe('worktrees.createInstance', () => {
     expect(error.message).toMatch(/line \d+/);
     expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toBe(broken);
     expect(existsSync(path.join(parent, 'web-frontend'))).toBe(false);
+  });
+});
+
+describe('a clone with a detached HEAD', () => {
+  const qa = { name: 'QA', role: 'qa', agent: { preset: 'claude' }, worktree: { mode: 'default' } } as const;
+
+  it('offers the current commit as the default base, and branches, remote branches and tags to type', async () => {
+    bench = await openDetachedClone();
+    const options = await bench.call('worktrees.options', {});
+    const commit = git(bench.root, 'rev-parse', 'HEAD').trim();
+    expect(options.currentBranch).toBeNull();
+    expect(options.currentCommit).toBe(commit.slice(0, 7));
+    expect(options.branches).toEqual(['main']);
+    expect(options.otherRefs.sort()).toEqual(['origin/feature', 'origin/main', 'v1']);
+  });
+
+  it('creates an instance from the current commit when no base is typed, and says so', async () => {
+    bench = await openDetachedClone();
+    const { root, parent, call, events } = bench;
+    const commit = git(root, 'rev-parse', 'HEAD').trim();
+    const result = await call('worktrees.createInstance', qa);
+    expect(result).toMatchObject({ branch: 'lanes/qa', base: commit, worktree: path.join(parent, 'web-qa') });
+    expect(git(result.worktree!, 'rev-parse', 'HEAD').trim()).toBe(commit);
+    expect(git(result.worktree!, 'symbolic-ref', '--short', 'HEAD').trim()).toBe('lanes/qa');
+    const messages = events.filter((event) => event.name === 'worktrees.progress').map((event) => (event.payload as { message: string }).message);
+    expect(messages.some((message) => message.includes(`from the current commit ${commit.slice(0, 7)} (detached HEAD)`))).toBe(true);
+    expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toContain(`base: ${commit}`);
+    // The main checkout stays detached; the instance's status knows its base.
+    expect(git(root, 'rev-parse', '--abbrev-ref', 'HEAD').trim()).toBe('HEAD');
+    expect(await call('worktrees.status', { instance: 'QA' })).toMatchObject({ branch: 'lanes/qa', base: commit, ahead: 0, behind: 0, problem: null });
+  });
+
+  it.each([
+    ['a remote branch', 'origin/feature', 'feature.txt'],
+    ['a tag', 'v1', null],
+    ['a local branch', 'main', null],
+  ])('creates an instance from %s typed as the base', async (_kind, ref, extraFile) => {
+    bench = await openDetachedClone();
+    const result = await bench.call('worktrees.createInstance', { ...qa, base: ref });
+    expect(result.base).toBe(ref);
+    expect(git(result.worktree!, 'rev-parse', 'HEAD').trim()).toBe(git(bench.root, 'rev-parse', `${ref}^{commit}`).trim());
+    expect(existsSync(path.join(result.worktree!, 'feature.txt'))).toBe(extraFile !== null);
+    expect(readFileSync(path.join(bench.root, 'lanes.yml'), 'utf8')).toContain(`base: ${ref}`);
+  });
+
+  it('creates an instance from an abbreviated commit typed as the base', async () => {
+    bench = await openDetachedClone();
+    const feature = git(bench.root, 'rev-parse', 'origin/feature').trim();
+    const result = await bench.call('worktrees.createInstance', { ...qa, base: feature.slice(0, 10) });
+    expect(git(result.worktree!, 'rev-parse', 'HEAD').trim()).toBe(feature);
+  });
+
+  it('refuses a ref that does not exist, naming it, and creates nothing', async () => {
+    bench = await openDetachedClone();
+    const error = await bench.fail('worktrees.createInstance', { ...qa, base: 'origin/nope' });
+    expect(error.code).toBe('not-found');
+    expect(error.message).toContain('The base "origin/nope" is not a branch, tag or commit of this repository');
+    expect(existsSync(path.join(bench.root, 'lanes.yml'))).toBe(false);
+    expect(existsSync(path.join(bench.parent, 'web-qa'))).toBe(false);
+    expect(git(bench.root, 'branch', '--list', 'lanes/qa')).toBe('');
   });
 });
 
