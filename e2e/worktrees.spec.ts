@@ -1,7 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from './fixtures';
+import { APP_ROOT } from './support/electron';
 import { git, writeFiles } from './support/repo';
+
+const FAKE_AGENT = path.join(APP_ROOT, 'test', 'fake-agent', 'agent.mjs');
 
 const LANES_YML = `# Lanes workspace for the demo app
 instances: []
@@ -81,8 +84,8 @@ test('creates an instance from the New instance dialog, with its worktree on dis
   writeFiles(folder, { 'draft.txt': 'unsaved\n' });
   await panel.getByRole('button', { name: 'Refresh' }).click();
   await expect(panel.getByTestId('worktree-changes')).toContainText('1 uncommitted change');
-  await panel.getByRole('button', { name: 'Remove…' }).click();
-  const remove = panel.getByRole('button', { name: 'Remove', exact: true });
+  await panel.getByRole('button', { name: 'Remove instance…' }).click();
+  const remove = panel.getByRole('button', { name: 'Remove instance', exact: true });
   await expect(remove).toBeDisabled();
   await panel.getByLabel('Type Frontend to confirm').fill('Frontend');
   await remove.click();
@@ -162,4 +165,46 @@ test('creates an instance from a detached-HEAD clone: the current commit by defa
   await dialog.getByLabel('Base', { exact: true }).fill('v1');
   await dialog.getByRole('button', { name: 'Create instance' }).click();
   await expect(dialog.getByTestId('create-result')).toContainText('on branch lanes/tagged from v1.');
+});
+
+test('"Remove worktree" stops the running instance and keeps it in lanes.yml to restore later; "Remove instance" takes it out of lanes.yml', async ({ app, temp }) => {
+  const agent = `${process.execPath} ${FAKE_AGENT} --print=ready --repl`;
+  const root = temp.repo({
+    'README.md': '# demo\n',
+    'lanes.yml': `# team\ninstances:\n  - name: api\n    role: backend\n    agent: ${JSON.stringify(agent)}\n    branch: lanes/api\n    base: main\n    worktree: ../demo-api\n    zones: [src/]\n`,
+  });
+  const folder = path.join(path.dirname(root), 'demo-api');
+  git(root, 'worktree', 'add', '-q', '-b', 'lanes/api', folder);
+  const yml = readFileSync(path.join(root, 'lanes.yml'), 'utf8');
+  const page = app.page;
+  await app.openWorkspace(root);
+  await app.goto('instances');
+  const card = page.getByTestId('instance-api');
+  await card.getByRole('button', { name: 'Start api' }).click();
+  await expect(card.getByTestId('status-api')).toHaveAttribute('data-status', 'waiting');
+
+  await page.getByRole('radio', { name: 'Focus' }).click();
+  const panel = page.getByTestId('worktree-panel');
+  await panel.getByRole('button', { name: 'Remove worktree…' }).click();
+  await expect(panel.getByRole('heading', { name: 'Remove the worktree of api?' })).toBeVisible();
+  await expect(panel).toContainText('api stays in lanes.yml with its role, zones and branch');
+  await expect(panel).toContainText('If api is running, Lanes stops it first.');
+  await panel.screenshot({ path: '/tmp/worktrees-remove-worktree.png' });
+  await panel.getByRole('button', { name: 'Remove worktree', exact: true }).click();
+
+  await expect(panel.getByRole('status').filter({ hasText: 'has no worktree' })).toContainText(`"api" has no worktree: \`${folder}\` is gone.`);
+  await expect(card.getByTestId('status-api')).toHaveAttribute('data-status', 'exited');
+  expect(existsSync(folder)).toBe(false);
+  expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toBe(yml);
+  expect(git(root, 'branch', '--list', 'lanes/api')).toContain('lanes/api');
+  await panel.screenshot({ path: '/tmp/worktrees-worktree-removed.png' });
+
+  await panel.getByRole('button', { name: 'Restore worktree' }).click();
+  await expect(panel.getByTestId('worktree-branch')).toContainText('lanes/api');
+  expect(git(folder, 'symbolic-ref', '--short', 'HEAD').trim()).toBe('lanes/api');
+
+  await panel.getByRole('button', { name: 'Remove instance…' }).click();
+  await panel.getByRole('button', { name: 'Remove instance', exact: true }).click();
+  await expect.poll(() => readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toBe('# team\ninstances: []\n');
+  expect(existsSync(folder)).toBe(false);
 });

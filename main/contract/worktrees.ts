@@ -176,11 +176,18 @@ export const removeArgsSchema = z
     confirm: z.string().max(200).optional(),
     /** Also delete the branch (it is kept unless asked). */
     deleteBranch: z.boolean().optional(),
+    /**
+     * Remove only the worktree: the instance stays in lanes.yml (zones, prompt, branch and
+     * folder kept), so it can get its worktree back later.
+     */
+    keepInstance: z.boolean().optional(),
   })
   .strict();
 
 export const removeResultSchema = z.object({
   instance: z.string(),
+  /** True when the instance is still in lanes.yml (only its worktree was removed). */
+  keptInstance: z.boolean(),
   removedWorktree: z.string().nullable(),
   deletedBranch: z.string().nullable(),
   keptBranch: z.string().nullable(),
@@ -208,8 +215,13 @@ export const worktreesCalls = {
   'worktrees.status': call(instanceArgs, worktreeStatusSchema),
   'worktrees.diff': call(instanceArgs, worktreeDiffSchema),
   'worktrees.merge': call(mergeArgsSchema, mergeResultSchema),
-  /** Removes the instance from lanes.yml and its worktree from disk. Refused while it is running. */
+  /**
+   * Removes the instance's worktree from disk and the instance from lanes.yml, or with
+   * `keepInstance` only the worktree. Refused while the instance is running.
+   */
   'worktrees.remove': call(removeArgsSchema, removeResultSchema),
+  /** Makes the worktree again for an instance whose worktree was removed: on its branch if kept, else a new one from its base. */
+  'worktrees.restoreWorktree': call(instanceArgs, z.object({ instance: z.string(), worktree: z.string(), branch: z.string(), createdBranch: z.boolean() })),
   'worktrees.list': call(noArgs, z.array(worktreeEntrySchema)),
   'worktrees.prune': call(noArgs, z.object({ pruned: z.array(z.string()) })),
 };

@@ -6,7 +6,7 @@ import { createInstance } from './create-instance';
 import { runGit } from './git-process';
 import { checkoutHead, shortCommit } from './git-state';
 import { INCLUDE_FILE } from './include';
-import { instanceDiff, instanceStatus, mergeInstance, pruneWorktrees, removeInstance, worktreeList } from './instance-git';
+import { instanceDiff, instanceStatus, mergeInstance, pruneWorktrees, removeInstance, restoreWorktree, worktreeList } from './instance-git';
 import { defaultBranchName, defaultWorktreePath, worktreesFolder } from './location';
 import { AGENT_PRESETS, ROLE_PRESETS } from './presets';
 import { SetupRunner } from './setup';
@@ -87,12 +87,18 @@ export const createWorktreesRoom: RoomFactory = (context): Room => {
         if (result.outcome !== 'conflict' && result.outcome !== 'up-to-date') await changed(instance);
         return result;
       },
-      'worktrees.remove': async ({ instance, confirm, deleteBranch }) => {
+      'worktrees.remove': async ({ instance, confirm, deleteBranch, keepInstance }) => {
         const { root } = context.requireWorkspace();
         if (context.services.instances?.isRunning(instance)) {
-          throw new LanesError('conflict', `"${instance}" is running. Stop it first, then remove it.`);
+          throw new LanesError('conflict', `"${instance}" is running. Stop it first, then remove ${keepInstance ? 'its worktree' : 'it'}.`, { running: true });
         }
-        const result = await oneAtATime(() => removeInstance(root, context.workspaceConfig(), instance, { confirm, deleteBranch }));
+        const result = await oneAtATime(() => removeInstance(root, context.workspaceConfig(), instance, { confirm, deleteBranch, keepInstance }));
+        await changed(result.instance);
+        return result;
+      },
+      'worktrees.restoreWorktree': async ({ instance }) => {
+        const { root } = context.requireWorkspace();
+        const result = await oneAtATime(async () => restoreWorktree(root, await context.workspaceConfig().read(), instance));
         await changed(result.instance);
         return result;
       },
