@@ -6,6 +6,7 @@ import type { CreateInstanceArgs, CreateInstanceResult, SetupResult } from '../c
 import { LanesError, errnoCode } from '../shared/errors';
 import type { LoadedConfig } from '../workspace/config';
 import type { ConfigService } from '../workspace/config-service';
+import { coordinationProblems } from '../workspace/coordination-check';
 import { runGit, gitChecked } from './git-process';
 import { checkoutHead, shortCommit } from './git-state';
 import { copyIncludedFiles } from './include';
@@ -40,6 +41,8 @@ export async function createInstance(root: string, lanesYml: ConfigService, args
   hooks.progress('check', 'Checking the name, branch and folder…');
   const loaded = await lanesYml.read();
   const plan = planInstance(args, loaded);
+  const problems = coordinationProblems(root, { paths: loaded.config.paths, instances: [{ name: plan.name, zones: plan.zones }] });
+  if (problems.length > 0) throw new LanesError('invalid-argument', `Lanes did not create "${plan.name}". ${problems.map((problem) => problem.message).join(' ')}`);
   // The name is checked again against lanes.yml as it is when the instance is added.
   const addInstance = (entry: Record<string, unknown>) =>
     lanesYml.edit((document, current) => {

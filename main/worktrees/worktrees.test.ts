@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { git, writeFiles } from '../../test/support/repo';
@@ -115,6 +115,7 @@ describe('worktrees.createInstance', () => {
     [{ role: 'astronaut' }, 'invalid-argument', /not a role Lanes knows/],
     [{ role: 'custom' }, 'invalid-argument', /Write the role prompt/],
     [{ agent: { preset: 'vim' } }, 'invalid-argument', /not an agent preset/],
+    [{ zones: ['web/', 'docs/'] }, 'invalid-argument', /^Lanes did not create "Frontend"\. The requests folder `docs\/cross-instance-prs` \(`paths\.requests` in lanes\.yml\) is inside the zone `docs\/` of "Frontend"/],
   ])('refuses bad input %j with a clear error and writes nothing', async (override, code, message) => {
     const { root, parent, fail } = await open();
     const before = readFileSync(path.join(root, 'lanes.yml'), 'utf8');
@@ -123,6 +124,20 @@ describe('worktrees.createInstance', () => {
     expect(error.message).toMatch(message);
     expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toBe(before);
     expect(existsSync(path.join(parent, 'web-frontend'))).toBe(false);
+  });
+
+  it('refuses to create an instance while a coordination path leads out of the repository through a symbolic link, writing nothing', async () => {
+    const { root, parent, fail } = await open();
+    const outside = path.join(parent, 'elsewhere');
+    mkdirSync(outside);
+    symlinkSync(outside, path.join(root, 'memory'));
+    const before = readFileSync(path.join(root, 'lanes.yml'), 'utf8');
+    const error = await fail('worktrees.createInstance', frontend);
+    expect(error.code).toBe('invalid-argument');
+    expect(error.message).toContain(`\`paths.memory\` (\`memory\`) goes through the symbolic link \`memory\` → \`${outside}\``);
+    expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toBe(before);
+    expect(existsSync(path.join(parent, 'web-frontend'))).toBe(false);
+    expect(git(root, 'branch', '--list', 'lanes/frontend')).toBe('');
   });
 
   it('takes a custom prompt, any command line, a chosen branch, base and folder', async () => {
