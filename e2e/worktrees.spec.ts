@@ -208,3 +208,23 @@ test('"Remove worktree" stops the running instance and keeps it in lanes.yml to 
   await expect.poll(() => readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toBe('# team\ninstances: []\n');
   expect(existsSync(folder)).toBe(false);
 });
+
+test('a typed agent command can be marked as reading typed instructions; the known agents are not asked', async ({ app, temp }) => {
+  const root = temp.repo({ 'README.md': '# demo\n' });
+  const page = app.page;
+  await app.openWorkspace(root);
+  await app.goto('instances');
+  await page.getByRole('button', { name: 'New instance' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New instance' });
+  await dialog.getByLabel('Name', { exact: true }).fill('Bot');
+  const reads = dialog.getByRole('checkbox', { name: /This command reads typed instructions/ });
+  await expect(reads).toHaveCount(0);
+  await dialog.getByLabel('Agent').selectOption('custom');
+  await dialog.getByLabel('Command line').fill('my-agent --chat');
+  await reads.check();
+  await dialog.getByRole('radio', { name: 'No worktree: run in the main checkout' }).check();
+  await dialog.screenshot({ path: '/tmp/worktrees-takes-instructions.png' });
+  await dialog.getByRole('button', { name: 'Create instance' }).click();
+  await expect(dialog.getByTestId('create-result')).toContainText('Bot is ready in the main checkout.');
+  expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toMatch(/agent: my-agent --chat\n\s+takesInstructions: true\n/);
+});

@@ -35,6 +35,11 @@ export const createInstanceArgsSchema = z
     prompt: z.string().max(20_000).optional(),
     agent: agentChoiceSchema,
     /**
+     * For a typed command: it reads typed instructions as prose, so hand-off and wrap-up may be
+     * typed into it (lanes.yml `takesInstructions: true`). The known agent presets do already.
+     */
+    takesInstructions: z.boolean().optional(),
+    /**
      * Branch, tag, remote branch or commit to start from. When omitted: the main checkout's
      * branch, or its current commit when HEAD is detached.
      */

@@ -27,6 +27,8 @@ interface Plan {
   readonly role: string;
   readonly prompt: string;
   readonly agent: string;
+  /** Only for a typed command the user marked; the known agents take prose without it. */
+  readonly takesInstructions: boolean;
   readonly zones: string[];
 }
 
@@ -136,6 +138,7 @@ function planInstance(args: CreateInstanceArgs, loaded: LoadedConfig): Plan {
     role: args.role,
     prompt,
     agent: agentCommand(args.agent),
+    takesInstructions: 'command' in args.agent && args.takesInstructions === true,
     zones: (args.zones ?? []).map((zone) => zone.trim()).filter((zone) => zone !== ''),
   };
 }
@@ -161,6 +164,7 @@ function instanceEntry(plan: Plan, git: { branch?: string; base?: string; worktr
     role: plan.role,
     prompt: plan.prompt,
     agent: plan.agent,
+    ...(plan.takesInstructions ? { takesInstructions: true } : {}),
     ...(git.branch ? { branch: git.branch } : {}),
     ...(git.base ? { base: git.base } : {}),
     ...(git.worktree ? { worktree: git.worktree } : {}),

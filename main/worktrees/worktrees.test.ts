@@ -161,6 +161,17 @@ describe('worktrees.createInstance', () => {
     expect(yml).toContain('base: develop');
   });
 
+  it('marks a typed command that reads typed instructions in lanes.yml, and only a typed command', async () => {
+    const { root, call } = await open();
+    await call('worktrees.createInstance', { ...frontend, name: 'Custom', agent: { command: 'my-agent --chat' }, takesInstructions: true, worktree: { mode: 'none' } });
+    await call('worktrees.createInstance', { ...frontend, name: 'Shell', agent: { command: 'bash' }, worktree: { mode: 'none' } });
+    await call('worktrees.createInstance', { ...frontend, name: 'Claude', takesInstructions: true, worktree: { mode: 'none' } });
+    const { config } = await bench!.core.session.requireConfig().read();
+    const marks = Object.fromEntries(config.instances.map((instance) => [instance.name, instance.takesInstructions]));
+    expect(marks).toEqual({ Backend: undefined, Custom: true, Shell: undefined, Claude: undefined });
+    expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toMatch(/name: Custom\n[\s\S]*agent: my-agent --chat\n\s+takesInstructions: true\n/);
+  });
+
   it('puts worktrees in paths.worktrees when lanes.yml sets it', async () => {
     const { root, parent, call } = await open({ 'lanes.yml': 'paths:\n  worktrees: ../trees\n' });
     const suggestion = await call('worktrees.suggest', { name: 'QA Lead' });

@@ -38,6 +38,7 @@ function NewInstanceDialog({ onClose }: { onClose: () => void }) {
   const [prompt, setPrompt] = useState<string | null>(null);
   const [agent, setAgent] = useState('claude');
   const [command, setCommand] = useState('');
+  const [takesInstructions, setTakesInstructions] = useState(false);
   const [base, setBase] = useState('');
   const [branch, setBranch] = useState('');
   const [mode, setMode] = useState<WorktreeMode>('default');
@@ -75,6 +76,7 @@ function NewInstanceDialog({ onClose }: { onClose: () => void }) {
       role,
       prompt: shownPrompt,
       agent: agent === 'custom' ? { command } : { preset: agent },
+      ...(agent === 'custom' && takesInstructions ? { takesInstructions: true } : {}),
       worktree: mode === 'path' ? { mode: 'path', path: folder } : { mode },
       runSetup,
       ...(base.trim() ? { base: base.trim() } : {}),
@@ -169,6 +171,15 @@ function NewInstanceDialog({ onClose }: { onClose: () => void }) {
                   spellCheck={false}
                   required
                 />
+                <label className="worktrees-radio">
+                  <input type="checkbox" checked={takesInstructions} onChange={(event) => setTakesInstructions(event.target.checked)} />
+                  <span>
+                    This command reads typed instructions
+                    <span className="muted worktrees-path">
+                      Lanes then types hand-offs and wrap-ups into its terminal. Leave it off for a shell, which would run them as commands.
+                    </span>
+                  </span>
+                </label>
               </>
             )}
 
