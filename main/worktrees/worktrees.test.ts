@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { git, writeFiles } from '../../test/support/repo';
@@ -321,6 +322,18 @@ describe('setup command', () => {
     expect(messages).toContain('The setup command exited with code 3.');
   });
 
+  it('ends when the command exits, though a detached grandchild still holds its output', async () => {
+    const marker = `lanes-setup-daemon-${process.pid}-${Date.now()}`;
+    const setup = `setsid node -e "setInterval(() => {}, 1000)" ${marker} & echo started`;
+    const { call } = await open({ 'lanes.yml': `setup: ${JSON.stringify(setup)}\n` });
+    try {
+      const result = await call('worktrees.createInstance', frontend);
+      expect(result.setup).toMatchObject({ exitCode: 0, signal: null, tail: 'started\n' });
+    } finally {
+      killByMarker(marker);
+    }
+  });
+
   it('is skipped when the user says so', async () => {
     const { call } = await open({ 'lanes.yml': 'setup: exit 9\n' });
     const result = await call('worktrees.createInstance', { ...frontend, runSetup: false });
@@ -378,6 +391,24 @@ describe('failure half way', () => {
     expect(git(root, 'worktree', 'list', '--porcelain')).not.toContain('web-frontend');
   });
 
+  it('closing the workspace during setup does not wait for a detached grandchild that holds the output', async () => {
+    const marker = `lanes-setup-daemon-${process.pid}-${Date.now()}`;
+    const setup = `setsid node -e "console.log('daemon up'); setInterval(() => {}, 1000)" ${marker} & exec node -e "setInterval(() => {}, 1000)"`;
+    const { core, events } = await open({ 'lanes.yml': `setup: ${JSON.stringify(setup)}\n` });
+    try {
+      const creating = core.call('worktrees.createInstance', frontend);
+      // The grandchild has left the setup's process group and holds its output before the close.
+      await expect
+        .poll(() => events.some((event) => event.name === 'worktrees.setupOutput' && (event.payload as { data: string }).data.includes('daemon up')), { timeout: 30_000 })
+        .toBe(true);
+      await core.call('workspace.close', {});
+      const envelope = await creating;
+      expect(envelope).toMatchObject({ ok: true, value: { setup: { exitCode: null, signal: 'SIGTERM' } } });
+    } finally {
+      killByMarker(marker);
+    }
+  });
+
   it('stops a setup command still running when the workspace closes, and leaves no process behind', async () => {
     const marker = `lanes-setup-${process.pid}-${Date.now()}`;
     const setup = `node -e "setInterval(() => {}, 1000)" ${marker}`;
@@ -396,3 +427,15 @@ describe('failure half way', () => {
     expect(leftover).toEqual([]);
   });
 });
+
+/** Ends what a test's setup command left running on purpose (found by the marker in its command line). */
+function killByMarker(marker: string): void {
+  for (const line of execFileSync('ps', ['-ww', '-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n')) {
+    if (!line.includes(marker) || line.includes('ps -ww')) continue;
+    try {
+      process.kill(Number(line.trim().split(/\s+/)[0]), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
