@@ -72,6 +72,8 @@ export const createInstanceResultSchema = z.object({
   /** Repository paths copied from the main checkout because `.worktreeinclude` lists them. */
   copied: z.array(z.string()),
   setup: setupResultSchema.nullable(),
+  /** Why the workspace's setup command was not run (not trusted for this repository); the worktree is made all the same. */
+  setupNotRun: z.string().nullable(),
 });
 export type CreateInstanceResult = z.infer<typeof createInstanceResultSchema>;
 

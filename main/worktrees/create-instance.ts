@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isMap, isSeq, type Document } from 'yaml';
 import type { CreateInstanceArgs, CreateInstanceResult, SetupResult } from '../contract/worktrees';
-import { LanesError, errnoCode } from '../shared/errors';
+import { LanesError, errnoCode, isLanesError } from '../shared/errors';
 import type { LoadedConfig } from '../workspace/config';
 import type { ConfigService } from '../workspace/config-service';
 import { coordinationProblems } from '../workspace/coordination-check';
@@ -20,6 +20,8 @@ export interface CreateHooks {
   progress(step: ProgressStep, message: string, percent?: number | null): void;
   setupOutput(data: string): void;
   runSetup(command: string, cwd: string, onOutput: (data: string) => void): Promise<SetupResult>;
+  /** Resolves when the user trusts the repository's setup command; otherwise throws why not. */
+  requireTrusted(command: string): Promise<void>;
 }
 
 interface Plan {
@@ -56,7 +58,7 @@ export async function createInstance(root: string, lanesYml: ConfigService, args
     hooks.progress('config', 'Saving the instance in lanes.yml…');
     await addInstance(instanceEntry(plan, {}));
     hooks.progress('done', `"${plan.name}" runs in the main checkout.`);
-    return { instance: plan.name, branch: null, base: null, worktree: null, copied: [], setup: null };
+    return { instance: plan.name, branch: null, base: null, worktree: null, copied: [], setup: null, setupNotRun: null };
   }
 
   const { base, baseLabel } = await chooseBase(root, args.base);
@@ -100,15 +102,25 @@ export async function createInstance(root: string, lanesYml: ConfigService, args
   }
 
   let setup: SetupResult | null = null;
+  let setupNotRun: string | null = null;
   const command = loaded.config.setup?.trim() ?? '';
+  // lanes.yml comes with the repository: its setup command runs only once the user trusts it.
+  // Refused, the worktree stays made and the user can run the command by hand.
   if (command !== '' && args.runSetup !== false) {
+    setupNotRun = await hooks.requireTrusted(command).then(
+      () => null,
+      (error: unknown) => (isLanesError(error) ? error.message : `Lanes could not check whether the setup command is trusted (${String(error)}).`),
+    );
+    if (setupNotRun !== null) hooks.progress('setup', `Setup not run: ${setupNotRun}`);
+  }
+  if (command !== '' && args.runSetup !== false && setupNotRun === null) {
     hooks.progress('setup', `Running the setup command: ${command}`);
     setup = await hooks.runSetup(command, folder, hooks.setupOutput);
     const ended = setup.exitCode === 0 ? 'finished' : setup.exitCode === null ? `was stopped (${setup.signal ?? 'could not start'})` : `exited with code ${setup.exitCode}`;
     hooks.progress('setup', `The setup command ${ended}.`);
   }
   hooks.progress('done', `"${plan.name}" is ready in ${folder} on branch "${branch}".`);
-  return { instance: plan.name, branch, base, worktree: folder, copied, setup };
+  return { instance: plan.name, branch, base, worktree: folder, copied, setup, setupNotRun };
 }
 
 /**

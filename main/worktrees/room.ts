@@ -71,6 +71,9 @@ export const createWorktreesRoom: RoomFactory = (context): Room => {
             progress: (step, message, percent) => context.emit('worktrees.progress', { operation, instance, step, message, percent: percent ?? null }),
             setupOutput: (data) => context.emit('worktrees.setupOutput', { operation, instance, data }),
             runSetup: (command, cwd, onOutput) => setup.run(command, cwd, onOutput),
+            requireTrusted: async (command) => {
+              await context.services.trust?.requireTrusted({ kind: 'setup', command, instance });
+            },
           }));
           await changed(result.instance);
           return result;

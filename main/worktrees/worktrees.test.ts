@@ -334,6 +334,28 @@ describe('setup command', () => {
     }
   });
 
+  it('is not run when the user has not trusted it; the worktree is made and the progress says why', async () => {
+    const { root, parent, core } = await open({ 'lanes.yml': 'setup: npm ci\n' });
+    const { createInstance } = await import('./create-instance');
+    const { LanesError } = await import('../shared/errors');
+    const messages: string[] = [];
+    const asked: string[] = [];
+    const result = await createInstance(root, core.session.requireConfig(), frontend, {
+      progress: (_step, message) => messages.push(message),
+      setupOutput: () => {},
+      runSetup: () => Promise.reject(new Error('the setup command ran')),
+      requireTrusted: (command) => {
+        asked.push(command);
+        return Promise.reject(new LanesError('untrusted', 'You have not trusted `npm ci` for this repository. Trust it in Workspace, then run it in the worktree.'));
+      },
+    });
+    expect(asked).toEqual(['npm ci']);
+    expect(result).toMatchObject({ worktree: path.join(parent, 'web-frontend'), setup: null, setupNotRun: 'You have not trusted `npm ci` for this repository. Trust it in Workspace, then run it in the worktree.' });
+    expect(messages).toContain('Setup not run: You have not trusted `npm ci` for this repository. Trust it in Workspace, then run it in the worktree.');
+    expect(existsSync(path.join(parent, 'web-frontend', 'README.md'))).toBe(true);
+    expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toContain('name: Frontend');
+  });
+
   it('is skipped when the user says so', async () => {
     const { call } = await open({ 'lanes.yml': 'setup: exit 9\n' });
     const result = await call('worktrees.createInstance', { ...frontend, runSetup: false });
@@ -367,6 +389,7 @@ describe('failure half way', () => {
       },
       setupOutput: () => {},
       runSetup: () => Promise.reject(new Error('not reached')),
+      requireTrusted: () => Promise.resolve(),
     });
     const yml = readFileSync(path.join(root, 'lanes.yml'), 'utf8');
     expect(yml).toContain('# edited by hand meanwhile');
@@ -383,6 +406,7 @@ describe('failure half way', () => {
       },
       setupOutput: () => {},
       runSetup: () => Promise.reject(new Error('not reached')),
+      requireTrusted: () => Promise.resolve(),
     }).catch((caught: unknown) => caught as { code: string; message: string });
     expect(error).toMatchObject({ code: 'already-exists', message: expect.stringContaining('"frontend"') });
     expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toBe(edited);

@@ -342,6 +342,11 @@ function CreatedSummary({ creation }: { creation: Creation }) {
           Copied from the main checkout: <span className="mono">{result.copied.join(', ')}</span>
         </p>
       )}
+      {result.setupNotRun && (
+        <p className="form-error" data-testid="setup-exit">
+          Setup not run: {result.setupNotRun}
+        </p>
+      )}
       {setup && (
         <p className={setup.exitCode === 0 ? 'muted' : 'form-error'} data-testid="setup-exit">
           Setup <code>{setup.command}</code>{' '}
