@@ -12,6 +12,8 @@ setup: "node -e \\"console.log('setting up ' + require('path').basename(process.
 `;
 
 test('creates an instance from the New instance dialog, with its worktree on disk, then merges and removes it', async ({ app, temp }) => {
+  // Several creations, removals and git runs in one test: on a loaded machine they outlast the default timeout.
+  test.slow();
   const root = temp.repo({
     'README.md': '# demo\n',
     'app.txt': 'one\ntwo\n',
@@ -129,6 +131,8 @@ test('the New instance dialog follows lanes.yml while it is open: a setup comman
 });
 
 test('creates an instance from a detached-HEAD clone: the current commit by default, any typed ref, a clear error for one that does not exist', async ({ app, temp }) => {
+  // Several creations, removals and git runs in one test: on a loaded machine they outlast the default timeout.
+  test.slow();
   const origin = temp.repo({ 'README.md': '# demo\n' }, 'origin');
   git(origin, 'tag', 'v1');
   const root = path.join(path.dirname(origin), 'demo');
@@ -168,6 +172,8 @@ test('creates an instance from a detached-HEAD clone: the current commit by defa
 });
 
 test('"Remove worktree" stops the running instance and keeps it in lanes.yml to restore later; "Remove instance" takes it out of lanes.yml', async ({ app, temp }) => {
+  // Several creations, removals and git runs in one test: on a loaded machine they outlast the default timeout.
+  test.slow();
   const agent = `${process.execPath} ${FAKE_AGENT} --print=ready --repl`;
   const root = temp.repo({
     'README.md': '# demo\n',
