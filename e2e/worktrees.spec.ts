@@ -1,7 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from './fixtures';
+import { APP_ROOT } from './support/electron';
 import { git, writeFiles } from './support/repo';
+
+const FAKE_AGENT = path.join(APP_ROOT, 'test', 'fake-agent', 'agent.mjs');
 
 const LANES_YML = `# Lanes workspace for the demo app
 instances: []
@@ -9,6 +12,8 @@ setup: "node -e \\"console.log('setting up ' + require('path').basename(process.
 `;
 
 test('creates an instance from the New instance dialog, with its worktree on disk, then merges and removes it', async ({ app, temp }) => {
+  // Several creations, removals and git runs in one test: on a loaded machine they outlast the default timeout.
+  test.slow();
   const root = temp.repo({
     'README.md': '# demo\n',
     'app.txt': 'one\ntwo\n',
@@ -81,8 +86,8 @@ test('creates an instance from the New instance dialog, with its worktree on dis
   writeFiles(folder, { 'draft.txt': 'unsaved\n' });
   await panel.getByRole('button', { name: 'Refresh' }).click();
   await expect(panel.getByTestId('worktree-changes')).toContainText('1 uncommitted change');
-  await panel.getByRole('button', { name: 'Remove…' }).click();
-  const remove = panel.getByRole('button', { name: 'Remove', exact: true });
+  await panel.getByRole('button', { name: 'Remove instance…' }).click();
+  const remove = panel.getByRole('button', { name: 'Remove instance', exact: true });
   await expect(remove).toBeDisabled();
   await panel.getByLabel('Type Frontend to confirm').fill('Frontend');
   await remove.click();
@@ -123,4 +128,109 @@ test('the New instance dialog follows lanes.yml while it is open: a setup comman
   await expect(dialog.getByText('Run the setup command')).toBeVisible();
   await expect(dialog.locator('code', { hasText: 'npm ci --prefer-offline' })).toBeVisible();
   await dialog.screenshot({ path: '/tmp/worktrees-dialog-setup-followed.png' });
+});
+
+test('creates an instance from a detached-HEAD clone: the current commit by default, any typed ref, a clear error for one that does not exist', async ({ app, temp }) => {
+  // Several creations, removals and git runs in one test: on a loaded machine they outlast the default timeout.
+  test.slow();
+  const origin = temp.repo({ 'README.md': '# demo\n' }, 'origin');
+  git(origin, 'tag', 'v1');
+  const root = path.join(path.dirname(origin), 'demo');
+  git(path.dirname(origin), 'clone', '-q', origin, root);
+  git(root, 'checkout', '-q', '--detach', 'HEAD');
+  const commit = git(root, 'rev-parse', 'HEAD').trim();
+  const page = app.page;
+  await app.openWorkspace(root);
+  await app.goto('instances');
+
+  await page.getByRole('button', { name: 'New instance' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New instance' });
+  await dialog.getByLabel('Name', { exact: true }).fill('QA');
+  await dialog.getByLabel('Role', { exact: true }).selectOption('qa');
+  await expect(dialog.getByTestId('base-hint')).toHaveText(`Empty: current commit ${commit.slice(0, 7)} (detached HEAD). Or type a branch, tag or commit.`);
+  await page.screenshot({ path: '/tmp/worktrees-detached-dialog.png' });
+  await dialog.getByLabel('Base', { exact: true }).fill('origin/nope');
+  await dialog.getByRole('button', { name: 'Create instance' }).click();
+  await expect(dialog.getByTestId('create-error')).toContainText('The base "origin/nope" is not a branch, tag or commit of this repository');
+  expect(existsSync(path.join(path.dirname(root), 'demo-qa'))).toBe(false);
+  expect(existsSync(path.join(root, 'lanes.yml'))).toBe(false);
+  await page.screenshot({ path: '/tmp/worktrees-detached-error.png' });
+
+  await dialog.getByLabel('Base', { exact: true }).fill('');
+  await dialog.getByRole('button', { name: 'Create instance' }).click();
+  const result = dialog.getByTestId('create-result');
+  await expect(result).toContainText(`QA is ready in ${path.join(path.dirname(root), 'demo-qa')} on branch lanes/qa from ${commit.slice(0, 7)}.`);
+  expect(git(path.join(path.dirname(root), 'demo-qa'), 'rev-parse', 'HEAD').trim()).toBe(commit);
+  expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toContain(`base: ${commit}`);
+  await dialog.getByRole('button', { name: 'Done' }).click();
+
+  await page.getByRole('button', { name: 'New instance' }).click();
+  await dialog.getByLabel('Name', { exact: true }).fill('Tagged');
+  await dialog.getByLabel('Base', { exact: true }).fill('v1');
+  await dialog.getByRole('button', { name: 'Create instance' }).click();
+  await expect(dialog.getByTestId('create-result')).toContainText('on branch lanes/tagged from v1.');
+});
+
+test('"Remove worktree" stops the running instance and keeps it in lanes.yml to restore later; "Remove instance" takes it out of lanes.yml', async ({ app, temp }) => {
+  // Several creations, removals and git runs in one test: on a loaded machine they outlast the default timeout.
+  test.slow();
+  const agent = `${process.execPath} ${FAKE_AGENT} --print=ready --repl`;
+  const root = temp.repo({
+    'README.md': '# demo\n',
+    'lanes.yml': `# team\ninstances:\n  - name: api\n    role: backend\n    agent: ${JSON.stringify(agent)}\n    branch: lanes/api\n    base: main\n    worktree: ../demo-api\n    zones: [src/]\n`,
+  });
+  const folder = path.join(path.dirname(root), 'demo-api');
+  git(root, 'worktree', 'add', '-q', '-b', 'lanes/api', folder);
+  const yml = readFileSync(path.join(root, 'lanes.yml'), 'utf8');
+  const page = app.page;
+  await app.openWorkspace(root);
+  await app.goto('instances');
+  const card = page.getByTestId('instance-api');
+  await card.getByRole('button', { name: 'Start api' }).click();
+  await expect(card.getByTestId('status-api')).toHaveAttribute('data-status', 'waiting');
+
+  await page.getByRole('radio', { name: 'Focus' }).click();
+  const panel = page.getByTestId('worktree-panel');
+  await panel.getByRole('button', { name: 'Remove worktree…' }).click();
+  await expect(panel.getByRole('heading', { name: 'Remove the worktree of api?' })).toBeVisible();
+  await expect(panel).toContainText('api stays in lanes.yml with its role, zones and branch');
+  await expect(panel).toContainText('If api is running, Lanes stops it first.');
+  await panel.screenshot({ path: '/tmp/worktrees-remove-worktree.png' });
+  await panel.getByRole('button', { name: 'Remove worktree', exact: true }).click();
+
+  await expect(panel.getByRole('status').filter({ hasText: 'has no worktree' })).toContainText(`"api" has no worktree: \`${folder}\` is gone.`);
+  await expect(card.getByTestId('status-api')).toHaveAttribute('data-status', 'exited');
+  expect(existsSync(folder)).toBe(false);
+  expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toBe(yml);
+  expect(git(root, 'branch', '--list', 'lanes/api')).toContain('lanes/api');
+  await panel.screenshot({ path: '/tmp/worktrees-worktree-removed.png' });
+
+  await panel.getByRole('button', { name: 'Restore worktree' }).click();
+  await expect(panel.getByTestId('worktree-branch')).toContainText('lanes/api');
+  expect(git(folder, 'symbolic-ref', '--short', 'HEAD').trim()).toBe('lanes/api');
+
+  await panel.getByRole('button', { name: 'Remove instance…' }).click();
+  await panel.getByRole('button', { name: 'Remove instance', exact: true }).click();
+  await expect.poll(() => readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toBe('# team\ninstances: []\n');
+  expect(existsSync(folder)).toBe(false);
+});
+
+test('a typed agent command can be marked as reading typed instructions; the known agents are not asked', async ({ app, temp }) => {
+  const root = temp.repo({ 'README.md': '# demo\n' });
+  const page = app.page;
+  await app.openWorkspace(root);
+  await app.goto('instances');
+  await page.getByRole('button', { name: 'New instance' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New instance' });
+  await dialog.getByLabel('Name', { exact: true }).fill('Bot');
+  const reads = dialog.getByRole('checkbox', { name: /This command reads typed instructions/ });
+  await expect(reads).toHaveCount(0);
+  await dialog.getByLabel('Agent').selectOption('custom');
+  await dialog.getByLabel('Command line').fill('my-agent --chat');
+  await reads.check();
+  await dialog.getByRole('radio', { name: 'No worktree: run in the main checkout' }).check();
+  await dialog.screenshot({ path: '/tmp/worktrees-takes-instructions.png' });
+  await dialog.getByRole('button', { name: 'Create instance' }).click();
+  await expect(dialog.getByTestId('create-result')).toContainText('Bot is ready in the main checkout.');
+  expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toMatch(/agent: my-agent --chat\n\s+takesInstructions: true\n/);
 });

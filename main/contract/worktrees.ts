@@ -34,7 +34,15 @@ export const createInstanceArgsSchema = z
     role: z.string().min(1).max(64),
     prompt: z.string().max(20_000).optional(),
     agent: agentChoiceSchema,
-    /** Branch or commit to start from; the main checkout's branch when omitted. */
+    /**
+     * For a typed command: it reads typed instructions as prose, so hand-off and wrap-up may be
+     * typed into it (lanes.yml `takesInstructions: true`). The known agent presets do already.
+     */
+    takesInstructions: z.boolean().optional(),
+    /**
+     * Branch, tag, remote branch or commit to start from. When omitted: the main checkout's
+     * branch, or its current commit when HEAD is detached.
+     */
     base: z.string().max(255).optional(),
     /** The new branch; `lanes/<instance>` when omitted. An existing branch is refused. */
     branch: z.string().max(255).optional(),
@@ -64,15 +72,22 @@ export const createInstanceResultSchema = z.object({
   /** Repository paths copied from the main checkout because `.worktreeinclude` lists them. */
   copied: z.array(z.string()),
   setup: setupResultSchema.nullable(),
+  /** Why the workspace's setup command was not run (not trusted for this repository); the worktree is made all the same. */
+  setupNotRun: z.string().nullable(),
 });
 export type CreateInstanceResult = z.infer<typeof createInstanceResultSchema>;
 
 export const instanceOptionsSchema = z.object({
   roles: z.array(z.object({ id: z.string(), label: z.string(), prompt: z.string() })),
   agents: z.array(z.object({ id: z.string(), label: z.string(), command: z.string().nullable() })),
+  /** Local branches, most recently committed first. */
   branches: z.array(z.string()),
+  /** Remote branches and tags, offered as bases too (any other ref or commit can be typed). */
+  otherRefs: z.array(z.string()),
   /** The main checkout's branch, the default base; null when detached. */
   currentBranch: z.string().nullable(),
+  /** The main checkout's commit, abbreviated: the default base when HEAD is detached; null before the first commit. */
+  currentCommit: z.string().nullable(),
   worktreesFolder: z.string(),
   setup: z.string().nullable(),
   hasWorktreeInclude: z.boolean(),
@@ -168,11 +183,18 @@ export const removeArgsSchema = z
     confirm: z.string().max(200).optional(),
     /** Also delete the branch (it is kept unless asked). */
     deleteBranch: z.boolean().optional(),
+    /**
+     * Remove only the worktree: the instance stays in lanes.yml (zones, prompt, branch and
+     * folder kept), so it can get its worktree back later.
+     */
+    keepInstance: z.boolean().optional(),
   })
   .strict();
 
 export const removeResultSchema = z.object({
   instance: z.string(),
+  /** True when the instance is still in lanes.yml (only its worktree was removed). */
+  keptInstance: z.boolean(),
   removedWorktree: z.string().nullable(),
   deletedBranch: z.string().nullable(),
   keptBranch: z.string().nullable(),
@@ -200,8 +222,13 @@ export const worktreesCalls = {
   'worktrees.status': call(instanceArgs, worktreeStatusSchema),
   'worktrees.diff': call(instanceArgs, worktreeDiffSchema),
   'worktrees.merge': call(mergeArgsSchema, mergeResultSchema),
-  /** Removes the instance from lanes.yml and its worktree from disk. Refused while it is running. */
+  /**
+   * Removes the instance's worktree from disk and the instance from lanes.yml, or with
+   * `keepInstance` only the worktree. Refused while the instance is running.
+   */
   'worktrees.remove': call(removeArgsSchema, removeResultSchema),
+  /** Makes the worktree again for an instance whose worktree was removed: on its branch if kept, else a new one from its base. */
+  'worktrees.restoreWorktree': call(instanceArgs, z.object({ instance: z.string(), worktree: z.string(), branch: z.string(), createdBranch: z.boolean() })),
   'worktrees.list': call(noArgs, z.array(worktreeEntrySchema)),
   'worktrees.prune': call(noArgs, z.object({ pruned: z.array(z.string()) })),
 };

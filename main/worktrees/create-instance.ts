@@ -3,11 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { isMap, isSeq, type Document } from 'yaml';
 import type { CreateInstanceArgs, CreateInstanceResult, SetupResult } from '../contract/worktrees';
-import { LanesError, errnoCode } from '../shared/errors';
+import { LanesError, errnoCode, isLanesError } from '../shared/errors';
 import type { LoadedConfig } from '../workspace/config';
 import type { ConfigService } from '../workspace/config-service';
+import { coordinationProblems } from '../workspace/coordination-check';
 import { runGit, gitChecked } from './git-process';
-import { currentBranch } from './git-state';
+import { checkoutHead, shortCommit } from './git-state';
 import { copyIncludedFiles } from './include';
 import { defaultBranchName, defaultWorktreePath, worktreeConfigValue } from './location';
 import { branchExists, checkBranchName, checkInstanceName, resolveCommit } from './naming';
@@ -19,6 +20,8 @@ export interface CreateHooks {
   progress(step: ProgressStep, message: string, percent?: number | null): void;
   setupOutput(data: string): void;
   runSetup(command: string, cwd: string, onOutput: (data: string) => void): Promise<SetupResult>;
+  /** Resolves when the user trusts the repository's setup command; otherwise throws why not. */
+  requireTrusted(command: string): Promise<void>;
 }
 
 interface Plan {
@@ -26,6 +29,8 @@ interface Plan {
   readonly role: string;
   readonly prompt: string;
   readonly agent: string;
+  /** Only for a typed command the user marked; the known agents take prose without it. */
+  readonly takesInstructions: boolean;
   readonly zones: string[];
 }
 
@@ -40,6 +45,8 @@ export async function createInstance(root: string, lanesYml: ConfigService, args
   hooks.progress('check', 'Checking the name, branch and folder…');
   const loaded = await lanesYml.read();
   const plan = planInstance(args, loaded);
+  const problems = coordinationProblems(root, { paths: loaded.config.paths, instances: [{ name: plan.name, zones: plan.zones }] });
+  if (problems.length > 0) throw new LanesError('invalid-argument', `Lanes did not create "${plan.name}". ${problems.map((problem) => problem.message).join(' ')}`);
   // The name is checked again against lanes.yml as it is when the instance is added.
   const addInstance = (entry: Record<string, unknown>) =>
     lanesYml.edit((document, current) => {
@@ -51,11 +58,10 @@ export async function createInstance(root: string, lanesYml: ConfigService, args
     hooks.progress('config', 'Saving the instance in lanes.yml…');
     await addInstance(instanceEntry(plan, {}));
     hooks.progress('done', `"${plan.name}" runs in the main checkout.`);
-    return { instance: plan.name, branch: null, base: null, worktree: null, copied: [], setup: null };
+    return { instance: plan.name, branch: null, base: null, worktree: null, copied: [], setup: null, setupNotRun: null };
   }
 
-  const base = args.base?.trim() || (await currentBranch(root));
-  if (!base) throw new LanesError('invalid-argument', 'The main checkout is not on a branch (detached HEAD). Choose the base branch for the new instance.');
+  const { base, baseLabel } = await chooseBase(root, args.base);
   const requestedBranch = args.branch?.trim() || defaultBranchName(plan.name);
   // Independent questions to git, asked at once: each is a process start.
   const [baseCommit, branch, branchExisted] = await Promise.all([
@@ -68,7 +74,7 @@ export async function createInstance(root: string, lanesYml: ConfigService, args
     throw new LanesError('invalid-argument', 'The worktree cannot be the repository itself. Choose another folder, or "no worktree" to run in the main checkout.');
   }
 
-  hooks.progress('worktree', `Creating branch "${branch}" from "${base}" and its worktree in ${folder}…`, 0);
+  hooks.progress('worktree', `Creating branch "${branch}" from ${baseLabel} and its worktree in ${folder}…`, 0);
   await fs.mkdir(path.dirname(folder), { recursive: true });
   // Without a checkout first, then a checkout that reports progress: `worktree add` itself
   // shows progress only on a terminal.
@@ -96,15 +102,39 @@ export async function createInstance(root: string, lanesYml: ConfigService, args
   }
 
   let setup: SetupResult | null = null;
+  let setupNotRun: string | null = null;
   const command = loaded.config.setup?.trim() ?? '';
+  // lanes.yml comes with the repository: its setup command runs only once the user trusts it.
+  // Refused, the worktree stays made and the user can run the command by hand.
   if (command !== '' && args.runSetup !== false) {
+    setupNotRun = await hooks.requireTrusted(command).then(
+      () => null,
+      (error: unknown) => (isLanesError(error) ? error.message : `Lanes could not check whether the setup command is trusted (${String(error)}).`),
+    );
+    if (setupNotRun !== null) hooks.progress('setup', `Setup not run: ${setupNotRun}`);
+  }
+  if (command !== '' && args.runSetup !== false && setupNotRun === null) {
     hooks.progress('setup', `Running the setup command: ${command}`);
     setup = await hooks.runSetup(command, folder, hooks.setupOutput);
     const ended = setup.exitCode === 0 ? 'finished' : setup.exitCode === null ? `was stopped (${setup.signal ?? 'could not start'})` : `exited with code ${setup.exitCode}`;
     hooks.progress('setup', `The setup command ${ended}.`);
   }
   hooks.progress('done', `"${plan.name}" is ready in ${folder} on branch "${branch}".`);
-  return { instance: plan.name, branch, base, worktree: folder, copied, setup };
+  return { instance: plan.name, branch, base, worktree: folder, copied, setup, setupNotRun };
+}
+
+/**
+ * The base a new instance starts from: the ref typed, else the main checkout's branch, else (HEAD
+ * detached, as in a CI clone or mid-bisect) its current commit, recorded as the full hash so the
+ * instance's ahead/behind stays meaningful. `baseLabel` says which, for the progress line.
+ */
+async function chooseBase(root: string, typed: string | undefined): Promise<{ base: string; baseLabel: string }> {
+  const trimmed = typed?.trim() ?? '';
+  if (trimmed !== '') return { base: trimmed, baseLabel: `"${trimmed}"` };
+  const head = await checkoutHead(root);
+  if (head.branch) return { base: head.branch, baseLabel: `"${head.branch}"` };
+  if (!head.commit) throw new LanesError('invalid-argument', 'The repository has no commit yet, so a new worktree has nothing to start from. Make a first commit, then create the instance.');
+  return { base: head.commit, baseLabel: `the current commit ${shortCommit(head.commit)} (detached HEAD)` };
 }
 
 function planInstance(args: CreateInstanceArgs, loaded: LoadedConfig): Plan {
@@ -120,6 +150,7 @@ function planInstance(args: CreateInstanceArgs, loaded: LoadedConfig): Plan {
     role: args.role,
     prompt,
     agent: agentCommand(args.agent),
+    takesInstructions: 'command' in args.agent && args.takesInstructions === true,
     zones: (args.zones ?? []).map((zone) => zone.trim()).filter((zone) => zone !== ''),
   };
 }
@@ -145,6 +176,7 @@ function instanceEntry(plan: Plan, git: { branch?: string; base?: string; worktr
     role: plan.role,
     prompt: plan.prompt,
     agent: plan.agent,
+    ...(plan.takesInstructions ? { takesInstructions: true } : {}),
     ...(git.branch ? { branch: git.branch } : {}),
     ...(git.base ? { base: git.base } : {}),
     ...(git.worktree ? { worktree: git.worktree } : {}),

@@ -237,7 +237,7 @@ describe('worktrees.remove', () => {
   it('removes a clean, merged worktree and its lanes.yml entry, keeping the branch and comments', async () => {
     const { root, folder, call } = await withInstance();
     const result = await call('worktrees.remove', { instance: 'Frontend' });
-    expect(result).toEqual({ instance: 'Frontend', removedWorktree: folder, deletedBranch: null, keptBranch: 'lanes/frontend' });
+    expect(result).toEqual({ instance: 'Frontend', keptInstance: false, removedWorktree: folder, deletedBranch: null, keptBranch: 'lanes/frontend' });
     expect(existsSync(folder)).toBe(false);
     expect(git(root, 'branch', '--list', 'lanes/frontend')).toContain('lanes/frontend');
     const yml = readFileSync(path.join(root, 'lanes.yml'), 'utf8');
@@ -281,6 +281,71 @@ describe('worktrees.remove', () => {
     const result = await call('worktrees.remove', { instance: 'Frontend' });
     expect(result.removedWorktree).toBeNull();
     expect(git(root, 'worktree', 'list', '--porcelain')).not.toContain('web-frontend');
+  });
+});
+
+describe('worktrees.remove with keepInstance, and worktrees.restoreWorktree', () => {
+  it('removes only the worktree: the lanes.yml entry stays as it was, and the status says how to get it back', async () => {
+    const { root, folder, call } = await withInstance();
+    const before = readFileSync(path.join(root, 'lanes.yml'), 'utf8');
+    const result = await call('worktrees.remove', { instance: 'Frontend', keepInstance: true });
+    expect(result).toEqual({ instance: 'Frontend', keptInstance: true, removedWorktree: folder, deletedBranch: null, keptBranch: 'lanes/frontend' });
+    expect(existsSync(folder)).toBe(false);
+    expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toBe(before);
+    expect(git(root, 'worktree', 'list', '--porcelain')).not.toContain('web-frontend');
+    const status = await call('worktrees.status', { instance: 'Frontend' });
+    expect(status).toMatchObject({ exists: false, hasWorktree: true, problem: `"Frontend" has no worktree: \`${folder}\` is gone. Restore its worktree, or remove the instance.` });
+  });
+
+  it('keeps the same safety: uncommitted work is not deleted until the name is typed', async () => {
+    const { root, folder, call, fail } = await withInstance();
+    writeFiles(folder, { 'draft.txt': 'unsaved\n' });
+    const refused = await fail('worktrees.remove', { instance: 'Frontend', keepInstance: true });
+    expect(refused.code).toBe('conflict');
+    expect(refused.message).toMatch(/"Frontend" has 1 uncommitted change\. To remove its worktree anyway, type the instance's name "Frontend"/);
+    expect(readFileSync(path.join(folder, 'draft.txt'), 'utf8')).toBe('unsaved\n');
+    await call('worktrees.remove', { instance: 'Frontend', keepInstance: true, confirm: 'Frontend' });
+    expect(existsSync(folder)).toBe(false);
+    expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toContain('name: Frontend');
+  });
+
+  it('refuses to remove the worktree of an instance that has none', async () => {
+    const { folder, call, fail } = await withInstance();
+    await call('worktrees.createInstance', { name: 'Main', role: 'qa', agent: { preset: 'claude' }, worktree: { mode: 'none' } });
+    expect((await fail('worktrees.remove', { instance: 'Main', keepInstance: true })).message).toBe('"Main" runs in the main checkout; it has no worktree to remove.');
+    rmSync(folder, { recursive: true, force: true });
+    expect((await fail('worktrees.remove', { instance: 'Frontend', keepInstance: true })).message).toContain('has no worktree folder now');
+  });
+
+  it('restores the worktree on the kept branch, with its commits, in the folder lanes.yml names', async () => {
+    const { root, folder, call, fail } = await withInstance({ '.gitignore': '.env\n', '.worktreeinclude': '.env\n' });
+    writeFiles(root, { '.env': 'TOKEN=1\n' });
+    writeFiles(folder, { 'feature.txt': 'feature\n' });
+    commitAll(folder, 'feature');
+    const committed = head(folder);
+    await call('worktrees.remove', { instance: 'Frontend', keepInstance: true, confirm: 'Frontend' });
+    const restored = await call('worktrees.restoreWorktree', { instance: 'Frontend' });
+    expect(restored).toEqual({ instance: 'Frontend', worktree: folder, branch: 'lanes/frontend', createdBranch: false });
+    expect(head(folder)).toBe(committed);
+    expect(readFileSync(path.join(folder, '.env'), 'utf8')).toBe('TOKEN=1\n');
+    expect(await call('worktrees.status', { instance: 'Frontend' })).toMatchObject({ exists: true, branch: 'lanes/frontend', ahead: 1, problem: null });
+    expect((await fail('worktrees.restoreWorktree', { instance: 'Frontend' })).code).toBe('already-exists');
+  });
+
+  it('restores the worktree on a new branch from the base when the branch was deleted', async () => {
+    const { root, folder, call } = await withInstance();
+    await call('worktrees.remove', { instance: 'Frontend', keepInstance: true, deleteBranch: true });
+    expect(git(root, 'branch', '--list', 'lanes/frontend')).toBe('');
+    const restored = await call('worktrees.restoreWorktree', { instance: 'Frontend' });
+    expect(restored.createdBranch).toBe(true);
+    expect(head(folder)).toBe(head(root, 'main'));
+  });
+
+  it('restores a worktree whose folder was deleted by hand while git still lists it', async () => {
+    const { folder, call } = await withInstance();
+    rmSync(folder, { recursive: true, force: true });
+    await call('worktrees.restoreWorktree', { instance: 'Frontend' });
+    expect(git(folder, 'symbolic-ref', '--short', 'HEAD').trim()).toBe('lanes/frontend');
   });
 });
 

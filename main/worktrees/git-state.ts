@@ -57,6 +57,22 @@ export async function currentBranch(cwd: string): Promise<string | null> {
   return result.code === 0 ? result.stdout.trim() || null : null;
 }
 
+/** What a checkout has checked out: its branch (null when HEAD is detached) and commit (null before the first commit). */
+export interface CheckoutHead {
+  readonly branch: string | null;
+  readonly commit: string | null;
+}
+
+export async function checkoutHead(cwd: string): Promise<CheckoutHead> {
+  const [branch, commit] = await Promise.all([currentBranch(cwd), runGit(cwd, ['rev-parse', '--verify', '-q', 'HEAD^{commit}'])]);
+  return { branch, commit: commit.code === 0 ? commit.stdout.trim() || null : null };
+}
+
+/** The abbreviation people see for a commit, as `git log --oneline` shows it. */
+export function shortCommit(commit: string): string {
+  return commit.slice(0, 7);
+}
+
 /** Commits `head` has that `base` lacks (ahead) and the reverse (behind). */
 export async function aheadBehind(cwd: string, base: string, head: string): Promise<{ ahead: number; behind: number }> {
   const output = await gitChecked(cwd, ['rev-list', '--left-right', '--count', `${base}...${head}`, '--']);

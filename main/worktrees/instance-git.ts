@@ -7,10 +7,12 @@ import type { InstanceConfig, LoadedConfig, WorkspaceConfig } from '../workspace
 import type { ConfigService } from '../workspace/config-service';
 import { listWorktrees } from '../workspace/inspect';
 import { diffAgainstBase } from './diff';
-import { gitChecked, runGit } from './git-process';
+import { gitChecked, gitFailure, runGit } from './git-process';
 import { aheadBehind, currentBranch, diskUse, readChanges } from './git-state';
-import { instanceWorktreePath } from './location';
+import { copyIncludedFiles } from './include';
+import { defaultBranchName, instanceWorktreePath } from './location';
 import { mergeIntoBase, type MergeMode } from './merge';
+import { branchExists, resolveCommit } from './naming';
 
 /** An instance from lanes.yml and where it works. */
 export interface LocatedInstance {
@@ -47,7 +49,7 @@ export async function instanceStatus(root: string, loaded: LoadedConfig, name: s
     problem: null,
   };
   if (!status.exists) {
-    return { ...status, problem: `The worktree folder \`${cwd}\` is gone. Prune it from the worktree list, or remove the instance.` };
+    return { ...status, problem: `"${instance.name}" has no worktree: \`${cwd}\` is gone. Restore its worktree, or remove the instance.` };
   }
   const [branch, changes, diskBytes] = await Promise.all([currentBranch(cwd), readChanges(cwd), worktree ? diskUse(worktree) : Promise.resolve(null)]);
   let problem: string | null = null;
@@ -101,22 +103,32 @@ export async function mergeInstance(root: string, loaded: LoadedConfig, name: st
 export interface RemoveRequest {
   readonly confirm?: string | undefined;
   readonly deleteBranch?: boolean | undefined;
+  /** Remove only the worktree; the instance stays in lanes.yml. */
+  readonly keepInstance?: boolean | undefined;
 }
 
 /**
  * Removes an instance: its worktree from disk (git's record of it too) and its entry from
- * lanes.yml. Refused while the worktree holds uncommitted changes (untracked files included)
- * or commits its base lacks, unless the user typed the instance's name. The branch is kept
- * unless asked, so committed work survives the removal.
+ * lanes.yml, or with `keepInstance` only its worktree, the entry kept as it is so the instance
+ * can have its worktree made again. Refused while the worktree holds uncommitted changes
+ * (untracked files included) or commits its base lacks, unless the user typed the instance's
+ * name. The branch is kept unless asked, so committed work survives the removal.
  */
 export async function removeInstance(
   root: string,
   lanesYml: ConfigService,
   name: string,
   request: RemoveRequest,
-): Promise<{ instance: string; removedWorktree: string | null; deletedBranch: string | null; keptBranch: string | null }> {
+): Promise<{ instance: string; keptInstance: boolean; removedWorktree: string | null; deletedBranch: string | null; keptBranch: string | null }> {
   const { config: instance, worktree } = locateInstance(root, await lanesYml.read(), name);
   const exists = worktree !== null && (await isFolder(worktree));
+  const keepInstance = request.keepInstance === true;
+  if (keepInstance && !exists) {
+    throw new LanesError(
+      'invalid-argument',
+      worktree === null ? `"${instance.name}" runs in the main checkout; it has no worktree to remove.` : `"${instance.name}" has no worktree folder now (\`${worktree}\` is gone); there is nothing to remove.`,
+    );
+  }
   const branch = instance.branch ?? (exists ? await currentBranch(worktree) : null);
   const branchAlive = branch !== null && (await runGit(root, ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`])).code === 0;
 
@@ -131,13 +143,13 @@ export async function removeInstance(
         .filter(Boolean)
         .join(' and ');
       const fate = request.deleteBranch ? 'the changes and the commits will be lost' : `uncommitted changes will be lost; the branch "${branch}" is kept`;
-      throw new LanesError('conflict', `"${instance.name}" has ${what}. To remove it anyway, type the instance's name "${instance.name}" to confirm: ${fate}.`, {
+      throw new LanesError('conflict', `"${instance.name}" has ${what}. To remove ${keepInstance ? 'its worktree' : 'it'} anyway, type the instance's name "${instance.name}" to confirm: ${fate}.`, {
         uncommitted,
         unmerged,
         needsConfirmation: true,
       });
     }
-    if (exists) await gitChecked(root, ['worktree', 'remove', '--force', worktree]);
+    if (exists) await removeWorktreeFolder(root, worktree);
     else await gitChecked(root, ['worktree', 'prune']);
   }
 
@@ -146,13 +158,53 @@ export async function removeInstance(
     await gitChecked(root, ['branch', '-D', branch]);
     deletedBranch = branch;
   }
-  await forgetInstance(lanesYml, instance.name);
+  if (!keepInstance) await forgetInstance(lanesYml, instance.name);
   return {
     instance: instance.name,
+    keptInstance: keepInstance,
     removedWorktree: exists ? worktree : null,
     deletedBranch,
     keptBranch: deletedBranch === null && branchAlive && worktree !== null ? branch : null,
   };
+}
+
+/**
+ * Makes the worktree of an instance whose worktree was removed (or lost) again, in the folder
+ * lanes.yml names: on its branch when the branch was kept, else on a new branch of that name
+ * from its base. The files `.worktreeinclude` lists are copied as at creation.
+ */
+export async function restoreWorktree(root: string, loaded: LoadedConfig, name: string): Promise<{ instance: string; worktree: string; branch: string; createdBranch: boolean }> {
+  const { config: instance, worktree } = locateInstance(root, loaded, name);
+  if (worktree === null) throw new LanesError('invalid-argument', `"${instance.name}" runs in the main checkout; it has no worktree to restore.`);
+  if (await isFolder(worktree)) throw new LanesError('already-exists', `"${instance.name}" already has its worktree in \`${worktree}\`.`);
+  // git may still list the lost folder, and would refuse to add it again.
+  await gitChecked(root, ['worktree', 'prune']);
+  const branch = instance.branch ?? defaultBranchName(instance.name);
+  await fs.mkdir(path.dirname(worktree), { recursive: true });
+  const createdBranch = !(await branchExists(root, branch));
+  if (createdBranch) {
+    if (!instance.base) throw new LanesError('invalid-argument', `The branch "${branch}" of "${instance.name}" is gone and lanes.yml names no base to make it again from. Set \`base:\` for "${instance.name}" in lanes.yml.`);
+    await gitChecked(root, ['worktree', 'add', '-b', branch, worktree, await resolveCommit(root, instance.base)]);
+  } else {
+    await gitChecked(root, ['worktree', 'add', worktree, branch]);
+  }
+  await copyIncludedFiles(root, worktree);
+  return { instance: instance.name, worktree, branch, createdBranch };
+}
+
+/**
+ * `git worktree remove --force`, finished by hand when a file appeared while git was deleting
+ * (Lanes' zones room writes the guard's `.claude/settings.local.json` into every worktree when
+ * lanes.yml changes): git then stops with "Directory not empty" after forgetting the worktree
+ * and deleting its checked-out files, and only that newcomer is left to delete.
+ */
+async function removeWorktreeFolder(root: string, worktree: string): Promise<void> {
+  const removal = await runGit(root, ['worktree', 'remove', '--force', worktree]);
+  if (removal.code === 0) return;
+  const real = await realOrResolved(worktree);
+  const stillListed = await Promise.all((await listWorktrees(root)).map(async (entry) => (await realOrResolved(entry.path)) === real));
+  if (stillListed.includes(true)) throw gitFailure(['worktree', 'remove', '--force', worktree], removal);
+  await fs.rm(worktree, { recursive: true, force: true });
 }
 
 /** Commits on the branch its base lacks, or (without a base) that no other branch has. */

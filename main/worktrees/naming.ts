@@ -31,7 +31,10 @@ export async function checkBranchName(root: string, branch: string): Promise<str
   return trimmed;
 }
 
-/** The commit a base names, or an error that says the base does not exist. */
+/**
+ * The commit a base names (a branch, tag, remote branch or commit, as git reads it), or an error
+ * that says the base does not exist.
+ */
 export async function resolveCommit(root: string, ref: string): Promise<string> {
   const trimmed = ref.trim();
   const result =
@@ -39,7 +42,7 @@ export async function resolveCommit(root: string, ref: string): Promise<string> 
       ? null
       : await runGit(root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${trimmed}^{commit}`]);
   if (!result || result.code !== 0 || result.stdout.trim() === '') {
-    throw new LanesError('not-found', `The base "${printable(trimmed)}" is not a branch or commit of this repository. Pick one of its branches.`);
+    throw new LanesError('not-found', `The base "${printable(trimmed)}" is not a branch, tag or commit of this repository. Type a branch (main), a remote branch (origin/main), a tag or a commit, or leave it empty to start where the main checkout is.`);
   }
   return result.stdout.trim();
 }

@@ -4,9 +4,9 @@ import type { Room, RoomFactory } from '../core/room';
 import { LanesError, isLanesError } from '../shared/errors';
 import { createInstance } from './create-instance';
 import { runGit } from './git-process';
-import { currentBranch } from './git-state';
+import { checkoutHead, shortCommit } from './git-state';
 import { INCLUDE_FILE } from './include';
-import { instanceDiff, instanceStatus, mergeInstance, pruneWorktrees, removeInstance, worktreeList } from './instance-git';
+import { instanceDiff, instanceStatus, mergeInstance, pruneWorktrees, removeInstance, restoreWorktree, worktreeList } from './instance-git';
 import { defaultBranchName, defaultWorktreePath, worktreesFolder } from './location';
 import { AGENT_PRESETS, ROLE_PRESETS } from './presets';
 import { SetupRunner } from './setup';
@@ -35,10 +35,10 @@ export const createWorktreesRoom: RoomFactory = (context): Room => {
     handlers: {
       'worktrees.options': async () => {
         const { root } = context.requireWorkspace();
-        const [loaded, branches, current, hasInclude] = await Promise.all([
+        const [loaded, refs, head, hasInclude] = await Promise.all([
           context.workspaceConfig().read(),
-          runGit(root, ['for-each-ref', '--format=%(refname:short)', '--sort=-committerdate', 'refs/heads/']),
-          currentBranch(root),
+          runGit(root, ['for-each-ref', '--format=%(refname)%00%(refname:short)', '--sort=-committerdate', 'refs/heads/', 'refs/remotes/', 'refs/tags/']),
+          checkoutHead(root),
           fs.access(path.join(root, INCLUDE_FILE)).then(
             () => true,
             () => false,
@@ -48,8 +48,9 @@ export const createWorktreesRoom: RoomFactory = (context): Room => {
         return {
           roles: ROLE_PRESETS.map((preset) => ({ ...preset })),
           agents: AGENT_PRESETS.map((preset) => ({ ...preset })),
-          branches: branches.stdout.split('\n').filter((line) => line !== ''),
-          currentBranch: current,
+          ...refChoices(refs.stdout),
+          currentBranch: head.branch,
+          currentCommit: head.commit ? shortCommit(head.commit) : null,
           worktreesFolder: worktreesFolder(root, loaded.config),
           setup: setupCommand,
           hasWorktreeInclude: hasInclude,
@@ -70,6 +71,9 @@ export const createWorktreesRoom: RoomFactory = (context): Room => {
             progress: (step, message, percent) => context.emit('worktrees.progress', { operation, instance, step, message, percent: percent ?? null }),
             setupOutput: (data) => context.emit('worktrees.setupOutput', { operation, instance, data }),
             runSetup: (command, cwd, onOutput) => setup.run(command, cwd, onOutput),
+            requireTrusted: async (command) => {
+              await context.services.trust?.requireTrusted({ kind: 'setup', command, instance });
+            },
           }));
           await changed(result.instance);
           return result;
@@ -86,12 +90,18 @@ export const createWorktreesRoom: RoomFactory = (context): Room => {
         if (result.outcome !== 'conflict' && result.outcome !== 'up-to-date') await changed(instance);
         return result;
       },
-      'worktrees.remove': async ({ instance, confirm, deleteBranch }) => {
+      'worktrees.remove': async ({ instance, confirm, deleteBranch, keepInstance }) => {
         const { root } = context.requireWorkspace();
         if (context.services.instances?.isRunning(instance)) {
-          throw new LanesError('conflict', `"${instance}" is running. Stop it first, then remove it.`);
+          throw new LanesError('conflict', `"${instance}" is running. Stop it first, then remove ${keepInstance ? 'its worktree' : 'it'}.`, { running: true });
         }
-        const result = await oneAtATime(() => removeInstance(root, context.workspaceConfig(), instance, { confirm, deleteBranch }));
+        const result = await oneAtATime(() => removeInstance(root, context.workspaceConfig(), instance, { confirm, deleteBranch, keepInstance }));
+        await changed(result.instance);
+        return result;
+      },
+      'worktrees.restoreWorktree': async ({ instance }) => {
+        const { root } = context.requireWorkspace();
+        const result = await oneAtATime(async () => restoreWorktree(root, await context.workspaceConfig().read(), instance));
         await changed(result.instance);
         return result;
       },
@@ -110,3 +120,15 @@ export const createWorktreesRoom: RoomFactory = (context): Room => {
     dispose: () => setup.stopAll(),
   };
 };
+
+/** `for-each-ref` lines (`full\0short`) split into local branches and the other refs a base can be; `origin/HEAD` is left out. */
+function refChoices(output: string): { branches: string[]; otherRefs: string[] } {
+  const branches: string[] = [];
+  const otherRefs: string[] = [];
+  for (const line of output.split('\n')) {
+    const [full, short] = line.split('\0');
+    if (!full || !short || full.endsWith('/HEAD')) continue;
+    (full.startsWith('refs/heads/') ? branches : otherRefs).push(short);
+  }
+  return { branches, otherRefs };
+}

@@ -26,6 +26,35 @@ export async function openWorkbench(files: Record<string, string> = { 'README.md
   writeFiles(root, files);
   git(root, 'add', '-A');
   git(root, 'commit', '-q', '-m', 'initial');
+  return openCore(parent, root);
+}
+
+/**
+ * A clone at `<temp>/web` of a repository at `<temp>/origin` (branches `main` and `feature`,
+ * tag `v1`), its HEAD detached at `main`'s commit as CI systems and `git checkout <commit>`
+ * leave it, opened in a real Lanes core.
+ */
+export async function openDetachedClone(files: Record<string, string> = { 'README.md': '# web\n' }): Promise<Workbench> {
+  const parent = makeTempDir('lanes-wt-');
+  const origin = path.join(parent, 'origin');
+  mkdirSync(origin);
+  git(origin, 'init', '-q', '-b', 'main');
+  writeFiles(origin, files);
+  git(origin, 'add', '-A');
+  git(origin, 'commit', '-q', '-m', 'initial');
+  git(origin, 'tag', 'v1');
+  git(origin, 'checkout', '-q', '-b', 'feature');
+  writeFiles(origin, { 'feature.txt': 'feature\n' });
+  git(origin, 'add', '-A');
+  git(origin, 'commit', '-q', '-m', 'feature');
+  git(origin, 'checkout', '-q', 'main');
+  const root = path.join(parent, 'web');
+  git(parent, 'clone', '-q', origin, root);
+  git(root, 'checkout', '-q', '--detach', 'HEAD');
+  return openCore(parent, root);
+}
+
+async function openCore(parent: string, root: string): Promise<Workbench> {
   const core = new LanesCore({ userDataDir: makeTempDir('lanes-user-'), platform: { mode: 'web' }, version: 'test' });
   const events: Workbench['events'] = [];
   core.onEvent((name, payload) => events.push({ name, payload }));

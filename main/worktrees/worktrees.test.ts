@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { git, writeFiles } from '../../test/support/repo';
-import { openWorkbench, type Workbench } from './test-support';
+import { openDetachedClone, openWorkbench, type Workbench } from './test-support';
 
 const LANES_YML = `# Lanes workspace for the web app
 version: 1
@@ -115,6 +116,7 @@ describe('worktrees.createInstance', () => {
     [{ role: 'astronaut' }, 'invalid-argument', /not a role Lanes knows/],
     [{ role: 'custom' }, 'invalid-argument', /Write the role prompt/],
     [{ agent: { preset: 'vim' } }, 'invalid-argument', /not an agent preset/],
+    [{ zones: ['web/', 'docs/'] }, 'invalid-argument', /^Lanes did not create "Frontend"\. The requests folder `docs\/cross-instance-prs` \(`paths\.requests` in lanes\.yml\) is inside the zone `docs\/` of "Frontend"/],
   ])('refuses bad input %j with a clear error and writes nothing', async (override, code, message) => {
     const { root, parent, fail } = await open();
     const before = readFileSync(path.join(root, 'lanes.yml'), 'utf8');
@@ -123,6 +125,20 @@ describe('worktrees.createInstance', () => {
     expect(error.message).toMatch(message);
     expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toBe(before);
     expect(existsSync(path.join(parent, 'web-frontend'))).toBe(false);
+  });
+
+  it('refuses to create an instance while a coordination path leads out of the repository through a symbolic link, writing nothing', async () => {
+    const { root, parent, fail } = await open();
+    const outside = path.join(parent, 'elsewhere');
+    mkdirSync(outside);
+    symlinkSync(outside, path.join(root, 'memory'));
+    const before = readFileSync(path.join(root, 'lanes.yml'), 'utf8');
+    const error = await fail('worktrees.createInstance', frontend);
+    expect(error.code).toBe('invalid-argument');
+    expect(error.message).toContain(`\`paths.memory\` (\`memory\`) goes through the symbolic link \`memory\` → \`${outside}\``);
+    expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toBe(before);
+    expect(existsSync(path.join(parent, 'web-frontend'))).toBe(false);
+    expect(git(root, 'branch', '--list', 'lanes/frontend')).toBe('');
   });
 
   it('takes a custom prompt, any command line, a chosen branch, base and folder', async () => {
@@ -144,6 +160,17 @@ describe('worktrees.createInstance', () => {
     expect(yml).toContain('agent: aider --model sonnet');
     expect(yml).toContain('worktree: ../lanes/windows');
     expect(yml).toContain('base: develop');
+  });
+
+  it('marks a typed command that reads typed instructions in lanes.yml, and only a typed command', async () => {
+    const { root, call } = await open();
+    await call('worktrees.createInstance', { ...frontend, name: 'Custom', agent: { command: 'my-agent --chat' }, takesInstructions: true, worktree: { mode: 'none' } });
+    await call('worktrees.createInstance', { ...frontend, name: 'Shell', agent: { command: 'bash' }, worktree: { mode: 'none' } });
+    await call('worktrees.createInstance', { ...frontend, name: 'Claude', takesInstructions: true, worktree: { mode: 'none' } });
+    const { config } = await bench!.core.session.requireConfig().read();
+    const marks = Object.fromEntries(config.instances.map((instance) => [instance.name, instance.takesInstructions]));
+    expect(marks).toEqual({ Backend: undefined, Custom: true, Shell: undefined, Claude: undefined });
+    expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toMatch(/name: Custom\n[\s\S]*agent: my-agent --chat\n\s+takesInstructions: true\n/);
   });
 
   it('puts worktrees in paths.worktrees when lanes.yml sets it', async () => {
@@ -180,6 +207,66 @@ describe('worktrees.createInstance', () => {
     expect(error.message).toMatch(/line \d+/);
     expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toBe(broken);
     expect(existsSync(path.join(parent, 'web-frontend'))).toBe(false);
+  });
+});
+
+describe('a clone with a detached HEAD', () => {
+  const qa = { name: 'QA', role: 'qa', agent: { preset: 'claude' }, worktree: { mode: 'default' } } as const;
+
+  it('offers the current commit as the default base, and branches, remote branches and tags to type', async () => {
+    bench = await openDetachedClone();
+    const options = await bench.call('worktrees.options', {});
+    const commit = git(bench.root, 'rev-parse', 'HEAD').trim();
+    expect(options.currentBranch).toBeNull();
+    expect(options.currentCommit).toBe(commit.slice(0, 7));
+    expect(options.branches).toEqual(['main']);
+    expect(options.otherRefs.sort()).toEqual(['origin/feature', 'origin/main', 'v1']);
+  });
+
+  it('creates an instance from the current commit when no base is typed, and says so', async () => {
+    bench = await openDetachedClone();
+    const { root, parent, call, events } = bench;
+    const commit = git(root, 'rev-parse', 'HEAD').trim();
+    const result = await call('worktrees.createInstance', qa);
+    expect(result).toMatchObject({ branch: 'lanes/qa', base: commit, worktree: path.join(parent, 'web-qa') });
+    expect(git(result.worktree!, 'rev-parse', 'HEAD').trim()).toBe(commit);
+    expect(git(result.worktree!, 'symbolic-ref', '--short', 'HEAD').trim()).toBe('lanes/qa');
+    const messages = events.filter((event) => event.name === 'worktrees.progress').map((event) => (event.payload as { message: string }).message);
+    expect(messages.some((message) => message.includes(`from the current commit ${commit.slice(0, 7)} (detached HEAD)`))).toBe(true);
+    expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toContain(`base: ${commit}`);
+    // The main checkout stays detached; the instance's status knows its base.
+    expect(git(root, 'rev-parse', '--abbrev-ref', 'HEAD').trim()).toBe('HEAD');
+    expect(await call('worktrees.status', { instance: 'QA' })).toMatchObject({ branch: 'lanes/qa', base: commit, ahead: 0, behind: 0, problem: null });
+  });
+
+  it.each([
+    ['a remote branch', 'origin/feature', 'feature.txt'],
+    ['a tag', 'v1', null],
+    ['a local branch', 'main', null],
+  ])('creates an instance from %s typed as the base', async (_kind, ref, extraFile) => {
+    bench = await openDetachedClone();
+    const result = await bench.call('worktrees.createInstance', { ...qa, base: ref });
+    expect(result.base).toBe(ref);
+    expect(git(result.worktree!, 'rev-parse', 'HEAD').trim()).toBe(git(bench.root, 'rev-parse', `${ref}^{commit}`).trim());
+    expect(existsSync(path.join(result.worktree!, 'feature.txt'))).toBe(extraFile !== null);
+    expect(readFileSync(path.join(bench.root, 'lanes.yml'), 'utf8')).toContain(`base: ${ref}`);
+  });
+
+  it('creates an instance from an abbreviated commit typed as the base', async () => {
+    bench = await openDetachedClone();
+    const feature = git(bench.root, 'rev-parse', 'origin/feature').trim();
+    const result = await bench.call('worktrees.createInstance', { ...qa, base: feature.slice(0, 10) });
+    expect(git(result.worktree!, 'rev-parse', 'HEAD').trim()).toBe(feature);
+  });
+
+  it('refuses a ref that does not exist, naming it, and creates nothing', async () => {
+    bench = await openDetachedClone();
+    const error = await bench.fail('worktrees.createInstance', { ...qa, base: 'origin/nope' });
+    expect(error.code).toBe('not-found');
+    expect(error.message).toContain('The base "origin/nope" is not a branch, tag or commit of this repository');
+    expect(existsSync(path.join(bench.root, 'lanes.yml'))).toBe(false);
+    expect(existsSync(path.join(bench.parent, 'web-qa'))).toBe(false);
+    expect(git(bench.root, 'branch', '--list', 'lanes/qa')).toBe('');
   });
 });
 
@@ -235,6 +322,40 @@ describe('setup command', () => {
     expect(messages).toContain('The setup command exited with code 3.');
   });
 
+  it('ends when the command exits, though a detached grandchild still holds its output', async () => {
+    const marker = `lanes-setup-daemon-${process.pid}-${Date.now()}`;
+    const setup = `setsid node -e "setInterval(() => {}, 1000)" ${marker} & echo started`;
+    const { call } = await open({ 'lanes.yml': `setup: ${JSON.stringify(setup)}\n` });
+    try {
+      const result = await call('worktrees.createInstance', frontend);
+      expect(result.setup).toMatchObject({ exitCode: 0, signal: null, tail: 'started\n' });
+    } finally {
+      killByMarker(marker);
+    }
+  });
+
+  it('is not run when the user has not trusted it; the worktree is made and the progress says why', async () => {
+    const { root, parent, core } = await open({ 'lanes.yml': 'setup: npm ci\n' });
+    const { createInstance } = await import('./create-instance');
+    const { LanesError } = await import('../shared/errors');
+    const messages: string[] = [];
+    const asked: string[] = [];
+    const result = await createInstance(root, core.session.requireConfig(), frontend, {
+      progress: (_step, message) => messages.push(message),
+      setupOutput: () => {},
+      runSetup: () => Promise.reject(new Error('the setup command ran')),
+      requireTrusted: (command) => {
+        asked.push(command);
+        return Promise.reject(new LanesError('untrusted', 'You have not trusted `npm ci` for this repository. Trust it in Workspace, then run it in the worktree.'));
+      },
+    });
+    expect(asked).toEqual(['npm ci']);
+    expect(result).toMatchObject({ worktree: path.join(parent, 'web-frontend'), setup: null, setupNotRun: 'You have not trusted `npm ci` for this repository. Trust it in Workspace, then run it in the worktree.' });
+    expect(messages).toContain('Setup not run: You have not trusted `npm ci` for this repository. Trust it in Workspace, then run it in the worktree.');
+    expect(existsSync(path.join(parent, 'web-frontend', 'README.md'))).toBe(true);
+    expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toContain('name: Frontend');
+  });
+
   it('is skipped when the user says so', async () => {
     const { call } = await open({ 'lanes.yml': 'setup: exit 9\n' });
     const result = await call('worktrees.createInstance', { ...frontend, runSetup: false });
@@ -268,6 +389,7 @@ describe('failure half way', () => {
       },
       setupOutput: () => {},
       runSetup: () => Promise.reject(new Error('not reached')),
+      requireTrusted: () => Promise.resolve(),
     });
     const yml = readFileSync(path.join(root, 'lanes.yml'), 'utf8');
     expect(yml).toContain('# edited by hand meanwhile');
@@ -284,12 +406,31 @@ describe('failure half way', () => {
       },
       setupOutput: () => {},
       runSetup: () => Promise.reject(new Error('not reached')),
+      requireTrusted: () => Promise.resolve(),
     }).catch((caught: unknown) => caught as { code: string; message: string });
     expect(error).toMatchObject({ code: 'already-exists', message: expect.stringContaining('"frontend"') });
     expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toBe(edited);
     expect(existsSync(path.join(parent, 'web-frontend'))).toBe(false);
     expect(git(root, 'branch', '--list', 'lanes/frontend')).toBe('');
     expect(git(root, 'worktree', 'list', '--porcelain')).not.toContain('web-frontend');
+  });
+
+  it('closing the workspace during setup does not wait for a detached grandchild that holds the output', async () => {
+    const marker = `lanes-setup-daemon-${process.pid}-${Date.now()}`;
+    const setup = `setsid node -e "console.log('daemon up'); setInterval(() => {}, 1000)" ${marker} & exec node -e "setInterval(() => {}, 1000)"`;
+    const { core, events } = await open({ 'lanes.yml': `setup: ${JSON.stringify(setup)}\n` });
+    try {
+      const creating = core.call('worktrees.createInstance', frontend);
+      // The grandchild has left the setup's process group and holds its output before the close.
+      await expect
+        .poll(() => events.some((event) => event.name === 'worktrees.setupOutput' && (event.payload as { data: string }).data.includes('daemon up')), { timeout: 30_000 })
+        .toBe(true);
+      await core.call('workspace.close', {});
+      const envelope = await creating;
+      expect(envelope).toMatchObject({ ok: true, value: { setup: { exitCode: null, signal: 'SIGTERM' } } });
+    } finally {
+      killByMarker(marker);
+    }
   });
 
   it('stops a setup command still running when the workspace closes, and leaves no process behind', async () => {
@@ -310,3 +451,15 @@ describe('failure half way', () => {
     expect(leftover).toEqual([]);
   });
 });
+
+/** Ends what a test's setup command left running on purpose (found by the marker in its command line). */
+function killByMarker(marker: string): void {
+  for (const line of execFileSync('ps', ['-ww', '-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n')) {
+    if (!line.includes(marker) || line.includes('ps -ww')) continue;
+    try {
+      process.kill(Number(line.trim().split(/\s+/)[0]), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import type { CreateInstanceArgs } from '../../../main/contract/worktrees';
+import type { CreateInstanceArgs, InstanceOptions } from '../../../main/contract/worktrees';
 import { useWorkspace } from '../workspace/store';
 import { useWorktrees, type Creation } from './store';
 import './worktrees.css';
@@ -38,6 +38,7 @@ function NewInstanceDialog({ onClose }: { onClose: () => void }) {
   const [prompt, setPrompt] = useState<string | null>(null);
   const [agent, setAgent] = useState('claude');
   const [command, setCommand] = useState('');
+  const [takesInstructions, setTakesInstructions] = useState(false);
   const [base, setBase] = useState('');
   const [branch, setBranch] = useState('');
   const [mode, setMode] = useState<WorktreeMode>('default');
@@ -75,9 +76,10 @@ function NewInstanceDialog({ onClose }: { onClose: () => void }) {
       role,
       prompt: shownPrompt,
       agent: agent === 'custom' ? { command } : { preset: agent },
+      ...(agent === 'custom' && takesInstructions ? { takesInstructions: true } : {}),
       worktree: mode === 'path' ? { mode: 'path', path: folder } : { mode },
       runSetup,
-      ...(base ? { base } : {}),
+      ...(base.trim() ? { base: base.trim() } : {}),
       ...(branch.trim() ? { branch: branch.trim() } : {}),
     };
     void createInstance(args);
@@ -169,6 +171,15 @@ function NewInstanceDialog({ onClose }: { onClose: () => void }) {
                   spellCheck={false}
                   required
                 />
+                <label className="worktrees-radio">
+                  <input type="checkbox" checked={takesInstructions} onChange={(event) => setTakesInstructions(event.target.checked)} />
+                  <span>
+                    This command reads typed instructions
+                    <span className="muted worktrees-path">
+                      Lanes then types hand-offs and wrap-ups into its terminal. Leave it off for a shell, which would run them as commands.
+                    </span>
+                  </span>
+                </label>
               </>
             )}
 
@@ -205,14 +216,26 @@ function NewInstanceDialog({ onClose }: { onClose: () => void }) {
             {mode !== 'none' && (
               <div className="worktrees-pair">
                 <div>
-                  <label htmlFor={`${id}-base`}>Base branch</label>
-                  <select id={`${id}-base`} className="input" value={base || options?.currentBranch || ''} onChange={(event) => setBase(event.target.value)}>
-                    {(options?.branches ?? []).map((candidate) => (
-                      <option key={candidate} value={candidate}>
-                        {candidate}
-                      </option>
+                  <label htmlFor={`${id}-base`}>Base</label>
+                  <input
+                    id={`${id}-base`}
+                    className="input mono"
+                    list={`${id}-refs`}
+                    value={base}
+                    onChange={(event) => setBase(event.target.value)}
+                    placeholder={options?.currentBranch ?? options?.currentCommit ?? 'main'}
+                    aria-describedby={`${id}-base-hint`}
+                    spellCheck={false}
+                    autoComplete="off"
+                  />
+                  <datalist id={`${id}-refs`}>
+                    {[...(options?.branches ?? []), ...(options?.otherRefs ?? [])].map((ref) => (
+                      <option key={ref} value={ref} />
                     ))}
-                  </select>
+                  </datalist>
+                  <p id={`${id}-base-hint`} className="muted worktrees-hint" data-testid="base-hint">
+                    {base.trim() !== '' ? 'A branch, tag, remote branch or commit.' : defaultBaseText(options)}
+                  </p>
                 </div>
                 <div>
                   <label htmlFor={`${id}-branch`}>New branch</label>
@@ -263,6 +286,14 @@ function NewInstanceDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
+/** What an empty base means, said before the user creates anything. */
+function defaultBaseText(options: InstanceOptions | null): string {
+  if (!options) return '';
+  if (options.currentBranch) return `Empty: the main checkout's branch ${options.currentBranch}. Or type a tag, remote branch or commit.`;
+  if (options.currentCommit) return `Empty: current commit ${options.currentCommit} (detached HEAD). Or type a branch, tag or commit.`;
+  return 'The repository has no commit yet: make one first.';
+}
+
 function CreationProgress({ creation }: { creation: Creation }) {
   return (
     <div className="worktrees-progress">
@@ -300,7 +331,7 @@ function CreatedSummary({ creation }: { creation: Creation }) {
         {result.worktree ? (
           <>
             in <span className="mono">{result.worktree}</span> on branch <span className="mono">{result.branch}</span> from{' '}
-            <span className="mono">{result.base}</span>.
+            <span className="mono">{/^[0-9a-f]{40}$/.test(result.base ?? '') ? result.base!.slice(0, 7) : result.base}</span>.
           </>
         ) : (
           'in the main checkout.'
@@ -309,6 +340,11 @@ function CreatedSummary({ creation }: { creation: Creation }) {
       {result.copied.length > 0 && (
         <p className="muted">
           Copied from the main checkout: <span className="mono">{result.copied.join(', ')}</span>
+        </p>
+      )}
+      {result.setupNotRun && (
+        <p className="form-error" data-testid="setup-exit">
+          Setup not run: {result.setupNotRun}
         </p>
       )}
       {setup && (

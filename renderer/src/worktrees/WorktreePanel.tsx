@@ -18,11 +18,11 @@ const CHANGE_LABELS: Record<FileChange['kind'], string> = {
 /** Git state of one instance's worktree: branch, ahead/behind, changes, diff, merge back, removal, disk use. */
 export function WorktreePanel({ instance }: { instance: string }) {
   const panel = useWorktrees((state) => state.panels[instance]);
-  const { loadStatus, loadDiff, hideDiff, prune } = useWorktrees.getState();
-  const [removing, setRemoving] = useState(false);
+  const { loadStatus, loadDiff, hideDiff, restoreWorktree } = useWorktrees.getState();
+  const [removing, setRemoving] = useState<'worktree' | 'instance' | null>(null);
 
   useEffect(() => {
-    setRemoving(false);
+    setRemoving(null);
     void loadStatus(instance);
   }, [instance, loadStatus]);
 
@@ -51,9 +51,9 @@ export function WorktreePanel({ instance }: { instance: string }) {
           {status.problem && (
             <div className="banner banner-warn worktree-problem" role="status">
               <span className="grow">{status.problem}</span>
-              {!status.exists && (
-                <button className="button small" type="button" onClick={() => void prune().then(() => loadStatus(instance))}>
-                  Prune
+              {!status.exists && status.hasWorktree && (
+                <button className="button small" type="button" onClick={() => void restoreWorktree(instance)} disabled={(panel?.busy ?? null) !== null}>
+                  {panel?.busy === 'restore' ? 'Restoring…' : 'Restore worktree'}
                 </button>
               )}
             </div>
@@ -72,19 +72,33 @@ export function WorktreePanel({ instance }: { instance: string }) {
                 {panel?.diff ? 'Hide diff' : panel?.diffLoading ? 'Loading diff…' : `Diff against ${status.base ?? 'HEAD'}`}
               </button>
               {status.hasWorktree && status.base && <MergeControls instance={instance} status={status} />}
-              <button className="button small danger" type="button" onClick={() => setRemoving(true)} disabled={removing} aria-expanded={removing}>
-                Remove…
+              {status.hasWorktree && (
+                <button className="button small danger" type="button" onClick={() => setRemoving('worktree')} disabled={removing !== null} aria-expanded={removing === 'worktree'}>
+                  Remove worktree…
+                </button>
+              )}
+              <button className="button small danger" type="button" onClick={() => setRemoving('instance')} disabled={removing !== null} aria-expanded={removing === 'instance'}>
+                Remove instance…
               </button>
             </div>
           )}
           {!status.exists && (
             <div className="row worktree-actions">
-              <button className="button small danger" type="button" onClick={() => setRemoving(true)} disabled={removing}>
+              <button className="button small danger" type="button" onClick={() => setRemoving('instance')} disabled={removing !== null} aria-expanded={removing === 'instance'}>
                 Remove instance…
               </button>
             </div>
           )}
-          {removing && <RemoveConfirmation instance={instance} status={status} onCancel={() => setRemoving(false)} />}
+          {removing && (
+            <RemoveConfirmation
+              key={removing}
+              instance={instance}
+              status={status}
+              keepInstance={removing === 'worktree'}
+              onDone={() => setRemoving(null)}
+              onCancel={() => setRemoving(null)}
+            />
+          )}
           {panel?.diff && <DiffView diff={panel.diff} />}
         </>
       )}
@@ -98,7 +112,7 @@ function StatusSummary({ status }: { status: WorktreeStatus }) {
       <div>
         <dt>Branch</dt>
         <dd className="mono" data-testid="worktree-branch">
-          {status.branch ?? 'detached'}
+          {status.exists ? (status.branch ?? 'detached') : '—'}
           {status.base && <span className="muted"> ← {status.base}</span>}
         </dd>
       </div>
@@ -193,7 +207,19 @@ function MergeOutcome({ merge }: { merge: MergeResult }) {
   );
 }
 
-function RemoveConfirmation({ instance, status, onCancel }: { instance: string; status: WorktreeStatus; onCancel: () => void }) {
+function RemoveConfirmation({
+  instance,
+  status,
+  keepInstance,
+  onDone,
+  onCancel,
+}: {
+  instance: string;
+  status: WorktreeStatus;
+  keepInstance: boolean;
+  onDone: () => void;
+  onCancel: () => void;
+}) {
   const panel = useWorktrees((state) => state.panels[instance]);
   const remove = useWorktrees((state) => state.remove);
   const [typed, setTyped] = useState('');
@@ -201,26 +227,37 @@ function RemoveConfirmation({ instance, status, onCancel }: { instance: string; 
   const id = useId();
   const atRisk = status.changes.length > 0 || (status.ahead ?? 0) > 0 || (panel?.needsConfirmation ?? false);
   const confirmed = !atRisk || typed.trim() === instance;
+  const deletesFolder = status.hasWorktree && status.exists;
   return (
     <form
       className="worktree-remove"
       aria-labelledby={`${id}-title`}
       onSubmit={(event) => {
         event.preventDefault();
-        if (confirmed) void remove(instance, atRisk ? typed.trim() : undefined, deleteBranch);
+        if (!confirmed) return;
+        void remove(instance, { confirm: atRisk ? typed.trim() : undefined, deleteBranch, keepInstance }).then((removed) => removed && keepInstance && onDone());
       }}
     >
-      <h3 id={`${id}-title`}>Remove {instance}?</h3>
-      <p>
-        This removes <strong>{instance}</strong> from lanes.yml
-        {status.hasWorktree && status.exists && (
-          <>
-            {' '}
-            and deletes its worktree folder <span className="mono">{status.path}</span>
-          </>
-        )}
-        .{status.branch && status.hasWorktree && !deleteBranch && <> The branch <span className="mono">{status.branch}</span> is kept.</>}
-      </p>
+      <h3 id={`${id}-title`}>{keepInstance ? `Remove the worktree of ${instance}?` : `Remove ${instance}?`}</h3>
+      {keepInstance ? (
+        <p>
+          This deletes the worktree folder <span className="mono">{status.path}</span>. <strong>{instance}</strong> stays in lanes.yml with its role, zones and
+          branch; <em>Restore worktree</em> makes the folder again.
+          {status.branch && !deleteBranch && <> The branch <span className="mono">{status.branch}</span> is kept.</>}
+        </p>
+      ) : (
+        <p>
+          This removes <strong>{instance}</strong> from lanes.yml
+          {deletesFolder && (
+            <>
+              {' '}
+              and deletes its worktree folder <span className="mono">{status.path}</span>
+            </>
+          )}
+          .{status.branch && status.hasWorktree && !deleteBranch && <> The branch <span className="mono">{status.branch}</span> is kept.</>}
+        </p>
+      )}
+      <p className="muted">If {instance} is running, Lanes stops it first.</p>
       {atRisk && (
         <>
           <p className="form-error">
@@ -251,7 +288,7 @@ function RemoveConfirmation({ instance, status, onCancel }: { instance: string; 
           Cancel
         </button>
         <button className="button small danger" type="submit" disabled={!confirmed || panel?.busy === 'remove'}>
-          {panel?.busy === 'remove' ? 'Removing…' : 'Remove'}
+          {panel?.busy === 'remove' ? 'Removing…' : keepInstance ? 'Remove worktree' : 'Remove instance'}
         </button>
       </div>
     </form>

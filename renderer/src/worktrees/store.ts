@@ -33,7 +33,7 @@ export interface PanelState {
   diff: WorktreeDiff | null;
   diffLoading: boolean;
   merge: MergeResult | null;
-  busy: 'merge' | 'remove' | 'prune' | null;
+  busy: 'merge' | 'remove' | 'restore' | 'prune' | null;
   /** The last refusal of a removal asked for the typed name. */
   needsConfirmation: boolean;
 }
@@ -67,7 +67,9 @@ interface WorktreesState {
   loadDiff(instance: string): Promise<void>;
   hideDiff(instance: string): void;
   merge(instance: string, mode: 'auto' | 'fast-forward' | 'merge-commit'): Promise<void>;
-  remove(instance: string, confirm: string | undefined, deleteBranch: boolean): Promise<boolean>;
+  /** Stops the instance if it runs, then removes its worktree and (unless `keepInstance`) its lanes.yml entry. */
+  remove(instance: string, request: { confirm: string | undefined; deleteBranch: boolean; keepInstance: boolean }): Promise<boolean>;
+  restoreWorktree(instance: string): Promise<void>;
   loadList(): Promise<void>;
   prune(): Promise<void>;
 }
@@ -154,20 +156,39 @@ export const useWorktrees = create<WorktreesState>((set, get) => {
       }
     },
 
-    async remove(instance, confirm, deleteBranch) {
+    async remove(instance, { confirm, deleteBranch, keepInstance }) {
       patchPanel(instance, { busy: 'remove', error: null });
       try {
-        await lanes.call('worktrees.remove', { instance, ...(confirm ? { confirm } : {}), deleteBranch });
-        set((state) => {
-          const panels = { ...state.panels };
-          delete panels[instance];
-          return { panels };
-        });
+        // Stopping an instance that does not run does nothing; main refuses to remove a running one.
+        await lanes.call('instances.stop', { name: instance });
+        await lanes.call('worktrees.remove', { instance, ...(confirm ? { confirm } : {}), deleteBranch, keepInstance });
+        if (keepInstance) {
+          patchPanel(instance, { busy: null, needsConfirmation: false, diff: null, merge: null });
+          await get().loadStatus(instance);
+        } else {
+          set((state) => {
+            const panels = { ...state.panels };
+            delete panels[instance];
+            return { panels };
+          });
+        }
         return true;
       } catch (error) {
         const needsConfirmation = error instanceof LanesClientError && error.details?.needsConfirmation === true;
         patchPanel(instance, { busy: null, error: errorMessage(error), needsConfirmation });
         return false;
+      }
+    },
+
+    async restoreWorktree(instance) {
+      patchPanel(instance, { busy: 'restore', error: null });
+      try {
+        await lanes.call('worktrees.restoreWorktree', { instance });
+        await get().loadStatus(instance);
+      } catch (error) {
+        patchPanel(instance, { error: errorMessage(error) });
+      } finally {
+        patchPanel(instance, { busy: null });
       }
     },
 
