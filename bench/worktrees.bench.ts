@@ -50,7 +50,7 @@ async function timePlain(root: string, parent: string, run: string): Promise<num
 }
 
 async function timeLanes(root: string, lanesYml: ConfigService, run: string): Promise<number> {
-  const quiet = { progress: () => {}, setupOutput: () => {}, runSetup: () => Promise.reject(new Error('no setup in the benchmark')) };
+  const quiet = { progress: () => {}, setupOutput: () => {}, runSetup: () => Promise.reject(new Error('no setup in the benchmark')), requireTrusted: async () => {} };
   const start = performance.now();
   await createInstance(root, lanesYml, { name: `lanes-${run}`, role: 'qa', agent: { preset: 'claude' }, base: 'main', worktree: { mode: 'default' } }, quiet);
   return performance.now() - start;
