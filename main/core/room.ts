@@ -47,6 +47,8 @@ export interface RepositoryCommand {
 export interface TrustControl {
   /** Resolves when the command is trusted; otherwise throws an `untrusted` LanesError that says what to do. */
   requireTrusted(command: RepositoryCommand): Promise<void>;
+  /** Trusts a command the user typed or chose in Lanes itself (New instance): it is theirs, not the repository's. */
+  trustChosen(command: RepositoryCommand): Promise<void>;
 }
 
 export interface ServiceRegistry {

@@ -32,6 +32,18 @@ const untrustedOf = (state: TrustState) => state.commands.filter((command) => !c
 const statusOf = async (call: Call, name: string) => ((await call('instances.list')).instances as any[]).find((instance) => instance.name === name);
 
 describe('workspace trust', () => {
+  it('trusts the agent the user picks in New instance: it is theirs, not the repository’s', async () => {
+    const root = makeWorkspace([{ name: 'other', agent: 'bash' }]);
+    const { call } = await openUntrusted(root);
+    const agent = fakeAgent('--write=chosen.txt:yes', '--wait');
+    await call('worktrees.createInstance', { name: 'chosen', role: 'qa', agent: { command: agent }, worktree: { mode: 'default' } });
+    const state: TrustState = await call('trust.state');
+    expect(state.commands).toContainEqual({ kind: 'agent', command: agent, instance: 'chosen', trusted: true, declined: false });
+    await call('instances.start', { name: 'chosen' });
+    const worktree = (await call('instances.list')).instances.find((instance: { name: string }) => instance.name === 'chosen').cwd;
+    await waitFor(() => existsSync(path.join(worktree, 'chosen.txt')), 'the chosen agent to run');
+  });
+
   it('refuses to start an untrusted agent and spawns nothing; once trusted, it starts', async () => {
     const root = makeWorkspace([{ name: 'api', agent: fakeAgent('--write=ran.txt:yes', '--wait') }]);
     const { call, events } = await openUntrusted(root);

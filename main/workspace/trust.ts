@@ -257,6 +257,10 @@ export class WorkspaceTrust implements TrustControl {
     return state;
   }
 
+  async trustChosen(command: RepositoryCommand): Promise<void> {
+    await this.grant([{ kind: command.kind, command: command.command, instance: command.instance ?? null }]);
+  }
+
   async grant(commands: readonly RepositoryCommandArgs[]): Promise<TrustState> {
     await this.store.update(this.repository(), (entry) => withTrusted(entry, commands));
     return this.publish();

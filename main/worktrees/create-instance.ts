@@ -155,7 +155,8 @@ function planInstance(args: CreateInstanceArgs, loaded: LoadedConfig): Plan {
   };
 }
 
-function agentCommand(agent: CreateInstanceArgs['agent']): string {
+/** The agent command line an instance gets from the agent the user picked or typed in New instance. */
+export function agentCommand(agent: CreateInstanceArgs['agent']): string {
   if ('command' in agent) return agent.command.trim();
   if (agent.preset === 'shell') return plainShellCommand(process.platform, process.env);
   const preset = AGENT_PRESETS.find((candidate) => candidate.id === agent.preset);

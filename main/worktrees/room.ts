@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Room, RoomFactory } from '../core/room';
 import { LanesError, isLanesError } from '../shared/errors';
-import { createInstance } from './create-instance';
+import { agentCommand, createInstance } from './create-instance';
 import { runGit } from './git-process';
 import { checkoutHead, shortCommit } from './git-state';
 import { INCLUDE_FILE } from './include';
@@ -67,6 +67,8 @@ export const createWorktreesRoom: RoomFactory = (context): Room => {
         const operation = args.operation ?? null;
         const instance = args.name.trim();
         try {
+          // The agent the user picked or typed here is theirs to run, not a command the repository brought.
+          await context.services.trust?.trustChosen({ kind: 'agent', command: agentCommand(args.agent), instance });
           const result = await oneAtATime(() => createInstance(root, context.workspaceConfig(), args, {
             progress: (step, message, percent) => context.emit('worktrees.progress', { operation, instance, step, message, percent: percent ?? null }),
             setupOutput: (data) => context.emit('worktrees.setupOutput', { operation, instance, data }),
