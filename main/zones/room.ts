@@ -9,7 +9,7 @@ import { FileTree, computeOwnership, listTrackedFiles } from './ownership';
 import { ZoneSet } from './zone-set';
 import { ZoneWatcher, type WatchTarget } from './watcher';
 import { instanceCheckout, zonesConfigFrom, type ZonesConfig } from './zones-config';
-import { importScopeTable, readZonesFiles, saveZones, setOnViolation, zonesState } from './zones-store';
+import { importScopeTable, readZonesFiles, saveZones, setOnViolation, syncScopeTable, zonesState } from './zones-store';
 
 const LOG_LIMIT = 5000;
 
@@ -86,6 +86,12 @@ export const createZonesRoom: RoomFactory = (context): Room => {
     } catch (error) {
       zones.configProblem = `lanes.yml could not be read, so the last saved zones stay in force: ${messageOf(error)}`;
       context.emit('zones.enforcementChanged', enforcement(zones));
+    }
+    // A zone save writes the table itself; any other change to the instances is followed here.
+    if (announce && state.status !== 'invalid') {
+      await syncScopeTable(zones.workspace.root, zones.lanesYml).catch((error: unknown) => {
+        console.error(`Lanes could not bring the Instance Scope Table in step with lanes.yml: ${messageOf(error)}`);
+      });
     }
     if (announce) context.emit('zones.changed', null);
   };

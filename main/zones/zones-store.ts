@@ -123,6 +123,22 @@ export async function saveZones(root: string, lanesYml: ConfigService, request: 
   }
 }
 
+/**
+ * Keeps an existing scope table in step with lanes.yml's instances after a change made anywhere
+ * (an instance added or removed, zones edited by hand): only the table's rows change, and nothing
+ * is written over an edit of the shared-state file made since it was read. A file without a table
+ * is left alone; saving zones adds one.
+ */
+export async function syncScopeTable(root: string, lanesYml: ConfigService): Promise<boolean> {
+  const files = await readZonesFiles(root, lanesYml);
+  if (files.sharedStateText === null || !parseScopeTable(files.sharedStateText).found) return false;
+  const instances = files.loaded.config.instances.map((instance) => ({ name: instance.name, zones: instance.zones }));
+  const next = writeScopeTable(files.sharedStateText, instances);
+  if (next === files.sharedStateText) return false;
+  await writeFileAtomic(files.sharedStatePath, next, { expected: { hash: files.sharedStateHash } });
+  return true;
+}
+
 export async function setOnViolation(lanesYml: ConfigService, onViolation: 'warn' | 'restore', versions: SaveRequest['versions']): Promise<void> {
   await lanesYml.edit((document) => document.setIn(['enforcement', 'onViolation'], onViolation), { expected: versions.config });
 }
