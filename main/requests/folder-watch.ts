@@ -36,6 +36,11 @@ export class FolderWatch {
     return this.watching === this.folder;
   }
 
+  /** Where the watch sits: the folder itself, or its nearest existing parent while it is missing. */
+  get watchedFolder(): string | null {
+    return this.watching;
+  }
+
   close(): void {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);

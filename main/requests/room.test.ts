@@ -264,9 +264,12 @@ describe('requests: live watching', () => {
     const before = changes.length;
     writeFileSync(path.join(root, DIR, '20260410_r0.md'), '# R0, changed (A → B)\n');
     await waitFor(() => changes.length > before, 'the change');
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    const deltas = changes.slice(before);
-    expect(deltas.flatMap((change) => (change.kind === 'delta' ? change.upserted.map((item) => item.file) : ['board']))).toEqual(['20260410_r0.md']);
+    // A second change is the positive control: once it is reported, anything else the first
+    // change set off has been reported before it.
+    writeFileSync(path.join(root, DIR, '20260411_r1.md'), '# R1, changed (A → B)\n');
+    const reported = () => changes.slice(before).flatMap((change) => (change.kind === 'delta' ? change.upserted.map((item) => item.file) : ['board']));
+    await waitFor(() => reported().includes('20260411_r1.md'), 'the second change');
+    expect(reported()).toEqual(['20260410_r0.md', '20260411_r1.md']);
   });
 
   it('stops watching when the workspace closes', async () => {
@@ -274,11 +277,17 @@ describe('requests: live watching', () => {
     const { call, changes } = await open(root);
     writeFiles(root, { [`${DIR}/20260413_a.md`]: '# A (A → B)\n' });
     await waitFor(() => changes.some((change) => change.kind === 'delta'), 'the card');
+    // The positive control: a second core on the same folder sees both files written below. By
+    // the time it reports the second, a watch still alive would have reported the first.
+    const control = await open(root);
     await call('workspace.close');
     expect(changes.at(-1)).toEqual({ kind: 'board', board: null });
     const count = changes.length;
+    const seenByControl = (file: string) => control.changes.some((change) => change.kind === 'delta' && change.upserted.some((item) => item.file === file));
     writeFiles(root, { [`${DIR}/20260413_b.md`]: '# B (A → B)\n' });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitFor(() => seenByControl('20260413_b.md'), 'the control to see b');
+    writeFiles(root, { [`${DIR}/20260413_c.md`]: '# C (A → B)\n' });
+    await waitFor(() => seenByControl('20260413_c.md'), 'the control to see c');
     expect(changes.length).toBe(count);
   });
 });
