@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RequestSummary } from '../contract/requests';
 import type { RoomContext } from '../core/room';
+import { ConfigService } from '../workspace/config-service';
 import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
 import { fileDate } from './compose';
 import { fakeAgent } from '../instances/test-support';
@@ -343,11 +344,13 @@ describe('requests: hand-off to an agent', () => {
 
   it('says the hand-off is unavailable when no instances service is registered', async () => {
     const root = makeGitRepo({ 'lanes.yml': LANES_YML, [`${DIR}/20260413_a.md`]: '# A (Windows → VSCode)\n' });
+    const service = await ConfigService.open(root);
     const context = {
       services: {},
       emit: () => undefined,
       requireWorkspace: () => ({ root, name: 'repo' }),
       currentWorkspace: () => ({ root, name: 'repo' }),
+      workspaceConfig: () => service,
     } as unknown as RoomContext;
     const room = createRequestsRoom(context);
     await room.workspaceOpened!({ root, name: 'repo' });
@@ -355,6 +358,7 @@ describe('requests: hand-off to an agent', () => {
       await expect(room.handlers['requests.send']!({ file: '20260413_a.md' })).rejects.toMatchObject({ code: 'unavailable' });
     } finally {
       await room.workspaceClosed!({ root, name: 'repo' });
+      service.dispose();
     }
   });
 });
