@@ -251,7 +251,7 @@ describe('instances: status', () => {
     expect(await stateOf(call, 'busy')).toMatchObject({ status: 'running' });
     expect(events.some((event) => event.name === 'instances.notification' && event.payload.instance === 'busy')).toBe(false);
     await call('instances.stopAll');
-  });
+  }, 60_000);
 
   it('takes Claude Code status from its hooks through `lanes notify`', async () => {
     process.env.LANES_NOTIFY_COMMAND = NOTIFY_FROM_SOURCE;
