@@ -6,8 +6,7 @@ import { ABSENT, hashContent, writeFileAtomic } from '../shared/atomic-file';
 import { LanesError, errnoCode, isLanesError } from '../shared/errors';
 import { git, gitOrNull } from '../shared/git';
 import { resolveInside, toRepoPath } from '../shared/path-guard';
-import { DEFAULT_PATHS } from '../workspace/config';
-import type { ConfigService } from '../workspace/config-service';
+import { DEFAULT_PATHS, type LoadedConfig } from '../workspace/config';
 import { composeRequest, fileDate, slugify } from './compose';
 import { FolderWatch, type FolderChange } from './folder-watch';
 import { withStatus } from './front-matter';
@@ -52,7 +51,8 @@ export class RequestBoard {
 
   constructor(
     private readonly root: string,
-    private readonly lanesYml: ConfigService,
+    /** The workspace's lanes.yml, as the room context's config service reads it. */
+    private readonly lanesYml: { read(): Promise<LoadedConfig> },
     private readonly emit: (change: RequestChange) => void,
   ) {
     // Watch first, then read: a file written between the two is seen by one or the other.
