@@ -55,7 +55,7 @@ export class FolderWatch {
     let target = this.folder;
     while (!isFolderInside(target, this.stopAt)) {
       const parent = path.dirname(target);
-      if (target === this.stopAt || parent === target || !target.startsWith(this.stopAt)) {
+      if (target === this.stopAt || parent === target || !isInside(this.stopAt, target)) {
         this.watching = null;
         return;
       }
