@@ -72,12 +72,23 @@ describe('LanesCore watching the open workspace', () => {
       .poll(() => snapshots.at(-1)?.coordination.find((entry) => entry.key === 'requests')?.detail, { timeout: 5000 })
       .toBe('2 pending, 0 done');
 
+    // A positive control: a second core on the same repository sees both changes below. By the
+    // time it reports the second, the first change has long been seen by any watcher still alive.
+    const control = makeCore();
+    await control.call('workspace.open', { path: repo });
+    const controlBranches: (string | null)[] = [];
+    control.onEvent((name, payload) => {
+      if (name === 'workspace.changed' && payload) controlBranches.push((payload as WorkspaceSnapshot).branch.name);
+    });
+
     await core.call('workspace.close', {});
     const count = snapshots.length;
     git(repo, 'checkout', '-q', 'main');
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await waitFor(() => controlBranches.at(-1) === 'main', 'the control to see the checkout of main');
+    git(repo, 'checkout', '-q', 'feature/x');
+    await waitFor(() => controlBranches.at(-1) === 'feature/x', 'the control to see the checkout of feature/x');
     expect(snapshots).toHaveLength(count);
-    await core.dispose();
+    await Promise.all([core.dispose(), control.dispose()]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
+import { quote } from 'shell-quote';
 import { LanesError } from '../shared/errors';
 
 const SHELL_OPERATORS = new Set(['|', '&', ';', '<', '>', '(', ')', '`']);
@@ -95,5 +96,5 @@ function isExecutableFile(candidate: string, platform: NodeJS.Platform): boolean
 
 /** Quotes one word for a POSIX shell (used only for commands Lanes writes into hook settings). */
 export function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  return quote([word]);
 }

@@ -86,9 +86,10 @@ describe('instances: start and stop', () => {
     const { call, output } = await open(root);
     const started = await call('instances.start', { name: 'stubborn' });
     await waitFor(() => output('stubborn').includes('ready'), 'ready');
-    const before = Date.now();
-    await call('instances.stop', { name: 'stubborn' });
-    expect(Date.now() - before).toBeGreaterThanOrEqual(2_500);
+    const stopped = await call('instances.stop', { name: 'stubborn' });
+    // Only SIGKILL ends it, and Lanes sends that only once the grace period is over.
+    expect(stopped.signal).toBe(9);
+    expect(stopped.statusDetail).toBe('stopped by you');
     expect(isRunningPid(started.pid)).toBe(false);
   });
 
@@ -229,17 +230,28 @@ describe('instances: status', () => {
   });
 
   it('does not take an agent paused by flow control for one waiting for input', async () => {
-    const root = makeWorkspace([{ name: 'busy', agent: fakeAgent('--flood=200000000') }]);
+    const root = makeWorkspace([
+      { name: 'busy', agent: fakeAgent('--flood=200000000') },
+      // The positive control: half a line and then silence, which does mean "waiting".
+      { name: 'quiet', agent: fakeAgent('--ask=half a line of text') },
+    ]);
     const { call, events } = await open(root);
     await call('instances.attach', { name: 'busy' }); // a viewer that never acknowledges
     await call('instances.start', { name: 'busy' });
-    await waitFor(async () => (await stateOf(call, 'busy')).status === 'running', 'running');
-    // Paused with half a line on the screen for longer than the silence that means "waiting".
-    await new Promise((resolve) => setTimeout(resolve, SCREEN_TIMINGS.lineQuietMs + 800));
+    const busyOutput = () => events.filter((event) => event.name === 'instances.output' && event.payload.instance === 'busy').reduce((sum, event) => sum + event.payload.data.length, 0);
+    await waitFor(() => busyOutput() >= FLOW_DEFAULTS.highWater, 'the flood to fill the viewer, pausing the agent');
+    // The control starts talking after the flood paused, so by the time its silence reads as
+    // "waiting" the paused agent has been silent for longer still; both are read in the same tick.
+    await call('instances.start', { name: 'quiet' });
+    const control = await waitFor(async () => {
+      const state = await stateOf(call, 'quiet');
+      return state.status === 'waiting' ? state : null;
+    }, 'the control to be seen waiting', SCREEN_TIMINGS.lineQuietMs + 10_000);
+    expect(control.statusDetail).toBe('at: half a line of text');
     expect(await stateOf(call, 'busy')).toMatchObject({ status: 'running' });
     expect(events.some((event) => event.name === 'instances.notification' && event.payload.instance === 'busy')).toBe(false);
-    await call('instances.stop', { name: 'busy' });
-  });
+    await call('instances.stopAll');
+  }, 60_000);
 
   it('takes Claude Code status from its hooks through `lanes notify`', async () => {
     process.env.LANES_NOTIFY_COMMAND = NOTIFY_FROM_SOURCE;

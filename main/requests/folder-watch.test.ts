@@ -32,8 +32,9 @@ describe('FolderWatch', () => {
     const folder = path.join(root, 'docs', 'requests');
     const { instance, changes } = watch(folder, root);
     expect(instance.exists).toBe(false);
+    expect(instance.watchedFolder).toBe(root);
     mkdirSync(path.join(root, 'docs'));
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    await waitFor(() => instance.watchedFolder === path.join(root, 'docs'), 'the watch to move down to docs/');
     mkdirSync(folder);
     await waitFor(() => instance.exists, 'the folder to be watched');
     expect(changes).toContain('all');
@@ -68,9 +69,14 @@ describe('FolderWatch', () => {
   it('reports nothing once closed', async () => {
     const root = makeTempDir();
     const { instance, changes } = watch(root, root);
+    // The positive control, on the same folder: it must see both writes. By the time it reports
+    // the second, a watcher still alive would have reported the first.
+    const control = watch(root, root);
     instance.close();
     writeFileSync(path.join(root, 'late.md'), 'late');
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await waitFor(() => control.names().has('late.md'), 'the control to see late.md');
+    writeFileSync(path.join(root, 'later.md'), 'later');
+    await waitFor(() => control.names().has('later.md'), 'the control to see later.md');
     expect(changes).toEqual([]);
   });
 });

@@ -36,6 +36,11 @@ export class FolderWatch {
     return this.watching === this.folder;
   }
 
+  /** Where the watch sits: the folder itself, or its nearest existing parent while it is missing. */
+  get watchedFolder(): string | null {
+    return this.watching;
+  }
+
   close(): void {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
@@ -50,7 +55,7 @@ export class FolderWatch {
     let target = this.folder;
     while (!isFolderInside(target, this.stopAt)) {
       const parent = path.dirname(target);
-      if (target === this.stopAt || parent === target || !target.startsWith(this.stopAt)) {
+      if (target === this.stopAt || parent === target || !isInside(this.stopAt, target)) {
         this.watching = null;
         return;
       }

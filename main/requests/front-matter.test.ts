@@ -48,6 +48,22 @@ describe('withStatus', () => {
   });
 });
 
+describe('front matter is read as YAML reads it', () => {
+  // A hand-written fast path for `key: value` lines took both of these as plain text.
+  it('refuses a value YAML refuses: a colon and a space inside a plain value', () => {
+    const request = parseRequestFile(Buffer.from(`---\nfrom: Windows: 67\n---\n${BODY}`), '20260413_a.md', false);
+    expect(request.editable).toBe(false);
+    expect(request.warnings[0]).toMatch(/not valid YAML \(line 2\): Nested mappings/);
+    expect(() => withStatus(`---\nfrom: Windows: 67\n---\n${BODY}`, 'blocked', 'a.md')).toThrow(/fix the front matter by hand/);
+  });
+
+  it('reads a value the way YAML types it: 0x1F is the number 31', () => {
+    const request = parseRequestFile(Buffer.from(`---\npriority: 0x1F\n---\n${BODY}`), '20260413_a.md', false);
+    expect(request.priority).toBe('31');
+    expect(request.editable).toBe(true);
+  });
+});
+
 describe('composeRequest', () => {
   it('writes a file the parser reads back, with the table of the field report', () => {
     const text = composeRequest({

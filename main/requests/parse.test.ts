@@ -75,12 +75,11 @@ describe('parseRequestFile', () => {
     expect(request.warnings).toEqual(['This file is empty.']);
   });
 
-  it('parses a huge file quickly', () => {
+  // How fast belongs to bench/request-parse.bench.ts; this checks that it parses at all.
+  it('parses a huge file', () => {
     const huge = `# Huge (A → B)\n${'| a | b |\n'.repeat(1_000_000)}`;
-    const started = performance.now();
     const request = parse(huge);
     expect(request.title).toBe('Huge');
-    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('never marks a file with broken front matter as editable', () => {

@@ -141,8 +141,6 @@ export function splitFrontMatter(text: string): FrontMatter {
     const end = text.indexOf('\n', offset);
     const line = end === -1 ? text.slice(offset) : text.slice(offset, end + 1);
     if (/^(?:---|\.\.\.)[ \t]*\r?\n?$/.test(line)) {
-      const simple = simpleFrontMatter(lines);
-      if (simple) return { kind: 'ok', data: simple, lines, opening: open[0], closing: line, bodyStart: offset + line.length };
       const raw = lines.join('');
       const lineCounter = new LineCounter();
       const document = parseDocument(raw, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -162,25 +160,6 @@ export function splitFrontMatter(text: string): FrontMatter {
     offset += line.length;
   }
   return { kind: 'malformed', message: 'The file starts with `---` but its front matter never ends with a `---` line.' };
-}
-
-const SIMPLE_LINE = /^([A-Za-z_][\w-]*):(?:[ \t]+([^\s[\]{}&*!|>'"%@`#,][^#\r\n]*?))?[ \t]*(?:[ \t]#[^\r\n]*)?\r?\n?$/;
-
-/**
- * Reads front matter made only of `key: plain value` lines (and blank or comment lines), the
- * usual case, without a YAML parser: a board of thousands of files opens several times
- * faster. Anything else (quotes, lists, nesting, repeated keys) returns null for the parser.
- */
-function simpleFrontMatter(lines: readonly string[]): Record<string, unknown> | null {
-  const data: Record<string, unknown> = {};
-  for (const line of lines) {
-    if (/^[ \t]*(?:#[^\r\n]*)?\r?\n?$/.test(line)) continue;
-    const match = SIMPLE_LINE.exec(line);
-    if (!match || Object.hasOwn(data, match[1]!)) return null;
-    const value = match[2]?.trim();
-    data[match[1]!] = value === undefined || value === '' || value === '~' || value === 'null' ? null : value;
-  }
-  return data;
 }
 
 /** The first level-1 heading (`# Title`, or a line underlined with `===`) outside code blocks. */

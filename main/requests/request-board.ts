@@ -6,7 +6,7 @@ import { ABSENT, hashContent, writeFileAtomic } from '../shared/atomic-file';
 import { LanesError, errnoCode, isLanesError } from '../shared/errors';
 import { git, gitOrNull } from '../shared/git';
 import { resolveInside, toRepoPath } from '../shared/path-guard';
-import { DEFAULT_PATHS, loadConfig } from '../workspace/config';
+import { DEFAULT_PATHS, type LoadedConfig } from '../workspace/config';
 import { composeRequest, fileDate, slugify } from './compose';
 import { FolderWatch, type FolderChange } from './folder-watch';
 import { withStatus } from './front-matter';
@@ -51,6 +51,8 @@ export class RequestBoard {
 
   constructor(
     private readonly root: string,
+    /** The workspace's lanes.yml, as the room context's config service reads it. */
+    private readonly lanesYml: { read(): Promise<LoadedConfig> },
     private readonly emit: (change: RequestChange) => void,
   ) {
     // Watch first, then read: a file written between the two is seen by one or the other.
@@ -226,7 +228,7 @@ export class RequestBoard {
     let folder: string = DEFAULT_PATHS.requests;
     this.configProblem = null;
     try {
-      const loaded = await loadConfig(this.root);
+      const loaded = await this.lanesYml.read();
       folder = loaded.config.paths.requests;
       this.instances = loaded.config.instances.map((instance) => instance.name);
     } catch (error) {

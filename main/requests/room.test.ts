@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RequestSummary } from '../contract/requests';
 import type { RoomContext } from '../core/room';
+import { ConfigService } from '../workspace/config-service';
 import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
 import { fileDate } from './compose';
 import { fakeAgent } from '../instances/test-support';
@@ -264,9 +265,12 @@ describe('requests: live watching', () => {
     const before = changes.length;
     writeFileSync(path.join(root, DIR, '20260410_r0.md'), '# R0, changed (A → B)\n');
     await waitFor(() => changes.length > before, 'the change');
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    const deltas = changes.slice(before);
-    expect(deltas.flatMap((change) => (change.kind === 'delta' ? change.upserted.map((item) => item.file) : ['board']))).toEqual(['20260410_r0.md']);
+    // A second change is the positive control: once it is reported, anything else the first
+    // change set off has been reported before it.
+    writeFileSync(path.join(root, DIR, '20260411_r1.md'), '# R1, changed (A → B)\n');
+    const reported = () => changes.slice(before).flatMap((change) => (change.kind === 'delta' ? change.upserted.map((item) => item.file) : ['board']));
+    await waitFor(() => reported().includes('20260411_r1.md'), 'the second change');
+    expect(reported()).toEqual(['20260410_r0.md', '20260411_r1.md']);
   });
 
   it('stops watching when the workspace closes', async () => {
@@ -274,11 +278,17 @@ describe('requests: live watching', () => {
     const { call, changes } = await open(root);
     writeFiles(root, { [`${DIR}/20260413_a.md`]: '# A (A → B)\n' });
     await waitFor(() => changes.some((change) => change.kind === 'delta'), 'the card');
+    // The positive control: a second core on the same folder sees both files written below. By
+    // the time it reports the second, a watch still alive would have reported the first.
+    const control = await open(root);
     await call('workspace.close');
     expect(changes.at(-1)).toEqual({ kind: 'board', board: null });
     const count = changes.length;
+    const seenByControl = (file: string) => control.changes.some((change) => change.kind === 'delta' && change.upserted.some((item) => item.file === file));
     writeFiles(root, { [`${DIR}/20260413_b.md`]: '# B (A → B)\n' });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitFor(() => seenByControl('20260413_b.md'), 'the control to see b');
+    writeFiles(root, { [`${DIR}/20260413_c.md`]: '# C (A → B)\n' });
+    await waitFor(() => seenByControl('20260413_c.md'), 'the control to see c');
     expect(changes.length).toBe(count);
   });
 });
@@ -334,11 +344,13 @@ describe('requests: hand-off to an agent', () => {
 
   it('says the hand-off is unavailable when no instances service is registered', async () => {
     const root = makeGitRepo({ 'lanes.yml': LANES_YML, [`${DIR}/20260413_a.md`]: '# A (Windows → VSCode)\n' });
+    const service = await ConfigService.open(root);
     const context = {
       services: {},
       emit: () => undefined,
       requireWorkspace: () => ({ root, name: 'repo' }),
       currentWorkspace: () => ({ root, name: 'repo' }),
+      workspaceConfig: () => service,
     } as unknown as RoomContext;
     const room = createRequestsRoom(context);
     await room.workspaceOpened!({ root, name: 'repo' });
@@ -346,6 +358,7 @@ describe('requests: hand-off to an agent', () => {
       await expect(room.handlers['requests.send']!({ file: '20260413_a.md' })).rejects.toMatchObject({ code: 'unavailable' });
     } finally {
       await room.workspaceClosed!({ root, name: 'repo' });
+      service.dispose();
     }
   });
 });

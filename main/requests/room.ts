@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { OpenWorkspace, Room, RoomFactory } from '../core/room';
 import { LanesError } from '../shared/errors';
-import { loadConfig } from '../workspace/config';
 import { coordinationPaths, workspaceHome } from '../workspace/home';
 import { whyNotTyped } from '../instances/agent-context';
 import { part, typedLine } from '../instances/typed-text';
@@ -39,7 +38,7 @@ export const createRequestsRoom: RoomFactory = (context): Room => {
           throw new LanesError('invalid-argument', `"${request.to}" is not an instance in lanes.yml, so Lanes cannot hand this request to an agent.`);
         }
         const home = homeFor(context.requireWorkspace());
-        const { config } = await loadConfig(home);
+        const { config } = await context.workspaceConfig().read();
         const paths = coordinationPaths(home, config.paths);
         const text = handOffInstruction(path.join(paths.requests, ...request.file.split('/')), paths.requestsDone);
         const receiver = config.instances.find((instance) => instance.name === request.toInstance);
@@ -57,13 +56,13 @@ export const createRequestsRoom: RoomFactory = (context): Room => {
       },
       'requests.paths': async () => {
         const home = homeFor(context.requireWorkspace());
-        const paths = coordinationPaths(home, (await loadConfig(home)).config.paths);
+        const paths = coordinationPaths(home, (await context.workspaceConfig().read()).config.paths);
         return { requests: paths.requests, done: paths.requestsDone };
       },
     },
     async workspaceOpened(workspace: OpenWorkspace) {
       board?.close();
-      const opened = new RequestBoard(homeFor(workspace), (change) => context.emit('requests.changed', change));
+      const opened = new RequestBoard(homeFor(workspace), context.workspaceConfig(), (change) => context.emit('requests.changed', change));
       board = opened;
       void opened.ready
         .then(async () => {

@@ -22,6 +22,7 @@ describe('resolveInside', () => {
     expect(resolveInside(root, 'docs\\new\\b.md')).toBe(path.join(root, 'docs', 'new', 'b.md'));
     expect(resolveInside(root, './docs//a.md')).toBe(path.join(root, 'docs', 'a.md'));
     expect(resolveInside(root, 'memory/Windows版#67.md')).toBe(path.join(root, 'memory', 'Windows版#67.md'));
+    expect(resolveInside(root, '..foo/a.md')).toBe(path.join(root, '..foo', 'a.md'));
   });
 
   it.each([
@@ -86,6 +87,10 @@ describe('isInside', () => {
     expect(isInside('/repo', '/repo')).toBe(true);
     expect(isInside('/repo', '/repo/a/b')).toBe(true);
     expect(isInside('/repo', '/repo-evil')).toBe(false);
+    // A name that merely starts with two dots is inside; `..` itself is not.
+    expect(isInside('/repo', '/repo/..foo')).toBe(true);
+    expect(isInside('/repo', '/repo/..foo/bar')).toBe(true);
+    expect(isInside('/repo', '/repo/../foo')).toBe(false);
     expect(isInside('/repo', '/')).toBe(false);
   });
 });

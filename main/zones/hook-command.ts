@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { quote } from 'shell-quote';
 import { appRoot } from '../cli/app-paths';
 
 /**
@@ -15,8 +16,7 @@ export function lanesScriptCommand(script: LanesScript, args: readonly string[],
 
 /** Quotes one argument for a POSIX shell (Claude Code and git run hooks through sh or Git Bash). */
 export function shellQuote(value: string): string {
-  if (/^[\w@%+=:,./-]+$/.test(value)) return value;
-  return `'${value.replace(/'/g, `'\\''`)}'`;
+  return quote([value]);
 }
 
 export type LanesScript = 'guard' | 'check';

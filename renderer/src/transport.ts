@@ -53,9 +53,10 @@ export function webSocketTransport(url = defaultSocketUrl()): Transport & { clos
   let connected = false;
   let nextId = 1;
   let retryDelay = 250;
-  // A stream that ends at once, before it carried anything, was cut by something between the
-  // page and Lanes (a proxy, an extension); reconnecting would meet the same fate, so the page
-  // stays on the socket alone. (A quiet stream that ends later, as when Lanes restarts, is not.)
+  // A stream that ends before it carried anything while Lanes still answers on the socket was cut
+  // by something between the page and Lanes (a proxy, an extension); reconnecting would meet the
+  // same fate, so the page stays on the socket alone. (A quiet stream that ends because Lanes
+  // went away, as when it restarts, takes the socket with it and is not.)
   let useStream = true;
   let closed = false;
 
@@ -77,17 +78,34 @@ export function webSocketTransport(url = defaultSocketUrl()): Transport & { clos
     }
   };
 
+  // Asks Lanes something on this very socket: the answer says Lanes is still there. The question
+  // fails when the socket closes first (see onclose), which is how a restart of Lanes reads.
+  const answersOn = (ws: WebSocket): Promise<boolean> => {
+    if (ws.readyState !== WebSocket.OPEN) return Promise.resolve(false);
+    const id = nextId++;
+    return new Promise((resolve) => {
+      pending.set(id, { name: 'app.info', resolve: (envelope) => resolve(envelope.ok) });
+      ws.send(JSON.stringify({ t: 'call', id, name: 'app.info', args: {} }));
+    });
+  };
+
   const connect = () => {
     if (closed) return;
     const ws = new WebSocket(url);
     ws.binaryType = 'arraybuffer'; // terminal output arrives as binary frames (main/contract/wire.ts)
     socket = ws;
-    const stream = outputStream(streamUrl(url), dispatch, (cutAtOnce) => {
-      if (cutAtOnce) {
-        useStream = false;
-        console.warn('Lanes: the terminal output stream ended before it carried anything; terminal output stays on the WebSocket.');
+    const stream = outputStream(streamUrl(url), dispatch, (carriedAny) => {
+      if (carriedAny) {
+        ws.close();
+        return;
       }
-      ws.close();
+      void answersOn(ws).then((answers) => {
+        if (answers) {
+          useStream = false;
+          console.warn('Lanes: the terminal output stream ended before it carried anything; terminal output stays on the WebSocket.');
+        }
+        ws.close();
+      });
     });
     ws.onopen = () => {
       retryDelay = 250;
@@ -151,11 +169,10 @@ export function webSocketTransport(url = defaultSocketUrl()): Transport & { clos
 /**
  * The output stream of one socket. Its frames wait until the socket says `stream-on`, so output
  * the socket carried before the switch is delivered first. If the stream cannot be opened, output
- * simply stays on the socket; if it breaks once open, `lost` closes the socket and the page
- * reconnects (and replays its terminals); `cutAtOnce` says it ended within a second of opening,
- * before it carried a frame.
+ * simply stays on the socket; if it breaks once open, `lost` is told whether it carried a frame,
+ * and the page reconnects (and replays its terminals).
  */
-function outputStream(address: string, dispatch: (event: WireEvent) => void, lost: (cutAtOnce: boolean) => void) {
+function outputStream(address: string, dispatch: (event: WireEvent) => void, lost: (carriedAny: boolean) => void) {
   const abort = new AbortController();
   let on = false;
   let carriedAny = false;
@@ -170,7 +187,6 @@ function outputStream(address: string, dispatch: (event: WireEvent) => void, los
           return; // never opened: the server keeps sending output on the socket
         }
         if (!response.ok || !response.body) return;
-        const openedAt = performance.now();
         try {
           const reader = response.body.getReader();
           const frames = new StreamFrameReader();
@@ -187,7 +203,7 @@ function outputStream(address: string, dispatch: (event: WireEvent) => void, los
         } catch {
           // read below as a lost stream
         }
-        if (!abort.signal.aborted) lost(!carriedAny && performance.now() - openedAt < 1_000);
+        if (!abort.signal.aborted) lost(carriedAny);
       })();
     },
     switchedOn() {
