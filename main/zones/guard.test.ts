@@ -189,16 +189,6 @@ describe('lanes guard', () => {
     expect(result.stderr).toContain('belongs to instance Windows');
     expect(git(root, 'status', '--porcelain')).toBe('');
   });
-
-  it('starts and decides fast', () => {
-    const root = workspace();
-    const guard = path.join(scripts, 'guard.cjs');
-    const input = hookInput('Write', path.join(root, 'lib', 'main.dart'), root);
-    runScript(guard, ['--workspace', root, '--instance', 'VSCode'], { input });
-    const times = Array.from({ length: 5 }, () => runScript(guard, ['--workspace', root, '--instance', 'VSCode'], { input }).ms).sort((a, b) => a - b);
-    // The goal is 150 ms on an idle machine; the test machine is shared, so allow headroom.
-    expect(times[2]).toBeLessThan(600);
-  });
 });
 
 const TABLE = '## Instance Scope Table\n| Instance | Owned Files |\n|---|---|\n| VSCode | lib/ |\n| Windows | docs/ |\n\n';

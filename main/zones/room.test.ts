@@ -156,6 +156,18 @@ describe('the zones room', () => {
 `);
   });
 
+  it('keeps the scope table in step when lanes.yml loses an instance outside the zones screen', async () => {
+    const root = fieldRepo();
+    const lanes = await openCore(root);
+    await value<ZonesState>(lanes.call('zones.load', {}));
+    const before = readFileSync(path.join(root, 'COMPRESSED_PROMPT_V3.md'), 'utf8');
+    expect(before).toMatch(/^\| PowerShell \|/m);
+    writeFileSync(path.join(root, 'lanes.yml'), COMMENTED_CONFIG.replace(/  - name: PowerShell\n    role: devops\n    zones: \[\.github\/workflows\/\]\n/, ''));
+    await waitFor(() => !/^\| PowerShell \|/m.test(readFileSync(path.join(root, 'COMPRESSED_PROMPT_V3.md'), 'utf8')), 'the PowerShell row to go');
+    const after = readFileSync(path.join(root, 'COMPRESSED_PROMPT_V3.md'), 'utf8');
+    expect(after.split('\n').filter((line) => !line.startsWith('| PowerShell |'))).toEqual(before.split('\n').filter((line) => !line.startsWith('| PowerShell |')));
+  });
+
   it('saves lanes.yml (keeping comments and style) and the scope table in one step', async () => {
     const root = fieldRepo();
     const lanes = await openCore(root);

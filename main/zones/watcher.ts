@@ -10,7 +10,7 @@ import type { ZoneSet } from './zone-set';
 import { CLAUDE_LOCAL_SETTINGS } from '../shared/agent-files';
 import { isAtomicWriteTemp } from '../shared/atomic-file';
 import { removeInsideCheckout, writeInsideCheckout, type WritePlace } from '../shared/checkout-file';
-import { makeFolderInside } from '../shared/path-guard';
+import { isInside, makeFolderInside } from '../shared/path-guard';
 import { CONFIG_FILE } from '../workspace/config';
 
 const run = promisify(execFile);
@@ -189,11 +189,11 @@ export class ZoneWatcher {
     const changes = new Map<string, watcher.Event['type']>();
     for (const event of events) {
       const relative = path.relative(target.checkout, event.path);
-      if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) continue;
+      if (relative === '' || !isInside(target.checkout, event.path)) continue;
       const repoPath = normalizeRepoPath(relative);
       if (repoPath === CLAUDE_LOCAL_SETTINGS || isAtomicWriteTemp(repoPath) || repoPath.split('/').some((segment) => IGNORED_SEGMENTS.has(segment))) continue;
       // A worktree kept inside another checkout is watched on its own.
-      if (checkouts.some((other) => other !== target.checkout && isWithin(other, event.path))) continue;
+      if (checkouts.some((other) => other !== target.checkout && isInside(other, event.path))) continue;
       changes.set(repoPath, event.type);
     }
     if (target.checkout === this.options.mainCheckout) {
@@ -418,7 +418,3 @@ function fileStamp(file: string): string {
   return stat ? `${stat.ino}:${stat.size}:${stat.mtimeNs}` : 'absent';
 }
 
-function isWithin(folder: string, candidate: string): boolean {
-  const relative = path.relative(folder, candidate);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-}
