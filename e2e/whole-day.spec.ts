@@ -141,6 +141,7 @@ test('the whole day: three agents in worktrees, one home for requests, memory an
   await detail.getByRole('button', { name: 'Send to agent' }).click();
   await expect(column('done').getByTestId('request-card').filter({ hasText: 'Auth handler needs a provider field' })).toBeVisible({ timeout: 20_000 });
   expect(existsSync(path.join(home, REQUESTS, 'done', '20261201_auth_handler.md'))).toBe(true);
+  await detail.getByRole('button', { name: 'Close' }).click();
 
   // 4. A shell write outside the zone is flagged, and its commit is refused.
   await app.goto('instances');
