@@ -62,6 +62,9 @@ export const createZonesRoom: RoomFactory = (context): Room => {
     notes: zones.configProblem === null ? zones.notes : [...zones.notes, zones.configProblem],
   });
 
+  /** Which instances own which zones: what the scope table shows. */
+  const ownershipKey = (config: ZonesConfig | null): string => JSON.stringify(config?.instances.map((instance) => [instance.name, instance.zones]) ?? null);
+
   const applyConfig = (zones: WorkspaceZones, config: ZonesConfig): void => {
     zones.config = config;
     zones.zoneSet = new ZoneSet(config.instances, config.common);
@@ -74,6 +77,7 @@ export const createZonesRoom: RoomFactory = (context): Room => {
    */
   const configChanged = async (zones: WorkspaceZones, state: ConfigState, announce: boolean): Promise<void> => {
     const hadProblem = zones.configProblem !== null;
+    const ownershipBefore = ownershipKey(zones.config);
     try {
       if (state.status === 'invalid') throw state.error;
       const config = zonesConfigFrom(state.loaded.config);
@@ -87,8 +91,9 @@ export const createZonesRoom: RoomFactory = (context): Room => {
       zones.configProblem = `lanes.yml could not be read, so the last saved zones stay in force: ${messageOf(error)}`;
       context.emit('zones.enforcementChanged', enforcement(zones));
     }
-    // A zone save writes the table itself; any other change to the instances is followed here.
-    if (announce && state.status !== 'invalid') {
+    // A zone save writes the table itself; any other change to the instances or their zones is
+    // followed here (a change elsewhere in lanes.yml leaves the table alone).
+    if (announce && state.status !== 'invalid' && ownershipKey(zones.config) !== ownershipBefore) {
       await syncScopeTable(zones.workspace.root, zones.lanesYml).catch((error: unknown) => {
         console.error(`Lanes could not bring the Instance Scope Table in step with lanes.yml: ${messageOf(error)}`);
       });
