@@ -62,14 +62,19 @@ async function drag(page: Page, from: Locator, to: Locator): Promise<void> {
   await page.mouse.up();
 }
 
-/** Processes whose working folder lies inside `folder` (the agents and anything they started). */
-function processesIn(folder: string): number[] {
-  const found: number[] = [];
+/**
+ * Processes whose working folder lies inside `folder` (the agents and anything they started),
+ * as "pid command", leaving out git: the zone watcher keeps one `git check-ignore` per worktree
+ * for as long as it guards it, whether agents run or not.
+ */
+function processesIn(folder: string): string[] {
+  const found: string[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cwd = readlinkSync(`/proc/${entry}/cwd`);
-      if (cwd === folder || cwd.startsWith(`${folder}/`)) found.push(Number(entry));
+      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      if ((cwd === folder || cwd.startsWith(`${folder}/`)) && path.basename(command[0] ?? '') !== 'git') found.push(`${entry} ${command.join(' ')}`);
     } catch {
       // gone, or not ours
     }
@@ -182,19 +187,25 @@ test('the whole day: three agents in worktrees, one home for requests, memory an
   await expect.poll(() => processesIn(parent), { timeout: 10_000 }).toEqual([]);
 
   // 8. Remove one instance: no violation appears, and its scope-table row is gone.
-  await app.goto('zones');
-  await page.getByRole('tab', { name: /Violations/ }).click();
-  const violationsBefore = await page.getByTestId('violation-row').count();
+  const violationRows = page.getByRole('region', { name: 'Violations' }).locator('tbody tr');
+  const showViolations = async () => {
+    await app.goto('zones');
+    await page.getByRole('navigation', { name: 'Zones views' }).getByRole('link', { name: /^Violations/ }).click();
+  };
+  await showViolations();
+  const violationsBefore = await violationRows.count();
+  expect(violationsBefore).toBeGreaterThan(0); // the shell write of step 4
   await app.goto('instances');
   await page.getByTestId('instance-Gamma').getByRole('button', { name: 'Gamma', exact: true }).click();
   const gitPanel = page.getByTestId('worktree-panel');
   await gitPanel.getByRole('button', { name: 'Remove instance…' }).click();
+  const confirm = gitPanel.getByLabel('Type Gamma to confirm');
+  if (await confirm.isVisible()) await confirm.fill('Gamma');
   await gitPanel.getByRole('button', { name: 'Remove instance', exact: true }).click();
   await expect.poll(() => readFileSync(path.join(home, 'lanes.yml'), 'utf8')).not.toContain('name: Gamma');
   await expect.poll(() => readFileSync(path.join(home, 'COMPRESSED_PROMPT_V3.md'), 'utf8')).not.toContain('| Gamma |');
-  expect(existsSync(worktree('Gamma'))).toBe(false);
-  await app.goto('zones');
-  await page.getByRole('tab', { name: /Violations/ }).click();
-  await expect(page.getByTestId('violation-row')).toHaveCount(violationsBefore);
+  await expect.poll(() => existsSync(worktree('Gamma'))).toBe(false);
+  await showViolations();
+  await expect(violationRows).toHaveCount(violationsBefore);
   await page.screenshot({ path: '/tmp/whole-day-end.png', fullPage: true });
 });
