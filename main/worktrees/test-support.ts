@@ -3,6 +3,7 @@ import path from 'node:path';
 import { LanesCore } from '../core/lanes-core';
 import type { CallArgs, CallName, CallResult, EventName } from '../contract';
 import { git, makeTempDir, writeFiles } from '../../test/support/repo';
+import { trustAllCommands } from '../../test/support/trust';
 
 /**
  * A real repository at `<temp>/web` (so default worktrees, made beside it, land in the same
@@ -69,6 +70,8 @@ async function openCore(parent: string, root: string): Promise<Workbench> {
     return envelope.error;
   };
   await call('workspace.open', { path: root });
+  // These tests are about worktrees, not trust: the repository's setup command is trusted.
+  await trustAllCommands(core);
   return { parent, root, core, events, call, fail };
 }
 
