@@ -27,6 +27,7 @@ The app ships on three platforms.
 | Instance | Owned Files |
 |----------|-------------|
 
+## Notes
 Read this file at the start of every session.
 `;
 
@@ -167,7 +168,10 @@ test('the whole day: three agents in worktrees, one home for requests, memory an
   const worked = page.getByRole('region', { name: /^What worked/ });
   for (const name of names) await expect(worked.getByRole('link', { name: new RegExp(`^feedback_success_${name.toLowerCase()}_\\d+\\.md`) })).toBeVisible();
   await expect(page.getByText('Every file is in the index and every entry points to a file.')).toBeVisible();
-  expect(readFileSync(path.join(home, 'COMPRESSED_PROMPT_V3.md'), 'utf8')).toMatch(/\| Alpha \| lib\/ \|/);
+  // Each agent noted its session in the shared-state file, outside the table, which stays as Lanes wrote it.
+  const sharedState = () => readFileSync(path.join(home, 'COMPRESSED_PROMPT_V3.md'), 'utf8');
+  for (const name of names) await expect.poll(sharedState, { timeout: 20_000 }).toContain(`- ${name} wrapped up its session.`);
+  expect(sharedState()).toMatch(/\| Alpha \| lib\/ \|\n\| Beta \| supabase\/ \|\n\| Gamma \| \.github\/ \|\n\n## Notes\n/);
 
   // 6. Commit the coordination changes from the panel: only those files, on the detached HEAD.
   git(home, 'status', '--porcelain');
