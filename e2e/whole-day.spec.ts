@@ -4,8 +4,8 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { drag } from './support/drag';
 import { APP_ROOT } from './support/electron';
 import { git } from './support/repo';
 
@@ -51,17 +51,6 @@ function fieldReportFiles(): Record<string, string> {
   return files;
 }
 
-/** A real pointer drag, in small steps, the way dnd-kit's pointer sensor expects. */
-async function drag(page: Page, from: Locator, to: Locator): Promise<void> {
-  const start = (await from.boundingBox())!;
-  const end = (await to.boundingBox())!;
-  const x = start.x + Math.min(start.width / 2, 60);
-  await page.mouse.move(x, start.y + start.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(x + 10, start.y + start.height / 2, { steps: 3 });
-  await page.mouse.move(end.x + end.width / 2, end.y + end.height / 2, { steps: 12 });
-  await page.mouse.up();
-}
 
 /**
  * Processes whose working folder lies inside `folder` (the agents and anything they started),

@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Locator, Page } from '@playwright/test';
 import { FIELD_REPORT_CONFIG } from '../test/support/field-report';
 import { expect, test } from './fixtures';
+import { drag } from './support/drag';
 
 const SHARED_STATE = `## Current Snapshot (as of Windows版#67)
 - Total pages: 219
@@ -28,18 +28,6 @@ const FILES = {
   'README.md': '# demo\n',
 };
 
-/** A real pointer drag, in small steps, the way dnd-kit's pointer sensor expects. */
-async function drag(page: Page, from: Locator, to: Locator): Promise<void> {
-  const start = (await from.boundingBox())!;
-  const end = (await to.boundingBox())!;
-  // Grab the middle of the row (its left edge holds the fold button).
-  const x = start.x + Math.min(start.width / 2, 60);
-  await page.mouse.move(x, start.y + start.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(x + 10, start.y + start.height / 2, { steps: 3 });
-  await page.mouse.move(end.x + end.width / 2, end.y + end.height / 2, { steps: 12 });
-  await page.mouse.up();
-}
 
 test('drag a folder onto an instance, see the overlap, save, and find both files changed on disk', async ({ app, temp }) => {
   const root = temp.repo(FILES);
