@@ -1,21 +1,12 @@
 import { mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RequestSummary } from '../contract/requests';
 import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
 import { LANES_YML, openRequests, waitFor } from './test-support';
 
 const DIR = 'docs/cross-instance-prs';
-const cores: { dispose(): Promise<void> }[] = [];
-afterEach(async () => {
-  for (const core of cores.splice(0)) await core.dispose();
-});
-
-async function open(root: string) {
-  const opened = await openRequests(root);
-  cores.push(opened.core);
-  return opened;
-}
+const open = openRequests;
 
 /** A folder outside the repository holding a request-like file with a secret in it. */
 function outsideFolder(): string {

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RequestSummary } from '../contract/requests';
 import type { RoomContext } from '../core/room';
 import { ConfigService } from '../workspace/config-service';
@@ -11,16 +11,7 @@ import { createRequestsRoom } from './room';
 import { FIELD_REPORT_REQUEST, LANES_YML, openRequests, waitFor } from './test-support';
 
 const DIR = 'docs/cross-instance-prs';
-const cores: { dispose(): Promise<void> }[] = [];
-afterEach(async () => {
-  for (const core of cores.splice(0)) await core.dispose();
-});
-
-async function open(root: string) {
-  const opened = await openRequests(root);
-  cores.push(opened.core);
-  return opened;
-}
+const open = openRequests;
 
 const byFile = (requests: RequestSummary[], file: string) => requests.find((request) => request.file === file);
 

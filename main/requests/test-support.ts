@@ -1,11 +1,18 @@
+import { afterEach } from 'vitest';
 import type { RequestChange } from '../contract/requests';
 import { LanesCore } from '../core/lanes-core';
 import { makeTempDir } from '../../test/support/repo';
 import { trustAllCommands } from '../../test/support/trust';
 
-/** A real core with the workspace open, recording the requests room's events. */
+const opened: LanesCore[] = [];
+afterEach(async () => {
+  for (const core of opened.splice(0)) await core.dispose();
+});
+
+/** A real core with the workspace open, recording the requests room's events; disposed after the test. */
 export async function openRequests(root: string) {
   const core = new LanesCore({ userDataDir: makeTempDir('lanes-user-'), platform: { mode: 'web' }, version: 'test' });
+  opened.push(core);
   const changes: RequestChange[] = [];
   core.onEvent((name, payload) => {
     if (name === 'requests.changed') changes.push(payload as RequestChange);
