@@ -169,3 +169,22 @@ describe('the zones store: lanes.yml changed on disk', () => {
     expect(written).toContain('restore');
   });
 });
+
+describe('the zones store: violations', () => {
+  it('a write outside every zone arrives in the log and the counts; clearing one instance leaves the others', async () => {
+    const { useZones, root } = await loadedZones();
+    await stateWhere(useZones, (state) => state.enforcement?.watchers.every((watcher) => watcher.state === 'watching') ?? false, 'the watcher of the checkout');
+    expect(useZones.getState()).toMatchObject({ violations: [], total: 0, violationsLoaded: true });
+
+    writeFileSync(path.join(root, 'web', 'stray.html'), 'x');
+    const logged = await stateWhere(useZones, (state) => state.total > 0, 'the write in the log');
+    expect(logged.violations.map((violation) => violation.path)).toEqual(['web/stray.html']);
+    expect(logged.counts).toEqual({ VSCode: 1, Windows: 1, PowerShell: 1 });
+
+    await useZones.getState().clearViolations('Windows');
+    expect(useZones.getState().counts).toEqual({ VSCode: 1, PowerShell: 1 });
+
+    await useZones.getState().clearViolations();
+    expect(useZones.getState()).toMatchObject({ violations: [], counts: {}, total: 0 });
+  });
+});
