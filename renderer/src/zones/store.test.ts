@@ -21,9 +21,9 @@ const FILES = {
   'README.md': 'x',
 };
 
-/** The zones store of a fresh page, loaded from a workspace holding the field report's split. */
-async function loadedZones() {
-  const { core, root } = await bridgedCore(FILES);
+/** The zones store of a fresh page, loaded from a workspace holding the field report's split (and `files`). */
+async function loadedZones(files: Record<string, string> = {}) {
+  const { core, root } = await bridgedCore({ ...FILES, ...files });
   const { useZones } = await import('./store');
   await useZones.getState().load(root!);
   expect(useZones.getState().error).toBeNull();
@@ -186,5 +186,40 @@ describe('the zones store: violations', () => {
 
     await useZones.getState().clearViolations();
     expect(useZones.getState()).toMatchObject({ violations: [], counts: {}, total: 0 });
+  });
+});
+
+describe('the zones store: importing the scope table', () => {
+  const HAND_WRITTEN = SHARED_STATE.replace('| Windows | docs/, supabase/migrations/ |', '| Windows | docs/, web/ |').replace(
+    '| PowerShell | .github/workflows/ |',
+    '| PowerShell | .github/workflows/ |\n| Linux | scripts/ |',
+  );
+
+  it('shows what it read first; applying it changes only the draft, adding the instances lanes.yml lacks as new', async () => {
+    const { useZones, zonesOf } = await loadedZones({ 'COMPRESSED_PROMPT_V3.md': HAND_WRITTEN });
+
+    await useZones.getState().previewImport();
+    const preview = useZones.getState().importPreview!;
+    expect(preview.found).toBe(true);
+    expect(preview.rows.find((row) => row.instance === 'Linux')).toEqual({ instance: 'Linux', zones: ['scripts/'], known: false });
+    expect(useZones.getState().dirty).toBe(false);
+
+    useZones.getState().applyImport();
+    const state = useZones.getState();
+    expect(state.importPreview).toBeNull();
+    expect(state.dirty).toBe(true);
+    expect(state.notice).toBe('Imported the scope table from COMPRESSED_PROMPT_V3.md. Review it, then save.');
+    expect(zonesOf('Windows')).toEqual(['docs/', 'web/']);
+    expect(state.draft.find((instance) => instance.name === 'Linux')).toEqual({ name: 'Linux', role: 'custom', zones: ['scripts/'], isNew: true });
+    expect(state.saved?.instances.map((instance) => instance.name)).toEqual(['VSCode', 'Windows', 'PowerShell']);
+  });
+
+  it('cancelling the preview changes nothing', async () => {
+    const { useZones, zonesOf } = await loadedZones({ 'COMPRESSED_PROMPT_V3.md': HAND_WRITTEN });
+    await useZones.getState().previewImport();
+    useZones.getState().cancelImport();
+    expect(useZones.getState().importPreview).toBeNull();
+    expect(useZones.getState().dirty).toBe(false);
+    expect(zonesOf('Windows')).toEqual(['docs/', 'supabase/migrations/']);
   });
 });
