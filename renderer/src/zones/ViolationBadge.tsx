@@ -1,11 +1,8 @@
 import { useEffect } from 'react';
+import { plural } from './plural';
 import { useZones } from './store';
 import { violationsLink } from './routes';
 import './zones.css';
-
-function plural(count: number): string {
-  return `${count} ${count === 1 ? 'violation' : 'violations'}`;
-}
 
 /**
  * "guarding…" while the watcher of the instance's checkout is starting (writes are not seen
@@ -29,8 +26,8 @@ export function ViolationBadge({ instance }: { instance: string }) {
   }
   if (count === 0) return null;
   return (
-    <a className="badge badge-danger" href={violationsLink(instance)} title={`${plural(count)}: writes by ${instance} outside its zone. Show them.`} data-testid="violation-badge">
-      {plural(count)}
+    <a className="badge badge-danger" href={violationsLink(instance)} title={`${plural(count, 'violation')}: writes by ${instance} outside its zone. Show them.`} data-testid="violation-badge">
+      {plural(count, 'violation')}
     </a>
   );
 }

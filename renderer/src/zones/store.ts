@@ -20,6 +20,8 @@ interface ZonesStore {
   expanded: string[];
   loading: boolean;
   saving: boolean;
+  /** lanes.yml or the shared-state file changed on disk while the draft had edits: Discard loads the new version. */
+  changedOnDisk: boolean;
   error: string | null;
   notice: string | null;
   importPreview: ScopeImport | null;
@@ -50,10 +52,30 @@ function draftOf(state: ZonesState): DraftInstance[] {
   return state.instances.map((instance) => ({ name: instance.name, role: instance.role, zones: instance.zones, isNew: false }));
 }
 
-let analyzeTimer: ReturnType<typeof setTimeout> | null = null;
-let analyzeRun = 0;
-
 export const useZones = create<ZonesStore>((set, get) => {
+  let analyzeTimer: ReturnType<typeof setTimeout> | null = null;
+  let analyzeRun = 0;
+  // Main announces the files this screen writes while it writes them: not a change to warn about.
+  let ownWrites = 0;
+  const ownWrite = async <T>(write: () => Promise<T>): Promise<T> => {
+    ownWrites += 1;
+    try {
+      return await write();
+    } finally {
+      ownWrites -= 1;
+    }
+  };
+
+  lanes.on('zones.changed', () => {
+    const { root, dirty } = get();
+    if (!root || ownWrites > 0) return;
+    if (dirty) {
+      set({ changedOnDisk: true, notice: 'lanes.yml or the shared-state file changed on disk. Saving will be refused; discard your edits to load the new version.' });
+      return;
+    }
+    void get().load(root);
+  });
+
   /** Re-analyzes the draft (debounced), so overlaps and unowned areas show before saving. */
   const analyze = (delay = 120) => {
     if (analyzeTimer) clearTimeout(analyzeTimer);
@@ -87,6 +109,7 @@ export const useZones = create<ZonesStore>((set, get) => {
     expanded: [],
     loading: false,
     saving: false,
+    changedOnDisk: false,
     error: null,
     notice: null,
     importPreview: null,
@@ -101,7 +124,7 @@ export const useZones = create<ZonesStore>((set, get) => {
       set({ root, loading: true, error: null, ...(switched ? { expanded: [], analysis: null, importPreview: null } : {}) });
       try {
         const saved = await lanes.call('zones.load', {});
-        set({ saved, draft: draftOf(saved), dirty: false });
+        set({ saved, draft: draftOf(saved), dirty: false, changedOnDisk: false });
         analyze(0);
       } catch (error) {
         set({ error: errorMessage(error), saved: null });
@@ -138,10 +161,11 @@ export const useZones = create<ZonesStore>((set, get) => {
     },
 
     discard() {
-      const { saved } = get();
+      const { saved, root, changedOnDisk } = get();
       if (!saved) return;
-      set({ draft: draftOf(saved), dirty: false, error: null, importPreview: null });
-      analyze(0);
+      set({ draft: draftOf(saved), dirty: false, error: null, importPreview: null, ...(changedOnDisk ? { notice: null } : {}) });
+      if (changedOnDisk && root) void get().load(root);
+      else analyze(0);
     },
 
     async save() {
@@ -149,11 +173,16 @@ export const useZones = create<ZonesStore>((set, get) => {
       if (!saved) return;
       set({ saving: true, error: null });
       try {
-        const next = await lanes.call('zones.save', {
-          instances: draft.map(({ name, zones }) => ({ name, zones: [...zones] })),
-          versions: saved.versions,
-        });
-        set({ saved: next, draft: draftOf(next), dirty: false, notice: `Saved to lanes.yml and ${next.sharedState.path}.` });
+        const next = await ownWrite(() =>
+          lanes.call('zones.save', {
+            instances: draft.map(({ name, zones }) => ({ name, zones: [...zones] })),
+            versions: saved.versions,
+          }),
+        );
+        const notice = `Saved to lanes.yml and ${next.sharedState.path}.`;
+        // Edits made while the save was in flight stay in the draft, on top of what was saved.
+        if (get().draft !== draft) set({ saved: next, notice });
+        else set({ saved: next, draft: draftOf(next), dirty: false, notice });
         analyze(0);
       } catch (error) {
         set({ error: errorMessage(error) });
@@ -193,7 +222,7 @@ export const useZones = create<ZonesStore>((set, get) => {
       const { saved } = get();
       if (!saved) return;
       try {
-        const next = await lanes.call('zones.setOnViolation', { onViolation: mode, versions: saved.versions });
+        const next = await ownWrite(() => lanes.call('zones.setOnViolation', { onViolation: mode, versions: saved.versions }));
         set((state) => ({ saved: state.dirty ? { ...next, instances: state.saved!.instances } : next }));
       } catch (error) {
         set({ error: errorMessage(error) });
@@ -237,13 +266,3 @@ lanes.on('zones.violationsAdded', ({ added, counts, total }) => {
 });
 
 lanes.on('zones.enforcementChanged', (enforcement) => useZones.setState({ enforcement }));
-
-lanes.on('zones.changed', () => {
-  const { root, dirty, saving } = useZones.getState();
-  if (!root || saving) return;
-  if (dirty) {
-    useZones.setState({ notice: 'lanes.yml or the shared-state file changed on disk. Saving will be refused; discard your edits to load the new version.' });
-    return;
-  }
-  void useZones.getState().load(root);
-});

@@ -1,0 +1,56 @@
+import { DndContext, DragOverlay, KeyboardSensor, PointerSensor, useSensor, useSensors, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
+import { useState } from 'react';
+import { dragAnnouncements, zoneFor, type DragItem } from './drag-item';
+import { EnforcementPanel } from './EnforcementPanel';
+import { ImportPreview } from './ImportPreview';
+import { InstanceCard } from './InstanceCard';
+import { OwnershipProblems } from './OwnershipProblems';
+import { OwnershipSummary } from './OwnershipSummary';
+import { RepositoryTree } from './RepositoryTree';
+import { useZones } from './store';
+
+/** The drag-and-drop editor: the repository tree beside the instances, with what the draft leaves unowned or shared. */
+export function OwnershipView() {
+  const { saved, draft, analysis, loading, addZone, moveZone } = useZones();
+  const [dragging, setDragging] = useState<DragItem | null>(null);
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor));
+
+  const onDragStart = (event: DragStartEvent) => setDragging((event.active.data.current as DragItem | undefined) ?? null);
+  const onDragEnd = (event: DragEndEvent) => {
+    setDragging(null);
+    const item = event.active.data.current as DragItem | undefined;
+    const target = event.over?.data.current as { instance: string } | undefined;
+    if (!item || !target) return;
+    if (item.kind === 'path') addZone(target.instance, zoneFor(item));
+    else moveZone(item.instance, target.instance, item.pattern);
+  };
+
+  return (
+    <>
+      <ImportPreview />
+      {saved && analysis && <OwnershipSummary analysis={analysis} draft={draft} />}
+
+      {loading && !saved ? (
+        <p className="muted" aria-busy="true">
+          Reading the repository…
+        </p>
+      ) : saved ? (
+        <DndContext sensors={sensors} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragging(null)} accessibility={{ announcements: dragAnnouncements }}>
+          <div className="zones-layout">
+            <RepositoryTree draft={draft} />
+            <div className="zones-instances" aria-label="Instances">
+              {draft.length === 0 && <p className="empty">lanes.yml has no instances yet. Create one on the Instances screen, or import a scope table.</p>}
+              {draft.map((instance, index) => (
+                <InstanceCard key={instance.name} instance={instance} index={index} draft={draft} analysis={analysis} />
+              ))}
+            </div>
+          </div>
+          <DragOverlay>{dragging ? <span className="chip zone-chip dragging">{dragging.kind === 'path' ? zoneFor(dragging) : dragging.pattern}</span> : null}</DragOverlay>
+        </DndContext>
+      ) : null}
+
+      {saved && analysis && <OwnershipProblems analysis={analysis} />}
+      {saved && <EnforcementPanel />}
+    </>
+  );
+}
