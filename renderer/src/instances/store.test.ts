@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fakeAgent, lanesYml } from '../../../main/instances/test-support';
 import { trustAllCommands } from '../../../test/support/trust';
 import { waitFor } from '../../../test/support/wait';
-import { bridgedCore, stateWhere } from '../zones/test-support';
+import { bridgedCore, stateWhere } from '../test-support';
 
 const REPL = fakeAgent('--repl');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bridgedCore } from '../zones/test-support';
+import { bridgedCore } from '../test-support';
 
 describe('the app store', () => {
   it('holds what main says about itself once loaded; behind the preload bridge it is connected from the start', async () => {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bridgedCore, stateWhere } from '../zones/test-support';
+import { bridgedCore, stateWhere } from '../test-support';
 
 const FIRST = 'npm ci';
 const SECOND = 'make setup';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeGitRepo } from '../../../test/support/repo';
 import { trustAllCommands } from '../../../test/support/trust';
-import { bridgedCore, stateWhere } from '../zones/test-support';
+import { bridgedCore, stateWhere } from '../test-support';
 
 const SETUP = `node -e "console.log('installing in ' + require('path').basename(process.cwd()))"`;
 

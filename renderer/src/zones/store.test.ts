@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIELD_REPORT_CONFIG } from '../../../test/support/field-report';
-import { bridgedCore, stateWhere } from './test-support';
+import { bridgedCore, stateWhere } from '../test-support';
 
 const SHARED_STATE = `## Instance Scope Table
 | Instance | Owned Files |

@@ -1,8 +1,8 @@
 import { afterEach, vi } from 'vitest';
-import type { EventName } from '../../../main/contract';
-import { LanesCore } from '../../../main/core/lanes-core';
-import { makeGitRepo, makeTempDir } from '../../../test/support/repo';
-import type { PreloadBridge } from '../transport';
+import type { EventName } from '../../main/contract';
+import { LanesCore } from '../../main/core/lanes-core';
+import { makeGitRepo, makeTempDir } from '../../test/support/repo';
+import type { PreloadBridge } from './transport';
 
 // The renderer's stores, run in Node against the real core behind the same bridge Electron's
 // preload gives the window: calls and events are copied as IPC copies them, and events arrive
