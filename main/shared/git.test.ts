@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, openSync, readdirSync, readFileSync, watch, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, readFileSync, watch, writeFileSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { git as fixtureGit, makeGitRepo, makeTempDir } from '../../test/support/repo';
-import { GIT_PROCESS_LIMIT, git, gitOrNull, parseProgressLine, runGit, spawnGit, type GitProgress } from './git';
+import { GIT_PROCESS_LIMIT, git, gitBytesOrNull, gitOrNull, parseProgressLine, runGit, spawnGit, type GitProgress } from './git';
 import { LanesError } from './errors';
 
 /** The git processes this test process has started and that have not ended yet, read from /proc. */
@@ -122,6 +122,12 @@ describe('git', () => {
     expect(error.details).toEqual({ args: ['rev-parse', 'HEAD'] });
   });
 
+  it('names the git command, not the options before it, in its failure', async () => {
+    const repo = makeGitRepo();
+    const error = await failureOf(git(repo, ['-c', 'core.quotepath=off', 'rev-parse', '--verify', 'no-such-branch']));
+    expect(error.message).toMatch(/^git rev-parse failed: /);
+  });
+
   it('fails when git exits non-zero without a word', async () => {
     const repo = makeGitRepo();
     fixtureGit(repo, 'checkout', '-q', '--detach', 'HEAD');
@@ -174,6 +180,18 @@ describe('gitOrNull', () => {
 
   it('answers null for a folder that does not exist', async () => {
     expect(await gitOrNull(path.join(makeTempDir('lanes-gone-'), 'gone'), ['rev-parse', '--is-bare-repository'])).toBeNull();
+  });
+});
+
+describe('gitBytesOrNull', () => {
+  it("gives back a file's committed bytes as they are, and null for a file never committed", async () => {
+    const repo = makeGitRepo();
+    const bytes = Buffer.from([0xff, 0x00, 0xfe, 0x0d, 0x0a, 0xc3]);
+    writeFileSync(path.join(repo, 'blob.bin'), bytes);
+    fixtureGit(repo, 'add', 'blob.bin');
+    fixtureGit(repo, 'commit', '-q', '-m', 'binary');
+    expect(await gitBytesOrNull(repo, ['cat-file', 'blob', 'HEAD:blob.bin'])).toEqual(bytes);
+    expect(await gitBytesOrNull(repo, ['cat-file', 'blob', 'HEAD:never.bin'])).toBeNull();
   });
 });
 

@@ -45,8 +45,14 @@ export async function git(cwd: string, args: readonly string[], options: GitOpti
  * folder that does not exist is no repository either, so it answers null too.
  */
 export async function gitOrNull(cwd: string, args: readonly string[]): Promise<string | null> {
+  const output = await gitBytesOrNull(cwd, args);
+  return output === null ? null : output.toString('utf8');
+}
+
+/** Like `gitOrNull` for output that is bytes rather than text, such as a file's committed content (`cat-file blob`). */
+export async function gitBytesOrNull(cwd: string, args: readonly string[]): Promise<Buffer | null> {
   try {
-    const result = await runGit(cwd, args);
+    const result = await inPlace(() => collect(cwd, args, {}));
     return result.code === 0 ? result.stdout : null;
   } catch (error) {
     if (error instanceof LanesError && error.code === 'not-found') return null;
@@ -60,12 +66,8 @@ export async function gitOrNull(cwd: string, args: readonly string[]): Promise<s
  * `GIT_PROCESS_LIMIT` places first. Fails only when git could not be started at all.
  */
 export async function runGit(cwd: string, args: readonly string[], options: GitOptions = {}): Promise<GitResult> {
-  await places.take();
-  try {
-    return await collect(cwd, args, options);
-  } finally {
-    places.give();
-  }
+  const result = await inPlace(() => collect(cwd, args, options));
+  return { ...result, stdout: result.stdout.toString('utf8') };
 }
 
 /**
@@ -90,7 +92,17 @@ export function spawnGit(cwd: string, args: readonly string[], env: Readonly<Rec
 /** The `git-failed` error for a finished command: git's own words without "fatal: ", else its exit code. */
 export function gitFailure(args: readonly string[], result: GitResult): LanesError {
   const text = result.stderr.replace(/^(fatal|error): /gm, '').trim() || result.stdout.trim() || `git exited with code ${result.code}`;
-  return new LanesError('git-failed', `git ${args[0] ?? ''} failed: ${text}`, { args: [...args] });
+  return new LanesError('git-failed', `git ${commandName(args)} failed: ${text}`, { args: [...args] });
+}
+
+/** The git command among the arguments: "ls-files" in `-c core.quotepath=off ls-files -z`. */
+function commandName(args: readonly string[]): string {
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index]!;
+    if (arg === '-c' || arg === '-C') index += 1;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return args[0] ?? '';
 }
 
 export function parseProgressLine(line: string): GitProgress | null {
@@ -121,7 +133,21 @@ class Places {
 
 const places = new Places(GIT_PROCESS_LIMIT);
 
-function collect(cwd: string, args: readonly string[], options: GitOptions): Promise<GitResult> {
+/** What git printed, kept as bytes until the caller says whether it is text. */
+interface GitBytesResult extends Omit<GitResult, 'stdout'> {
+  readonly stdout: Buffer;
+}
+
+async function inPlace<T>(work: () => Promise<T>): Promise<T> {
+  await places.take();
+  try {
+    return await work();
+  } finally {
+    places.give();
+  }
+}
+
+function collect(cwd: string, args: readonly string[], options: GitOptions): Promise<GitBytesResult> {
   return new Promise((resolve, reject) => {
     const child = spawnGit(cwd, args);
     child.stdin.end();
@@ -153,7 +179,7 @@ function collect(cwd: string, args: readonly string[], options: GitOptions): Pro
     child.once('close', (code) => {
       if (failedToStart) return;
       if (pending.trim() !== '' && !parseProgressLine(pending)) stderr += pending;
-      resolve({ code: code ?? 1, stdout: Buffer.concat(stdout).toString('utf8'), stderr });
+      resolve({ code: code ?? 1, stdout: Buffer.concat(stdout), stderr });
     });
   });
 }
