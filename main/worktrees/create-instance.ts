@@ -7,7 +7,7 @@ import { LanesError, errnoCode, isLanesError } from '../shared/errors';
 import type { LoadedConfig } from '../workspace/config';
 import type { ConfigService } from '../workspace/config-service';
 import { coordinationProblems } from '../workspace/coordination-check';
-import { runGit, gitChecked } from './git-process';
+import { git, runGit } from '../shared/git';
 import { checkoutHead, shortCommit } from './git-state';
 import { copyIncludedFiles } from './include';
 import { defaultBranchName, defaultWorktreePath, worktreeConfigValue } from './location';
@@ -79,7 +79,7 @@ export async function createInstance(root: string, lanesYml: ConfigService, args
   // Without a checkout first, then a checkout that reports progress: `worktree add` itself
   // shows progress only on a terminal.
   try {
-    await gitChecked(root, ['worktree', 'add', '--no-checkout', '-b', branch, folder, baseCommit]);
+    await git(root, ['worktree', 'add', '--no-checkout', '-b', branch, folder, baseCommit]);
   } catch (error) {
     // git makes the branch before it looks at the folder, and keeps it when the folder is refused.
     if (!branchExisted && (await branchExists(root, branch))) await runGit(root, ['branch', '-D', branch]);
@@ -88,7 +88,7 @@ export async function createInstance(root: string, lanesYml: ConfigService, args
   const undo = () => removeCreated(root, folder, branch);
   let copied: string[];
   try {
-    await gitChecked(folder, ['checkout', '--progress', '--force'], {
+    await git(folder, ['checkout', '--progress', '--force'], {
       onProgress: (progress) => hooks.progress('worktree', `${progress.title}: ${progress.percent}%`, progress.percent),
     });
     hooks.progress('worktree', 'The files are checked out.', 100);
@@ -171,16 +171,16 @@ function resolveFolder(root: string, requested: string): string {
   return path.resolve(root, expanded);
 }
 
-function instanceEntry(plan: Plan, git: { branch?: string; base?: string; worktree?: string }): Record<string, unknown> {
+function instanceEntry(plan: Plan, gitPlacement: { branch?: string; base?: string; worktree?: string }): Record<string, unknown> {
   return {
     name: plan.name,
     role: plan.role,
     prompt: plan.prompt,
     agent: plan.agent,
     ...(plan.takesInstructions ? { takesInstructions: true } : {}),
-    ...(git.branch ? { branch: git.branch } : {}),
-    ...(git.base ? { base: git.base } : {}),
-    ...(git.worktree ? { worktree: git.worktree } : {}),
+    ...(gitPlacement.branch ? { branch: gitPlacement.branch } : {}),
+    ...(gitPlacement.base ? { base: gitPlacement.base } : {}),
+    ...(gitPlacement.worktree ? { worktree: gitPlacement.worktree } : {}),
     zones: plan.zones,
   };
 }

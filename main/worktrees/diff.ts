@@ -1,4 +1,4 @@
-import { gitChecked } from './git-process';
+import { git } from '../shared/git';
 
 export type DiffLineKind = 'context' | 'add' | 'delete' | 'note';
 
@@ -34,7 +34,7 @@ export const DIFF_LIMITS = { linesPerFile: 2000, totalLines: 20000 } as const;
  * uncommitted edits in its worktree, against the merge base (what a pull request would show).
  */
 export async function diffAgainstBase(cwd: string, mergeBase: string): Promise<DiffFile[]> {
-  const output = await gitChecked(cwd, [
+  const output = await git(cwd, [
     '-c',
     'core.quotePath=false',
     'diff',

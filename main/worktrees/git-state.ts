@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from '../shared/errors';
-import { gitChecked, runGit } from './git-process';
+import { git, runGit } from '../shared/git';
 
 export type ChangeKind = 'modified' | 'added' | 'deleted' | 'renamed' | 'copied' | 'typechange' | 'untracked' | 'conflicted';
 
@@ -49,7 +49,7 @@ function changeKind(x: string, y: string): ChangeKind {
 
 /** Uncommitted changes in a checkout, untracked files included (they would be lost with the folder). */
 export async function readChanges(cwd: string): Promise<FileChange[]> {
-  return parseStatus(await gitChecked(cwd, ['status', '--porcelain=v1', '-z', '--untracked-files=all']));
+  return parseStatus(await git(cwd, ['status', '--porcelain=v1', '-z', '--untracked-files=all']));
 }
 
 export async function currentBranch(cwd: string): Promise<string | null> {
@@ -75,7 +75,7 @@ export function shortCommit(commit: string): string {
 
 /** Commits `head` has that `base` lacks (ahead) and the reverse (behind). */
 export async function aheadBehind(cwd: string, base: string, head: string): Promise<{ ahead: number; behind: number }> {
-  const output = await gitChecked(cwd, ['rev-list', '--left-right', '--count', `${base}...${head}`, '--']);
+  const output = await git(cwd, ['rev-list', '--left-right', '--count', `${base}...${head}`, '--']);
   const [behind, ahead] = output.trim().split(/\s+/).map(Number);
   return { ahead: ahead ?? 0, behind: behind ?? 0 };
 }

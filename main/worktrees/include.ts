@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from '../shared/errors';
 import { resolveInside } from '../shared/path-guard';
-import { gitChecked } from './git-process';
+import { git } from '../shared/git';
 
 export const INCLUDE_FILE = '.worktreeinclude';
 
@@ -20,7 +20,7 @@ export async function listIncludedFiles(root: string): Promise<string[]> {
     if (errnoCode(error) === 'ENOENT') return [];
     throw error;
   }
-  const output = await gitChecked(root, ['ls-files', '-z', '--others', '--ignored', `--exclude-from=${includeFile}`]);
+  const output = await git(root, ['ls-files', '-z', '--others', '--ignored', `--exclude-from=${includeFile}`]);
   return output.split('\0').filter((entry) => entry !== '' && entry !== INCLUDE_FILE);
 }
 

@@ -7,7 +7,7 @@ import type { InstanceConfig, LoadedConfig, WorkspaceConfig } from '../workspace
 import type { ConfigService } from '../workspace/config-service';
 import { listWorktrees } from '../workspace/inspect';
 import { diffAgainstBase } from './diff';
-import { gitChecked, gitFailure, runGit } from './git-process';
+import { git, gitFailure, runGit } from '../shared/git';
 import { aheadBehind, currentBranch, diskUse, readChanges } from './git-state';
 import { copyIncludedFiles } from './include';
 import { defaultBranchName, instanceWorktreePath } from './location';
@@ -150,12 +150,12 @@ export async function removeInstance(
       });
     }
     if (exists) await removeWorktreeFolder(root, worktree);
-    else await gitChecked(root, ['worktree', 'prune']);
+    else await git(root, ['worktree', 'prune']);
   }
 
   let deletedBranch: string | null = null;
   if (request.deleteBranch && worktree !== null && branchAlive && branch !== instance.base) {
-    await gitChecked(root, ['branch', '-D', branch]);
+    await git(root, ['branch', '-D', branch]);
     deletedBranch = branch;
   }
   if (!keepInstance) await forgetInstance(lanesYml, instance.name);
@@ -178,15 +178,15 @@ export async function restoreWorktree(root: string, loaded: LoadedConfig, name: 
   if (worktree === null) throw new LanesError('invalid-argument', `"${instance.name}" runs in the main checkout; it has no worktree to restore.`);
   if (await isFolder(worktree)) throw new LanesError('already-exists', `"${instance.name}" already has its worktree in \`${worktree}\`.`);
   // git may still list the lost folder, and would refuse to add it again.
-  await gitChecked(root, ['worktree', 'prune']);
+  await git(root, ['worktree', 'prune']);
   const branch = instance.branch ?? defaultBranchName(instance.name);
   await fs.mkdir(path.dirname(worktree), { recursive: true });
   const createdBranch = !(await branchExists(root, branch));
   if (createdBranch) {
     if (!instance.base) throw new LanesError('invalid-argument', `The branch "${branch}" of "${instance.name}" is gone and lanes.yml names no base to make it again from. Set \`base:\` for "${instance.name}" in lanes.yml.`);
-    await gitChecked(root, ['worktree', 'add', '-b', branch, worktree, await resolveCommit(root, instance.base)]);
+    await git(root, ['worktree', 'add', '-b', branch, worktree, await resolveCommit(root, instance.base)]);
   } else {
-    await gitChecked(root, ['worktree', 'add', worktree, branch]);
+    await git(root, ['worktree', 'add', worktree, branch]);
   }
   await copyIncludedFiles(root, worktree);
   return { instance: instance.name, worktree, branch, createdBranch };
@@ -213,7 +213,7 @@ async function unmergedCommits(root: string, branch: string, base: string | null
   const args = baseExists
     ? ['rev-list', '--count', `refs/heads/${branch}`, '--not', base, '--']
     : ['rev-list', '--count', `refs/heads/${branch}`, '--not', `--exclude=refs/heads/${branch}`, '--branches', '--'];
-  return Number((await gitChecked(root, args)).trim()) || 0;
+  return Number((await git(root, args)).trim()) || 0;
 }
 
 async function forgetInstance(lanesYml: ConfigService, name: string): Promise<void> {
@@ -259,7 +259,7 @@ export async function worktreeList(root: string, config: WorkspaceConfig | null)
 /** `git worktree prune`: forgets worktrees whose folder is gone. Returns the paths forgotten. */
 export async function pruneWorktrees(root: string): Promise<string[]> {
   const before = await listWorktrees(root);
-  await gitChecked(root, ['worktree', 'prune']);
+  await git(root, ['worktree', 'prune']);
   const after = new Set((await listWorktrees(root)).map((worktree) => worktree.path));
   return before.filter((worktree) => !after.has(worktree.path)).map((worktree) => worktree.path);
 }

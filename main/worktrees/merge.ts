@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { LanesError } from '../shared/errors';
 import { listWorktrees } from '../workspace/inspect';
-import { gitChecked, gitFailure, runGit } from './git-process';
+import { git, gitFailure, runGit } from '../shared/git';
 
 export type MergeMode = 'auto' | 'fast-forward' | 'merge-commit';
 
@@ -54,7 +54,7 @@ export async function mergeIntoBase(request: MergeRequest): Promise<MergeOutcome
   if (checkout) return mergeInCheckout(request, checkout, fastForward);
 
   if (fastForward) {
-    await gitChecked(root, ['update-ref', '-m', `lanes: fast-forward ${base} to ${branch}`, baseRef, headSha, baseSha]);
+    await git(root, ['update-ref', '-m', `lanes: fast-forward ${base} to ${branch}`, baseRef, headSha, baseSha]);
     return { outcome: 'fast-forward', baseHead: headSha, conflicts: [], checkout: null, message: `"${base}" was fast-forwarded to "${branch}".` };
   }
   const tree = await runGit(root, ['merge-tree', '--write-tree', '--name-only', '--no-messages', baseSha, headSha]);
@@ -64,8 +64,8 @@ export async function mergeIntoBase(request: MergeRequest): Promise<MergeOutcome
   }
   if (tree.code !== 0) throw gitFailure(['merge-tree'], tree);
   const treeSha = tree.stdout.split('\n')[0]!.trim();
-  const commit = (await gitChecked(root, ['commit-tree', treeSha, '-p', baseSha, '-p', headSha, '-m', request.message])).trim();
-  await gitChecked(root, ['update-ref', '-m', `lanes: merge ${branch} into ${base}`, baseRef, commit, baseSha]);
+  const commit = (await git(root, ['commit-tree', treeSha, '-p', baseSha, '-p', headSha, '-m', request.message])).trim();
+  await git(root, ['update-ref', '-m', `lanes: merge ${branch} into ${base}`, baseRef, commit, baseSha]);
   return { outcome: 'merge-commit', baseHead: commit, conflicts: [], checkout: null, message: `"${branch}" was merged into "${base}" with a merge commit.` };
 }
 
@@ -73,9 +73,9 @@ async function mergeInCheckout(request: MergeRequest, checkout: string, fastForw
   const { branch, base } = request;
   // Uncommitted edits to files the merge does not touch are safe (an aborted merge keeps them);
   // edits to files it does touch could be lost, so those are refused before git starts.
-  const dirty = splitZ(await gitChecked(checkout, ['diff', 'HEAD', '--name-only', '-z']));
+  const dirty = splitZ(await git(checkout, ['diff', 'HEAD', '--name-only', '-z']));
   if (dirty.length > 0) {
-    const touched = new Set(splitZ(await gitChecked(checkout, ['diff', '--name-only', '-z', `HEAD...refs/heads/${branch}`, '--'])));
+    const touched = new Set(splitZ(await git(checkout, ['diff', '--name-only', '-z', `HEAD...refs/heads/${branch}`, '--'])));
     const overlap = dirty.filter((file) => touched.has(file));
     if (overlap.length > 0) {
       throw new LanesError(
@@ -88,9 +88,9 @@ async function mergeInCheckout(request: MergeRequest, checkout: string, fastForw
   const args = fastForward ? ['merge', '--ff-only', branch] : ['merge', '--no-ff', '--no-edit', '-m', request.message, branch];
   const result = await runGit(checkout, args);
   if (result.code !== 0) {
-    const conflicts = splitZ(await gitChecked(checkout, ['diff', '--name-only', '-z', '--diff-filter=U']));
+    const conflicts = splitZ(await git(checkout, ['diff', '--name-only', '-z', '--diff-filter=U']));
     const merging = (await runGit(checkout, ['rev-parse', '-q', '--verify', 'MERGE_HEAD'])).code === 0;
-    if (merging) await gitChecked(checkout, ['merge', '--abort']);
+    if (merging) await git(checkout, ['merge', '--abort']);
     // A merge that stopped for another reason (no committer identity, a hook) is git's to explain.
     if (conflicts.length > 0) {
       return conflictOutcome(base, branch, await revParse(checkout, 'HEAD', 'HEAD is missing.'), conflicts, checkout);

@@ -1,5 +1,5 @@
 import { LanesError } from '../shared/errors';
-import { runGit } from './git-process';
+import { runGit } from '../shared/git';
 import type { InstanceConfig } from '../workspace/config';
 
 const CONTROL = /\p{Cc}/u;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Room, RoomFactory } from '../core/room';
 import { LanesError, isLanesError } from '../shared/errors';
 import { agentCommand, createInstance } from './create-instance';
-import { runGit } from './git-process';
+import { runGit } from '../shared/git';
 import { checkoutHead, shortCommit } from './git-state';
 import { INCLUDE_FILE } from './include';
 import { instanceDiff, instanceStatus, mergeInstance, pruneWorktrees, removeInstance, restoreWorktree, worktreeList } from './instance-git';

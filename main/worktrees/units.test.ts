@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { parseUnifiedDiff } from './diff';
-import { parseProgressLine } from './git-process';
 import { parseStatus } from './git-state';
 import { defaultBranchName, instanceSlug, worktreeConfigValue } from './location';
 
@@ -86,13 +85,5 @@ describe('parseUnifiedDiff', () => {
     expect(file!.hunks[0]!.lines).toHaveLength(10);
     expect(file!.additions).toBe(50);
     expect(file!.truncated).toBe(true);
-  });
-});
-
-describe('parseProgressLine', () => {
-  it('reads git progress lines', () => {
-    expect(parseProgressLine('Updating files:  45% (9000/20000)')).toEqual({ title: 'Updating files', percent: 45 });
-    expect(parseProgressLine('Updating files: 100% (20000/20000), done.')).toEqual({ title: 'Updating files', percent: 100 });
-    expect(parseProgressLine("fatal: 'x' already exists")).toBeNull();
   });
 });

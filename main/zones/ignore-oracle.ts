@@ -1,9 +1,7 @@
-import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { gitOrNull, spawnGit } from '../shared/git';
 
 interface Pending {
   readonly paths: readonly string[];
@@ -60,14 +58,10 @@ export class IgnoreOracle {
 
   private process(): ChildProcessWithoutNullStreams {
     if (this.child) return this.child;
-    const child = spawn('git', ['-c', 'core.quotepath=off', 'check-ignore', '-z', '--stdin', '--non-matching', '--verbose'], {
-      cwd: this.checkout,
-      env: { ...process.env, GIT_FLUSH: '1' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    // It lives as long as the watch, so it is started outside the limit on git processes (see spawnGit).
+    const child = spawnGit(this.checkout, ['-c', 'core.quotepath=off', 'check-ignore', '-z', '--stdin', '--non-matching', '--verbose'], { GIT_FLUSH: '1' });
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => this.read(chunk));
     child.stderr.resume();
-    child.stdin.on('error', () => undefined);
     const finish = () => {
       if (this.child !== child) return;
       this.child = null;
@@ -103,8 +97,8 @@ export class IgnoreOracle {
   }
 
   private async excludeChanged(): Promise<boolean> {
-    this.excludeFile ??= run('git', ['rev-parse', '--git-path', 'info/exclude'], { cwd: this.checkout, encoding: 'utf8' }).then(
-      ({ stdout }) => path.resolve(this.checkout, stdout.trim()),
+    this.excludeFile ??= gitOrNull(this.checkout, ['rev-parse', '--git-path', 'info/exclude']).then(
+      (output) => (output === null ? null : path.resolve(this.checkout, output.trim())),
       () => null,
     );
     const excludeFile = await this.excludeFile;
