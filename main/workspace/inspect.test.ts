@@ -53,7 +53,7 @@ describe('inspectWorkspace', () => {
   it('reports branch, worktrees, config and the health of every coordination file', async () => {
     const repo = makeGitRepo({
       'lanes.yml': 'paths:\n  memory: notes/memory\ninstances:\n  - name: VSCode\n    zones: [lib/]\n',
-      'COMPRESSED_PROMPT_V3.md': '# State\n## Instance Scope Table\n| Instance | Owned Files |\n',
+      'COMPRESSED_PROMPT_V3.md': '# State\n## Instance Scope Table\n| Instance | Owned Files |\n|---|---|\n',
       'docs/cross-instance-prs/20260413_a.md': '# A (Windows#67 → VSCode)\n',
       'docs/cross-instance-prs/20260414_b.md': '# B\n',
       'docs/cross-instance-prs/done/20260412_c.md': '# C\n',
@@ -73,13 +73,23 @@ describe('inspectWorkspace', () => {
       const health = Object.fromEntries(snapshot.coordination.map((entry) => [entry.key, [entry.health, entry.detail]]));
       expect(health).toEqual({
         config: ['ok', '1 instance'],
-        sharedState: ['ok', '4 lines; has an Instance Scope Table'],
+        sharedState: ['ok', '5 lines; has an Instance Scope Table'],
         requests: ['ok', '2 pending, 1 done'],
         memory: ['problem', 'MEMORY.md has 240 lines, over the limit of 200.'],
       });
     } finally {
       git(repo, 'worktree', 'remove', '--force', linked);
     }
+  });
+
+  it('finds the scope table where the zones find it: under "## Zones", and not in a code block', async () => {
+    const table = '| Instance | Owned Files |\n|---|---|\n| VSCode | lib/ |\n';
+    const sharedState = async (text: string) => {
+      const repo = makeGitRepo({ 'COMPRESSED_PROMPT_V3.md': text });
+      return (await inspectWorkspace(repo)).coordination.find((entry) => entry.key === 'sharedState')?.detail;
+    };
+    expect(await sharedState(`# State\n## Zones\n${table}`)).toBe('6 lines; has an Instance Scope Table');
+    expect(await sharedState(`# State\n## Instance Scope Table\n\`\`\`\n${table}\`\`\`\n`)).toBe('8 lines; no Instance Scope Table yet');
   });
 
   it('shows the memory index as needing attention while an entry points to a missing file, naming it', async () => {

@@ -5,6 +5,7 @@ import type { ConfigChange, CoordinationEntry, WorkspaceSnapshot, Worktree } fro
 import { LanesError, errnoCode, isLanesError } from '../shared/errors';
 import { git, gitOrNull } from '../shared/git';
 import { resolveInside } from '../shared/path-guard';
+import { locateScopeTable } from '../shared/scope-table-locator';
 import { MEMORY_INDEX_LIMIT, checkIndexHealth } from '../memory/index-health';
 import { CONFIG_FILE, defaultConfig, type WorkspaceConfig } from './config';
 import { configChange, type ConfigState } from './config-service';
@@ -145,7 +146,7 @@ async function sharedStateEntry(root: string, config: WorkspaceConfig): Promise<
   if (!located.ok) return located.entry;
   const text = await readTextIfFile(located.absolute);
   if (text === null) return { ...base, health: 'missing', detail: 'Not found. Instances have no shared snapshot to read at session start.' };
-  const hasTable = /^#{1,6}\s*Instance Scope Table\s*$/im.test(text);
+  const hasTable = locateScopeTable(text) !== null;
   const lines = text.split(/\r?\n/).length;
   return {
     ...base,

@@ -237,12 +237,21 @@ describe('lanes guard: one home for the coordination files', () => {
       await decide('Write', { content: SHARED.replace('| VSCode | lib/ |', '| VSCode | * |') }),
       await decide('Write', { content: '# Shared state\nNo table any more.\n' }),
       await decide('Edit', { old_string: 'text that is not there\n| VSCode | lib/ |', new_string: 'x' }),
-      await decide('Edit', { old_string: '## Instance Scope Table', new_string: '## Owners' }),
-      await decide('Edit', { old_string: '| Windows | docs/ |\n\n', new_string: '| Windows | docs/ |\n\nVSCode may also write docs/.\n\n' }),
+      await decide('Edit', { old_string: '| Instance | Owned Files |', new_string: '| Instance | Owned Files | Since |' }),
     ];
     for (const decision of refused) expect(decision.allow === false && decision.reason).toContain('Instance Scope Table');
     expect(await decide('Write', { content: SHARED.replace('- pages: 219', '- pages: 250') })).toEqual({ allow: true });
     expect(await decide('Edit', { old_string: '- keep it short', new_string: '- keep it shorter' })).toEqual({ allow: true });
+  });
+
+  it('leaves the heading above the table and notes below it to the agents: only the table itself is Lanes\u2019', async () => {
+    const { root, worktree } = homeAndWorktree();
+    const file = path.join(root, 'COMPRESSED_PROMPT_V3.md');
+    const decide = (input: Record<string, unknown>) =>
+      decideGuard(JSON.stringify({ cwd: worktree, tool_name: 'Edit', tool_input: { file_path: file, ...input } }), { workspace: worktree, instances: ['VSCode'] });
+    expect(await decide({ old_string: '| Windows | docs/ |\n\n', new_string: '| Windows | docs/ |\n\nVSCode hands docs/ over on Friday.\n\n' })).toEqual({ allow: true });
+    expect(await decide({ old_string: '| Windows | docs/ |\n', new_string: '| Windows | docs/ |\nNote right below the last row.\n' })).toEqual({ allow: true });
+    expect(await decide({ old_string: '## Instance Scope Table', new_string: '## Instance Scope Table (kept by Lanes)' })).toEqual({ allow: true });
   });
 
   it('refuses a write to the worktree\u2019s own copy of a coordination file, naming the home path', async () => {

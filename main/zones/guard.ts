@@ -2,10 +2,8 @@ import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { normalizeRepoPath } from './matcher';
 import { ZoneSet } from './zone-set';
-import { splitScopeTable } from '../memory/shared-state';
 import { isInside } from '../shared/path-guard';
 import { CONFIG_FILE_NAME, coordinationPaths, homeOf, type CoordinationPaths } from '../workspace/home';
-import { parseScopeTable, splitLines } from './scope-table';
 import { instanceCheckout, readZonesConfig, type ZonesConfig } from './zones-config';
 
 /** The tools whose writes the guard checks (Claude Code's file-editing tools). */
@@ -149,7 +147,7 @@ function ownCopyOfCoordinationFile(repoPath: string, config: ZonesConfig): 'the 
  * with the zones. The edit is applied to the file as it is now and the table compared before and
  * after; an edit Lanes cannot replay is refused when it mentions a table row.
  */
-function scopeTableDecision(tool: string, input: Record<string, unknown>, file: string): GuardDecision {
+async function scopeTableDecision(tool: string, input: Record<string, unknown>, file: string): Promise<GuardDecision> {
   let current: string;
   try {
     current = readFileSync(file, 'utf8');
@@ -165,7 +163,10 @@ function scopeTableDecision(tool: string, input: Record<string, unknown>, file: 
     const touchesRows = texts.some((text) => typeof text === 'string' && text.split(/\r?\n/).some((line) => /^\s*\|.*\|\s*$/.test(line)));
     return touchesRows ? refusedBecause('Lanes could not replay this edit on the shared-state file, and it holds table rows.') : { allow: true };
   }
-  return scopeTableText(next) === scopeTableText(current) ? { allow: true } : refusedBecause('this edit changes the Instance Scope Table.');
+  // Loaded here, not at the top: the Markdown parser is the guard's heaviest part, and only edits of this one file need it.
+  const { splitScopeTable } = await import('../memory/shared-state');
+  const tableOf = (text: string) => (splitScopeTable(text).table ?? '').replace(/\r\n/g, '\n');
+  return tableOf(next) === tableOf(current) ? { allow: true } : refusedBecause('this edit changes the Instance Scope Table.');
 }
 
 /** The file after the tool's change, or null when Lanes cannot tell (text to replace not found, a notebook tool). */
@@ -183,16 +184,6 @@ function editedText(tool: string, input: Record<string, unknown>, current: strin
     return text;
   }
   return null;
-}
-
-/**
- * The table as the zones room finds it (its rows, under any heading) and the section the memory
- * screen keeps read-only (from its "Instance Scope Table" heading to the next): neither may change.
- */
-function scopeTableText(text: string): string {
-  const table = parseScopeTable(text);
-  const rows = table.found ? splitLines(text).slice(table.start, table.end).join('') : '';
-  return `${rows}\0${splitScopeTable(text).table ?? ''}`.replace(/\r\n/g, '\n');
 }
 
 function block(reason: string): GuardDecision {
