@@ -69,6 +69,27 @@ describe('lanes guard', () => {
     expect(absolute.allow === false && absolute.reason).toContain('is outside your worktree');
   });
 
+  it('compares names by the file system\u2019s case rule: a differently-cased path is the same file where case is ignored', async () => {
+    const root = workspace();
+    const differentlyCased = hookInput('Write', path.join(root, 'Lib', 'Main.dart'), root);
+    // This disk is case-sensitive, as the probe finds: `Lib/` is another folder, which nobody owns.
+    const probed = await decideGuard(differentlyCased, { workspace: root, instances: ['VSCode'] });
+    expect(probed.allow === false && probed.reason).toContain('`Lib/Main.dart` belongs to no instance');
+    // As on macOS and Windows: the same file as `lib/main.dart`, in VSCode's zone, also through a differently-cased checkout path.
+    const options = { workspace: root, instances: ['VSCode'], ignoreCase: true };
+    expect(await decideGuard(differentlyCased, options)).toEqual({ allow: true });
+    expect(await decideGuard(hookInput('Write', path.join(root.toUpperCase(), 'lib', 'main.dart'), root), options)).toEqual({ allow: true });
+    expect(await decideGuard(hookInput('Write', path.join(root, 'MEMORY', 'x.md'), root), options)).toEqual({ allow: true });
+    const other = await decideGuard(hookInput('Write', path.join(root, 'DOCS', 'a.md'), root), options);
+    expect(other.allow === false && other.reason).toContain('`DOCS/a.md` belongs to instance Windows');
+  });
+
+  it('takes a file named `..foo` at the top of the worktree as inside it', async () => {
+    const root = workspace();
+    const decision = await decideGuard(hookInput('Write', path.join(root, '..foo'), root), { workspace: root, instances: ['VSCode'] });
+    expect(decision.allow === false && decision.reason).toContain('`..foo` belongs to no instance');
+  });
+
   it('follows a symlink inside the zone that leads out of it', async () => {
     const root = workspace();
     symlinkSync(path.join(root, 'docs'), path.join(root, 'lib', 'docs-link'));

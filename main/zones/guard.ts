@@ -2,7 +2,7 @@ import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { normalizeRepoPath } from './matcher';
 import { ZoneSet } from './zone-set';
-import { isInside } from '../shared/path-guard';
+import { ignoresCase, isInside, relativeInside, type CaseRule } from '../shared/path-guard';
 import { CONFIG_FILE_NAME, coordinationPaths, homeOf, type CoordinationPaths } from '../workspace/home';
 import { instanceCheckout, readZonesConfig, type ZonesConfig } from './zones-config';
 
@@ -24,6 +24,8 @@ export interface GuardOptions {
   readonly instances: readonly string[];
   /** The instance's worktree; defaults to the one lanes.yml gives it. */
   readonly worktree?: string;
+  /** Whether names are compared without case; defaults to what the worktree's file system does. */
+  readonly ignoreCase?: boolean;
 }
 
 export type GuardDecision = { readonly allow: true } | { readonly allow: false; readonly reason: string };
@@ -80,20 +82,21 @@ export async function decideGuard(stdinText: string, options: GuardOptions): Pro
     return block(`${BLOCKED}: \`${target}\` ${error instanceof Error ? error.message : String(error)}.`);
   }
 
+  const rule: CaseRule = { ignoreCase: options.ignoreCase ?? ignoresCase(worktree) };
   // The home's shared coordination files, which every instance writes from wherever it runs.
-  if (isInside(shared.requests, absolute) || isInside(shared.memory, absolute)) return { allow: true };
-  if (absolute === shared.sharedState) return scopeTableDecision(hook.tool_name, toolInput, shared.sharedState);
+  if (isInside(shared.requests, absolute, rule) || isInside(shared.memory, absolute, rule)) return { allow: true };
+  if (relativeInside(shared.sharedState, absolute, rule) === '') return scopeTableDecision(hook.tool_name, toolInput, shared.sharedState);
 
-  const relative = path.relative(worktree, absolute);
-  if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+  const relative = relativeInside(worktree, absolute, rule);
+  if (relative === null || relative === '') {
     return block(
       `${BLOCKED}: \`${target}\` is outside your worktree (\`${worktree}\`). Instance ${options.instances.join(' or ')} only writes inside it, ` +
         `and the shared coordination files in the main checkout: ${shared.requests}${path.sep}, ${shared.memory}${path.sep} and ${shared.sharedState}.`,
     );
   }
   const repoPath = normalizeRepoPath(relative);
-  if (worktree !== shared.home) {
-    const copy = ownCopyOfCoordinationFile(repoPath, config);
+  if (relativeInside(shared.home, worktree, rule) !== '') {
+    const copy = ownCopyOfCoordinationFile(repoPath, config, rule);
     const homePath = path.join(shared.home, ...repoPath.split('/'));
     if (copy === 'config') {
       return block(
@@ -109,7 +112,7 @@ export async function decideGuard(stdinText: string, options: GuardOptions): Pro
     }
   }
 
-  const zones = new ZoneSet(config.instances, config.common);
+  const zones = new ZoneSet(config.instances, config.common, rule);
   if (options.instances.some((name) => zones.mayWrite(name, repoPath))) return { allow: true };
   return block(refusal(config, zones, options.instances, repoPath, shared));
 }
@@ -130,15 +133,17 @@ function refusal(config: ZonesConfig, zones: ZoneSet, selves: readonly string[],
 }
 
 /** What a path in a worktree is a copy of, when it is one of the coordination files that live in the home. */
-function ownCopyOfCoordinationFile(repoPath: string, config: ZonesConfig): 'the requests folder' | 'the memory folder' | 'the shared-state file' | 'config' | null {
+function ownCopyOfCoordinationFile(repoPath: string, config: ZonesConfig, rule: CaseRule): 'the requests folder' | 'the memory folder' | 'the shared-state file' | 'config' | null {
+  const fold = (value: string) => (rule.ignoreCase ? value.toLowerCase() : value);
+  const written = fold(repoPath);
   const under = (folder: string) => {
-    const prefix = normalizeRepoPath(folder).replace(/\/+$/, '');
-    return repoPath === prefix || repoPath.startsWith(`${prefix}/`);
+    const prefix = fold(normalizeRepoPath(folder).replace(/\/+$/, ''));
+    return written === prefix || written.startsWith(`${prefix}/`);
   };
   if (under(config.paths.requests)) return 'the requests folder';
   if (under(config.paths.memory)) return 'the memory folder';
-  if (repoPath === normalizeRepoPath(config.paths.sharedState)) return 'the shared-state file';
-  if (repoPath === CONFIG_FILE_NAME) return 'config';
+  if (written === fold(normalizeRepoPath(config.paths.sharedState))) return 'the shared-state file';
+  if (written === fold(CONFIG_FILE_NAME)) return 'config';
   return null;
 }
 
