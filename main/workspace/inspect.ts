@@ -9,6 +9,7 @@ import { locateScopeTable } from '../shared/scope-table-locator';
 import { MEMORY_INDEX_LIMIT, checkIndexHealth } from '../memory/index-health';
 import { CONFIG_FILE, defaultConfig, type WorkspaceConfig } from './config';
 import { configChange, type ConfigState } from './config-service';
+import { coordinationProblems, type CoordinationProblem } from './coordination-check';
 import { workspaceHome } from './home';
 
 /**
@@ -85,17 +86,16 @@ export function parseWorktreeList(output: string): Worktree[] {
 
 /** Everything the workspace screen shows, read fresh from git and the files, with lanes.yml as the config service holds it. */
 export async function inspectWorkspace(root: string, configState: ConfigState): Promise<WorkspaceSnapshot> {
-  const [branch, worktrees] = await Promise.all([readBranch(root), listWorktrees(root)]);
   const state = configChange(root, configState);
   const config = state.config ?? defaultConfig();
+  const problems = coordinationProblems(root, { paths: config.paths, instances: config.instances });
+  // Without its main checkout git cannot list a worktree's siblings; the home entry says why and what to do.
+  const homeGone = problems.some((problem) => problem.key === 'home');
+  const [branch, worktrees] = await Promise.all([readBranch(root), listWorktrees(root).catch((error: unknown) => (homeGone ? [] : Promise.reject(error)))]);
   // The coordination files are read where every agent writes them: the home, also when Lanes opened a worktree.
   const home = workspaceHome(root);
-  const coordination = await Promise.all([
-    configEntry(state),
-    sharedStateEntry(home, config),
-    requestsEntry(home, config),
-    memoryEntry(home, config),
-  ]);
+  const entries = await Promise.all([sharedStateEntry(home, config), requestsEntry(home, config), memoryEntry(home, config)]);
+  const coordination = [homeEntry(home, problems), configEntry(state), ...entries.map((entry) => withProblems(entry, problems))];
   return {
     root,
     name: path.basename(root),
@@ -117,6 +117,27 @@ export async function inspectWorkspace(root: string, configState: ConfigState): 
     },
     coordination,
   };
+}
+
+function homeEntry(home: string, problems: readonly CoordinationProblem[]): CoordinationEntry {
+  const base = { key: 'home', label: 'Home (main checkout)', path: home, kind: 'folder' } as const;
+  const gone = problems.find((problem) => problem.key === 'home');
+  if (gone) return { ...base, health: 'problem', detail: gone.message };
+  return { ...base, health: 'ok', detail: 'Every instance reads and writes the coordination files here, from whichever worktree it runs in.' };
+}
+
+/**
+ * The entry as the coordination check sees it, each problem saying what to do: a problem of the
+ * path itself (a link leading out, a file in the way) replaces the summary, and a zone that takes
+ * the folder is added to it.
+ */
+function withProblems(entry: CoordinationEntry, problems: readonly CoordinationProblem[]): CoordinationEntry {
+  const own = problems.filter((problem) => problem.key === entry.key);
+  if (own.length === 0) return entry;
+  const place = own.filter((problem) => problem.instance === null).map((problem) => problem.message);
+  const zones = own.filter((problem) => problem.instance !== null).map((problem) => problem.message);
+  const summary = place.length > 0 ? place : [entry.detail.replace(/(?<![.!?])$/, '.')];
+  return { ...entry, health: 'problem', detail: [...summary, ...zones].join(' ') };
 }
 
 function configEntry(state: ConfigChange): CoordinationEntry {
@@ -177,7 +198,7 @@ async function memoryEntry(root: string, config: WorkspaceConfig): Promise<Coord
   if (health.overLimit) {
     return { ...base, health: 'problem', detail: `MEMORY.md has ${health.lines} lines, over the limit of ${MEMORY_INDEX_LIMIT}.` };
   }
-  const parts = [`${names.length} files`, `MEMORY.md has ${health.lines} of ${MEMORY_INDEX_LIMIT} lines`];
+  const parts = [names.length === 1 ? '1 file' : `${names.length} files`, `MEMORY.md has ${health.lines} of ${MEMORY_INDEX_LIMIT} lines`];
   const [first] = health.dangling;
   if (first) {
     const broken = health.dangling.length === 1 ? '1 broken entry' : `${health.dangling.length} broken entries`;
