@@ -129,6 +129,8 @@ export const coordinationEntrySchema = z.object({
   health: z.enum(['ok', 'missing', 'problem']),
   /** One line for people: "3 open requests, 12 done", "index has 240 lines (limit 200)"; for a problem, what is wrong and what to do. */
   detail: z.string(),
+  /** The screens where the problem is fixed: the memory index on Memory, a zone taking a shared folder on Zones. */
+  fixes: z.array(z.enum(['memory', 'zones'])).optional(),
 });
 
 export const workspaceSnapshotSchema = z.object({

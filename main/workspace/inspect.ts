@@ -137,7 +137,9 @@ function withProblems(entry: CoordinationEntry, problems: readonly CoordinationP
   const place = own.filter((problem) => problem.instance === null).map((problem) => problem.message);
   const zones = own.filter((problem) => problem.instance !== null).map((problem) => problem.message);
   const summary = place.length > 0 ? place : [entry.detail.replace(/(?<![.!?])$/, '.')];
-  return { ...entry, health: 'problem', detail: [...summary, ...zones].join(' ') };
+  // The summary's own fix goes with it; a path problem is fixed in lanes.yml.
+  const fixes = [...(place.length > 0 ? [] : (entry.fixes ?? [])), ...(zones.length > 0 ? ['zones' as const] : [])];
+  return { ...entry, health: 'problem', detail: [...summary, ...zones].join(' '), fixes };
 }
 
 function configEntry(state: ConfigChange): CoordinationEntry {
@@ -193,10 +195,10 @@ async function memoryEntry(root: string, config: WorkspaceConfig): Promise<Coord
   const names = await markdownNames(located.absolute);
   if (names === null) return { ...base, health: 'missing', detail: 'Not found. Agents have nowhere to keep what they learn.' };
   const index = await readTextIfFile(path.join(located.absolute, 'MEMORY.md'));
-  if (index === null) return { ...base, health: 'problem', detail: `${names.length} files but no MEMORY.md index.` };
+  if (index === null) return { ...base, health: 'problem', detail: `${names.length} files but no MEMORY.md index.`, fixes: ['memory'] };
   const health = checkIndexHealth(index, names);
   if (health.overLimit) {
-    return { ...base, health: 'problem', detail: `MEMORY.md has ${health.lines} lines, over the limit of ${MEMORY_INDEX_LIMIT}.` };
+    return { ...base, health: 'problem', detail: `MEMORY.md has ${health.lines} lines, over the limit of ${MEMORY_INDEX_LIMIT}.`, fixes: ['memory'] };
   }
   const parts = [names.length === 1 ? '1 file' : `${names.length} files`, `MEMORY.md has ${health.lines} of ${MEMORY_INDEX_LIMIT} lines`];
   const [first] = health.dangling;
@@ -205,7 +207,7 @@ async function memoryEntry(root: string, config: WorkspaceConfig): Promise<Coord
     parts.push(`${broken} (line ${first.line}: ${first.target}${health.dangling.length > 1 ? ', …' : ''})`);
   }
   if (health.unlisted.length > 0) parts.push(health.unlisted.length === 1 ? '1 file not in the index' : `${health.unlisted.length} files not in the index`);
-  return { ...base, health: first ? 'problem' : 'ok', detail: parts.join('; ') };
+  return { ...base, health: first ? 'problem' : 'ok', detail: parts.join('; '), ...(first ? { fixes: ['memory' as const] } : {}) };
 }
 
 async function readTextIfFile(absolute: string): Promise<string | null> {
