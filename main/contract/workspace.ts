@@ -121,13 +121,16 @@ export const worktreeSchema = z.object({
 });
 
 export const coordinationEntrySchema = z.object({
-  key: z.enum(['config', 'sharedState', 'requests', 'memory']),
+  /** `home`: the main checkout every instance shares the coordination files in. */
+  key: z.enum(['home', 'config', 'sharedState', 'requests', 'memory']),
   label: z.string(),
   path: z.string(),
   kind: z.enum(['file', 'folder']),
   health: z.enum(['ok', 'missing', 'problem']),
-  /** One line for people: "3 open requests, 12 done", "index has 240 lines (limit 200)". */
+  /** One line for people: "3 open requests, 12 done", "index has 240 lines (limit 200)"; for a problem, what is wrong and what to do. */
   detail: z.string(),
+  /** The screens where the problem is fixed: the memory index on Memory, a zone taking a shared folder on Zones. */
+  fixes: z.array(z.enum(['memory', 'zones'])).optional(),
 });
 
 export const workspaceSnapshotSchema = z.object({

@@ -1,56 +1,36 @@
 import { LanesError } from '../shared/errors';
+import { splitLines } from '../shared/markdown-table';
+import { locateScopeTable } from '../shared/scope-table-locator';
 
 /** Stands where the Instance Scope Table was while the rest of the shared-state file is edited. */
 export const SCOPE_TABLE_PLACEHOLDER = '<!-- Instance Scope Table: kept exactly as it is; edit it on the Zones screen -->';
 
 export interface ScopeTableSplit {
-  /** The text before the section, exactly as on disk. */
+  /** The text before the table, exactly as on disk. */
   readonly before: string;
-  /** From the `## Instance Scope Table` heading to the next heading of the same or a higher level (or the end). */
+  /** The Instance Scope Table itself, header through last row with its line ending, where `locateScopeTable` finds it. */
   readonly table: string | null;
   readonly after: string;
 }
 
-const HEADING = /^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$/;
-const SCOPE_HEADING = /^instance scope table$/i;
-
 /**
- * Splits the raw file text around its Instance Scope Table section. Works on the text exactly as
- * read (CRLF, BOM and all), so joining the three parts gives the same bytes back. Headings inside
- * fenced code blocks do not count.
+ * Splits the raw file text around its Instance Scope Table: only the table, so the heading above
+ * it and notes below it stay the user's (and agents') to edit. Works on the text exactly as read
+ * (CRLF, BOM and all), so joining the three parts gives the same bytes back.
  */
 export function splitScopeTable(raw: string): ScopeTableSplit {
-  const lines = raw.split(/(?<=\n)/);
-  let offset = 0;
-  let fence: string | null = null;
-  let start = -1;
-  let level = 0;
-  for (const lineWithEnd of lines) {
-    const line = lineWithEnd.replace(/\r?\n$/, '');
-    const fenceMatch = /^ {0,3}(`{3,}|~{3,})/.exec(line);
-    if (fenceMatch) {
-      if (fence === null) fence = fenceMatch[1]!;
-      else if (fenceMatch[1]!.startsWith(fence[0]!) && fenceMatch[1]!.length >= fence.length) fence = null;
-    } else if (fence === null) {
-      const heading = HEADING.exec(line);
-      if (heading) {
-        const headingLevel = heading[1]!.length;
-        if (start === -1 && SCOPE_HEADING.test(heading[2]!.trim())) {
-          start = offset;
-          level = headingLevel;
-        } else if (start !== -1 && headingLevel <= level) {
-          return { before: raw.slice(0, start), table: raw.slice(start, offset), after: raw.slice(offset) };
-        }
-      }
-    }
-    offset += lineWithEnd.length;
-  }
-  if (start === -1) return { before: raw, table: null, after: '' };
-  return { before: raw.slice(0, start), table: raw.slice(start), after: '' };
+  const located = locateScopeTable(raw);
+  if (located === null) return { before: raw, table: null, after: '' };
+  const lines = splitLines(raw);
+  return {
+    before: lines.slice(0, located.startLine).join(''),
+    table: lines.slice(located.startLine, located.endLine).join(''),
+    after: lines.slice(located.endLine).join(''),
+  };
 }
 
 /**
- * The text the user edits: the file with the table section replaced by the placeholder line
+ * The text the user edits: the file with the table replaced by the placeholder line
  * (in the file's own line endings; the caller normalizes them for the editor).
  */
 export function editableText(split: ScopeTableSplit, newline: string): string {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } f
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../test/support/repo';
-import { isInside, makeFolderInside, resolveInside } from './path-guard';
+import { ignoresCase, isInside, makeFolderInside, relativeInside, resolveInside } from './path-guard';
 
 function layout() {
   const base = makeTempDir();
@@ -92,6 +92,25 @@ describe('isInside', () => {
     expect(isInside('/repo', '/repo/..foo/bar')).toBe(true);
     expect(isInside('/repo', '/repo/../foo')).toBe(false);
     expect(isInside('/repo', '/')).toBe(false);
+  });
+
+  it('follows the case rule it is given, and says where inside a path is', () => {
+    expect(isInside('/Work/Repo', '/work/repo/Lib/a.ts')).toBe(false);
+    expect(isInside('/Work/Repo', '/work/repo/Lib/a.ts', { ignoreCase: true })).toBe(true);
+    expect(isInside('/Work/Repo', '/work/repo-evil', { ignoreCase: true })).toBe(false);
+    expect(relativeInside('/Work/Repo', '/work/REPO/Lib/a.ts', { ignoreCase: true })).toBe(path.join('Lib', 'a.ts'));
+    expect(relativeInside('/Work/Repo', '/WORK/REPO', { ignoreCase: true })).toBe('');
+    expect(relativeInside('/repo', '/repo/..foo')).toBe('..foo');
+    expect(relativeInside('/repo', '/repo/../foo')).toBeNull();
+  });
+});
+
+describe('ignoresCase', () => {
+  it('probes the real file system: here (Linux) a name with its case swapped is another file, or none', () => {
+    expect(ignoresCase(layout().root)).toBe(false);
+    const both = layout().root;
+    writeFileSync(path.join(both, 'DOCS'), 'a second entry, not the docs folder');
+    expect(ignoresCase(both)).toBe(false);
   });
 });
 

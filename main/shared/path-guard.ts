@@ -69,13 +69,83 @@ export function resolveInside(root: string, requested: string, options: ResolveO
   return current;
 }
 
-/** Whether `candidate` is `root` itself or below it; `/repo-evil` is not inside `/repo`. */
-export function isInside(root: string, candidate: string): boolean {
+export interface CaseRule {
+  /** Compare names without case, as the file systems macOS and Windows use by default do. */
+  readonly ignoreCase?: boolean;
+}
+
+/**
+ * The one rule for "is this path inside": whether `candidate` is `root` itself or below it.
+ * `/repo-evil` is not inside `/repo`, and a file named `..foo` is inside it.
+ */
+export function isInside(root: string, candidate: string, rule: CaseRule = {}): boolean {
+  return relativeInside(root, candidate, rule) !== null;
+}
+
+/**
+ * `candidate` relative to `root` (in the candidate's own spelling, `''` for the root itself), or
+ * null when it is not inside. With `ignoreCase`, `/Repo/Lib/a` is inside `/repo`.
+ */
+export function relativeInside(root: string, candidate: string, rule: CaseRule = {}): string | null {
   const normalizedRoot = path.resolve(root);
   const normalizedCandidate = path.resolve(candidate);
-  if (normalizedCandidate === normalizedRoot) return true;
+  const fold = (value: string) => (rule.ignoreCase ? value.toLowerCase() : value);
+  if (fold(normalizedCandidate) === fold(normalizedRoot)) return '';
   const prefix = normalizedRoot.endsWith(path.sep) ? normalizedRoot : normalizedRoot + path.sep;
-  return normalizedCandidate.startsWith(prefix);
+  return fold(normalizedCandidate).startsWith(fold(prefix)) ? normalizedCandidate.slice(prefix.length) : null;
+}
+
+const caseRules = new Map<string, boolean>();
+
+/**
+ * Whether the file system holding `folder` ignores case in names, so `Lib/a.ts` and `lib/a.ts`
+ * are one file (macOS and Windows by default; a case-sensitive APFS volume or a Linux disk
+ * not). Probed once per folder and remembered: a name in the folder (a checkout always has
+ * `.git`), or the folder's own name, is looked up with its case swapped, and the answer is
+ * whether that finds the same file. Writes nothing. A folder with no name to swap gets the
+ * platform's default.
+ */
+export function ignoresCase(folder: string): boolean {
+  const key = path.resolve(folder);
+  const known = caseRules.get(key);
+  if (known !== undefined) return known;
+  const answer = probeIgnoresCase(key);
+  caseRules.set(key, answer);
+  return answer;
+}
+
+function probeIgnoresCase(folder: string): boolean {
+  let real = folder;
+  let names: string[] = [];
+  try {
+    real = fs.realpathSync(folder);
+    names = fs.readdirSync(real).slice(0, 64);
+  } catch {
+    // A folder Lanes cannot list: its own name is the only one to try.
+  }
+  const candidates = [...names.map((name) => path.join(real, name)), real];
+  for (const candidate of candidates) {
+    const name = path.basename(candidate);
+    const swapped = swapCase(name);
+    if (swapped === name) continue;
+    let original: fs.Stats;
+    try {
+      original = fs.lstatSync(candidate);
+    } catch {
+      continue;
+    }
+    try {
+      const other = fs.lstatSync(path.join(path.dirname(candidate), swapped));
+      return other.ino === original.ino && other.dev === original.dev;
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') return false;
+    }
+  }
+  return process.platform === 'darwin' || process.platform === 'win32';
+}
+
+function swapCase(name: string): string {
+  return [...name].map((char) => (char === char.toLowerCase() ? char.toUpperCase() : char.toLowerCase())).join('');
 }
 
 /** The path relative to root with forward slashes, as git and lanes.yml write it. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git, makeGitRepo, makeTempDir } from '../../test/support/repo';
@@ -85,5 +85,36 @@ describe('coordinationProblems', () => {
     git(root, 'worktree', 'add', '-q', '-b', 'linked', worktree);
     writeFileSync(path.join(root, 'memory'), 'a file in the home only\n');
     expect(coordinationProblems(worktree, noInstances).map((problem) => problem.key)).toEqual(['memory']);
+  });
+
+  it('says the home is gone when the workspace folder or the main checkout of a linked worktree was moved or deleted', () => {
+    const gone = path.join(makeTempDir('lanes-gone-'), 'repo');
+    expect(coordinationProblems(gone, noInstances)).toEqual([
+      { key: 'home', instance: null, message: expect.stringMatching(new RegExp(`^The workspace folder \`${gone}\` does not exist any more, so the coordination files .* have no home\\. Open the repository where its main checkout is now`)) },
+    ]);
+
+    const root = makeGitRepo();
+    const worktree = path.join(makeTempDir('lanes-linked-'), 'linked');
+    git(root, 'worktree', 'add', '-q', '-b', 'linked', worktree);
+    renameSync(root, `${root}-moved`);
+    const [problem, ...rest] = coordinationProblems(worktree, noInstances);
+    expect(rest).toEqual([]);
+    expect(problem).toMatchObject({ key: 'home', instance: null });
+    expect(problem!.message).toContain(`The git folder of this worktree (\`${path.join(root, '.git', 'worktrees', 'linked')}\`) does not exist: the main checkout was moved or deleted`);
+    expect(problem!.message).toContain('`git worktree repair`');
+    rmSync(`${root}-moved`, { recursive: true, force: true });
+  });
+
+  it('compares zones by the case rule: `Memory/` takes `memory` where case is ignored, and not where it counts', () => {
+    const root = makeGitRepo();
+    const instances = [{ name: 'Notes', zones: ['Memory/', 'DOCS/Cross-Instance-PRs/'] }];
+    expect(coordinationProblems(root, { paths: DEFAULT_PATHS, instances, ignoreCase: false })).toEqual([]);
+    const problems = coordinationProblems(root, { paths: DEFAULT_PATHS, instances, ignoreCase: true });
+    expect(problems.map((problem) => [problem.key, problem.instance])).toEqual([
+      ['requests', 'Notes'],
+      ['memory', 'Notes'],
+    ]);
+    // This disk is case-sensitive, and the probe finds it so.
+    expect(coordinationProblems(root, { paths: DEFAULT_PATHS, instances })).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
-import { lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { errnoCode, isLanesError } from '../shared/errors';
-import { isInside, resolveInside } from '../shared/path-guard';
+import { ignoresCase, isInside, resolveInside } from '../shared/path-guard';
 import { compilePatterns, normalizeRepoPath } from '../zones/matcher';
-import { workspaceHome, type ConfiguredPaths } from './home';
+import { homeOf, type ConfiguredPaths } from './home';
 
 /**
  * The one check of the coordination paths lanes.yml names (`paths.sharedState`,
@@ -20,9 +20,12 @@ import { workspaceHome, type ConfiguredPaths } from './home';
  *   shared-state file should be.
  * - A zone that takes the requests or memory folder is refused: every instance must be able to
  *   write there, and the guard would block all but the zone's owner.
+ * - A home that is gone (the workspace folder, or the main checkout a linked worktree belongs
+ *   to, moved or deleted) is refused: there is nowhere every instance could share.
  */
 
-export type CoordinationKey = keyof ConfiguredPaths;
+/** `home`: the main checkout itself, where all the coordination files live. */
+export type CoordinationKey = keyof ConfiguredPaths | 'home';
 
 export interface CoordinationProblem {
   readonly key: CoordinationKey;
@@ -35,18 +38,21 @@ export interface CoordinationInput {
   readonly paths: ConfiguredPaths;
   /** The instances whose zones to check (all of lanes.yml, or the one being created or saved). */
   readonly instances: readonly { readonly name: string; readonly zones: readonly string[] }[];
+  /** How zones compare names; defaults to what the home's file system does. */
+  readonly ignoreCase?: boolean;
 }
 
-const KEYS: readonly CoordinationKey[] = ['sharedState', 'requests', 'memory'];
-const LABELS: Record<CoordinationKey, string> = { sharedState: 'shared-state file', requests: 'requests folder', memory: 'memory folder' };
+const KEYS: readonly (keyof ConfiguredPaths)[] = ['sharedState', 'requests', 'memory'];
+const LABELS: Record<keyof ConfiguredPaths, string> = { sharedState: 'shared-state file', requests: 'requests folder', memory: 'memory folder' };
 /** Files a zone must not take inside a shared folder: any request or memory entry, finished requests, the index. */
 const SHARED_FOLDER_PROBES = ['request.md', 'done/request.md', 'MEMORY.md', 'project_probe.md'];
-/** How zones compare paths here; the file systems macOS and Windows use by default ignore case. */
-const IGNORE_CASE = process.platform === 'darwin' || process.platform === 'win32';
 
 /** Every problem of the coordination paths of the workspace `checkout` belongs to (its main checkout or any worktree), and of the given instances' zones. */
 export function coordinationProblems(checkout: string, input: CoordinationInput): CoordinationProblem[] {
-  const realHome = realpathSync(workspaceHome(checkout));
+  const home = locateHome(checkout);
+  if ('problem' in home) return [{ key: 'home', instance: null, message: home.problem }];
+  const realHome = home.home;
+  const ignoreCase = input.ignoreCase ?? ignoresCase(realHome);
   const problems: CoordinationProblem[] = [];
   for (const key of KEYS) {
     const message = placeProblem(realHome, key, input.paths[key]);
@@ -58,7 +64,7 @@ export function coordinationProblems(checkout: string, input: CoordinationInput)
     const probes = [folder, ...SHARED_FOLDER_PROBES.map((probe) => `${folder}/${probe}`)];
     for (const instance of input.instances) {
       const zone = instance.zones.find((pattern) => {
-        const owns = compilePatterns([pattern], { ignoreCase: IGNORE_CASE });
+        const owns = compilePatterns([pattern], { ignoreCase });
         return probes.some((probe) => owns(probe));
       });
       if (zone === undefined) continue;
@@ -74,8 +80,45 @@ export function coordinationProblems(checkout: string, input: CoordinationInput)
   return problems;
 }
 
+/** The real path of the home `checkout` belongs to, or why there is none. */
+function locateHome(checkout: string): { home: string } | { problem: string } {
+  const gone = (what: string) =>
+    `${what}, so the coordination files (lanes.yml, the shared-state file, the requests and memory folders) have no home. ` +
+    'Open the repository where its main checkout is now (in a moved linked worktree, run `git worktree repair` there first).';
+  let real: string;
+  try {
+    real = realpathSync(checkout);
+  } catch (error) {
+    if (['ENOENT', 'ENOTDIR'].includes(errnoCode(error) ?? '')) return { problem: gone(`The workspace folder \`${checkout}\` does not exist any more`) };
+    throw error;
+  }
+  const privateGitFolder = linkedGitFolder(real);
+  if (privateGitFolder !== null && !existsSync(privateGitFolder)) {
+    return { problem: gone(`The git folder of this worktree (\`${privateGitFolder}\`) does not exist: the main checkout was moved or deleted`) };
+  }
+  try {
+    return { home: realpathSync(homeOf(real)) };
+  } catch (error) {
+    if (isLanesError(error)) return { problem: error.message };
+    if (errnoCode(error) === 'ENOENT') return { problem: gone('The main checkout of this worktree does not exist any more') };
+    throw error;
+  }
+}
+
+/** The private git folder a linked worktree's `.git` file names, or null for a checkout with its own `.git` folder. */
+function linkedGitFolder(checkout: string): string | null {
+  const dotGit = path.join(checkout, '.git');
+  try {
+    if (!lstatSync(dotGit).isFile()) return null;
+  } catch {
+    return null;
+  }
+  const gitdir = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'))?.[1];
+  return gitdir ? path.resolve(checkout, gitdir) : null;
+}
+
 /** Why a coordination path cannot be used, or null when it can (missing included). */
-function placeProblem(realHome: string, key: CoordinationKey, configured: string): string | null {
+function placeProblem(realHome: string, key: keyof ConfiguredPaths, configured: string): string | null {
   const change = `Change \`paths.${key}\` in lanes.yml.`;
   const link = linkLeadingOut(realHome, configured);
   if (link) {

@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
@@ -53,7 +53,7 @@ describe('inspectWorkspace', () => {
   it('reports branch, worktrees, config and the health of every coordination file', async () => {
     const repo = makeGitRepo({
       'lanes.yml': 'paths:\n  memory: notes/memory\ninstances:\n  - name: VSCode\n    zones: [lib/]\n',
-      'COMPRESSED_PROMPT_V3.md': '# State\n## Instance Scope Table\n| Instance | Owned Files |\n',
+      'COMPRESSED_PROMPT_V3.md': '# State\n## Instance Scope Table\n| Instance | Owned Files |\n|---|---|\n',
       'docs/cross-instance-prs/20260413_a.md': '# A (Windows#67 → VSCode)\n',
       'docs/cross-instance-prs/20260414_b.md': '# B\n',
       'docs/cross-instance-prs/done/20260412_c.md': '# C\n',
@@ -72,14 +72,25 @@ describe('inspectWorkspace', () => {
       expect(snapshot.config.instances).toEqual([{ name: 'VSCode', role: 'custom', agent: 'claude', branch: null, worktree: null, zones: ['lib/'] }]);
       const health = Object.fromEntries(snapshot.coordination.map((entry) => [entry.key, [entry.health, entry.detail]]));
       expect(health).toEqual({
+        home: ['ok', 'Every instance reads and writes the coordination files here, from whichever worktree it runs in.'],
         config: ['ok', '1 instance'],
-        sharedState: ['ok', '4 lines; has an Instance Scope Table'],
+        sharedState: ['ok', '5 lines; has an Instance Scope Table'],
         requests: ['ok', '2 pending, 1 done'],
         memory: ['problem', 'MEMORY.md has 240 lines, over the limit of 200.'],
       });
     } finally {
       git(repo, 'worktree', 'remove', '--force', linked);
     }
+  });
+
+  it('finds the scope table where the zones find it: under "## Zones", and not in a code block', async () => {
+    const table = '| Instance | Owned Files |\n|---|---|\n| VSCode | lib/ |\n';
+    const sharedState = async (text: string) => {
+      const repo = makeGitRepo({ 'COMPRESSED_PROMPT_V3.md': text });
+      return (await inspectWorkspace(repo)).coordination.find((entry) => entry.key === 'sharedState')?.detail;
+    };
+    expect(await sharedState(`# State\n## Zones\n${table}`)).toBe('6 lines; has an Instance Scope Table');
+    expect(await sharedState(`# State\n## Instance Scope Table\n\`\`\`\n${table}\`\`\`\n`)).toBe('8 lines; no Instance Scope Table yet');
   });
 
   it('shows the memory index as needing attention while an entry points to a missing file, naming it', async () => {
@@ -119,7 +130,13 @@ describe('inspectWorkspace', () => {
     const snapshot = await inspectWorkspace(root);
     expect(snapshot.branch).toEqual({ name: 'trunk', head: null, detached: false, unborn: true });
     expect(snapshot.config.status).toBe('missing');
-    expect(snapshot.coordination.map((entry) => entry.health)).toEqual(['missing', 'missing', 'missing', 'missing']);
+    expect(snapshot.coordination.map((entry) => [entry.key, entry.health])).toEqual([
+      ['home', 'ok'],
+      ['config', 'missing'],
+      ['sharedState', 'missing'],
+      ['requests', 'missing'],
+      ['memory', 'missing'],
+    ]);
   });
 
   it('reports a detached HEAD', async () => {
@@ -134,7 +151,7 @@ describe('inspectWorkspace', () => {
     const huge = makeGitRepo({ 'lanes.yml': `zones: [${'1,'.repeat(30_000)}]\n` });
     const snapshot = await inspectWorkspace(huge);
     expect(snapshot.config).toMatchObject({ status: 'invalid', problem: { message: expect.stringContaining('more than 20,000 values'), line: 1 } });
-    expect(snapshot.coordination[0]).toMatchObject({ key: 'config', health: 'problem' });
+    expect(snapshot.coordination.find((entry) => entry.key === 'config')).toMatchObject({ health: 'problem' });
   });
 
   it('shows an invalid lanes.yml as a problem with its line, and a path that leaves the repository', async () => {
@@ -147,7 +164,7 @@ describe('inspectWorkspace', () => {
     const outside = await inspectWorkspace(escaping);
     expect(outside.coordination.find((entry) => entry.key === 'memory')).toMatchObject({
       health: 'problem',
-      detail: expect.stringContaining('`../elsewhere` is not inside this repository'),
+      detail: expect.stringMatching(/`\.\.\/elsewhere` is not inside the repository.*Change `paths\.memory` in lanes\.yml\.$/),
     });
   });
 
@@ -159,5 +176,34 @@ describe('inspectWorkspace', () => {
     mkdirSync(path.join(repo, 'docs'));
     const snapshot = await inspectWorkspace(repo);
     expect(snapshot.coordination.find((entry) => entry.key === 'memory')).toMatchObject({ health: 'problem', detail: expect.stringContaining('symbolic link') });
+  });
+
+  it('shows the coordination check\u2019s problems with what to do: a link leading out, a zone that takes a shared folder', async () => {
+    const repo = makeGitRepo({ 'lanes.yml': 'instances:\n  - name: Notes\n    zones: [memory/]\n', 'memory/MEMORY.md': '# Memory\n' });
+    const outside = makeTempDir('lanes-outside-');
+    mkdirSync(path.join(repo, 'docs'), { recursive: true });
+    symlinkSync(outside, path.join(repo, 'docs', 'cross-instance-prs'));
+    const health = Object.fromEntries((await inspectWorkspace(repo)).coordination.map((entry) => [entry.key, entry]));
+    expect(health.requests).toMatchObject({
+      health: 'problem',
+      detail: expect.stringContaining(`goes through the symbolic link \`docs/cross-instance-prs\` → \`${outside}\`, which leads out of the repository`),
+    });
+    expect(health.memory).toMatchObject({
+      health: 'problem',
+      detail:
+        '1 file; MEMORY.md has 1 of 200 lines. The memory folder `memory` (`paths.memory` in lanes.yml) is inside the zone `memory/` of "Notes". ' +
+        'Every instance must be able to write it, so no zone may take it: narrow that zone, or move `paths.memory` out of it.',
+    });
+    expect(health.sharedState).toMatchObject({ health: 'missing' });
+  });
+
+  it('says the home is gone when the main checkout of the opened worktree was moved, and what to do', async () => {
+    const repo = makeGitRepo({ 'lanes.yml': 'instances: []\n' });
+    const linked = path.join(makeTempDir('lanes-linked-'), 'linked');
+    git(repo, 'worktree', 'add', '-q', '-b', 'linked', linked);
+    renameSync(repo, `${repo}-moved`);
+    const home = (await inspectWorkspace(linked)).coordination.find((entry) => entry.key === 'home');
+    expect(home).toMatchObject({ health: 'problem', detail: expect.stringContaining('the main checkout was moved or deleted') });
+    expect(home!.detail).toContain('`git worktree repair`');
   });
 });

@@ -5,9 +5,11 @@ import type { ConfigChange, CoordinationEntry, WorkspaceSnapshot, Worktree } fro
 import { LanesError, errnoCode, isLanesError } from '../shared/errors';
 import { git, gitOrNull } from '../shared/git';
 import { resolveInside } from '../shared/path-guard';
+import { locateScopeTable } from '../shared/scope-table-locator';
 import { MEMORY_INDEX_LIMIT, checkIndexHealth } from '../memory/index-health';
 import { CONFIG_FILE, defaultConfig, type WorkspaceConfig } from './config';
 import { configChange, type ConfigState } from './config-service';
+import { coordinationProblems, type CoordinationProblem } from './coordination-check';
 import { workspaceHome } from './home';
 
 /**
@@ -84,17 +86,16 @@ export function parseWorktreeList(output: string): Worktree[] {
 
 /** Everything the workspace screen shows, read fresh from git and the files, with lanes.yml as the config service holds it. */
 export async function inspectWorkspace(root: string, configState: ConfigState): Promise<WorkspaceSnapshot> {
-  const [branch, worktrees] = await Promise.all([readBranch(root), listWorktrees(root)]);
   const state = configChange(root, configState);
   const config = state.config ?? defaultConfig();
+  const problems = coordinationProblems(root, { paths: config.paths, instances: config.instances });
+  // Without its main checkout git cannot list a worktree's siblings; the home entry says why and what to do.
+  const homeGone = problems.some((problem) => problem.key === 'home');
+  const [branch, worktrees] = await Promise.all([readBranch(root), listWorktrees(root).catch((error: unknown) => (homeGone ? [] : Promise.reject(error)))]);
   // The coordination files are read where every agent writes them: the home, also when Lanes opened a worktree.
   const home = workspaceHome(root);
-  const coordination = await Promise.all([
-    configEntry(state),
-    sharedStateEntry(home, config),
-    requestsEntry(home, config),
-    memoryEntry(home, config),
-  ]);
+  const entries = await Promise.all([sharedStateEntry(home, config), requestsEntry(home, config), memoryEntry(home, config)]);
+  const coordination = [homeEntry(home, problems), configEntry(state), ...entries.map((entry) => withProblems(entry, problems))];
   return {
     root,
     name: path.basename(root),
@@ -116,6 +117,29 @@ export async function inspectWorkspace(root: string, configState: ConfigState): 
     },
     coordination,
   };
+}
+
+function homeEntry(home: string, problems: readonly CoordinationProblem[]): CoordinationEntry {
+  const base = { key: 'home', label: 'Home (main checkout)', path: home, kind: 'folder' } as const;
+  const gone = problems.find((problem) => problem.key === 'home');
+  if (gone) return { ...base, health: 'problem', detail: gone.message };
+  return { ...base, health: 'ok', detail: 'Every instance reads and writes the coordination files here, from whichever worktree it runs in.' };
+}
+
+/**
+ * The entry as the coordination check sees it, each problem saying what to do: a problem of the
+ * path itself (a link leading out, a file in the way) replaces the summary, and a zone that takes
+ * the folder is added to it.
+ */
+function withProblems(entry: CoordinationEntry, problems: readonly CoordinationProblem[]): CoordinationEntry {
+  const own = problems.filter((problem) => problem.key === entry.key);
+  if (own.length === 0) return entry;
+  const place = own.filter((problem) => problem.instance === null).map((problem) => problem.message);
+  const zones = own.filter((problem) => problem.instance !== null).map((problem) => problem.message);
+  const summary = place.length > 0 ? place : [entry.detail.replace(/(?<![.!?])$/, '.')];
+  // The summary's own fix goes with it; a path problem is fixed in lanes.yml.
+  const fixes = [...(place.length > 0 ? [] : (entry.fixes ?? [])), ...(zones.length > 0 ? ['zones' as const] : [])];
+  return { ...entry, health: 'problem', detail: [...summary, ...zones].join(' '), fixes };
 }
 
 function configEntry(state: ConfigChange): CoordinationEntry {
@@ -145,7 +169,7 @@ async function sharedStateEntry(root: string, config: WorkspaceConfig): Promise<
   if (!located.ok) return located.entry;
   const text = await readTextIfFile(located.absolute);
   if (text === null) return { ...base, health: 'missing', detail: 'Not found. Instances have no shared snapshot to read at session start.' };
-  const hasTable = /^#{1,6}\s*Instance Scope Table\s*$/im.test(text);
+  const hasTable = locateScopeTable(text) !== null;
   const lines = text.split(/\r?\n/).length;
   return {
     ...base,
@@ -171,19 +195,19 @@ async function memoryEntry(root: string, config: WorkspaceConfig): Promise<Coord
   const names = await markdownNames(located.absolute);
   if (names === null) return { ...base, health: 'missing', detail: 'Not found. Agents have nowhere to keep what they learn.' };
   const index = await readTextIfFile(path.join(located.absolute, 'MEMORY.md'));
-  if (index === null) return { ...base, health: 'problem', detail: `${names.length} files but no MEMORY.md index.` };
+  if (index === null) return { ...base, health: 'problem', detail: `${names.length} files but no MEMORY.md index.`, fixes: ['memory'] };
   const health = checkIndexHealth(index, names);
   if (health.overLimit) {
-    return { ...base, health: 'problem', detail: `MEMORY.md has ${health.lines} lines, over the limit of ${MEMORY_INDEX_LIMIT}.` };
+    return { ...base, health: 'problem', detail: `MEMORY.md has ${health.lines} lines, over the limit of ${MEMORY_INDEX_LIMIT}.`, fixes: ['memory'] };
   }
-  const parts = [`${names.length} files`, `MEMORY.md has ${health.lines} of ${MEMORY_INDEX_LIMIT} lines`];
+  const parts = [names.length === 1 ? '1 file' : `${names.length} files`, `MEMORY.md has ${health.lines} of ${MEMORY_INDEX_LIMIT} lines`];
   const [first] = health.dangling;
   if (first) {
     const broken = health.dangling.length === 1 ? '1 broken entry' : `${health.dangling.length} broken entries`;
     parts.push(`${broken} (line ${first.line}: ${first.target}${health.dangling.length > 1 ? ', …' : ''})`);
   }
   if (health.unlisted.length > 0) parts.push(health.unlisted.length === 1 ? '1 file not in the index' : `${health.unlisted.length} files not in the index`);
-  return { ...base, health: first ? 'problem' : 'ok', detail: parts.join('; ') };
+  return { ...base, health: first ? 'problem' : 'ok', detail: parts.join('; '), ...(first ? { fixes: ['memory' as const] } : {}) };
 }
 
 async function readTextIfFile(absolute: string): Promise<string | null> {

@@ -69,6 +69,27 @@ describe('lanes guard', () => {
     expect(absolute.allow === false && absolute.reason).toContain('is outside your worktree');
   });
 
+  it('compares names by the file system\u2019s case rule: a differently-cased path is the same file where case is ignored', async () => {
+    const root = workspace();
+    const differentlyCased = hookInput('Write', path.join(root, 'Lib', 'Main.dart'), root);
+    // This disk is case-sensitive, as the probe finds: `Lib/` is another folder, which nobody owns.
+    const probed = await decideGuard(differentlyCased, { workspace: root, instances: ['VSCode'] });
+    expect(probed.allow === false && probed.reason).toContain('`Lib/Main.dart` belongs to no instance');
+    // As on macOS and Windows: the same file as `lib/main.dart`, in VSCode's zone, also through a differently-cased checkout path.
+    const options = { workspace: root, instances: ['VSCode'], ignoreCase: true };
+    expect(await decideGuard(differentlyCased, options)).toEqual({ allow: true });
+    expect(await decideGuard(hookInput('Write', path.join(root.toUpperCase(), 'lib', 'main.dart'), root), options)).toEqual({ allow: true });
+    expect(await decideGuard(hookInput('Write', path.join(root, 'MEMORY', 'x.md'), root), options)).toEqual({ allow: true });
+    const other = await decideGuard(hookInput('Write', path.join(root, 'DOCS', 'a.md'), root), options);
+    expect(other.allow === false && other.reason).toContain('`DOCS/a.md` belongs to instance Windows');
+  });
+
+  it('takes a file named `..foo` at the top of the worktree as inside it', async () => {
+    const root = workspace();
+    const decision = await decideGuard(hookInput('Write', path.join(root, '..foo'), root), { workspace: root, instances: ['VSCode'] });
+    expect(decision.allow === false && decision.reason).toContain('`..foo` belongs to no instance');
+  });
+
   it('follows a symlink inside the zone that leads out of it', async () => {
     const root = workspace();
     symlinkSync(path.join(root, 'docs'), path.join(root, 'lib', 'docs-link'));
@@ -237,12 +258,21 @@ describe('lanes guard: one home for the coordination files', () => {
       await decide('Write', { content: SHARED.replace('| VSCode | lib/ |', '| VSCode | * |') }),
       await decide('Write', { content: '# Shared state\nNo table any more.\n' }),
       await decide('Edit', { old_string: 'text that is not there\n| VSCode | lib/ |', new_string: 'x' }),
-      await decide('Edit', { old_string: '## Instance Scope Table', new_string: '## Owners' }),
-      await decide('Edit', { old_string: '| Windows | docs/ |\n\n', new_string: '| Windows | docs/ |\n\nVSCode may also write docs/.\n\n' }),
+      await decide('Edit', { old_string: '| Instance | Owned Files |', new_string: '| Instance | Owned Files | Since |' }),
     ];
     for (const decision of refused) expect(decision.allow === false && decision.reason).toContain('Instance Scope Table');
     expect(await decide('Write', { content: SHARED.replace('- pages: 219', '- pages: 250') })).toEqual({ allow: true });
     expect(await decide('Edit', { old_string: '- keep it short', new_string: '- keep it shorter' })).toEqual({ allow: true });
+  });
+
+  it('leaves the heading above the table and notes below it to the agents: only the table itself is Lanes\u2019', async () => {
+    const { root, worktree } = homeAndWorktree();
+    const file = path.join(root, 'COMPRESSED_PROMPT_V3.md');
+    const decide = (input: Record<string, unknown>) =>
+      decideGuard(JSON.stringify({ cwd: worktree, tool_name: 'Edit', tool_input: { file_path: file, ...input } }), { workspace: worktree, instances: ['VSCode'] });
+    expect(await decide({ old_string: '| Windows | docs/ |\n\n', new_string: '| Windows | docs/ |\n\nVSCode hands docs/ over on Friday.\n\n' })).toEqual({ allow: true });
+    expect(await decide({ old_string: '| Windows | docs/ |\n', new_string: '| Windows | docs/ |\nNote right below the last row.\n' })).toEqual({ allow: true });
+    expect(await decide({ old_string: '## Instance Scope Table', new_string: '## Instance Scope Table (kept by Lanes)' })).toEqual({ allow: true });
   });
 
   it('refuses a write to the worktree\u2019s own copy of a coordination file, naming the home path', async () => {

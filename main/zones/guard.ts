@@ -2,10 +2,8 @@ import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { normalizeRepoPath } from './matcher';
 import { ZoneSet } from './zone-set';
-import { splitScopeTable } from '../memory/shared-state';
-import { isInside } from '../shared/path-guard';
+import { ignoresCase, isInside, relativeInside, type CaseRule } from '../shared/path-guard';
 import { CONFIG_FILE_NAME, coordinationPaths, homeOf, type CoordinationPaths } from '../workspace/home';
-import { parseScopeTable, splitLines } from './scope-table';
 import { instanceCheckout, readZonesConfig, type ZonesConfig } from './zones-config';
 
 /** The tools whose writes the guard checks (Claude Code's file-editing tools). */
@@ -26,6 +24,8 @@ export interface GuardOptions {
   readonly instances: readonly string[];
   /** The instance's worktree; defaults to the one lanes.yml gives it. */
   readonly worktree?: string;
+  /** Whether names are compared without case; defaults to what the worktree's file system does. */
+  readonly ignoreCase?: boolean;
 }
 
 export type GuardDecision = { readonly allow: true } | { readonly allow: false; readonly reason: string };
@@ -82,20 +82,21 @@ export async function decideGuard(stdinText: string, options: GuardOptions): Pro
     return block(`${BLOCKED}: \`${target}\` ${error instanceof Error ? error.message : String(error)}.`);
   }
 
+  const rule: CaseRule = { ignoreCase: options.ignoreCase ?? ignoresCase(worktree) };
   // The home's shared coordination files, which every instance writes from wherever it runs.
-  if (isInside(shared.requests, absolute) || isInside(shared.memory, absolute)) return { allow: true };
-  if (absolute === shared.sharedState) return scopeTableDecision(hook.tool_name, toolInput, shared.sharedState);
+  if (isInside(shared.requests, absolute, rule) || isInside(shared.memory, absolute, rule)) return { allow: true };
+  if (relativeInside(shared.sharedState, absolute, rule) === '') return scopeTableDecision(hook.tool_name, toolInput, shared.sharedState);
 
-  const relative = path.relative(worktree, absolute);
-  if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) {
+  const relative = relativeInside(worktree, absolute, rule);
+  if (relative === null || relative === '') {
     return block(
       `${BLOCKED}: \`${target}\` is outside your worktree (\`${worktree}\`). Instance ${options.instances.join(' or ')} only writes inside it, ` +
         `and the shared coordination files in the main checkout: ${shared.requests}${path.sep}, ${shared.memory}${path.sep} and ${shared.sharedState}.`,
     );
   }
   const repoPath = normalizeRepoPath(relative);
-  if (worktree !== shared.home) {
-    const copy = ownCopyOfCoordinationFile(repoPath, config);
+  if (relativeInside(shared.home, worktree, rule) !== '') {
+    const copy = ownCopyOfCoordinationFile(repoPath, config, rule);
     const homePath = path.join(shared.home, ...repoPath.split('/'));
     if (copy === 'config') {
       return block(
@@ -111,7 +112,7 @@ export async function decideGuard(stdinText: string, options: GuardOptions): Pro
     }
   }
 
-  const zones = new ZoneSet(config.instances, config.common);
+  const zones = new ZoneSet(config.instances, config.common, rule);
   if (options.instances.some((name) => zones.mayWrite(name, repoPath))) return { allow: true };
   return block(refusal(config, zones, options.instances, repoPath, shared));
 }
@@ -132,15 +133,17 @@ function refusal(config: ZonesConfig, zones: ZoneSet, selves: readonly string[],
 }
 
 /** What a path in a worktree is a copy of, when it is one of the coordination files that live in the home. */
-function ownCopyOfCoordinationFile(repoPath: string, config: ZonesConfig): 'the requests folder' | 'the memory folder' | 'the shared-state file' | 'config' | null {
+function ownCopyOfCoordinationFile(repoPath: string, config: ZonesConfig, rule: CaseRule): 'the requests folder' | 'the memory folder' | 'the shared-state file' | 'config' | null {
+  const fold = (value: string) => (rule.ignoreCase ? value.toLowerCase() : value);
+  const written = fold(repoPath);
   const under = (folder: string) => {
-    const prefix = normalizeRepoPath(folder).replace(/\/+$/, '');
-    return repoPath === prefix || repoPath.startsWith(`${prefix}/`);
+    const prefix = fold(normalizeRepoPath(folder).replace(/\/+$/, ''));
+    return written === prefix || written.startsWith(`${prefix}/`);
   };
   if (under(config.paths.requests)) return 'the requests folder';
   if (under(config.paths.memory)) return 'the memory folder';
-  if (repoPath === normalizeRepoPath(config.paths.sharedState)) return 'the shared-state file';
-  if (repoPath === CONFIG_FILE_NAME) return 'config';
+  if (written === fold(normalizeRepoPath(config.paths.sharedState))) return 'the shared-state file';
+  if (written === fold(CONFIG_FILE_NAME)) return 'config';
   return null;
 }
 
@@ -149,7 +152,7 @@ function ownCopyOfCoordinationFile(repoPath: string, config: ZonesConfig): 'the 
  * with the zones. The edit is applied to the file as it is now and the table compared before and
  * after; an edit Lanes cannot replay is refused when it mentions a table row.
  */
-function scopeTableDecision(tool: string, input: Record<string, unknown>, file: string): GuardDecision {
+async function scopeTableDecision(tool: string, input: Record<string, unknown>, file: string): Promise<GuardDecision> {
   let current: string;
   try {
     current = readFileSync(file, 'utf8');
@@ -165,7 +168,10 @@ function scopeTableDecision(tool: string, input: Record<string, unknown>, file: 
     const touchesRows = texts.some((text) => typeof text === 'string' && text.split(/\r?\n/).some((line) => /^\s*\|.*\|\s*$/.test(line)));
     return touchesRows ? refusedBecause('Lanes could not replay this edit on the shared-state file, and it holds table rows.') : { allow: true };
   }
-  return scopeTableText(next) === scopeTableText(current) ? { allow: true } : refusedBecause('this edit changes the Instance Scope Table.');
+  // Loaded here, not at the top: the Markdown parser is the guard's heaviest part, and only edits of this one file need it.
+  const { splitScopeTable } = await import('../memory/shared-state');
+  const tableOf = (text: string) => (splitScopeTable(text).table ?? '').replace(/\r\n/g, '\n');
+  return tableOf(next) === tableOf(current) ? { allow: true } : refusedBecause('this edit changes the Instance Scope Table.');
 }
 
 /** The file after the tool's change, or null when Lanes cannot tell (text to replace not found, a notebook tool). */
@@ -183,16 +189,6 @@ function editedText(tool: string, input: Record<string, unknown>, current: strin
     return text;
   }
   return null;
-}
-
-/**
- * The table as the zones room finds it (its rows, under any heading) and the section the memory
- * screen keeps read-only (from its "Instance Scope Table" heading to the next): neither may change.
- */
-function scopeTableText(text: string): string {
-  const table = parseScopeTable(text);
-  const rows = table.found ? splitLines(text).slice(table.start, table.end).join('') : '';
-  return `${rows}\0${splitScopeTable(text).table ?? ''}`.replace(/\r\n/g, '\n');
 }
 
 function block(reason: string): GuardDecision {

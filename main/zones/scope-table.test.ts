@@ -98,4 +98,18 @@ describe('the Instance Scope Table', () => {
     expect(writeScopeTable(text, [{ name: 'A', zones: ['lib/'] }])).toBe(text);
     expect(writeScopeTable(text, [{ name: 'A', zones: ['web/'] }])).toBe('## Instance Scope Table\n| Instance | Owned Files |\n|---|---|\n| A | web/ |');
   });
+
+  it('edits a table under "## Zones", and leaves one in a fenced code block alone', () => {
+    const example = '```md\n| Instance | Owned Files |\n|---|---|\n| Example | x/ |\n```\n';
+    const text = `# State\n${example}\n## Zones\n| Instance | Owned Files |\n|---|---|\n| A | lib/ |\n\nNotes below.\n`;
+    expect(parseScopeTable(text).rows.map(({ instance, zones }) => ({ instance, zones }))).toEqual([{ instance: 'A', zones: ['lib/'] }]);
+    expect(writeScopeTable(text, [{ name: 'A', zones: ['web/'] }])).toBe(text.replace('| A | lib/ |', '| A | web/ |'));
+    expect(parseScopeTable(example).found).toBe(false);
+  });
+
+  it('keeps an escaped pipe inside a name, and a line of prose right below the table', () => {
+    const text = '## Instance Scope Table\n| Instance | Owned Files |\n|---|---|\n| A \\| B | lib/ |\nA and B share lib/.\n';
+    expect(parseScopeTable(text).rows.map(({ instance, zones }) => ({ instance, zones }))).toEqual([{ instance: 'A | B', zones: ['lib/'] }]);
+    expect(writeScopeTable(text, [{ name: 'A | B', zones: ['lib/', 'web/'] }])).toBe(text.replace('| A \\| B | lib/ |', '| A \\| B | lib/, web/ |'));
+  });
 });

@@ -1,3 +1,5 @@
+import { splitLines } from '../shared/markdown-table';
+import { locateScopeTable } from '../shared/scope-table-locator';
 import { normalizeRepoPath, patternProblem } from './matcher';
 import type { InstanceZone } from './zone-set';
 
@@ -23,43 +25,29 @@ export interface ScopeTable {
   readonly problems: readonly string[];
 }
 
-const HEADING_HINT = /scope|zone|owner|ownership|who owns|担当|範囲|所有|分担|zuständig|propriét|responsab|alcance|ámbito|zust|범위|담당|负责|範圍|范围/i;
-const INSTANCE_HINT = /instance|instanz|agent|インスタンス|인스턴스|实例|實例|session/i;
-const FILES_HINT = /own|files?|path|zone|scope|dossier|fichier|dateien|ordner|ファイル|担当|파일|文件|archivos/i;
-
-export function splitLines(text: string): string[] {
-  return text.split(/(?<=\n)/);
-}
-
-/** Finds and reads the scope table; `found: false` when the file has none. */
+/** Finds and reads the scope table (where `locateScopeTable` says it is); `found: false` when the file has none. */
 export function parseScopeTable(text: string): ScopeTable {
+  const table = locateScopeTable(text);
   const lines = splitLines(text);
-  let best: { start: number; end: number; score: number } | null = null;
-  for (const table of findTables(lines)) {
-    const score = scoreTable(lines, table.start, table.end);
-    if (score > 0 && (best === null || score > best.score)) best = { ...table, score };
-  }
-  if (best === null) return { found: false, start: lines.length, end: lines.length, rows: [], problems: [] };
+  if (table === null) return { found: false, start: lines.length, end: lines.length, rows: [], problems: [] };
 
   const rows: ScopeRow[] = [];
   const problems: string[] = [];
-  for (let index = best.start + 2; index < best.end; index += 1) {
-    const raw = lines[index]!;
-    const cells = splitRow(raw);
-    const instance = cleanCell(cells[0] ?? '');
+  for (const row of table.rows) {
+    const instance = cleanCell(row.cells[0] ?? '');
     if (instance === '') {
-      if (cells.some((cell) => cell.trim() !== '')) problems.push(`Line ${index + 1} has no instance name in its first column; it was skipped.`);
+      if (row.cells.some((cell) => cell !== '')) problems.push(`Line ${row.line + 1} has no instance name in its first column; it was skipped.`);
       continue;
     }
     const zones: string[] = [];
-    for (const item of splitZones(cells.slice(1).join(','))) {
+    for (const item of splitZones(row.cells.slice(1).join(','))) {
       const problem = patternProblem(item);
-      if (problem) problems.push(`Line ${index + 1} (${instance}): \`${item}\` ${problem}; it was skipped.`);
+      if (problem) problems.push(`Line ${row.line + 1} (${instance}): \`${item}\` ${problem}; it was skipped.`);
       else zones.push(item);
     }
-    rows.push({ instance, zones, raw });
+    rows.push({ instance, zones, raw: lines[row.line]! });
   }
-  return { found: true, start: best.start, end: best.end, rows, problems };
+  return { found: true, start: table.startLine, end: table.endLine, rows, problems };
 }
 
 /**
@@ -95,55 +83,6 @@ export function writeScopeTable(text: string | null, instances: readonly Instanc
   if (source === '') return section;
   const separator = source.endsWith(`${eol}${eol}`) ? '' : source.endsWith('\n') ? eol : `${eol}${eol}`;
   return `${source}${separator}${section}`;
-}
-
-function findTables(lines: readonly string[]): Array<{ start: number; end: number }> {
-  const tables: Array<{ start: number; end: number }> = [];
-  for (let index = 0; index + 1 < lines.length; index += 1) {
-    if (!isRowLine(lines[index]!) || !isSeparatorLine(lines[index + 1]!)) continue;
-    let end = index + 2;
-    while (end < lines.length && isRowLine(lines[end]!)) end += 1;
-    tables.push({ start: index, end });
-    index = end - 1;
-  }
-  return tables;
-}
-
-function scoreTable(lines: readonly string[], start: number, end: number): number {
-  const header = splitRow(lines[start]!);
-  let score = 0;
-  for (let index = start - 1, seen = 0; index >= 0 && seen < 4; index -= 1) {
-    const line = lines[index]!.trim();
-    if (line === '') continue;
-    seen += 1;
-    if (/^#{1,6}\s/.test(line)) {
-      if (HEADING_HINT.test(line)) score += 2;
-      break;
-    }
-  }
-  if (INSTANCE_HINT.test(header[0] ?? '')) score += 1;
-  if (FILES_HINT.test(header.slice(1).join(' '))) score += 1;
-  if (score === 0 && header.length === 2 && end - start > 2) {
-    // A two-column table in a language we have no hint for: trust it when its right column is paths.
-    const body = lines.slice(start + 2, end).map((line) => splitRow(line)[1] ?? '');
-    const pathLike = body.filter((cell) => /[/*]|\.\w{1,6}\b/.test(cell)).length;
-    if (pathLike * 2 >= body.length) score = 1;
-  }
-  return score;
-}
-
-function isRowLine(line: string): boolean {
-  return /^\s*\|.*\|\s*$/.test(line.replace(/\r?\n$/, ''));
-}
-
-function isSeparatorLine(line: string): boolean {
-  return /^\s*\|(\s*:?-{1,}:?\s*\|)+\s*$/.test(line.replace(/\r?\n$/, ''));
-}
-
-/** The cells of a `| a | b |` line; `\|` stays inside a cell. */
-function splitRow(line: string): string[] {
-  const body = line.replace(/\r?\n$/, '').trim().replace(/^\|/, '').replace(/\|$/, '');
-  return body.split(/(?<!\\)\|/).map((cell) => cell.replace(/\\\|/g, '|').trim());
 }
 
 function splitZones(cell: string): string[] {

@@ -7,7 +7,8 @@ import { LanesError, errnoCode } from '../shared/errors';
 import { resolveInside } from '../shared/path-guard';
 import type { LoadedConfig } from '../workspace/config';
 import type { ConfigService } from '../workspace/config-service';
-import { patternProblem } from './matcher';
+import { coordinationProblems } from '../workspace/coordination-check';
+import { normalizeRepoPath, patternProblem } from './matcher';
 import { parseScopeTable, writeScopeTable } from './scope-table';
 import { zonesConfigFrom, type ZonesConfig } from './zones-config';
 
@@ -104,6 +105,10 @@ export async function saveZones(root: string, lanesYml: ConfigService, request: 
   }
 
   const files = await readZonesFiles(root, lanesYml);
+  const misplaced = coordinationProblems(root, { paths: files.loaded.config.paths, instances: addedZones(files, request.instances) }).filter(
+    (problem) => problem.instance !== null || problem.key === 'home',
+  );
+  if (misplaced.length > 0) throw new LanesError('invalid-argument', `Nothing was saved. ${misplaced.map((problem) => problem.message).join(' ')}`);
   const changed: string[] = [];
   if (files.loaded.version.hash !== request.versions.config) changed.push('lanes.yml');
   if (files.sharedStateHash !== request.versions.sharedState) changed.push(`\`${files.loaded.config.paths.sharedState}\``);
@@ -141,6 +146,23 @@ export async function syncScopeTable(root: string, lanesYml: ConfigService): Pro
 
 export async function setOnViolation(lanesYml: ConfigService, onViolation: 'warn' | 'restore', versions: SaveRequest['versions']): Promise<void> {
   await lanesYml.edit((document) => document.setIn(['enforcement', 'onViolation'], onViolation), { expected: versions.config });
+}
+
+/**
+ * The zones a save adds: those neither lanes.yml nor the scope table gives the instance yet. A
+ * save may not add a zone that takes the requests or memory folder every instance writes; a
+ * layout that already has one (the field report's `docs/` holds its requests folder) is shown
+ * on the Workspace screen instead of blocking every later save.
+ */
+function addedZones(files: ZonesFiles, instances: readonly ZoneInstance[]): ZoneInstance[] {
+  const table = files.sharedStateText === null ? [] : parseScopeTable(files.sharedStateText).rows;
+  return instances.map((instance) => {
+    const known = [
+      ...(files.loaded.config.instances.find((existing) => existing.name === instance.name)?.zones ?? []),
+      ...(table.find((row) => row.instance === instance.name)?.zones ?? []),
+    ].map((zone) => normalizeRepoPath(zone.trim()));
+    return { name: instance.name, zones: instance.zones.filter((zone) => !known.includes(normalizeRepoPath(zone.trim()))) };
+  });
 }
 
 /** Writes the zones into lanes.yml, refused if it is no longer the version the editor checked. */

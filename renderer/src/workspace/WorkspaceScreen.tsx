@@ -204,11 +204,19 @@ function HealthRow({ entry }: { entry: CoordinationEntry }) {
         </div>
         <div className="health-detail">
           <Message text={entry.detail} />
-          {entry.key === 'memory' && entry.health === 'problem' && (
+          {entry.fixes?.includes('memory') && (
             <>
               {' '}
               <a href="#/memory" data-testid="memory-fix-link">
                 Fix in Memory
+              </a>
+            </>
+          )}
+          {entry.fixes?.includes('zones') && (
+            <>
+              {' '}
+              <a href="#/zones" data-testid={`zones-fix-link-${entry.key}`}>
+                Fix on the Zones screen
               </a>
             </>
           )}
