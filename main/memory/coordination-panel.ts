@@ -3,7 +3,8 @@ import type { CoordinationState } from '../contract/memory';
 import type { RoomContext } from '../core/room';
 import type { WorkspaceConfig } from '../contract/workspace';
 import { coordinationPaths, type CoordinationPaths } from '../workspace/home';
-import { commitCoordinationChanges, coordinationChanges, coordinationCommitMessage, whyCommitIsBlocked } from './coordination-changes';
+import { areaPaths, commitCoordinationChanges, coordinationChanges, coordinationCommitMessage, whyCommitIsBlocked } from './coordination-changes';
+import { instanceWorktrees, worktreeCopies } from './move-home';
 import { watchFolder, type Disposable } from './watch';
 
 /** How long after each wrap-up Lanes keeps committing the agents' coordination writes as they settle. */
@@ -48,7 +49,11 @@ export class CoordinationPanel {
     const config = (await this.context.workspaceConfig().read()).config;
     const paths = coordinationPaths(this.home, config.paths);
     this.watch(paths);
-    const [changes, blockedBy] = await Promise.all([coordinationChanges(paths), whyCommitIsBlocked(this.home)]);
+    const [changes, blockedBy, copies] = await Promise.all([
+      coordinationChanges(paths),
+      whyCommitIsBlocked(this.home),
+      worktreeCopies(paths, instanceWorktrees(paths.home, config.instances)),
+    ]);
     if (this.autoCommitUntil !== null && Date.now() > this.autoCommitUntil) this.autoCommitUntil = null;
     return {
       home: paths.home,
@@ -59,7 +64,15 @@ export class CoordinationPanel {
       autoCommitUntil: this.autoCommitUntil === null ? null : new Date(this.autoCommitUntil).toISOString(),
       lastCommit: this.lastCommit,
       autoCommitError: this.autoCommitError,
+      areaPaths: Object.fromEntries(areaPaths(paths)) as CoordinationState['areaPaths'],
+      worktreeCopies: copies.copies,
+      worktreeProblems: copies.problems,
     };
+  }
+
+  /** Reads the list again after Lanes moved a worktree's copy home, and tells the screens. */
+  refresh(): Promise<CoordinationState> {
+    return this.announce();
   }
 
   async commit(automatic = false): Promise<CoordinationState> {
