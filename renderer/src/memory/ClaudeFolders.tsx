@@ -64,9 +64,8 @@ export function ClaudeFolders({ root }: { root: string }) {
     <div className="card claude-folders" data-testid="claude-folders">
       <h2>Claude Code’s own memory</h2>
       <p className="muted">
-        Claude Code keeps its own memory outside the repository, in a folder named after the checkout. Its docs say every worktree of a repository shares the main
-        checkout’s folder; some versions keep one per worktree. Lanes points each Claude instance at the home’s memory folder{' '}
-        <span className="mono">{folders.autoMemoryDirectory}</span> (<span className="mono">autoMemoryDirectory</span>), so what it learns lands where every instance reads it.
+        Claude Code keeps its own memory in a folder named after a checkout: one per repository, shared by its worktrees, say its docs; one per worktree in some versions. Lanes
+        points each Claude instance’s <span className="mono">autoMemoryDirectory</span> at the home’s memory folder <span className="mono">{folders.autoMemoryDirectory}</span>.
       </p>
       <FolderRow title="The repository’s folder" folder={folders.repository} />
       {folders.instances.map((folder) => (
