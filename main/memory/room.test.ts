@@ -399,12 +399,14 @@ describe('coordination changes panel', () => {
 });
 
 describe('move it home', () => {
-  it('lists a shell write in an instance worktree’s memory copy, moves it home with an index line, and refuses a path that leaves the worktree', async () => {
+  it('announces a shell write in an instance worktree’s memory copy, moves it home with an index line, and refuses a path that leaves the worktree', async () => {
     const worktree = path.join(makeTempDir(), 'api');
     const { call, fail, root, waitFor } = await openCore({ ...REPO_FILES, 'lanes.yml': `instances:\n  - name: API\n    worktree: ${JSON.stringify(worktree)}\n` });
     git(root, 'worktree', 'add', '-q', '-b', 'lanes/api', worktree);
+    expect((await call<CoordinationState>('memory.coordinationChanges', {})).worktreeCopies).toEqual([]);
+    // Nothing in the home changes: the panel hears of it from its watch on the worktree's copies.
     writeFiles(worktree, { 'memory/feedback_success_shell.md': '# Shell write\nWritten with echo.\n' });
-    const before = await call<CoordinationState>('memory.coordinationChanges', {});
+    const before = await waitFor<CoordinationState>('memory.coordinationChanged', (state) => state.worktreeCopies.length === 1);
     expect(before.worktreeCopies).toMatchObject([{ instances: ['API'], path: 'memory/feedback_success_shell.md', area: 'memory', change: 'added', notMovable: null }]);
     expect(before.areaPaths).toEqual({ config: 'lanes.yml', sharedState: 'COMPRESSED_PROMPT_V3.md', memory: 'memory', requests: 'docs/cross-instance-prs' });
 

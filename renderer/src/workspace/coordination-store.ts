@@ -11,9 +11,8 @@ export interface MovedCopy {
 }
 
 /**
- * The "Coordination changes" panel: the home's uncommitted coordination files, fed by
- * `memory.coordinationChanged`, and the writes in instance worktrees' own copies of them, read
- * again whenever the violation log flags a write to one.
+ * The "Coordination changes" panel: the home's uncommitted coordination files and the writes in
+ * instance worktrees' own copies of them, fed by `memory.coordinationChanged`.
  */
 interface CoordinationStore {
   state: CoordinationState | null;
@@ -92,9 +91,3 @@ export function currentCopy(state: CoordinationState, violation: Pick<Violation,
 
 lanes.on('memory.coordinationChanged', (state) => useCoordination.setState({ state }));
 
-// A shell write into a worktree's copy does not touch the home, so nothing in the home tells the
-// panel; the violation log's report of it does.
-lanes.on('zones.violationsAdded', ({ added }) => {
-  const { state } = useCoordination.getState();
-  if (state !== null && added.some((violation) => isWorktreeCopyWrite(state, violation))) void useCoordination.getState().load();
-});
