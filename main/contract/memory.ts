@@ -174,6 +174,26 @@ export const coordinationChangeSchema = z.object({
 });
 export type CoordinationChange = z.infer<typeof coordinationChangeSchema>;
 
+/**
+ * A change git sees in an instance worktree's own copy of a coordination path: a write that went
+ * around the guard (a shell `echo > requests/x.md`), which nobody reads until it is moved home.
+ */
+export const worktreeCopySchema = z.object({
+  /** The worktree, absolute. */
+  checkout: z.string(),
+  /** The instances working in it. */
+  instances: z.array(z.string()),
+  /** Relative to the worktree (and to the home: the same place there), with `/`. */
+  path: z.string(),
+  area: coordinationAreaSchema,
+  change: z.enum(['added', 'modified', 'deleted']),
+  /** Where it belongs: the same path in the home, absolute. */
+  homePath: z.string(),
+  /** Why "Move it home" cannot take it (a deletion, lanes.yml), or null when it can. */
+  notMovable: z.string().nullable(),
+});
+export type WorktreeCopy = z.infer<typeof worktreeCopySchema>;
+
 /** The "Coordination changes" panel: what a commit would record, and whether it may. */
 export const coordinationStateSchema = z.object({
   /** The main checkout, where the coordination files live and the commit is made. */
@@ -191,8 +211,39 @@ export const coordinationStateSchema = z.object({
   lastCommit: z.object({ commit: z.string(), summary: z.string(), at: z.string(), automatic: z.boolean() }).nullable(),
   /** Why the last automatic commit failed, or null. */
   autoCommitError: z.string().nullable(),
+  /** Each coordination path relative to the home (and to every worktree), with `/`, to tell a worktree's copy by its path. */
+  areaPaths: z.object({ config: z.string(), sharedState: z.string(), requests: z.string(), memory: z.string() }),
+  /** Writes in instance worktrees' own copies of the coordination paths, from git status there. */
+  worktreeCopies: z.array(worktreeCopySchema),
+  /** Worktrees whose git status could not be read, and why. */
+  worktreeProblems: z.array(z.string()),
 });
 export type CoordinationState = z.infer<typeof coordinationStateSchema>;
+
+/** One Claude Code auto-memory folder: the repository's, or the one keyed by an instance's worktree path. */
+export const claudeFolderSchema = z.object({
+  /** The instance whose checkout keys it, or null for the repository's (the main checkout's) folder. */
+  instance: z.string().nullable(),
+  folder: z.string(),
+  exists: z.boolean(),
+  /** The instance runs in the main checkout, so its folder is the repository's. */
+  sharesRepositoryFolder: z.boolean(),
+  /** The entries (every markdown file but MEMORY.md). */
+  entries: z.array(z.object({ name: z.string(), title: z.string().nullable(), size: z.number() })),
+  /** The folder has a MEMORY.md. */
+  hasIndex: z.boolean(),
+});
+export type ClaudeFolder = z.infer<typeof claudeFolderSchema>;
+
+export const claudeFoldersSchema = z.object({
+  /** The repository's folder (keyed by the main checkout), shared by every worktree in current Claude Code. */
+  repository: claudeFolderSchema,
+  /** One per instance with a worktree of its own: the folder keyed by that worktree's path. */
+  instances: z.array(claudeFolderSchema),
+  /** The home's memory folder, where Lanes points each Claude instance's `autoMemoryDirectory`. */
+  autoMemoryDirectory: z.string(),
+});
+export type ClaudeFolders = z.infer<typeof claudeFoldersSchema>;
 
 const sourceArg = memorySourceIdSchema.default('repo');
 const nameArg = z.string().min(1, 'Give a file name.').max(255, 'File names are at most 255 characters.');
@@ -251,6 +302,26 @@ export const memoryCalls = {
    * they are); refused while a merge, rebase, cherry-pick or revert is in progress there.
    */
   'memory.commitCoordination': call(noArgs, coordinationStateSchema),
+  /**
+   * Moves a worktree's own copy of a coordination file to the same path in the home, then puts
+   * the worktree's copy back as committed (deleted when git does not track it). Refused when the
+   * home has a different file there that is not the version the worktree's copy started from.
+   */
+  'memory.moveHome': call(
+    z.object({ checkout: z.string().min(1).max(4096), path: z.string().min(1, 'Give the path to move.').max(4096) }).strict(),
+    z.object({ homePath: z.string(), state: coordinationStateSchema }),
+  ),
+  /** Claude Code's own memory folders: the repository's, and one per instance worktree. */
+  'memory.claudeFolders': call(noArgs, claudeFoldersSchema),
+  /**
+   * Moves every entry of one Claude Code memory folder (an instance's, or the repository's when
+   * `instance` is null) into the home's memory folder, adds each to MEMORY.md, and takes them out
+   * of that folder and its MEMORY.md.
+   */
+  'memory.moveClaudeMemory': call(
+    z.object({ instance: z.string().min(1).max(64).nullable() }).strict(),
+    z.object({ moved: z.array(z.object({ from: z.string(), to: z.string() })), folders: claudeFoldersSchema }),
+  ),
   /** Sets lanes.yml `coordination.commitOnWrapUp`. */
   'memory.setCommitOnWrapUp': call(z.object({ enabled: z.boolean() }).strict(), coordinationStateSchema),
 };

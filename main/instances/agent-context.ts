@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { excludeFromGit, setClaudeHooks } from '../shared/agent-files';
+import { excludeFromGit, setClaudeHooks, setClaudeMemoryDirectory } from '../shared/agent-files';
 import { writeInsideCheckout } from '../shared/checkout-file';
 import type { WorkspaceConfig, InstanceConfig } from '../workspace/config';
 import type { CoordinationPaths } from '../workspace/home';
@@ -55,7 +55,7 @@ ${common}
 - Shared state: \`${paths.sharedState}\` (leave its Instance Scope Table as it is; Lanes keeps it)
 
 They live in the workspace's main checkout \`${paths.home}\`, which every instance and Lanes read. Your worktree may hold its own copies of them: never write those, nobody reads them.
-
+${agentKind(programOf(instance)) === 'claude' ? `Your own auto memory is this memory folder too (Lanes sets \`autoMemoryDirectory\` to \`${paths.memory}\`): keep its entries and its MEMORY.md there, not in ~/.claude/projects.\n` : ''}
 ## Rules
 1. Write only inside your zones and the shared coordination files above. Never edit, move or delete other files, even to fix something small.
 2. When you need a change outside your zones, ask its owner: write a request file in \`${paths.requests}\`
@@ -69,6 +69,15 @@ They live in the workspace's main checkout \`${paths.home}\`, which every instan
 `;
 }
 
+/** The program an instance's `agent:` command line runs. */
+function programOf(instance: InstanceConfig): string {
+  try {
+    return splitCommandLine(instance.agent)[0]!;
+  } catch {
+    return instance.agent.trim().split(/\s+/)[0] ?? instance.agent;
+  }
+}
+
 /** The agents whose prompt takes typed text as a message to act on. */
 const PROSE_AGENTS: ReadonlySet<AgentKind> = new Set(['claude', 'codex', 'gemini', 'aider']);
 
@@ -80,12 +89,7 @@ const PROSE_AGENTS: ReadonlySet<AgentKind> = new Set(['claude', 'codex', 'gemini
  */
 export function whyNotTyped(instance: InstanceConfig): string | null {
   if (instance.takesInstructions === true) return null;
-  let program: string;
-  try {
-    program = splitCommandLine(instance.agent)[0]!;
-  } catch {
-    program = instance.agent.trim().split(/\s+/)[0] ?? instance.agent;
-  }
+  const program = programOf(instance);
   const shown = program.split(/[\\/]/).pop() || program;
   if (instance.takesInstructions === false) {
     return `${instance.name} is marked \`takesInstructions: false\` in lanes.yml, so Lanes does not type into its terminal; paste it where it belongs.`;
@@ -118,6 +122,11 @@ export async function prepareAgent(options: {
   readonly context: string;
   /** The `lanes notify` command line for hooks (asked only for agents that have hooks). */
   readonly notifyCommand: () => string;
+  /**
+   * The home's memory folder, absolute: Claude Code's own memory is pointed there, so what it
+   * learns lands in the one memory every instance reads, where the guard lets it write.
+   */
+  readonly memoryFolder?: string;
 }): Promise<PreparedAgent> {
   const contextFile = path.posix.join('.lanes', 'context', `${options.instanceName}.md`);
   await excludeFromGit(options.cwd, ['/.lanes/context/', '/.claude/settings.local.json']);
@@ -127,6 +136,7 @@ export async function prepareAgent(options: {
   switch (options.kind) {
     case 'claude': {
       await ensureClaudeHooks(options.cwd, options.notifyCommand());
+      if (options.memoryFolder !== undefined) await setClaudeMemoryDirectory(options.cwd, options.memoryFolder);
       args.push('--append-system-prompt', options.context);
       break;
     }

@@ -11,8 +11,8 @@ import type { CoordinationPaths } from '../workspace/home';
  * those, whatever else the user has changed or staged in the home.
  */
 
-/** Each area's path relative to the home, with `/`, as git names it. */
-function areaPaths(paths: CoordinationPaths): [CoordinationArea, string][] {
+/** Each area's path relative to the home (and to every worktree), with `/`, as git names it. */
+export function areaPaths(paths: CoordinationPaths): [CoordinationArea, string][] {
   const relative = (absolute: string) => path.relative(paths.home, absolute).split(path.sep).join('/');
   return [
     ['config', relative(paths.config)],
@@ -23,9 +23,10 @@ function areaPaths(paths: CoordinationPaths): [CoordinationArea, string][] {
 }
 
 /** A pathspec git takes as it is written: no glob, so `Windows版#67[1].md` names only itself. */
-const literal = (repoPath: string) => `:(literal)${repoPath}`;
+export const literal = (repoPath: string) => `:(literal)${repoPath}`;
 
-function areaOf(repoPath: string, areas: [CoordinationArea, string][]): CoordinationArea | null {
+/** Which coordination area a path (relative to a checkout, with `/`) lies in, or null. */
+export function areaOf(repoPath: string, areas: [CoordinationArea, string][]): CoordinationArea | null {
   for (const [area, prefix] of areas) {
     if (repoPath === prefix || repoPath.startsWith(`${prefix}/`)) return area;
   }
@@ -34,8 +35,12 @@ function areaOf(repoPath: string, areas: [CoordinationArea, string][]): Coordina
 
 /** What `git status` says has changed in the coordination files, by path. */
 export async function coordinationChanges(paths: CoordinationPaths): Promise<CoordinationChange[]> {
-  const areas = areaPaths(paths);
-  const output = await git(paths.home, ['status', '--porcelain=v1', '-z', '--no-renames', '--untracked-files=all', '--', ...areas.map(([, repoPath]) => literal(repoPath))]);
+  return changesIn(paths.home, areaPaths(paths));
+}
+
+/** What `git status` says has changed below the coordination paths of one checkout: the home, or a worktree's own copies. */
+export async function changesIn(checkout: string, areas: [CoordinationArea, string][]): Promise<CoordinationChange[]> {
+  const output = await git(checkout, ['status', '--porcelain=v1', '-z', '--no-renames', '--untracked-files=all', '--', ...areas.map(([, repoPath]) => literal(repoPath))]);
   const changes: CoordinationChange[] = [];
   for (const entry of output.split('\0')) {
     if (entry.length < 4) continue;

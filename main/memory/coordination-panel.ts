@@ -3,7 +3,8 @@ import type { CoordinationState } from '../contract/memory';
 import type { RoomContext } from '../core/room';
 import type { WorkspaceConfig } from '../contract/workspace';
 import { coordinationPaths, type CoordinationPaths } from '../workspace/home';
-import { commitCoordinationChanges, coordinationChanges, coordinationCommitMessage, whyCommitIsBlocked } from './coordination-changes';
+import { areaPaths, commitCoordinationChanges, coordinationChanges, coordinationCommitMessage, whyCommitIsBlocked } from './coordination-changes';
+import { instanceWorktrees, worktreeCopies, type InstanceWorktree } from './move-home';
 import { watchFolder, type Disposable } from './watch';
 
 /** How long after each wrap-up Lanes keeps committing the agents' coordination writes as they settle. */
@@ -47,8 +48,9 @@ export class CoordinationPanel {
   async state(): Promise<CoordinationState> {
     const config = (await this.context.workspaceConfig().read()).config;
     const paths = coordinationPaths(this.home, config.paths);
-    this.watch(paths);
-    const [changes, blockedBy] = await Promise.all([coordinationChanges(paths), whyCommitIsBlocked(this.home)]);
+    const worktrees = instanceWorktrees(paths.home, config.instances);
+    this.watch(paths, worktrees);
+    const [changes, blockedBy, copies] = await Promise.all([coordinationChanges(paths), whyCommitIsBlocked(this.home), worktreeCopies(paths, worktrees)]);
     if (this.autoCommitUntil !== null && Date.now() > this.autoCommitUntil) this.autoCommitUntil = null;
     return {
       home: paths.home,
@@ -59,7 +61,15 @@ export class CoordinationPanel {
       autoCommitUntil: this.autoCommitUntil === null ? null : new Date(this.autoCommitUntil).toISOString(),
       lastCommit: this.lastCommit,
       autoCommitError: this.autoCommitError,
+      areaPaths: Object.fromEntries(areaPaths(paths)) as CoordinationState['areaPaths'],
+      worktreeCopies: copies.copies,
+      worktreeProblems: copies.problems,
     };
+  }
+
+  /** Reads the list again after Lanes moved a worktree's copy home, and tells the screens. */
+  refresh(): Promise<CoordinationState> {
+    return this.announce();
   }
 
   async commit(automatic = false): Promise<CoordinationState> {
@@ -129,8 +139,8 @@ export class CoordinationPanel {
     this.settleTimer = null;
   }
 
-  private watch(paths: CoordinationPaths): void {
-    const key = JSON.stringify(paths);
+  private watch(paths: CoordinationPaths, worktrees: readonly InstanceWorktree[]): void {
+    const key = JSON.stringify([paths, worktrees.map((worktree) => worktree.checkout)]);
     if (this.closed || this.watchedPaths === key) return;
     this.unwatch();
     this.watchedPaths = key;
@@ -142,6 +152,16 @@ export class CoordinationPanel {
       watchFolder(paths.requestsDone, paths.home, onChange),
       watchFolder(path.dirname(paths.sharedState), paths.home, onChange, 120, (name) => name === sharedStateName),
       watchFolder(path.join(paths.home, '.git'), paths.home, onChange, 120, (name) => GIT_FILES.has(name)),
+      // A shell write into a worktree's own copy touches nothing in the home; these see it.
+      ...worktrees.flatMap(({ checkout }) => {
+        const inWorktree = (absolute: string) => path.join(checkout, path.relative(paths.home, absolute));
+        return [
+          watchFolder(inWorktree(paths.memory), checkout, onChange),
+          watchFolder(inWorktree(paths.requests), checkout, onChange),
+          watchFolder(inWorktree(paths.requestsDone), checkout, onChange),
+          watchFolder(path.dirname(inWorktree(paths.sharedState)), checkout, onChange, 120, (name) => name === sharedStateName),
+        ];
+      }),
     ];
     this.configWatch = this.context.workspaceConfig().onDidChange(onChange);
   }

@@ -205,10 +205,33 @@ export class MemoryFolder {
     await this.refresh([name]);
   }
 
-  /** Adds every file MEMORY.md does not mention to it. */
-  async indexUnlisted(): Promise<void> {
+  /**
+   * Writes new entries brought from elsewhere (a worktree's copy, Claude Code's own folder), each
+   * only where no file of that name exists; one that appeared meanwhile is refused, not replaced.
+   */
+  async takeIn(files: readonly { name: string; content: Uint8Array }[]): Promise<void> {
+    if (files.length === 0) return;
+    for (const file of files) assertMemoryFileName(file.name);
+    await this.ensureFolder();
+    for (const file of files) {
+      const target = this.resolve(file.name);
+      try {
+        await writeFileAtomic(target, file.content, { expected: ABSENT });
+      } catch (error) {
+        if (isLanesError(error) && error.code === 'conflict') {
+          throw new LanesError('already-exists', `\`${file.name}\` was just created in ${ROOT_LABEL} by someone else, so Lanes did not write over it. Look at it, then try again.`, { name: file.name });
+        }
+        throw error;
+      }
+    }
+    await this.refresh(files.map((file) => file.name));
+  }
+
+  /** Adds every file MEMORY.md does not mention to it (of `only`, when given). */
+  async indexUnlisted(only?: readonly string[]): Promise<void> {
     await this.refresh();
-    const unlisted = this.health().unlisted;
+    const wanted = only === undefined ? null : new Set(only.map((name) => name.toLowerCase()));
+    const unlisted = this.health().unlisted.filter((name) => wanted === null || wanted.has(name.toLowerCase()));
     if (unlisted.length === 0) return;
     await this.ensureFolder();
     await this.updateIndex((index) => {

@@ -398,6 +398,28 @@ describe('coordination changes panel', () => {
   }, 30_000);
 });
 
+describe('move it home', () => {
+  it('announces a shell write in an instance worktree’s memory copy, moves it home with an index line, and refuses a path that leaves the worktree', async () => {
+    const worktree = path.join(makeTempDir(), 'api');
+    const { call, fail, root, waitFor } = await openCore({ ...REPO_FILES, 'lanes.yml': `instances:\n  - name: API\n    worktree: ${JSON.stringify(worktree)}\n` });
+    git(root, 'worktree', 'add', '-q', '-b', 'lanes/api', worktree);
+    expect((await call<CoordinationState>('memory.coordinationChanges', {})).worktreeCopies).toEqual([]);
+    // Nothing in the home changes: the panel hears of it from its watch on the worktree's copies.
+    writeFiles(worktree, { 'memory/feedback_success_shell.md': '# Shell write\nWritten with echo.\n' });
+    const before = await waitFor<CoordinationState>('memory.coordinationChanged', (state) => state.worktreeCopies.length === 1);
+    expect(before.worktreeCopies).toMatchObject([{ instances: ['API'], path: 'memory/feedback_success_shell.md', area: 'memory', change: 'added', notMovable: null }]);
+    expect(before.areaPaths).toEqual({ config: 'lanes.yml', sharedState: 'COMPRESSED_PROMPT_V3.md', memory: 'memory', requests: 'docs/cross-instance-prs' });
+
+    expect((await fail('memory.moveHome', { checkout: worktree, path: '../../etc/passwd' })).code).toBe('outside-workspace');
+    const moved = await call<{ homePath: string; state: CoordinationState }>('memory.moveHome', { checkout: worktree, path: 'memory/feedback_success_shell.md' });
+    expect(moved.homePath).toBe(path.join(root, 'memory', 'feedback_success_shell.md'));
+    expect(moved.state.worktreeCopies).toEqual([]);
+    expect(moved.state.changes.map((change) => change.path)).toEqual(['memory/feedback_success_shell.md', 'memory/MEMORY.md']);
+    expect(await fs.readFile(path.join(root, 'memory', 'MEMORY.md'), 'utf8')).toBe(`${REPO_FILES['memory/MEMORY.md']}- [Shell write](feedback_success_shell.md)\n`);
+    await waitFor<{ listing: MemoryListing }>('memory.changed', ({ listing }) => listing.files.some((file) => file.name === 'feedback_success_shell.md'));
+  });
+});
+
 async function waitUntil<T>(probe: () => T, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -7,9 +7,11 @@ import { toRepoPath } from '../shared/path-guard';
 import { whyNotTyped } from '../instances/agent-context';
 import type { InstanceConfig, WorkspaceConfig } from '../contract/workspace';
 import { coordinationPaths, workspaceHome, type CoordinationPaths } from '../workspace/home';
+import { claudeFolderOf, claudeFolders, moveClaudeEntries, type MovedEntry } from './claude-memory';
 import { CoordinationPanel } from './coordination-panel';
-import { INDEX_FILE } from './kinds';
+import { INDEX_FILE, isMarkdownName } from './kinds';
 import { MemoryFolder } from './memory-folder';
+import { instanceWorktrees, moveHome } from './move-home';
 import { searchFiles } from './search';
 import { SharedStateFile } from './shared-state-file';
 import { claudeMemoryFolder, claudeProjectsFolder } from './sources';
@@ -335,6 +337,30 @@ export const createMemoryRoom: RoomFactory = (context): Room => {
       'memory.coordinationChanges': () => workspace().coordination.state(),
       'memory.commitCoordination': () => workspace().coordination.commit(),
       'memory.setCommitOnWrapUp': ({ enabled }) => workspace().coordination.setCommitOnWrapUp(enabled),
+      'memory.moveHome': async ({ checkout, path: requested }) => {
+        const memory = workspace();
+        const config = await memory.config();
+        const paths = await memory.paths(config);
+        const moved = await moveHome(paths, instanceWorktrees(paths.home, config.instances), checkout, requested);
+        const name = path.basename(moved.homePath);
+        // A memory entry moved home is indexed like every other entry (MEMORY.md itself is not an entry).
+        if (moved.area === 'memory' && path.dirname(moved.homePath) === paths.memory && isMarkdownName(name) && name.toLowerCase() !== INDEX_FILE.toLowerCase()) {
+          await change('repo', () => [name, INDEX_FILE], (folder) => folder.indexUnlisted([name]));
+        }
+        return { homePath: moved.homePath, state: await memory.coordination.refresh() };
+      },
+      'memory.claudeFolders': async () => {
+        const memory = workspace();
+        const config = await memory.config();
+        return { ...(await claudeFolders(memory.root, config.instances)), autoMemoryDirectory: (await memory.paths(config)).memory };
+      },
+      'memory.moveClaudeMemory': async ({ instance }) => {
+        const memory = workspace();
+        const config = await memory.config();
+        const source = claudeFolderOf(memory.root, config.instances, instance);
+        const moved = await change<MovedEntry[]>('repo', (entries) => [...entries.map((entry) => entry.to), INDEX_FILE], (folder) => moveClaudeEntries(source, folder, instance ?? 'claude'));
+        return { moved, folders: { ...(await claudeFolders(memory.root, config.instances)), autoMemoryDirectory: (await memory.paths(config)).memory } };
+      },
     },
     async workspaceOpened(open: OpenWorkspace) {
       current?.close();

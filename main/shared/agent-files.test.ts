@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync, renameSync, symlinkSync, writeFi
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git, makeGitRepo, makeTempDir } from '../../test/support/repo';
-import { LANES_HOOK_MARKER, excludeFromGit, setClaudeHooks } from './agent-files';
+import { LANES_HOOK_MARKER, excludeFromGit, setClaudeHooks, setClaudeMemoryDirectory } from './agent-files';
 
 describe('setClaudeHooks', () => {
   it('adds Lanes hooks, keeps the user\'s settings and hooks, and replaces only its own on a second run', async () => {
@@ -31,6 +31,30 @@ describe('setClaudeHooks', () => {
     mkdirSync(path.join(repo, '.claude'));
     writeFileSync(path.join(repo, '.claude/settings.local.json'), '{ not json');
     await expect(setClaudeHooks(repo, 'Stop', [{ command: 'lanes notify stop' }])).rejects.toThrow('is not valid JSON');
+    expect(readFileSync(path.join(repo, '.claude/settings.local.json'), 'utf8')).toBe('{ not json');
+  });
+});
+
+describe('setClaudeMemoryDirectory', () => {
+  it('points autoMemoryDirectory at the folder in the local settings, next to the hooks and the user\'s settings, git-ignored', async () => {
+    const repo = makeGitRepo();
+    mkdirSync(path.join(repo, '.claude'));
+    writeFileSync(path.join(repo, '.claude/settings.local.json'), JSON.stringify({ model: 'x', autoMemoryDirectory: '~/elsewhere' }));
+    await setClaudeHooks(repo, 'Stop', [{ command: 'lanes notify Stop' }]);
+    await setClaudeMemoryDirectory(repo, '/home/me/web/memory');
+    const settings = JSON.parse(readFileSync(path.join(repo, '.claude/settings.local.json'), 'utf8'));
+    expect(settings).toMatchObject({ model: 'x', autoMemoryDirectory: '/home/me/web/memory' });
+    expect(settings.hooks.Stop).toHaveLength(1);
+    expect(git(repo, 'status', '--porcelain')).toBe('');
+  });
+
+  it('refuses a relative folder (Claude Code takes only absolute ones) and a malformed settings file, writing nothing', async () => {
+    const repo = makeGitRepo();
+    await expect(setClaudeMemoryDirectory(repo, 'memory')).rejects.toMatchObject({ code: 'invalid-argument' });
+    expect(existsSync(path.join(repo, '.claude/settings.local.json'))).toBe(false);
+    mkdirSync(path.join(repo, '.claude'));
+    writeFileSync(path.join(repo, '.claude/settings.local.json'), '{ not json');
+    await expect(setClaudeMemoryDirectory(repo, '/home/me/web/memory')).rejects.toMatchObject({ code: 'malformed-file' });
     expect(readFileSync(path.join(repo, '.claude/settings.local.json'), 'utf8')).toBe('{ not json');
   });
 });

@@ -25,37 +25,53 @@ export const CLAUDE_LOCAL_SETTINGS = '.claude/settings.local.json';
  * wrote. A malformed settings file is reported and left untouched.
  */
 export async function setClaudeHooks(worktree: string, eventName: string, entries: readonly ClaudeHookEntry[]): Promise<void> {
+  await editClaudeLocalSettings(worktree, "Claude Code's hook settings (the zone guard and status reports)", (settings) => {
+    const hooks = (typeof settings.hooks === 'object' && settings.hooks !== null ? settings.hooks : {}) as Json;
+    const existing = Array.isArray(hooks[eventName]) ? (hooks[eventName] as unknown[]) : [];
+    const theirs = existing.filter((group) => !JSON.stringify(group).includes(LANES_HOOK_MARKER));
+    const ours = entries.map((entry) => ({
+      ...(entry.matcher === undefined ? {} : { matcher: entry.matcher }),
+      hooks: [{ type: 'command', command: `${LANES_HOOK_MARKER} ${entry.command}`, ...(entry.timeout ? { timeout: entry.timeout } : {}) }],
+    }));
+    return { ...settings, hooks: { ...hooks, [eventName]: [...theirs, ...ours] } };
+  });
+}
+
+/**
+ * Points Claude Code's own ("auto") memory at `folder` with its documented `autoMemoryDirectory`
+ * setting, in the same git-ignored local settings, where Claude Code reads it (its docs refuse
+ * the setting in the shared project settings). Claude Code takes only an absolute path there.
+ */
+export async function setClaudeMemoryDirectory(worktree: string, folder: string): Promise<void> {
+  if (!path.isAbsolute(folder)) throw new LanesError('invalid-argument', `Claude Code's memory folder must be an absolute path; \`${folder}\` is not.`);
+  await editClaudeLocalSettings(worktree, "Claude Code's memory folder setting", (settings) => (settings.autoMemoryDirectory === folder ? null : { ...settings, autoMemoryDirectory: folder }));
+}
+
+/** Read-modify-write of `.claude/settings.local.json`; `edit` returns null to leave it as it is. */
+async function editClaudeLocalSettings(worktree: string, what: string, edit: (settings: Json) => Json | null): Promise<void> {
   // Excluded first, with the temporary file of its atomic write, so git never sees an untracked
   // change, not even for a moment.
   await excludeFromGit(worktree, ['/.claude/settings.local.json', '/.claude/.settings.local.json.lanes-*.tmp']);
-  await oneAtATime(path.join(worktree, CLAUDE_LOCAL_SETTINGS), () => writeClaudeHooks(worktree, eventName, entries));
-}
-
-async function writeClaudeHooks(worktree: string, eventName: string, entries: readonly ClaudeHookEntry[]): Promise<void> {
-  const place: WritePlace = { root: worktree, what: "Claude Code's hook settings (the zone guard and status reports)" };
-  const read = await readInsideCheckout(place, CLAUDE_LOCAL_SETTINGS);
-  let settings: Json = {};
-  if (read.text !== null && read.text.trim() !== '') {
-    try {
-      const parsed: unknown = JSON.parse(read.text.replace(/^\uFEFF/, ''));
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-      settings = parsed as Json;
-    } catch {
-      throw new LanesError(
-        'malformed-file',
-        `\`${CLAUDE_LOCAL_SETTINGS}\` in \`${worktree}\` is not valid JSON, so Lanes did not change it. Fix or delete it, then start the instance again.`,
-      );
+  await oneAtATime(path.join(worktree, CLAUDE_LOCAL_SETTINGS), async () => {
+    const place: WritePlace = { root: worktree, what };
+    const read = await readInsideCheckout(place, CLAUDE_LOCAL_SETTINGS);
+    let settings: Json = {};
+    if (read.text !== null && read.text.trim() !== '') {
+      try {
+        const parsed: unknown = JSON.parse(read.text.replace(/^\uFEFF/, ''));
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+        settings = parsed as Json;
+      } catch {
+        throw new LanesError(
+          'malformed-file',
+          `\`${CLAUDE_LOCAL_SETTINGS}\` in \`${worktree}\` is not valid JSON, so Lanes did not change it. Fix or delete it, then start the instance again.`,
+        );
+      }
     }
-  }
-  const hooks = (typeof settings.hooks === 'object' && settings.hooks !== null ? settings.hooks : {}) as Json;
-  const existing = Array.isArray(hooks[eventName]) ? (hooks[eventName] as unknown[]) : [];
-  const theirs = existing.filter((group) => !JSON.stringify(group).includes(LANES_HOOK_MARKER));
-  const ours = entries.map((entry) => ({
-    ...(entry.matcher === undefined ? {} : { matcher: entry.matcher }),
-    hooks: [{ type: 'command', command: `${LANES_HOOK_MARKER} ${entry.command}`, ...(entry.timeout ? { timeout: entry.timeout } : {}) }],
-  }));
-  const next = { ...settings, hooks: { ...hooks, [eventName]: [...theirs, ...ours] } };
-  await writeInsideCheckout(place, CLAUDE_LOCAL_SETTINGS, `${JSON.stringify(next, null, 2)}\n`, { expected: read.version });
+    const next = edit(settings);
+    if (next === null) return;
+    await writeInsideCheckout(place, CLAUDE_LOCAL_SETTINGS, `${JSON.stringify(next, null, 2)}\n`, { expected: read.version });
+  });
 }
 
 /**

@@ -3,6 +3,7 @@ import type { MemoryFile, MemoryKind, MemoryListing, MemorySourceId } from '../.
 import { relativeTime } from '../shell/format';
 import { CoordinationChanges } from '../workspace/CoordinationChanges';
 import { useWorkspace } from '../workspace/store';
+import { ClaudeFolders } from './ClaudeFolders';
 import { FileView } from './FileView';
 import { HealthCard, KIND_LABELS, KIND_ORDER, NewEntryForm, SearchResults, WrapUpPanel } from './parts';
 import { SHARED_STATE_HREF, fileHref, sourceHref, useMemoryView, type MemoryView } from './routes';
@@ -244,6 +245,7 @@ function Overview({ listing }: { listing: MemoryListing | null }) {
       <NewEntryForm />
       <WrapUpPanel />
       {root && <CoordinationChanges root={root} />}
+      {root && <ClaudeFolders root={root} />}
     </div>
   );
 }

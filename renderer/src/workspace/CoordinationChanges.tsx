@@ -1,5 +1,5 @@
 import { useEffect, useId } from 'react';
-import type { CoordinationArea } from '../../../main/contract/memory';
+import type { CoordinationArea, CoordinationState } from '../../../main/contract/memory';
 import { Message } from '../shell/Message';
 import { relativeTime } from '../shell/format';
 import { useCoordination } from './coordination-store';
@@ -48,6 +48,7 @@ export function CoordinationChanges({ root }: { root: string }) {
               ))}
             </ul>
           )}
+          {(state.worktreeCopies.length > 0 || state.worktreeProblems.length > 0) && <WorktreeCopies state={state} />}
           {state.blockedBy && (
             <p className="banner banner-warn" role="status" data-testid="coordination-blocked">
               <Message text={state.blockedBy} />
@@ -100,5 +101,49 @@ export function CoordinationChanges({ root }: { root: string }) {
         </p>
       )}
     </div>
+  );
+}
+
+/**
+ * Writes that went around the guard into an instance worktree's own copy of a coordination path
+ * (git status there, so they show after a restart too), each with the one action: move it home.
+ */
+function WorktreeCopies({ state }: { state: CoordinationState }) {
+  const moving = useCoordination((store) => store.moving);
+  return (
+    <section className="worktree-copies" aria-labelledby="worktree-copies-title" data-testid="worktree-copies">
+      <h3 id="worktree-copies-title">
+        Written in a worktree’s copy <span className="count">{state.worktreeCopies.length}</span>
+      </h3>
+      <p className="muted">Nobody reads these: the board, the Memory screen and the other instances use the main checkout’s files.</p>
+      <ul className="coordination-list" aria-label="Writes in worktrees' copies">
+        {state.worktreeCopies.map((copy) => (
+          <li key={`${copy.checkout}\0${copy.path}`}>
+            <span className={`tag ${copy.change === 'deleted' ? 'tag-danger' : 'tag-warn'}`}>{copy.change}</span>
+            <span className="coordination-path">
+              <span className="mono">{copy.path}</span> <span className="muted">in {copy.instances.join(', ')}’s worktree</span>
+            </span>
+            {copy.notMovable === null ? (
+              <button
+                className="button small"
+                type="button"
+                disabled={moving !== null}
+                onClick={() => void useCoordination.getState().moveHome(copy.checkout, copy.path)}
+                title={`Copy it to ${copy.homePath}, then put the worktree's copy back as committed`}
+              >
+                {moving === `${copy.checkout}\0${copy.path}` ? 'Moving…' : 'Move it home'}
+              </button>
+            ) : (
+              <span className="muted">{copy.notMovable}</span>
+            )}
+          </li>
+        ))}
+      </ul>
+      {state.worktreeProblems.map((problem) => (
+        <p key={problem} className="banner banner-warn" role="status">
+          <Message text={problem} />
+        </p>
+      ))}
+    </section>
   );
 }
