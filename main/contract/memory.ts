@@ -103,12 +103,12 @@ export const sharedStateSchema = z.object({
   path: z.string(),
   exists: z.boolean(),
   /**
-   * The file without its Instance Scope Table section, which is replaced by `placeholder`
+   * The file without its Instance Scope Table (the table itself, header to last row), which is replaced by `placeholder`
    * (line endings `\n`, no byte-order mark). Keep the placeholder line when editing: the table
    * goes back there unchanged.
    */
   editable: z.string(),
-  /** The Instance Scope Table section exactly as on disk, or null when the file has none. */
+  /** The Instance Scope Table (header to last row) exactly as on disk, or null when the file has none. */
   scopeTable: z.string().nullable(),
   placeholder: z.string(),
   version: z.string().nullable(),

@@ -155,12 +155,14 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
     const baseEnv = inheritedEnvironment(process.env);
     const file = resolveProgram(program!, cwd, baseEnv);
     const kind = agentKind(file);
+    const paths = coordinationPaths(root, loaded.config.paths);
     const prepared = await prepareAgent({
       cwd,
       kind,
       args,
       instanceName: config.name,
-      context: contextText({ instance: config, config: loaded.config, paths: coordinationPaths(root, loaded.config.paths), workspaceName }),
+      context: contextText({ instance: config, config: loaded.config, paths, workspaceName }),
+      memoryFolder: paths.memory,
       notifyCommand,
     });
     return {

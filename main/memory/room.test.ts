@@ -11,7 +11,8 @@ import { trustAllCommands } from '../../test/support/trust';
 import { ConfigService } from '../workspace/config-service';
 import { createMemoryRoom } from './room';
 
-const TABLE = '## Instance Scope Table\r\n| Instance | Owned Files |\r\n|---|---|\r\n| VSCode | lib/ |\r\n\r\n';
+const ROWS = '| Instance | Owned Files |\r\n|---|---|\r\n| VSCode | lib/ |\r\n';
+const TABLE = `## Instance Scope Table\r\n${ROWS}\r\n`;
 const SHARED = `## Current Snapshot (as of Windows版#67)\r\n- pages: 219\r\n\r\n${TABLE}## Notes\r\n- keep it short\r\n`;
 
 const REPO_FILES = {
@@ -197,7 +198,7 @@ describe('memory room through the core', () => {
     const { call, fail, root } = await openCore();
     const file = path.join(root, 'COMPRESSED_PROMPT_V3.md');
     const view = await call<SharedState>('memory.sharedState', {});
-    expect(view.scopeTable).toBe(TABLE);
+    expect(view.scopeTable).toBe(ROWS);
     expect(view.editable).not.toContain('| VSCode |');
     expect(view.editable).toContain(view.placeholder);
     expect(view.lastCommit).toMatchObject({ author: 'Lanes Test', subject: 'initial' });
@@ -230,7 +231,7 @@ describe('memory room through the core', () => {
     await call('memory.sharedState', {});
     writeFileSync(path.join(root, 'COMPRESSED_PROMPT_V3.md'), SHARED.replace('219', '300'));
     const view = await waitFor<SharedState>('memory.sharedStateChanged', (payload) => payload.editable.includes('pages: 300'));
-    expect(view.scopeTable).toBe(TABLE);
+    expect(view.scopeTable).toBe(ROWS);
   });
 
   it('shows the last commit of the shared-state file and its author', async () => {
