@@ -45,9 +45,8 @@ const knownExceptions = [
   // and worktrees use the workspace room's inspection.
   { rule: 'rooms-do-not-reach-into-each-other', from: 'main/worktrees/instance-git.ts', to: 'main/workspace/inspect.ts' },
   { rule: 'rooms-do-not-reach-into-each-other', from: 'main/worktrees/merge.ts', to: 'main/workspace/inspect.ts' },
-  // Where Lanes is installed (appRoot) lives in the command line's app-paths.ts; the rooms that
-  // write hook commands need it, so it belongs in main/shared.
-  { rule: 'domain-code-does-not-import-the-command-line', from: 'main/instances/room.ts', to: 'main/cli/app-paths.ts' },
+  // Where Lanes is installed (appRoot) moved to main/shared/app-root.ts; main/cli/app-paths.ts
+  // re-exports it until the zones room's hook command imports it from there.
   { rule: 'domain-code-does-not-import-the-command-line', from: 'main/zones/hook-command.ts', to: 'main/cli/app-paths.ts' },
 ];
 

@@ -5,7 +5,7 @@ import { defaultUserDataDir } from '../shared/user-data';
 import { DEFAULT_HOST, startWebServer, type RunningWebServer } from '../web/server';
 import { TOKEN_IN_ENVIRONMENT, readTokenFile } from '../web/token-file';
 import { parseArgs, stringOption } from './args';
-import { appRoot, appVersion } from './app-paths';
+import { appRoot, appVersion } from '../shared/app-root';
 
 export const DEFAULT_PORT = 7420;
 
