@@ -176,6 +176,8 @@ describe('Lanes and lanes.yml', () => {
       () => named('workspace.changed').some((snapshot) => (snapshot as WorkspaceSnapshot).config.instances[0]?.zones.includes('test/')),
       'the workspace snapshot with the zones edited by hand',
     );
+    // The zones room reloads on its own time, after the config service announced the change.
+    await waitFor(() => named('zones.changed').length >= 2, 'the zones edited by hand');
     expect(named('zones.changed')).toHaveLength(2);
 
     const configChanges = named('config.changed') as ConfigChange[];
