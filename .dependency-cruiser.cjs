@@ -3,14 +3,15 @@
  *
  *   main/shared, main/contract            shared: pure helpers and the one contract
  *   main/<room>                           rooms: one capability each
- *   main/core                             core: composes the rooms
- *   main/electron, main/web, main/cli     adapters: serve the core to a window, a browser, a shell
+ *   main/core                             core: runs the rooms it is given, knowing none of them
+ *   main/app                              the app: composes the rooms and hands them to the core
+ *   main/electron, main/web, main/cli     adapters: serve the app to a window, a browser, a shell
  *   preload, renderer                     the page's side: they know the contract and nothing else of main
  *
  * An import may run down this list (an adapter uses the core, a room uses shared code), never up,
  * and never from one room into another. Tests may put layers together; production code may not.
  */
-const ROOMS = 'instances|zones|requests|memory|workspace|worktrees|app';
+const ROOMS = 'instances|zones|requests|memory|workspace|worktrees';
 const ADAPTERS = 'electron|web|cli';
 /** Test code: *.test.ts files, rooms' test-support.ts, and the test and e2e folders. */
 const TESTS = '(\\.test\\.tsx?$|/test-support\\.ts$|^test/|^e2e/)';
@@ -37,17 +38,15 @@ const PUBLISHED_PATH = `^(${PUBLISHED.join('|')})$`;
  * gone, so this list only shrinks.
  */
 const knownExceptions = [
-  // issue 14 §2: the workspace session moves into the workspace room; until then the core reads
-  // the workspace room's insides directly.
-  { rule: 'core-composes-rooms-only-through-their-factories', from: 'main/core/workspace-session.ts', to: 'main/workspace/inspect.ts' },
-  { rule: 'core-composes-rooms-only-through-their-factories', from: 'main/core/workspace-session.ts', to: 'main/workspace/watch.ts' },
+  // Tests, benchmarks and the adapters still build Lanes from main/core/lanes-core.ts, which
+  // re-exports the composed app (main/app/lanes.ts) until they import it from there.
+  { rule: 'the-core-does-not-know-the-app-or-its-adapters', from: 'main/core/lanes-core.ts', to: 'main/app/lanes.ts' },
   // issue 14 §2: one scope-table locator and one git runner shared by the rooms; until then memory
   // and worktrees use the workspace room's inspection.
   { rule: 'rooms-do-not-reach-into-each-other', from: 'main/worktrees/instance-git.ts', to: 'main/workspace/inspect.ts' },
   { rule: 'rooms-do-not-reach-into-each-other', from: 'main/worktrees/merge.ts', to: 'main/workspace/inspect.ts' },
-  // Where Lanes is installed (appRoot) lives in the command line's app-paths.ts; the rooms that
-  // write hook commands need it, so it belongs in main/shared.
-  { rule: 'domain-code-does-not-import-the-command-line', from: 'main/instances/room.ts', to: 'main/cli/app-paths.ts' },
+  // Where Lanes is installed (appRoot) moved to main/shared/app-root.ts; main/cli/app-paths.ts
+  // re-exports it until the zones room's hook command imports it from there.
   { rule: 'domain-code-does-not-import-the-command-line', from: 'main/zones/hook-command.ts', to: 'main/cli/app-paths.ts' },
 ];
 
@@ -97,30 +96,51 @@ module.exports = {
     },
     {
       name: 'rooms-do-not-import-upward',
-      comment: 'Rooms sit below the core and the adapters: from the core they use only the room interface (main/core/room.ts).',
+      comment: 'Rooms sit below the core, the app and the adapters: from the core they use only the room interface (main/core/room.ts).',
       severity: 'error',
       from: { path: `^main/(${ROOMS})/`, pathNot: TESTS },
-      to: { path: `^main/(core|${ADAPTERS})/`, pathNot: '^main/core/room\\.ts$|^main/cli/' },
+      to: { path: `^main/(core|app|${ADAPTERS})/`, pathNot: '^main/core/room\\.ts$|^main/cli/' },
     },
     {
       name: 'domain-code-does-not-import-the-command-line',
       comment: 'main/cli is an adapter that runs the domain from a shell; the domain never depends on it.',
       severity: 'error',
-      from: { path: `^main/(shared|contract|core|${ROOMS})/`, pathNot: TESTS },
+      from: { path: `^main/(shared|contract|core|app|${ROOMS})/`, pathNot: TESTS },
       to: { path: '^main/cli/' },
     },
     {
-      name: 'core-composes-rooms-only-through-their-factories',
-      comment: "The core builds each room from its room.ts factory and knows nothing else of a room's insides.",
+      name: 'the-core-knows-no-room',
+      comment: 'The core runs the rooms the app hands it (main/app/lanes.ts) and imports none of them.',
       severity: 'error',
       from: { path: '^main/core/', pathNot: TESTS },
+      to: { path: `^main/(${ROOMS})/`, pathNot: PUBLISHED_PATH },
+    },
+    {
+      name: 'the-core-uses-only-types-of-what-rooms-publish',
+      comment: "The room context names a few published types (lanes.yml's service); the core loads no room code.",
+      severity: 'error',
+      from: { path: '^main/core/', pathNot: TESTS },
+      to: { path: PUBLISHED_PATH, dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'the-app-composes-rooms-only-through-their-factories',
+      comment: "The app builds each room from its room.ts factory and knows nothing else of a room's insides.",
+      severity: 'error',
+      from: { path: '^main/app/', pathNot: TESTS },
       to: { path: `^main/(${ROOMS})/`, pathNot: `^main/(${ROOMS})/room\\.ts$|${PUBLISHED_PATH}` },
     },
     {
-      name: 'the-core-does-not-know-its-adapters',
-      comment: 'Adapters (electron, web, cli) serve the core; the core never imports one.',
+      name: 'the-core-does-not-know-the-app-or-its-adapters',
+      comment: 'The app and the adapters (electron, web, cli) use the core; the core never imports them.',
       severity: 'error',
       from: { path: '^main/core/', pathNot: TESTS },
+      to: { path: `^main/(app|${ADAPTERS})/` },
+    },
+    {
+      name: 'the-app-does-not-know-its-adapters',
+      comment: 'The adapters (electron, web, cli) serve the app; the app never imports one.',
+      severity: 'error',
+      from: { path: '^main/app/', pathNot: TESTS },
       to: { path: `^main/(${ADAPTERS})/` },
     },
     {

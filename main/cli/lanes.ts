@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { appVersion } from './app-paths';
+import { appVersion } from '../shared/app-root';
 import { runServe } from './serve';
 import { runStart } from './start';
 

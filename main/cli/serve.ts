@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { LanesCore } from '../core/lanes-core';
+import { Lanes } from '../app/lanes';
+import { appRoot, appVersion } from '../shared/app-root';
 import { isLanesError } from '../shared/errors';
 import { defaultUserDataDir } from '../shared/user-data';
 import { DEFAULT_HOST, startWebServer, type RunningWebServer } from '../web/server';
 import { TOKEN_IN_ENVIRONMENT, readTokenFile } from '../web/token-file';
 import { parseArgs, stringOption } from './args';
-import { appRoot, appVersion } from './app-paths';
 
 export const DEFAULT_PORT = 7420;
 
@@ -17,8 +17,8 @@ export interface ServeOptions {
 }
 
 /** Starts the core and the web server; stops both on SIGINT/SIGTERM. */
-export async function serve(options: ServeOptions): Promise<{ server: RunningWebServer; core: LanesCore }> {
-  const core = new LanesCore({ userDataDir: defaultUserDataDir(), platform: { mode: 'web' }, version: appVersion() });
+export async function serve(options: ServeOptions): Promise<{ server: RunningWebServer; core: Lanes }> {
+  const core = new Lanes({ userDataDir: defaultUserDataDir(), platform: { mode: 'web' }, version: appVersion() });
   const staticDir = path.join(appRoot(), 'dist', 'renderer');
   const listen = (port: number) => startWebServer({ core, staticDir, host: options.host ?? DEFAULT_HOST, port, ...(options.token ? { token: options.token } : {}) });
   let server: RunningWebServer;

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { appRoot } from './app-paths';
+import { appRoot } from '../shared/app-root';
 import { runServe } from './serve';
 
 /**

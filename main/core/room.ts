@@ -92,3 +92,37 @@ export interface Room {
 }
 
 export type RoomFactory = (context: RoomContext) => Room;
+
+/**
+ * Which repository is open, kept by the workspace room and driven by the core: the core routes
+ * the room context's workspace calls here and knows nothing else of how a workspace is opened.
+ */
+export interface WorkspaceSession {
+  readonly current: OpenWorkspace | null;
+  /** The open workspace, or a `no-workspace` error that tells the user to open one. */
+  require(): OpenWorkspace;
+  /** The open workspace's lanes.yml service, or a `no-workspace` error. */
+  requireConfig(): ConfigService;
+  /** Opens the repository containing `input` (closing the current one first) and returns its snapshot. */
+  open(input: string): Promise<WorkspaceSnapshot>;
+  close(): Promise<void>;
+  snapshot(): Promise<WorkspaceSnapshot>;
+  /** Pushes the snapshot to the screens if it differs from the last one pushed. */
+  refresh(): Promise<void>;
+}
+
+/** What the session needs from the core: to start and stop the rooms' work, and to tell the screens. */
+export interface WorkspaceSessionHooks {
+  roomsOpened(workspace: OpenWorkspace): Promise<void>;
+  roomsClosed(workspace: OpenWorkspace): Promise<void>;
+  emit: RoomContext['emit'];
+}
+
+/**
+ * What the app hands the core: every room, in the order they start (they stop in reverse), and
+ * the workspace session. The core imports no room; this is how it gets them.
+ */
+export interface Composition {
+  readonly rooms: readonly RoomFactory[];
+  createSession(hooks: WorkspaceSessionHooks): WorkspaceSession;
+}

@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { InstanceList, InstanceState } from '../contract/instances';
-import { appRoot } from '../cli/app-paths';
 import type { OpenWorkspace, Room, RoomFactory } from '../core/room';
+import { appRoot } from '../shared/app-root';
 import { LanesError, isLanesError } from '../shared/errors';
 import type { InstanceConfig, LoadedConfig } from '../workspace/config';
 import { coordinationPaths, workspaceHome } from '../workspace/home';

@@ -1,8 +1,10 @@
-import { watch, promises as fs, type FSWatcher } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Document } from 'yaml';
 import type { ConfigChange } from '../contract/workspace';
 import { hashContent } from '../shared/atomic-file';
+import type { Disposable } from '../shared/disposable';
+import { FolderWatch } from '../shared/folder-engine';
 import { LanesError, errnoCode, isLanesError } from '../shared/errors';
 import { CONFIG_FILE, readConfigBytes } from './config-file';
 import { configFromBytes, missingConfig, saveConfig, type LoadedConfig } from './config';
@@ -20,12 +22,7 @@ export interface ConfigEditOptions {
   readonly expected?: string | null;
 }
 
-export interface ConfigSubscription {
-  dispose(): void;
-}
-
-/** How long lanes.yml must be quiet before it is read again: saving a file is several events. */
-export const CONFIG_SETTLE_MS = 50;
+export type ConfigSubscription = Disposable;
 
 interface Held {
   readonly state: ConfigState;
@@ -46,8 +43,7 @@ export class ConfigService {
   private held: Held | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<(state: ConfigState) => void>();
-  private watcher: FSWatcher | null = null;
-  private settleTimer: NodeJS.Timeout | null = null;
+  private watcher: Disposable | null = null;
   private disposed = false;
   private parseCount = 0;
   private watchCheckCount = 0;
@@ -118,37 +114,26 @@ export class ConfigService {
   /** Stops watching and forgets the listeners. Reads and edits still work, without the watch. */
   dispose(): void {
     this.disposed = true;
-    if (this.settleTimer) clearTimeout(this.settleTimer);
-    this.settleTimer = null;
-    this.watcher?.close();
+    this.watcher?.dispose();
     this.watcher = null;
     this.listeners.clear();
   }
 
+  /**
+   * Watches the folder, not the file: an atomic save replaces the file, and a watch on it would
+   * end there. The folder engine lets a save's burst of events settle before lanes.yml is read.
+   */
   private watch(): void {
-    try {
-      // The folder, not the file: an atomic save replaces the file, and a watch on it would end there.
-      const handle = watch(this.root, { persistent: false }, (_event, name) => {
-        if (name === null || name === CONFIG_FILE) this.checkSoon();
-      });
-      handle.on('error', () => handle.close());
-      this.watcher = handle;
-    } catch (error) {
-      console.error(`Lanes could not watch ${this.file}; changes made outside Lanes show when it is next read:`, error);
-    }
+    this.watcher = new FolderWatch(this.root, this.root, () => this.checkNow(), { accept: (name) => name === CONFIG_FILE });
   }
 
-  private checkSoon(): void {
-    if (this.disposed || this.settleTimer) return;
-    this.settleTimer = setTimeout(() => {
-      this.settleTimer = null;
-      if (this.disposed) return;
-      void this.enqueue(() => this.sync(true))
-        .catch((error: unknown) => console.error(`Lanes could not read ${this.file} after it changed:`, error))
-        .finally(() => {
-          this.watchCheckCount += 1;
-        });
-    }, CONFIG_SETTLE_MS);
+  private checkNow(): void {
+    if (this.disposed) return;
+    void this.enqueue(() => this.sync(true))
+      .catch((error: unknown) => console.error(`Lanes could not read ${this.file} after it changed:`, error))
+      .finally(() => {
+        this.watchCheckCount += 1;
+      });
   }
 
   /**

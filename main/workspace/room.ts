@@ -3,6 +3,9 @@ import type { Room, RoomFactory } from '../core/room';
 import { RecentWorkspaces } from './recent';
 import { WorkspaceTrust } from './trust';
 
+/** The workspace room keeps which repository is open; the app hands its session to the core. */
+export { createWorkspaceSession } from './session';
+
 export const createWorkspaceRoom: RoomFactory = (context): Room => {
   const recent = new RecentWorkspaces(context.userDataDir);
   const trust = new WorkspaceTrust(context);

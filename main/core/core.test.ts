@@ -5,13 +5,59 @@ import type { ConfigChange, WorkspaceSnapshot } from '../contract/workspace';
 import type { ZonesState } from '../contract/zones';
 import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
 import { waitFor } from '../../test/support/wait';
-import { LanesCore } from './lanes-core';
+import { Lanes } from '../app/lanes';
+import { LanesCore } from './core';
+import type { OpenWorkspace, WorkspaceSession } from './room';
 
 function makeCore() {
-  return new LanesCore({ userDataDir: makeTempDir(), platform: { mode: 'web' }, version: '1.2.3' });
+  return new Lanes({ userDataDir: makeTempDir(), platform: { mode: 'web' }, version: '1.2.3' });
 }
 
-describe('LanesCore', () => {
+describe('LanesCore with the rooms it is given', () => {
+  it('runs only the rooms and the session the app hands it, and stops them in reverse order', async () => {
+    const log: string[] = [];
+    let current: OpenWorkspace | null = null;
+    const core = new LanesCore(
+      { userDataDir: makeTempDir(), platform: { mode: 'web' }, version: 'test' },
+      {
+        rooms: ['first', 'second'].map((name) => () => ({
+          handlers: name === 'first' ? { 'app.info': () => ({ mode: 'web' as const, version: name, platform: 'linux', capabilities: { pickFolder: false, nativeNotifications: false } }) } : {},
+          workspaceOpened: async (workspace: OpenWorkspace) => void log.push(`${name} opened ${workspace.name}`),
+          workspaceClosed: async (workspace: OpenWorkspace) => void log.push(`${name} closed ${workspace.name}`),
+          dispose: async () => void log.push(`${name} disposed`),
+        })),
+        createSession: (hooks): WorkspaceSession => ({
+          get current() {
+            return current;
+          },
+          require: () => current!,
+          requireConfig: () => {
+            throw new Error('no lanes.yml in this test');
+          },
+          open: async (input) => {
+            current = { root: input, name: 'stand-in' };
+            await hooks.roomsOpened(current);
+            return null as never;
+          },
+          close: async () => {
+            if (current) await hooks.roomsClosed(current);
+            current = null;
+          },
+          snapshot: async () => null as never,
+          refresh: async () => undefined,
+        }),
+      },
+    );
+    expect(await core.call('app.info', {})).toMatchObject({ ok: true, value: { version: 'first' } });
+    // No room handles the workspace calls here: the core has none of its own.
+    expect(await core.call('workspace.recent', {})).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    await core.session.open('/somewhere');
+    await core.dispose();
+    expect(log).toEqual(['first opened stand-in', 'second opened stand-in', 'second closed stand-in', 'first closed stand-in', 'second disposed', 'first disposed']);
+  });
+});
+
+describe('Lanes', () => {
   it('validates every call against the contract before any handler runs', async () => {
     const core = makeCore();
     expect(await core.call('nope.nothing', {})).toEqual({ ok: false, error: { code: 'invalid-argument', message: 'Unknown call "nope.nothing".' } });
@@ -54,7 +100,7 @@ describe('LanesCore', () => {
   });
 });
 
-describe('LanesCore watching the open workspace', () => {
+describe('Lanes watching the open workspace', () => {
   it('pushes a new snapshot when the branch, worktrees or coordination files change on disk', async () => {
     const core = makeCore();
     const repo = makeGitRepo({ 'docs/cross-instance-prs/20260101_a.md': '# A\n' });
@@ -92,7 +138,7 @@ describe('LanesCore watching the open workspace', () => {
   });
 });
 
-describe('LanesCore and lanes.yml', () => {
+describe('Lanes and lanes.yml', () => {
   it('announces a zone save once: one config.changed, one zones.changed, and no snapshot pushed twice', async () => {
     const core = makeCore();
     const repo = makeGitRepo({
@@ -130,6 +176,8 @@ describe('LanesCore and lanes.yml', () => {
       () => named('workspace.changed').some((snapshot) => (snapshot as WorkspaceSnapshot).config.instances[0]?.zones.includes('test/')),
       'the workspace snapshot with the zones edited by hand',
     );
+    // The zones room reloads on its own time, after the config service announced the change.
+    await waitFor(() => named('zones.changed').length >= 2, 'the zones edited by hand');
     expect(named('zones.changed')).toHaveLength(2);
 
     const configChanges = named('config.changed') as ConfigChange[];

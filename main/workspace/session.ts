@@ -1,16 +1,19 @@
 import path from 'node:path';
 import type { WorkspaceSnapshot } from '../contract/workspace';
+import type { OpenWorkspace, WorkspaceSession, WorkspaceSessionHooks } from '../core/room';
+import type { Disposable } from '../shared/disposable';
 import { LanesError } from '../shared/errors';
-import { ConfigService, configChange, type ConfigState } from '../workspace/config-service';
-import { inspectWorkspace, locateRepository } from '../workspace/inspect';
-import { WorkspaceWatcher } from '../workspace/watch';
-import type { OpenWorkspace, RoomContext } from './room';
+import { ConfigService, configChange, type ConfigState } from './config-service';
+import { inspectWorkspace, locateRepository } from './inspect';
+import { WorkspaceWatcher } from './watch';
 
 /** What the session holds for the open workspace; all of it is released when it closes. */
 interface Opened {
   readonly workspace: OpenWorkspace;
   /** lanes.yml's owner; rooms reach it through `RoomContext.workspaceConfig()`. */
   readonly config: ConfigService;
+  /** The session's subscription to lanes.yml changes. */
+  readonly configSubscription: Disposable;
   watcher: WorkspaceWatcher | null;
   /** The folders the watcher watches, to restart it when lanes.yml moves them. */
   watchedFolders: string;
@@ -18,23 +21,20 @@ interface Opened {
   published: string | null;
 }
 
+/** The workspace session the app hands the core: which repository is open, its lanes.yml and its watch. */
+export function createWorkspaceSession(hooks: WorkspaceSessionHooks): WorkspaceSession {
+  return new RepositorySession(hooks);
+}
+
 /**
  * Which repository is open. Opening one closes the previous first, so every room stops what it
  * started for the old workspace before starting anew.
  */
-export class WorkspaceSession {
+class RepositorySession implements WorkspaceSession {
   private opened: Opened | null = null;
-  private context: RoomContext | null = null;
   private transition: Promise<unknown> = Promise.resolve();
 
-  constructor(
-    private readonly roomsOpened: (workspace: OpenWorkspace) => Promise<void>,
-    private readonly roomsClosed: (workspace: OpenWorkspace) => Promise<void>,
-  ) {}
-
-  attach(context: RoomContext): void {
-    this.context = context;
-  }
+  constructor(private readonly hooks: WorkspaceSessionHooks) {}
 
   get current(): OpenWorkspace | null {
     return this.opened?.workspace ?? null;
@@ -56,10 +56,17 @@ export class WorkspaceSession {
       if (this.opened?.workspace.root !== root) {
         await this.closeNow();
         const workspace = { root, name: path.basename(root) };
-        const opened: Opened = { workspace, config: await ConfigService.open(root), watcher: null, watchedFolders: '', published: null };
+        const config = await ConfigService.open(root);
+        const opened: Opened = {
+          workspace,
+          config,
+          configSubscription: config.onDidChange((state) => this.configChanged(opened, state)),
+          watcher: null,
+          watchedFolders: '',
+          published: null,
+        };
         this.opened = opened;
-        opened.config.onDidChange((state) => this.configChanged(opened, state));
-        await this.roomsOpened(workspace);
+        await this.hooks.roomsOpened(workspace);
         await this.watchFolders(opened, await opened.config.state());
       }
       return this.publish(true);
@@ -69,7 +76,7 @@ export class WorkspaceSession {
   close(): Promise<void> {
     return this.serialize(async () => {
       await this.closeNow();
-      this.context?.emit('workspace.changed', null);
+      this.hooks.emit('workspace.changed', null);
     });
   }
 
@@ -94,14 +101,14 @@ export class WorkspaceSession {
     const text = JSON.stringify(snapshot);
     if (this.opened === opened && (always || text !== opened.published)) {
       opened.published = text;
-      this.context?.emit('workspace.changed', snapshot);
+      this.hooks.emit('workspace.changed', snapshot);
     }
     return snapshot;
   }
 
   private configChanged(opened: Opened, state: ConfigState): void {
     if (this.opened !== opened) return;
-    this.context?.emit('config.changed', configChange(opened.workspace.root, state));
+    this.hooks.emit('config.changed', configChange(opened.workspace.root, state));
     opened.watcher?.changed();
     void this.watchFolders(opened, state).catch((error: unknown) => console.error('Lanes could not watch the coordination folders lanes.yml names:', error));
   }
@@ -127,7 +134,8 @@ export class WorkspaceSession {
     this.opened = null;
     previous.watcher?.dispose();
     previous.watcher = null;
-    await this.roomsClosed(previous.workspace);
+    await this.hooks.roomsClosed(previous.workspace);
+    previous.configSubscription.dispose();
     previous.config.dispose();
   }
 
