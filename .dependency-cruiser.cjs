@@ -45,9 +45,6 @@ const knownExceptions = [
   // and worktrees use the workspace room's inspection.
   { rule: 'rooms-do-not-reach-into-each-other', from: 'main/worktrees/instance-git.ts', to: 'main/workspace/inspect.ts' },
   { rule: 'rooms-do-not-reach-into-each-other', from: 'main/worktrees/merge.ts', to: 'main/workspace/inspect.ts' },
-  // Where Lanes is installed (appRoot) moved to main/shared/app-root.ts; main/cli/app-paths.ts
-  // re-exports it until the zones room's hook command imports it from there.
-  { rule: 'domain-code-does-not-import-the-command-line', from: 'main/zones/hook-command.ts', to: 'main/cli/app-paths.ts' },
 ];
 
 module.exports = {

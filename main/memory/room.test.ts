@@ -9,6 +9,7 @@ import type { RoomContext } from '../core/room';
 import { fakeAgent } from '../instances/test-support';
 import { trustAllCommands } from '../../test/support/trust';
 import { ConfigService } from '../workspace/config-service';
+import { openFolderWatches } from '../shared/folder-engine';
 import { createMemoryRoom } from './room';
 
 const ROWS = '| Instance | Owned Files |\r\n|---|---|\r\n| VSCode | lib/ |\r\n';
@@ -244,7 +245,7 @@ describe('memory room through the core', () => {
   });
 
   it('stops its watchers when the workspace closes', async () => {
-    const watchers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'FSEventWrap').length;
+    const watchers = () => openFolderWatches();
     const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
     await settle();
     const baseline = watchers();

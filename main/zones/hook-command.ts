@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { quote } from 'shell-quote';
-import { appRoot } from '../cli/app-paths';
+import { appRoot } from '../shared/app-root';
 
 /**
  * The shell command that runs one of Lanes' command-line scripts (`guard`, `check`) from a
