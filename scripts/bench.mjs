@@ -3,7 +3,8 @@
 // starts and stops itself, and hands them here (bench/support/report.ts); at the end this prints
 // one table: benchmark, figure, goal, idle, loaded, met. The runner exits non-zero when a goal
 // is missed in either condition or a benchmark fails. A sub-measure is printed as one and never
-// carries a goal. `npm run bench -- zones` runs only the benchmarks whose file name contains "zones".
+// carries a goal. `npm run bench -- zones` runs only the benchmarks whose file name contains "zones";
+// what follows the filter goes to each benchmark (`npm run bench -- requests --runs 3`).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +15,7 @@ import { tsImport } from 'tsx/esm/api';
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const { RESULTS_ENV, figureMet, formatGoal, formatValue } = await tsImport('../bench/support/report.ts', import.meta.url);
 const filter = process.argv[2] ?? '';
+const benchArgs = process.argv.slice(3);
 const benches = readdirSync(path.join(root, 'bench'))
   .filter((file) => file.endsWith('.bench.ts') && file.includes(filter))
   .sort();
@@ -29,7 +31,7 @@ try {
   for (const file of benches) {
     console.log(`\n== ${file}`);
     const results = path.join(scratch, `${file}.jsonl`);
-    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', file)], {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench', file), ...benchArgs], {
       stdio: 'inherit',
       cwd: root,
       env: { ...process.env, [RESULTS_ENV]: results },
