@@ -7,13 +7,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parseRequestFile } from '../main/requests/parse';
-import { median, withCpuLoad } from './support/cpu-load';
+import { median, numberOption as option } from './support/cpu-load';
+import { figureOf, inBothConditions, reportFigures } from './support/report';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index === -1 ? fallback : Number(args[index + 1]);
-};
 const ROWS = option('rows', 1_000_000);
 const RUNS = option('runs', 5);
 const GOAL_MS = 2_000;
@@ -31,7 +27,5 @@ async function timeParses(): Promise<number> {
   return median(times);
 }
 
-const idle = await timeParses();
-const loaded = await withCpuLoad(timeParses);
-console.log(`parse a ${(huge.length / 1e6).toFixed(1)} MB request file: ${idle.toFixed(0)} ms idle, ${loaded.toFixed(0)} ms beside two CPU-bound loops (goal < ${GOAL_MS} ms)`);
-if (idle >= GOAL_MS || loaded >= GOAL_MS) process.exit(1);
+const { idle, loaded, load } = await inBothConditions(timeParses);
+reportFigures('request-parse', [figureOf(`parse a ${(huge.length / 1e6).toFixed(1)} MB request file (median)`, 'ms', { op: '<', value: GOAL_MS }, { idle, loaded }, load)]);

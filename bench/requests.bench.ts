@@ -1,9 +1,11 @@
 /**
  * The request board with 2,000 request files (500 pending, 1,500 in done/):
- *   1. opening the workspace to the board rendered — in the browser through the web mode when
- *      the renderer is built (dist/) and Chromium is found, else up to `requests.list` in the core;
+ *   1. the user's wait from clicking Open on the workspace screen to the board drawn (the
+ *      Requests screen opened as soon as the workspace shows), in Chromium through the web mode
+ *      when the renderer is built (dist/) and Chromium is found, else up to `requests.list` in the core;
  *   2. a file written on disk to its card shown (browser), or to its `requests.changed` event (core).
- * Goals: under 1 s and under 200 ms (medians).
+ * Goals: under 1 s and under 200 ms (medians), idle and beside two CPU-bound loops. The parts of
+ * the wait are printed beside it as sub-measures.
  *
  *   npx tsx bench/requests.bench.ts [--files 2000] [--runs 5] [--core-only]
  */
@@ -13,11 +15,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { chromium } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 import type { RequestChange } from '../main/contract/requests';
 import { LanesCore } from '../main/core/lanes-core';
-import { startWebMode } from '../e2e/support/web-mode';
-import { numberOption as option } from './support/cpu-load';
+import { startWebMode, type WebServer } from '../e2e/support/web-mode';
+import { median, numberOption as option } from './support/cpu-load';
+import { figureOf, inBothConditions, reportFigures } from './support/report';
 
 const FILES = option('files', 2000);
 const RUNS = option('runs', 5);
@@ -28,7 +31,6 @@ const DIR = 'docs/cross-instance-prs';
 
 const env = { ...process.env, GIT_AUTHOR_NAME: 'Lanes Bench', GIT_AUTHOR_EMAIL: 'bench@lanes.invalid', GIT_COMMITTER_NAME: 'Lanes Bench', GIT_COMMITTER_EMAIL: 'bench@lanes.invalid' };
 const git = (cwd: string, ...gitArgs: string[]) => execFileSync('git', gitArgs, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function makeRepository(parent: string): string {
@@ -51,7 +53,7 @@ function makeRepository(parent: string): string {
   return root;
 }
 
-async function benchCore(root: string, userData: string): Promise<{ workspace: number[]; open: number[]; live: number[] }> {
+async function benchCore(root: string, userData: string): Promise<{ workspace: number; open: number; live: number }> {
   const workspace: number[] = [];
   const open: number[] = [];
   const live: number[] = [];
@@ -83,10 +85,47 @@ async function benchCore(root: string, userData: string): Promise<{ workspace: n
     rmSync(path.join(root, DIR, name));
     await core.dispose();
   }
-  return { workspace, open, live };
+  return { workspace: median(workspace), open: median(open), live: median(live) };
 }
 
-async function benchBrowser(root: string, userData: string, executablePath: string): Promise<{ workspace: number[]; board: number[]; open: number[]; live: number[] }> {
+/** Opens the workspace once and trusts its commands, as the user did on the first visit: the timed opens are the ones after. */
+async function trustOnce(page: Page, server: WebServer, root: string): Promise<void> {
+  await page.goto(server.url);
+  await page.getByLabel('Path of a git repository').fill(root);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await page.getByTestId('workspace-root').waitFor();
+  const asking = page.getByRole('dialog', { name: 'Do you trust the commands in this repository?' });
+  if (await asking.isVisible()) {
+    await asking.getByRole('button', { name: 'Trust and run these commands' }).click();
+    await asking.waitFor({ state: 'hidden' });
+  }
+}
+
+// Timed in the page, from the Open button's click to the frame that shows the board with every
+// request counted and its first cards drawn. The Requests link is clicked in that same frame loop
+// as soon as the workspace screen is drawn, so no test-driver latency is counted.
+const OPEN_TO_BOARD = `(total) => new Promise((resolve) => {
+  const open = Array.from(document.querySelectorAll('button')).find((button) => button.textContent.trim() === 'Open');
+  let workspaceAt = null;
+  let clickedAt = null;
+  const drawn = () => Array.from(document.querySelectorAll('[data-testid="column-count"]')).reduce((sum, element) => sum + Number(element.textContent), 0) === total && document.querySelector('[data-testid="request-card"]') !== null;
+  const started = performance.now();
+  const check = () => {
+    if (workspaceAt === null && document.querySelector('[data-testid="workspace-root"]')) {
+      workspaceAt = performance.now();
+      document.querySelector('nav[aria-label="Lanes"] a[href="#/requests"]').click();
+      clickedAt = performance.now();
+    }
+    if (clickedAt !== null && drawn()) {
+      const now = performance.now();
+      resolve({ open: now - started, workspace: workspaceAt - started, board: now - clickedAt });
+    } else requestAnimationFrame(check);
+  };
+  open.click();
+  requestAnimationFrame(check);
+})`;
+
+async function benchBrowser(root: string, userData: string, executablePath: string): Promise<{ workspace: number; board: number; open: number; live: number }> {
   const server = await startWebMode(userData);
   const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   const workspace: number[] = [];
@@ -94,6 +133,9 @@ async function benchBrowser(root: string, userData: string, executablePath: stri
   const open: number[] = [];
   const live: number[] = [];
   try {
+    const first = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await trustOnce(first, server, root);
+    await first.close();
     for (let run = 0; run < RUNS; run += 1) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       await page.goto(server.url);
@@ -101,20 +143,11 @@ async function benchBrowser(root: string, userData: string, executablePath: stri
       const pathField = page.getByLabel('Path of a git repository');
       await close.or(pathField).first().waitFor();
       if (await close.isVisible()) await close.click();
-      await page.getByLabel('Path of a git repository').fill(root);
-      const start = performance.now();
-      await page.getByRole('button', { name: 'Open', exact: true }).click();
-      await page.getByTestId('workspace-root').waitFor();
-      const navigated = performance.now();
-      workspace.push(navigated - start);
-      await page.getByRole('navigation', { name: 'Lanes' }).getByRole('link', { name: 'Requests' }).click();
-      await page.waitForFunction(
-        (total) => Array.from(document.querySelectorAll('[data-testid="column-count"]')).reduce((sum, element) => sum + Number(element.textContent), 0) === total && document.querySelector('[data-testid="request-card"]') !== null,
-        FILES,
-        { polling: 'raf' },
-      );
-      open.push(performance.now() - start);
-      board.push(performance.now() - navigated);
+      await pathField.fill(root);
+      const timed = (await page.evaluate(`(${OPEN_TO_BOARD})(${FILES})`)) as { open: number; workspace: number; board: number };
+      open.push(timed.open);
+      workspace.push(timed.workspace);
+      board.push(timed.board);
 
       await sleep(200);
       const name = `20261123_live_browser_${run}.md`;
@@ -129,38 +162,35 @@ async function benchBrowser(root: string, userData: string, executablePath: stri
     await browser.close();
     await server.stop();
   }
-  return { workspace, board, open, live };
-}
-
-function report(label: string, values: number[], goal: number): boolean {
-  const value = median(values);
-  const ok = value < goal;
-  console.log(`${label}: median ${value.toFixed(0)} ms (runs: ${values.map((item) => item.toFixed(0)).join(', ')}); goal < ${goal} ms ${ok ? 'met' : 'MISSED'}`);
-  return ok;
+  return { workspace: median(workspace), board: median(board), open: median(open), live: median(live) };
 }
 
 const parent = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'lanes-bench-requests-')));
 try {
   const root = makeRepository(parent);
-  console.log(`${FILES} request files (${FILES / 4} pending, ${(FILES * 3) / 4} done), ${RUNS} runs each`);
-  const core = await benchCore(root, path.join(parent, 'user-core'));
-  let ok = true;
-  console.log(`core: workspace.open alone (every room, including this one's scan in parallel): median ${median(core.workspace).toFixed(0)} ms`);
-  report('core: open workspace → requests.list', core.open, GOAL_OPEN);
-  report('core: file written → requests.changed', core.live, GOAL_LIVE);
-
+  console.log(`${FILES} request files (${FILES / 4} pending, ${(FILES * 3) / 4} done), ${RUNS} runs each, idle and beside two CPU-bound loops; medians`);
+  const core = await inBothConditions((condition) => benchCore(root, path.join(parent, `user-core-${condition}`)));
   const browserPath = process.env.LANES_CHROMIUM ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : null);
   const built = existsSync(path.join(APP_ROOT, 'dist', 'renderer', 'index.html')) && existsSync(path.join(APP_ROOT, 'dist', 'cli', 'lanes.cjs'));
+  const pick = <T, K extends keyof T>(both: { idle: T; loaded: T }, key: K) => ({ idle: both.idle[key], loaded: both.loaded[key] }) as { idle: T[K]; loaded: T[K] };
+  const coreFigures = (goals: boolean) => [
+    figureOf('core: open workspace → requests.list answered', 'ms', goals ? { op: '<', value: GOAL_OPEN } : null, pick(core, 'open'), core.load),
+    figureOf('core: of which workspace.open alone (every room)', 'ms', null, pick(core, 'workspace'), core.load),
+    figureOf('core: file written → requests.changed', 'ms', goals ? { op: '<', value: GOAL_LIVE } : null, pick(core, 'live'), core.load),
+  ];
   if (!process.argv.includes('--core-only') && browserPath && built) {
-    const browser = await benchBrowser(root, path.join(parent, 'user-web'), browserPath);
-    console.log(`browser: of which open → workspace screen ${median(browser.workspace).toFixed(0)} ms, Requests clicked → board drawn ${median(browser.board).toFixed(0)} ms`);
-    ok = report('browser: open workspace → board rendered', browser.open, GOAL_OPEN) && ok;
-    ok = report('browser: file written → card shown', browser.live, GOAL_LIVE) && ok;
+    const browser = await inBothConditions((condition) => benchBrowser(root, path.join(parent, `user-web-${condition}`), browserPath));
+    reportFigures('requests', [
+      figureOf('open workspace → board drawn (the user’s wait)', 'ms', { op: '<', value: GOAL_OPEN }, pick(browser, 'open'), browser.load),
+      figureOf('of which open → workspace screen drawn', 'ms', null, pick(browser, 'workspace'), browser.load),
+      figureOf('of which Requests clicked → board drawn', 'ms', null, pick(browser, 'board'), browser.load),
+      figureOf('file written → card shown', 'ms', { op: '<', value: GOAL_LIVE }, pick(browser, 'live'), browser.load),
+      ...coreFigures(false),
+    ]);
   } else {
-    ok = median(core.open) < GOAL_OPEN && median(core.live) < GOAL_LIVE;
-    console.log('browser: skipped (run `npm run build` first, and install Chromium or set LANES_CHROMIUM); the goals were checked on the core figures.');
+    console.log('browser: skipped (run `npm run build` first, and install Chromium or set LANES_CHROMIUM); the goals are checked on the core figures.');
+    reportFigures('requests', coreFigures(true));
   }
-  process.exitCode = ok ? 0 : 1;
 } finally {
   rmSync(parent, { recursive: true, force: true });
 }

@@ -14,7 +14,8 @@ import { performance } from 'node:perf_hooks';
 import * as nodePty from 'node-pty';
 import { LanesCore } from '../main/core/lanes-core';
 import { trustAllCommands } from '../test/support/trust';
-import { median, numberOption as option, withCpuLoad } from './support/cpu-load';
+import { median, numberOption as option } from './support/cpu-load';
+import { figureOf, inBothConditions, reportFigures } from './support/report';
 
 const SHELLS = option('shells', 8);
 const RUNS = option('runs', 5);
@@ -77,7 +78,7 @@ async function timeLanes(): Promise<number> {
   }
 }
 
-async function measure(label: string): Promise<boolean> {
+async function measure(label: string): Promise<{ lanes: number; direct: number }> {
   const direct: number[] = [];
   const lanes: number[] = [];
   await timeDirect();
@@ -86,19 +87,15 @@ async function measure(label: string): Promise<boolean> {
     lanes.push(await timeLanes());
     console.log(`${label} run ${run + 1}/${RUNS}: direct SIGHUP ${direct.at(-1)!.toFixed(0)} ms, Lanes Stop all ${lanes.at(-1)!.toFixed(0)} ms`);
   }
-  const lanesMedian = median(lanes);
-  const met = lanesMedian < GOAL_MS;
-  console.log(
-    `${label}: Stop all on ${SHELLS} idle shells ${lanesMedian.toFixed(0)} ms (median; goal < ${GOAL_MS} ms) ${met ? 'PASS' : 'MISS'}; ` +
-      `direct hang-up ${median(direct).toFixed(0)} ms; ratio ${(lanesMedian / median(direct)).toFixed(1)}×`,
-  );
-  return met;
+  return { lanes: median(lanes), direct: median(direct) };
 }
 
 async function main(): Promise<void> {
-  const idle = await measure('idle');
-  const loaded = await withCpuLoad(() => measure('beside two CPU-bound loops'));
-  process.exitCode = idle && loaded ? 0 : 1;
+  const both = await inBothConditions((condition) => measure(condition === 'idle' ? 'idle' : 'beside two CPU-bound loops'));
+  reportFigures('stop', [
+    figureOf(`Stop all on ${SHELLS} idle shells (median)`, 'ms', { op: '<', value: GOAL_MS }, { idle: both.idle.lanes, loaded: both.loaded.lanes }, both.load),
+    figureOf(`for comparison: the same shells hung up directly (median)`, 'ms', null, { idle: both.idle.direct, loaded: both.loaded.direct }, both.load),
+  ]);
 }
 
 void main();

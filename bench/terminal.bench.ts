@@ -9,6 +9,7 @@
 //     output, the time from a keystroke in the page (keydown) to its echo rendered in the
 //     terminal (the DOM renderer's rows change), against the same with the target terminal
 //     alone, in the same round. p95 of each round, median of the rounds; goal: under 50 ms.
+// Both are taken idle and beside two CPU-bound loops; the goals hold in both.
 // The server (core + web mode) runs in its own process, as `lanes serve` does. Needs
 // `npm run build` (the renderer) and Debian's Chromium. BENCH_MB, BENCH_RUNS, BENCH_SAMPLES change
 // the size, runs and samples; BENCH_PROFILE=dir writes a CPU profile of the server,
@@ -23,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
 import { build } from 'esbuild';
 import * as nodePty from 'node-pty';
+import { figureOf, inBothConditions, reportFigures } from './support/report';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const APP_ROOT = path.resolve(here, '..');
@@ -63,11 +65,17 @@ async function staticFolder(): Promise<string> {
   return dir;
 }
 
-async function main(): Promise<void> {
-  if (!existsSync(CHROMIUM)) {
-    console.log(`terminal bench skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set LANES_CHROMIUM).`);
-    return;
-  }
+interface TerminalFigures {
+  ratio: number;
+  directRate: number;
+  webRate: number;
+  floodedP95: number;
+  floodedP50: number;
+  aloneP95: number;
+}
+
+/** Both tests once, with their own server, browser and repository. */
+async function measure(): Promise<TerminalFigures> {
   const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'lanes-bench-repo-')));
   const userDataDir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'lanes-bench-user-')));
   const staticDir = await staticFolder();
@@ -112,7 +120,7 @@ async function main(): Promise<void> {
     console.log(`\nThroughput, ${MEGABYTES} MB through a pty, median of ${RUNS}:`);
     console.log(`  direct (node-pty in Node):                          ${directRate.toFixed(1)} MB/s`);
     console.log(`  renderer (pty → core → web mode → Chromium page):   ${webRate.toFixed(1)} MB/s`);
-    console.log(`  ratio (median of the runs' ratios): ${ratio.toFixed(2)} (goal ≥ 0.5) ${ratio >= 0.5 ? 'PASS' : 'FAIL'}`);
+    console.log(`  ratio (median of the runs' ratios): ${ratio.toFixed(2)}`);
 
     // Notes when the echo's frame reaches the page, to split the latency into transport and
     // drawing: terminal output arrives on the output stream (main/contract/wire.ts), read here
@@ -168,14 +176,33 @@ async function main(): Promise<void> {
     const p95 = median(flooded);
     console.log(`  median of ${RUNS} rounds: alone p95 ${median(quiet).toFixed(1)} ms; flooding p50 ${median(floodedP50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`);
     console.log(`  ratio flooding / alone (p95): ${(p95 / median(quiet)).toFixed(2)}`);
-    console.log(`  goal p95 < 50 ms with ${FLOODERS} of 9 terminals flooding: ${p95 < 50 ? 'PASS' : 'FAIL'}`);
-    if (ratio < 0.5 || p95 >= 50) process.exitCode = 1;
+    return { ratio, directRate, webRate, floodedP95: p95, floodedP50: median(floodedP50), aloneP95: median(quiet) };
   } finally {
     await browser.close();
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
     for (const dir of [root, userDataDir, staticDir]) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(CHROMIUM)) {
+    console.log(`terminal bench skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set LANES_CHROMIUM).`);
+    return;
+  }
+  const both = await inBothConditions(async (condition) => {
+    console.log(`\n-- ${condition === 'idle' ? 'idle' : 'beside two CPU-bound loops'}`);
+    return measure();
+  });
+  const of = (pick: (figures: TerminalFigures) => number) => ({ idle: pick(both.idle), loaded: pick(both.loaded) });
+  reportFigures('terminal', [
+    figureOf(`${MEGABYTES} MB through a pty to the page ÷ read directly (median of the runs' ratios)`, '×', { op: '>=', value: 0.5 }, of((figures) => figures.ratio), both.load),
+    figureOf('renderer rate (median)', 'MB/s', null, of((figures) => figures.webRate), both.load),
+    figureOf('direct rate (median)', 'MB/s', null, of((figures) => figures.directRate), both.load),
+    figureOf(`keystroke → echo drawn p95, ${FLOODERS} of 9 terminals flooding`, 'ms', { op: '<', value: 50 }, of((figures) => figures.floodedP95), both.load),
+    figureOf('keystroke → echo drawn p50, flooding', 'ms', null, of((figures) => figures.floodedP50), both.load),
+    figureOf('keystroke → echo drawn p95, the terminal alone', 'ms', null, of((figures) => figures.aloneP95), both.load),
+  ]);
 }
 
 function readDirectly(): Promise<number> {

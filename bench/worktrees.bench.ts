@@ -2,7 +2,7 @@
  * Worktree creation time: Lanes' "New instance" (checks, branch, worktree with progress,
  * .worktreeinclude, lanes.yml) against plain `git worktree add -b`, on one repository of
  * 20,000 files, in the same run, alternating the two so the disk cache favours neither.
- * Goal: Lanes within 10% of plain git (median of the timed runs).
+ * Goal: Lanes within 10% of plain git (median of the timed runs), idle and beside two CPU-bound loops.
  *
  *   npx tsx bench/worktrees.bench.ts [--files 20000] [--runs 5]
  */
@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { ConfigService } from '../main/workspace/config-service';
 import { createInstance } from '../main/worktrees/create-instance';
 import { median, numberOption as option } from './support/cpu-load';
+import { figureOf, inBothConditions, reportFigures } from './support/report';
 
 const FILES = option('files', 20_000);
 const RUNS = option('runs', 5);
@@ -56,35 +57,41 @@ async function timeLanes(root: string, lanesYml: ConfigService, run: string): Pr
   return performance.now() - start;
 }
 
+/** One condition: untimed warm-up rounds, then the timed runs, alternating the two. */
+async function measure(root: string, parent: string, lanesYml: ConfigService, condition: string): Promise<{ plain: number; lanes: number }> {
+  const plain: number[] = [];
+  const lanes: number[] = [];
+  // One untimed round of each warms the disk cache and git's own files.
+  await timePlain(root, parent, `${condition}-warm`);
+  await timeLanes(root, lanesYml, `${condition}-warm`);
+  for (let run = 0; run < RUNS; run += 1) {
+    const order = run % 2 === 0 ? (['plain', 'lanes'] as const) : (['lanes', 'plain'] as const);
+    for (const which of order) {
+      if (which === 'plain') plain.push(await timePlain(root, parent, `${condition}-${run}`));
+      else lanes.push(await timeLanes(root, lanesYml, `${condition}-${run}`));
+    }
+    console.log(`${condition} run ${run + 1}/${RUNS}: git worktree add ${plain.at(-1)!.toFixed(0)} ms, Lanes ${lanes.at(-1)!.toFixed(0)} ms`);
+  }
+  return { plain: median(plain), lanes: median(lanes) };
+}
+
 async function main(): Promise<void> {
   const parent = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'lanes-bench-worktrees-')));
   try {
     console.log(`Making a repository of ${FILES} files…`);
     const root = makeRepository(parent);
     const lanesYml = await ConfigService.open(root);
-    const plain: number[] = [];
-    const lanes: number[] = [];
-    // One untimed round of each warms the disk cache and git's own files.
-    await timePlain(root, parent, 'warm');
-    await timeLanes(root, lanesYml, 'warm');
-    for (let run = 0; run < RUNS; run += 1) {
-      const order = run % 2 === 0 ? (['plain', 'lanes'] as const) : (['lanes', 'plain'] as const);
-      for (const which of order) {
-        if (which === 'plain') plain.push(await timePlain(root, parent, String(run)));
-        else lanes.push(await timeLanes(root, lanesYml, String(run)));
-      }
-      console.log(`run ${run + 1}/${RUNS}: git worktree add ${plain.at(-1)!.toFixed(0)} ms, Lanes ${lanes.at(-1)!.toFixed(0)} ms`);
+    try {
+      const both = await inBothConditions((condition) => measure(root, parent, lanesYml, condition));
+      const of = (pick: (figures: { plain: number; lanes: number }) => number) => ({ idle: pick(both.idle), loaded: pick(both.loaded) });
+      reportFigures('worktrees', [
+        figureOf(`Lanes New instance ÷ git worktree add, ${FILES} files (medians)`, '×', { op: '<=', value: GOAL }, of((figures) => figures.lanes / figures.plain), both.load),
+        figureOf('Lanes createInstance (median)', 'ms', null, of((figures) => figures.lanes), both.load),
+        figureOf('git worktree add (median)', 'ms', null, of((figures) => figures.plain), both.load),
+      ]);
+    } finally {
+      lanesYml.dispose();
     }
-    const plainMedian = median(plain);
-    const lanesMedian = median(lanes);
-    const ratio = lanesMedian / plainMedian;
-    console.log('');
-    console.log(`files: ${FILES}, timed runs: ${RUNS}`);
-    console.log(`git worktree add (median): ${plainMedian.toFixed(0)} ms`);
-    console.log(`Lanes createInstance (median): ${lanesMedian.toFixed(0)} ms`);
-    console.log(`ratio: ${ratio.toFixed(3)} (goal ≤ ${GOAL.toFixed(2)}) ${ratio <= GOAL ? 'PASS' : 'MISS'}`);
-    process.exitCode = ratio <= GOAL ? 0 : 1;
-    lanesYml.dispose();
   } finally {
     rmSync(parent, { recursive: true, force: true });
   }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { isLanesError } from '../shared/errors';
 import { composeRequest, fileDate, slugify } from './compose';
 import { withStatus } from './front-matter';
-import { parseRequestFile } from './parse';
+import { parseDocument } from 'yaml';
+import { parseRequestFile, splitFrontMatter } from './parse';
 
 const BODY = '# Allen AI (Windows#67 → VSCode)\n## What to add\n| Key | Value |\n|-----|-------|\n| a | b |\n';
 
@@ -55,6 +56,38 @@ describe('front matter is read as YAML reads it', () => {
     expect(request.editable).toBe(false);
     expect(request.warnings[0]).toMatch(/not valid YAML \(line 2\): Nested mappings/);
     expect(() => withStatus(`---\nfrom: Windows: 67\n---\n${BODY}`, 'blocked', 'a.md')).toThrow(/fix the front matter by hand/);
+  });
+
+  it('reads every front matter exactly as YAML does, the plain `key: word` lines Lanes reads itself included', () => {
+    const samples = [
+      'status: blocked\npriority: high\n',
+      'status: in-progress\r\nfrom: Windows#67\r\nto: VSCode\r\n',
+      'status: done\n',
+      'priority: v1.2\n',
+      'status:   open   \n',
+      'status: True\n',
+      'status: NULL\n',
+      'priority: yes\n',
+      'priority: 1\n',
+      'priority: 1.0\n',
+      'priority: .inf\n',
+      'from: Windows #67\n',
+      'status: open # for now\n',
+      'status:\topen\n',
+      'true: open\n',
+      'status: open\nstatus: done\n',
+      'blocked_by: [a, b]\n',
+      'blocked_by:\n  - a\n',
+      'to: "VSCode"\n',
+      'status: ~\n',
+      '__proto__: open\n',
+    ];
+    for (const yaml of samples) {
+      const expected = parseDocument(yaml, { uniqueKeys: true });
+      const read = splitFrontMatter(`---\n${yaml}---\n${BODY}`);
+      if (expected.errors.length > 0) expect(read.kind, yaml).toBe('malformed');
+      else expect(read.kind === 'ok' && read.data, yaml).toEqual(expected.toJS());
+    }
   });
 
   it('reads a value the way YAML types it: 0x1F is the number 31', () => {

@@ -141,6 +141,9 @@ export function splitFrontMatter(text: string): FrontMatter {
     const end = text.indexOf('\n', offset);
     const line = end === -1 ? text.slice(offset) : text.slice(offset, end + 1);
     if (/^(?:---|\.\.\.)[ \t]*\r?\n?$/.test(line)) {
+      const closing = { opening: open[0], closing: line, bodyStart: offset + line.length };
+      const plain = plainFrontMatter(lines);
+      if (plain !== null) return { kind: 'ok', data: plain, lines, ...closing };
       const raw = lines.join('');
       const lineCounter = new LineCounter();
       const document = parseDocument(raw, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -154,12 +157,33 @@ export function splitFrontMatter(text: string): FrontMatter {
       if (typeof data !== 'object' || data === null || Array.isArray(data)) {
         return { kind: 'malformed', message: 'The front matter must be `key: value` lines.' };
       }
-      return { kind: 'ok', data: data as Record<string, unknown>, lines, opening: open[0], closing: line, bodyStart: offset + line.length };
+      return { kind: 'ok', data: data as Record<string, unknown>, lines, ...closing };
     }
     lines.push(line);
     offset += line.length;
   }
   return { kind: 'malformed', message: 'The file starts with `---` but its front matter never ends with a `---` line.' };
+}
+
+/** `key: value` where the value is a word YAML can only read as that text (`in-progress`, `Windows#67`). */
+const PLAIN_LINE = /^([A-Za-z][\w-]*): +([A-Za-z][\w.#-]*) *\r?\n?$/;
+const TYPED_WORD = /^(?:null|true|false)$/i;
+
+/**
+ * Front matter made only of `key: word` lines, as Lanes and most agents write it (`status:
+ * blocked`, `priority: high`), read without the YAML parser, which costs most of a 2,000-file
+ * scan. Null for anything else (quotes, lists, numbers, comments, a repeated key, words YAML
+ * types such as `true`), which YAML reads.
+ */
+function plainFrontMatter(lines: readonly string[]): Record<string, string> | null {
+  if (lines.length === 0) return null;
+  const data: Record<string, string> = {};
+  for (const line of lines) {
+    const match = PLAIN_LINE.exec(line);
+    if (!match || TYPED_WORD.test(match[1]!) || TYPED_WORD.test(match[2]!) || Object.hasOwn(data, match[1]!)) return null;
+    data[match[1]!] = match[2]!;
+  }
+  return data;
 }
 
 /** The first level-1 heading (`# Title`, or a line underlined with `===`) outside code blocks. */

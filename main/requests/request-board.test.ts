@@ -71,3 +71,16 @@ describe('requests: folders that are symbolic links', () => {
     expect((await call('requests.search', { query: 'SECRET-VALUE' })).files).toEqual([]);
   });
 });
+
+describe('requests: opening the workspace', () => {
+  it('sends the board once, whole, instead of also sending every file read before anyone holds a board', async () => {
+    const files: Record<string, string> = { 'lanes.yml': LANES_YML };
+    for (let index = 0; index < 20; index += 1) files[`${DIR}/${index < 10 ? '' : 'done/'}202604${String(10 + index)}_r${index}.md`] = `# R${index} (Windows → VSCode)\n`;
+    const root = makeGitRepo(files);
+    const { changes } = await open(root);
+    await waitFor(() => changes.some((change) => change.kind === 'board' && change.board !== null), 'the board');
+    const board = changes.find((change) => change.kind === 'board')!;
+    expect(board.kind === 'board' && board.board!.requests).toHaveLength(20);
+    expect(changes.filter((change) => change.kind === 'delta')).toEqual([]);
+  });
+});

@@ -46,6 +46,11 @@ export class RequestBoard {
   private doneProblem: string | null = null;
   private watches: FolderWatch[] = [];
   private closed = false;
+  /**
+   * False during the first scan: nobody holds a board yet (the room sends the whole board once
+   * it is ready), so the cards read meanwhile are not sent one folder at a time as well.
+   */
+  private scanned = false;
   private queue: Promise<unknown> = Promise.resolve();
   readonly ready: Promise<void>;
 
@@ -60,6 +65,7 @@ export class RequestBoard {
       await this.readConfig();
       this.watch();
       await this.rescanAll();
+      this.scanned = true;
     });
   }
 
@@ -412,7 +418,7 @@ export class RequestBoard {
   }
 
   private publish(upserted: RequestSummary[], removed: string[]): void {
-    if (this.closed || (upserted.length === 0 && removed.length === 0)) return;
+    if (this.closed || !this.scanned || (upserted.length === 0 && removed.length === 0)) return;
     this.emit({ kind: 'delta', upserted, removed });
   }
 

@@ -15,9 +15,13 @@ export function columnsOf(
   return columns;
 }
 
+/** Dates and times are ISO strings, so plain string order is time order (and cheaper than the locale's). */
 function newestFirst(a: RequestSummary, b: RequestSummary): number {
-  const byDate = (b.date ?? b.modifiedAt.slice(0, 10)).localeCompare(a.date ?? a.modifiedAt.slice(0, 10));
-  return byDate !== 0 ? byDate : b.modifiedAt.localeCompare(a.modifiedAt) || a.name.localeCompare(b.name);
+  return descending(a.date ?? a.modifiedAt.slice(0, 10), b.date ?? b.modifiedAt.slice(0, 10)) || descending(a.modifiedAt, b.modifiedAt) || a.name.localeCompare(b.name);
+}
+
+function descending(a: string, b: string): number {
+  return a < b ? 1 : a > b ? -1 : 0;
 }
 
 /** "today", "yesterday", "5 days ago": from the date in the file name, else the file's time. */

@@ -39,6 +39,8 @@ interface RequestsState {
 }
 
 let searchTimer: ReturnType<typeof setTimeout> | null = null;
+/** Whole boards pushed by main so far, to tell whether one arrived while `load` waited. */
+let boardsReceived = 0;
 let searchSeq = 0;
 
 export const useRequests = create<RequestsState>((set, get) => {
@@ -75,9 +77,14 @@ export const useRequests = create<RequestsState>((set, get) => {
         return;
       }
       if (!get().board) set({ loaded: false });
+      const boardsBefore = boardsReceived;
       try {
         const [board, paths] = await Promise.all([lanes.call('requests.list', {}), lanes.call('requests.paths', {}).catch(() => null)]);
-        set({ board, paths, loaded: true, error: null });
+        // A whole board pushed meanwhile (the workspace just opened) is at least as new as this
+        // answer, and the deltas after it are applied to it: drawing this one too would only
+        // draw the board twice, or go back to an older one.
+        if (boardsReceived !== boardsBefore) set({ paths, error: null });
+        else set({ board, paths, loaded: true, error: null });
       } catch (error) {
         set({ error: errorMessage(error), loaded: true });
       }
@@ -123,6 +130,7 @@ export function applyChange(board: RequestBoard | null, change: RequestChange): 
 }
 
 lanes.on('requests.changed', (change) => {
+  if (change.kind === 'board') boardsReceived += 1;
   useRequests.setState((state) => ({ board: applyChange(state.board, change), loaded: true }));
   // A search answer may be stale now that files changed.
   if (useRequests.getState().query.trim() !== '') useRequests.getState().setQuery(useRequests.getState().query);
