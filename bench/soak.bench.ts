@@ -97,6 +97,8 @@ function requestText(index: number, round: number): string {
 interface Memory {
   readonly rss: number;
   readonly heapUsed: number;
+  /** What V8 holds for its heap, used or not: RSS that moves while this stays is memory outside JavaScript. */
+  readonly heapTotal: number;
   readonly external: number;
   readonly arrayBuffers: number;
 }
@@ -122,8 +124,8 @@ async function serve(root: string, userDataDir: string): Promise<void> {
     gc();
     await new Promise((resolve) => setImmediate(resolve));
     gc();
-    const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
-    process.stdout.write(`${JSON.stringify({ rss, heapUsed, external, arrayBuffers } satisfies Memory)}\n`);
+    const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+    process.stdout.write(`${JSON.stringify({ rss, heapUsed, heapTotal, external, arrayBuffers } satisfies Memory)}\n`);
   }
   await server.close();
   await core.dispose();
@@ -300,7 +302,7 @@ async function soak(label: string): Promise<SoakResult> {
     console.log(
       `${label}: ${VIOLATIONS.toLocaleString('en')} violations and ${REQUEST_CHANGES.toLocaleString('en')} request-file changes in ${seconds.toFixed(0)} s (after ${WARM_UP} of each to warm up)\n` +
         `  Lanes process after a full GC: RSS ${mb(opened.rss)} once open, ${mb(start.rss)} warmed up (the start), ${quarters.map((entry) => mb(entry.rss)).join(' → ')} at each quarter\n` +
-        `  heap used ${mb(opened.heapUsed)} once open, ${mb(start.heapUsed)} at the start, ${quarters.map((entry) => mb(entry.heapUsed)).join(' → ')}; external ${mb(start.external)} → ${mb(end.external)}\n` +
+        `  heap used ${mb(opened.heapUsed)} once open, ${mb(start.heapUsed)} at the start, ${quarters.map((entry) => mb(entry.heapUsed)).join(' → ')}; heap total ${mb(start.heapTotal)} → ${mb(end.heapTotal)}; external ${mb(start.external)} → ${mb(end.external)}\n` +
         `  RSS growth ${(growth * 100).toFixed(1)}% (goal: within ${GOAL_GROWTH * 100}%) ${met ? 'PASS' : 'FAIL'}`,
     );
     return { start, end, seconds, met };
