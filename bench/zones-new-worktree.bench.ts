@@ -76,10 +76,14 @@ async function run(label: string): Promise<Figures> {
   const firstViolation: number[] = [];
   /** From the lanes.yml write to the watcher listing the new checkout (the rest of readiness is its crawl). */
   const noticed: number[] = [];
+  /** From the write to the core emitting its violation (the rest of the first violation's wait is the transport and the page). */
+  const emitted: number[] = [];
+  const emittedAt = new Map<string, number>();
   try {
     let watched: ((watchers: Array<{ checkout: string; state: string }>) => void) | null = null;
     core.onEvent((name, payload) => {
       if (name === 'zones.enforcementChanged') watched?.((payload as { watchers: Array<{ checkout: string; state: string }> }).watchers);
+      if (name === 'zones.violationsAdded') for (const violation of (payload as { added: Array<{ path: string }> }).added) if (!emittedAt.has(violation.path)) emittedAt.set(violation.path, epochNow());
     });
     const opened = await core.call('workspace.open', { path: root });
     if (!opened.ok) throw new Error(opened.error.message);
@@ -129,6 +133,7 @@ async function run(label: string): Promise<Figures> {
       const writtenAt = epochNow();
       await writeFile(path.join(worktree, relative), 'outside the zone\n');
       firstViolation.push((await arrived) - writtenAt);
+      emitted.push((emittedAt.get(relative) ?? Number.NaN) - writtenAt);
     }
   } finally {
     await browser.close();
@@ -138,7 +143,7 @@ async function run(label: string): Promise<Figures> {
     rmSync(root, { recursive: true, force: true });
     rmSync(userDataDir, { recursive: true, force: true });
   }
-  console.log(`${label}: readiness ${line(ready)} (of which lanes.yml change to the new checkout listed: ${line(noticed)}); first violation in the page ${line(firstViolation)}`);
+  console.log(`${label}: readiness ${line(ready)} (of which lanes.yml change to the new checkout listed: ${line(noticed)}); first violation in the page ${line(firstViolation)} (of which write to the core's event: ${line(emitted)})`);
   return { ready, firstViolation };
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LanesCore } from '../core/lanes-core';
@@ -40,5 +40,26 @@ describe('the zones room after an instance is added', () => {
         { timeout: 10_000 },
       )
       .toBe(true);
+  });
+
+  it('installs the guard again in a checkout whose instance left lanes.yml and came back', async () => {
+    const repo = makeGitRepo({ 'lanes.yml': 'instances: []\n', 'lib/a.ts': 'x', 'docs/a.md': 'x' });
+    const worktree = path.join(path.dirname(repo), `${path.basename(repo)}-back`);
+    git(repo, 'worktree', 'add', '-q', '-b', 'lanes/back', worktree);
+    worktrees.push([repo, worktree]);
+    const withFront = `instances:\n  - name: Front\n    worktree: ../${path.basename(worktree)}\n    zones: [lib/]\n`;
+    writeFileSync(path.join(repo, 'lanes.yml'), withFront);
+    core = new LanesCore({ userDataDir: makeTempDir(), platform: { mode: 'web' }, version: 'test' });
+    expect((await core.call('workspace.open', { path: repo })).ok).toBe(true);
+    await core.call('zones.enforcement', {});
+    const settings = path.join(worktree, '.claude', 'settings.local.json');
+    expect(existsSync(settings)).toBe(true);
+
+    // The instance leaves, its settings go with it (as a user might tidy up), and it comes back.
+    writeFileSync(path.join(repo, 'lanes.yml'), 'instances: []\n');
+    await expect.poll(async () => ((await core!.call('zones.enforcement', {})) as { value: { watchers: unknown[] } }).value.watchers.length, { timeout: 10_000 }).toBe(0);
+    rmSync(settings);
+    writeFileSync(path.join(repo, 'lanes.yml'), withFront);
+    await expect.poll(() => existsSync(settings), { timeout: 10_000 }).toBe(true);
   });
 });

@@ -31,6 +31,8 @@ class WorkspaceZones {
   installing: Promise<void> = Promise.resolve();
   /** Which checkouts are guarded and watched, for which instances; a change restarts enforcement. */
   targetsKey = '';
+  /** The checkouts whose guard this session installed, with their instances (`targetsKey` of each). */
+  readonly guarded = new Set<string>();
   /** Saves in progress from the zones screen, which announce their own change when done. */
   saving = 0;
   closed = false;
@@ -129,6 +131,9 @@ export const createZonesRoom: RoomFactory = (context): Room => {
     applyConfig(zones, config);
     const targets = changed?.targets ?? (await watchTargets(root, config));
     zones.targetsKey = targetsKey(targets);
+    // A checkout that went away (its worktree removed) gets its guard anew should it come back.
+    const current = new Set(targets.map((target) => targetsKey([target])));
+    for (const key of zones.guarded) if (!current.has(key)) zones.guarded.delete(key);
     if (zones.closed) return;
     // A running watcher takes the new set as it is: the checkouts it watches stay watched.
     zones.watcher ??= new ZoneWatcher({
@@ -145,7 +150,7 @@ export const createZonesRoom: RoomFactory = (context): Room => {
     // Installing the hooks and starting to watch are independent (the watcher never counts
     // .claude/settings.local.json or .git/), so both happen at once; the next change to lanes.yml
     // waits only for the watcher, not for the hooks (git work in every checkout, slow under load).
-    const installing = zones.installing.then(() => Promise.all([installGuards(root, config, targets), installHook(root, config)]));
+    const installing = zones.installing.then(() => Promise.all([installGuards(root, config, targets, zones.guarded), installHook(root, config)]));
     zones.installing = installing.then(
       ([guardNotes, hookNotes]) => {
         zones.notes = [...guardNotes, ...hookNotes];
@@ -272,15 +277,23 @@ function targetsKey(targets: readonly WatchTarget[]): string {
     .join('\n');
 }
 
-/** Installs the guard in each checkout that has instances; returns what failed, in the user's words. */
-async function installGuards(root: string, config: ZonesConfig, targets: readonly WatchTarget[]): Promise<string[]> {
+/**
+ * Installs the guard in each checkout that has instances, except where this session already
+ * installed it for the same instances (`guarded`, by `targetsKey` of the one target): the guard
+ * reads the zones when it runs, so a change to lanes.yml that adds one worktree rewrites one
+ * checkout's settings, not all of them beside the new checkout's first crawl. Returns what
+ * failed, in the user's words.
+ */
+async function installGuards(root: string, config: ZonesConfig, targets: readonly WatchTarget[], guarded: Set<string>): Promise<string[]> {
   const notes: string[] = [];
   if (config.instances.length === 0) return notes;
   // One after another: every worktree's guard adds to the same git exclude file.
   for (const target of targets) {
-    if (target.instances.length === 0) continue;
+    const key = targetsKey([target]);
+    if (target.instances.length === 0 || guarded.has(key)) continue;
     try {
       await installGuard(root, target.instances, target.checkout);
+      guarded.add(key);
     } catch (error) {
       notes.push(`The guard could not be installed for ${target.instances.join(', ')}: ${messageOf(error)}`);
     }
@@ -306,7 +319,11 @@ async function installHook(root: string, config: ZonesConfig): Promise<string[]>
  */
 export async function watchTargets(root: string, config: ZonesConfig): Promise<WatchTarget[]> {
   const byBranch = new Map<string, string>();
-  const listing = (await gitOrNull(root, ['worktree', 'list', '--porcelain'])) ?? '';
+  // Git is asked only when an instance is found by its branch: on a change to lanes.yml that
+  // adds a worktree, starting git (slow on a busy machine) was most of the wait before the new
+  // checkout's watch began.
+  const needsListing = config.instances.some((instance) => !instance.worktree && instance.branch);
+  const listing = needsListing ? ((await gitOrNull(root, ['worktree', 'list', '--porcelain'])) ?? '') : '';
   let worktreePath: string | null = null;
   for (const line of listing.split('\n')) {
     if (line.startsWith('worktree ')) worktreePath = line.slice('worktree '.length);

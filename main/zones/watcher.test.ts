@@ -103,9 +103,14 @@ describe('the live zone watcher', () => {
     git(h.vscode, 'commit', '-q', '-m', 'c');
     git(h.root, 'branch', 'scratch');
     git(h.root, 'gc', '-q');
+    // The positive control: a violation written after all of that, in both checkouts, must show,
+    // so the watcher was live the whole time. Each checkout's changes are judged in order: once
+    // its control is in, the writes before it have been judged too.
+    writeFiles(h.vscode, { 'docs/control.md': 'x' });
+    writeFiles(h.root, { 'control.md': 'x' });
+    await h.waitFor(2);
     await settle();
-    await settle();
-    expect(h.violations).toEqual([]);
+    expect(unique(h.violations).map((violation) => `${violation.instance}:${violation.path}`).sort()).toEqual(['Main:control.md', 'VSCode:docs/control.md']);
   });
 
   it('follows a change to .gitignore at once', async () => {
