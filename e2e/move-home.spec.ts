@@ -15,10 +15,8 @@ test.afterAll(() => {
 });
 
 const DIR = 'docs/cross-instance-prs';
-// No common zones: the watcher then reports a write to a worktree's copy of the requests folder
-// (with the default common zones it does not yet; see the report of this branch).
-const LANES_YML = `common: []
-instances:
+// The default common zones list the requests folder: a worktree's own copy of it is still nobody's.
+const LANES_YML = `instances:
   - name: API
     role: backend
     agent: bash

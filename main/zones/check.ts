@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
+import { ignoresCase } from '../shared/path-guard';
 import { ZoneSet } from './zone-set';
 import { instanceCheckout, readZonesConfig, type ZonesConfig } from './zones-config';
 
@@ -59,7 +60,7 @@ export async function checkChanges(options: CheckOptions): Promise<CheckResult> 
       note: `no instance in lanes.yml works on ${branch ? `branch "${branch}"` : 'this checkout'}, so there is no zone to check against`,
     };
   }
-  const zones = new ZoneSet(config.instances, config.common);
+  const zones = new ZoneSet(config.instances, config.common, { ignoreCase: ignoresCase(toplevel) });
   const offending = changed
     .filter((file) => !instances.some((name) => zones.mayWrite(name, file)))
     .map((file) => ({ path: file, owners: zones.ownersOf(file) }));

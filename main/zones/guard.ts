@@ -3,8 +3,8 @@ import path from 'node:path';
 import { normalizeRepoPath } from './matcher';
 import { ZoneSet } from './zone-set';
 import { ignoresCase, isInside, relativeInside, type CaseRule } from '../shared/path-guard';
-import { CONFIG_FILE_NAME, coordinationPaths, homeOf, type CoordinationPaths } from '../workspace/home';
-import { instanceCheckout, readZonesConfig, type ZonesConfig } from './zones-config';
+import { coordinationPaths, homeOf, type CoordinationPaths } from '../workspace/home';
+import { instanceCheckout, ownCopyOfCoordinationFile, readZonesConfig, type ZonesConfig } from './zones-config';
 
 /** The tools whose writes the guard checks (Claude Code's file-editing tools). */
 export const GUARDED_TOOLS = ['Edit', 'Write', 'MultiEdit', 'NotebookEdit'] as const;
@@ -130,21 +130,6 @@ function refusal(config: ZonesConfig, zones: ZoneSet, selves: readonly string[],
   }
   const who = owners.join(' and ');
   return `${BLOCKED}: \`${repoPath}\` belongs to instance ${who}, not to you (${self}). You own ${yours} plus the common paths (${common}). Instead of editing it, write a request file for ${owners[0]} in ${requests} (for example ${requests}${stamp}_<topic>.md titled "<what is needed> (${selves[0]} → ${owners[0]})") describing the change, and carry on with your own files.`;
-}
-
-/** What a path in a worktree is a copy of, when it is one of the coordination files that live in the home. */
-function ownCopyOfCoordinationFile(repoPath: string, config: ZonesConfig, rule: CaseRule): 'the requests folder' | 'the memory folder' | 'the shared-state file' | 'config' | null {
-  const fold = (value: string) => (rule.ignoreCase ? value.toLowerCase() : value);
-  const written = fold(repoPath);
-  const under = (folder: string) => {
-    const prefix = fold(normalizeRepoPath(folder).replace(/\/+$/, ''));
-    return written === prefix || written.startsWith(`${prefix}/`);
-  };
-  if (under(config.paths.requests)) return 'the requests folder';
-  if (under(config.paths.memory)) return 'the memory folder';
-  if (written === fold(normalizeRepoPath(config.paths.sharedState))) return 'the shared-state file';
-  if (written === fold(CONFIG_FILE_NAME)) return 'config';
-  return null;
 }
 
 /**

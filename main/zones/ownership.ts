@@ -1,21 +1,12 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { Ownership, TreeEntry } from '../contract/zones';
-import { LanesError } from '../shared/errors';
-import { normalizeRepoPath, patternProblem } from './matcher';
+import { git } from '../shared/git';
+import { normalizeRepoPath, patternProblem, type MatchOptions } from './matcher';
 import { ZoneSet, type InstanceZone } from './zone-set';
-
-const run = promisify(execFile);
 
 /** The repository's tracked files, as git lists them (forward slashes, NFC, not quoted). */
 export async function listTrackedFiles(root: string): Promise<string[]> {
-  try {
-    const { stdout } = await run('git', ['-c', 'core.quotepath=off', 'ls-files', '-z', '--cached'], { cwd: root, maxBuffer: 1024 * 1024 * 1024, encoding: 'utf8' });
-    return stdout.split('\0').filter((entry) => entry !== '').map(normalizeRepoPath);
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr?.trim();
-    throw new LanesError('git-failed', `git ls-files failed: ${stderr || String(error)}`);
-  }
+  const stdout = await git(root, ['-c', 'core.quotepath=off', 'ls-files', '-z', '--cached']);
+  return stdout.split('\0').filter((entry) => entry !== '').map(normalizeRepoPath);
 }
 
 interface FolderNode {
@@ -75,8 +66,14 @@ interface Tally {
  * and unowned areas (grouped into the largest folders that are wholly so), and the children of
  * the folders the editor has open. Paths in the common list count as common, not unowned.
  */
-export function computeOwnership(tree: FileTree, instances: readonly InstanceZone[], common: readonly string[], openFolders: readonly string[] = ['']): Ownership {
-  const zones = new ZoneSet(instances, common);
+export function computeOwnership(
+  tree: FileTree,
+  instances: readonly InstanceZone[],
+  common: readonly string[],
+  openFolders: readonly string[] = [''],
+  rule: MatchOptions = {},
+): Ownership {
+  const zones = new ZoneSet(instances, common, rule);
   // Most files have zero or one owner: keep those in a flat array and only overlaps in a map.
   const NONE = -1;
   const COMMON = -2;

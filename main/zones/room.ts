@@ -3,12 +3,13 @@ import path from 'node:path';
 import type { Enforcement, Violation, Violations, WatcherStatus } from '../contract/zones';
 import type { OpenWorkspace, Room, RoomFactory } from '../core/room';
 import { gitOrNull } from '../shared/git';
+import { ignoresCase } from '../shared/path-guard';
 import type { ConfigService, ConfigState, ConfigSubscription } from '../workspace/config-service';
 import { installGuard, installPreCommitHook } from './install';
 import { FileTree, computeOwnership, listTrackedFiles } from './ownership';
 import { ZoneSet } from './zone-set';
 import { ZoneWatcher, type WatchTarget } from './watcher';
-import { instanceCheckout, zonesConfigFrom, type ZonesConfig } from './zones-config';
+import { instanceCheckout, ownCopyOfCoordinationFile, zonesConfigFrom, type ZonesConfig } from './zones-config';
 import { importScopeTable, readZonesFiles, saveZones, setOnViolation, syncScopeTable, zonesState } from './zones-store';
 
 const LOG_LIMIT = 5000;
@@ -69,7 +70,7 @@ export const createZonesRoom: RoomFactory = (context): Room => {
 
   const applyConfig = (zones: WorkspaceZones, config: ZonesConfig): void => {
     zones.config = config;
-    zones.zoneSet = new ZoneSet(config.instances, config.common);
+    zones.zoneSet = new ZoneSet(config.instances, config.common, { ignoreCase: ignoresCase(zones.workspace.root) });
   };
 
   /**
@@ -145,6 +146,8 @@ export const createZonesRoom: RoomFactory = (context): Room => {
         context.emit('zones.enforcementChanged', enforcement(zones));
       },
       onViolations: (added) => record(zones, added),
+      isCoordinationCopy: (checkout, repoPath) =>
+        zones.config !== null && ownCopyOfCoordinationFile(repoPath, zones.config, { ignoreCase: ignoresCase(checkout) }) !== null,
     });
     const watcher = zones.watcher;
     // Installing the hooks and starting to watch are independent (the watcher never counts
@@ -207,7 +210,7 @@ export const createZonesRoom: RoomFactory = (context): Room => {
       'zones.analyze': async ({ instances, common, folders }) => {
         const zones = state();
         const commonZones = common ?? zones.config?.common ?? (await readZonesFiles(zones.workspace.root, zones.lanesYml)).zones.common;
-        return computeOwnership(await tree(zones), instances, commonZones, folders);
+        return computeOwnership(await tree(zones), instances, commonZones, folders, { ignoreCase: ignoresCase(zones.workspace.root) });
       },
       'zones.importTable': async () => {
         const zones = state();

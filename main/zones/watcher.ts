@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { promises as fs, lstatSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import watcher from '@parcel/watcher';
 import type { Violation, WatcherStatus } from '../contract/zones';
 import { IgnoreOracle } from './ignore-oracle';
@@ -10,10 +8,10 @@ import type { ZoneSet } from './zone-set';
 import { CLAUDE_LOCAL_SETTINGS } from '../shared/agent-files';
 import { isAtomicWriteTemp } from '../shared/atomic-file';
 import { removeInsideCheckout, writeInsideCheckout, type WritePlace } from '../shared/checkout-file';
-import { isInside, makeFolderInside } from '../shared/path-guard';
+import { git, gitBytesOrNull, gitOrNull } from '../shared/git';
+import { ignoresCase, isInside, makeFolderInside } from '../shared/path-guard';
 import { CONFIG_FILE } from '../workspace/config';
 
-const run = promisify(execFile);
 
 /** One checkout to watch and the instances that work in it. */
 export interface WatchTarget {
@@ -30,6 +28,12 @@ export interface ZoneWatcherOptions {
   readonly onViolations: (added: Violation[]) => void;
   readonly onStatus: (statuses: WatcherStatus[]) => void;
   readonly mainCheckout: string;
+  /**
+   * Whether a path in a linked worktree is that worktree's own copy of a coordination file (the
+   * home's requests or memory folder, shared-state file or lanes.yml). Such a copy is nobody's zone,
+   * even where the common zones list the path: the one that counts is in the home.
+   */
+  readonly isCoordinationCopy: (checkout: string, repoPath: string) => boolean;
 }
 
 interface Restored {
@@ -187,13 +191,14 @@ export class ZoneWatcher {
     if (this.stopped || !target || !this.subscriptions.has(checkout)) return;
     const checkouts = [...this.targets.keys()];
     const changes = new Map<string, watcher.Event['type']>();
+    const rule = { ignoreCase: ignoresCase(target.checkout) };
     for (const event of events) {
       const relative = path.relative(target.checkout, event.path);
-      if (relative === '' || !isInside(target.checkout, event.path)) continue;
+      if (relative === '' || !isInside(target.checkout, event.path, rule)) continue;
       const repoPath = normalizeRepoPath(relative);
       if (repoPath === CLAUDE_LOCAL_SETTINGS || isAtomicWriteTemp(repoPath) || repoPath.split('/').some((segment) => IGNORED_SEGMENTS.has(segment))) continue;
       // A worktree kept inside another checkout is watched on its own.
-      if (checkouts.some((other) => other !== target.checkout && isInside(other, event.path))) continue;
+      if (checkouts.some((other) => other !== target.checkout && isInside(other, event.path, rule))) continue;
       changes.set(repoPath, event.type);
     }
     if (target.checkout === this.options.mainCheckout) {
@@ -266,8 +271,10 @@ export class ZoneWatcher {
 
     const zones = this.options.zones();
     const outside: string[] = [];
+    const linked = target.checkout !== this.options.mainCheckout;
     for (const repoPath of changes.keys()) {
-      if (!target.instances.some((name) => zones.mayWrite(name, repoPath))) outside.push(repoPath);
+      const copy = linked && this.options.isCoordinationCopy(target.checkout, repoPath);
+      if (copy || !target.instances.some((name) => zones.mayWrite(name, repoPath))) outside.push(repoPath);
     }
     if (outside.length === 0) return;
     const candidates = await this.withoutOwnEchoes(target.checkout, withoutDirectories(target.checkout, outside, changes));
@@ -336,7 +343,7 @@ export class ZoneWatcher {
     const absolute = path.join(checkout, repoPath);
     const place: WritePlace = { root: checkout, what: `the committed version of \`${repoPath}\`` };
     try {
-      const gitDir = path.resolve(checkout, (await run('git', ['rev-parse', '--git-dir'], { cwd: checkout })).stdout.trim());
+      const gitDir = path.resolve(checkout, (await git(checkout, ['rev-parse', '--git-dir'])).trim());
       const written = await fs.lstat(absolute).catch(() => null);
       if (written?.isFile() || written?.isSymbolicLink()) {
         const backup = path.posix.join('lanes', 'restored', new Date().toISOString().replace(/[:.]/g, '-'), repoPath);
@@ -350,10 +357,7 @@ export class ZoneWatcher {
           await writeInsideCheckout(backupPlace, backup, await fs.readFile(absolute));
         }
       }
-      const committed = await run('git', ['cat-file', 'blob', `HEAD:${repoPath}`], { cwd: checkout, encoding: 'buffer', maxBuffer: 1024 * 1024 * 1024 }).then(
-        (result) => result.stdout as Buffer,
-        () => null,
-      );
+      const committed = await gitBytesOrNull(checkout, ['cat-file', 'blob', `HEAD:${repoPath}`]);
       if (committed === null) await removeInsideCheckout(place, repoPath);
       else await writeInsideCheckout(place, repoPath, committed, { replaceLink: true });
       this.restored.set(`${checkout}\0${repoPath}`, { content: committed, until: Date.now() + 5000 });
@@ -383,8 +387,8 @@ export function watchFailure(checkout: string, error: unknown): string {
  */
 export async function tracksNestedPackages(checkout: string): Promise<boolean> {
   try {
-    const { stdout } = await run('git', ['ls-files', '-z', '--', ':(glob)*/**/package.json'], { cwd: checkout, maxBuffer: 64 * 1024 * 1024 });
-    return stdout.length > 0;
+    const stdout = await gitOrNull(checkout, ['ls-files', '-z', '--', ':(glob)*/**/package.json']);
+    return stdout === null || stdout.length > 0;
   } catch {
     // Unsure: leave them out of the watch, as the cost of a slower crawl is the smaller risk.
     return true;

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { CaseRule } from '../shared/path-guard';
 import { CONFIG_FILE_NAME } from '../workspace/home';
+import { normalizeRepoPath } from './matcher';
 import { defaultCommonZones } from './zone-set';
 
 /**
@@ -135,4 +137,19 @@ function stringOr(value: unknown, fallback: string): string {
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.replace(/\.$/, '');
+}
+
+/** What a path in a worktree is a copy of, when it is one of the coordination files that live in the home. */
+export function ownCopyOfCoordinationFile(repoPath: string, config: ZonesConfig, rule: CaseRule): 'the requests folder' | 'the memory folder' | 'the shared-state file' | 'config' | null {
+  const fold = (value: string) => (rule.ignoreCase ? value.toLowerCase() : value);
+  const written = fold(repoPath);
+  const under = (folder: string) => {
+    const prefix = fold(normalizeRepoPath(folder).replace(/\/+$/, ''));
+    return written === prefix || written.startsWith(`${prefix}/`);
+  };
+  if (under(config.paths.requests)) return 'the requests folder';
+  if (under(config.paths.memory)) return 'the memory folder';
+  if (written === fold(normalizeRepoPath(config.paths.sharedState))) return 'the shared-state file';
+  if (written === fold(CONFIG_FILE_NAME)) return 'config';
+  return null;
 }
