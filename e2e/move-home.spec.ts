@@ -71,6 +71,12 @@ test('a shell write into a worktree’s requests copy is flagged, and “Move it
   expect(readFileSync(path.join(root, DIR, name), 'utf8')).toBe('# Login endpoint (API → Web)\n\nPlease add the login form.\n');
   expect(existsSync(path.join(worktree, DIR, name))).toBe(false);
   expect(git(worktree, 'status', '--porcelain').trim()).toBe('');
+  // Lanes' own clean-up of the worktree's copy is no violation. Control: a delete the user makes
+  // afterwards in the same worktree is judged with (never before) Lanes' own, and does show.
+  rmSync(path.join(worktree, 'COMPRESSED_PROMPT_V3.md'));
+  await expect(log.getByRole('row').filter({ hasText: 'COMPRESSED_PROMPT_V3.md' })).toContainText('deleted');
+  await expect(row).not.toContainText('deleted');
+  git(worktree, 'checkout', '--', 'COMPRESSED_PROMPT_V3.md');
   await page.screenshot({ path: '/tmp/move-home-moved.png', fullPage: true });
 
   await app.goto('requests');

@@ -51,9 +51,19 @@ export interface TrustControl {
   trustChosen(command: RepositoryCommand): Promise<void>;
 }
 
+/**
+ * Lets rooms that write into a worktree on the user's behalf (moving a file home, restoring its
+ * copy) tell the zone watcher first, so Lanes' own change is never logged as a violation.
+ */
+export interface ZonesControl {
+  /** `content` is what the file will hold, or null when Lanes deletes it. */
+  expectOwnChange(checkout: string, repoPath: string, content: Buffer | null): void;
+}
+
 export interface ServiceRegistry {
   instances?: InstanceControl;
   trust?: TrustControl;
+  zones?: ZonesControl;
 }
 
 export interface RoomContext {

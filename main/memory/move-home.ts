@@ -5,7 +5,7 @@ import type { InstanceConfig } from '../contract/workspace';
 import { hashContent } from '../shared/atomic-file';
 import { readInsideCheckout, removeInsideCheckout, writeInsideCheckout, type WritePlace } from '../shared/checkout-file';
 import { LanesError, isLanesError } from '../shared/errors';
-import { git, gitOrNull } from '../shared/git';
+import { git, gitBytesOrNull, gitOrNull } from '../shared/git';
 import { resolveInside, toRepoPath } from '../shared/path-guard';
 import type { CoordinationPaths } from '../workspace/home';
 import { areaOf, areaPaths, changesIn, literal } from './coordination-changes';
@@ -104,7 +104,14 @@ export interface MovedHome {
  * other file there is refused, with both paths named, and nothing changes. The worktree's copy is
  * then restored, unless it changed again meanwhile.
  */
-export async function moveHome(paths: CoordinationPaths, worktrees: readonly InstanceWorktree[], checkoutInput: string, pathInput: string): Promise<MovedHome> {
+export async function moveHome(
+  paths: CoordinationPaths,
+  worktrees: readonly InstanceWorktree[],
+  checkoutInput: string,
+  pathInput: string,
+  /** Told before Lanes puts the worktree's copy back, so the zone watcher does not log Lanes' own change. */
+  expectOwnChange: (checkout: string, repoPath: string, content: Buffer | null) => void = () => undefined,
+): Promise<MovedHome> {
   const worktree = worktreeNamed(worktrees, checkoutInput);
   const checkout = worktree.checkout;
   const owner = worktree.instances.join(', ');
@@ -154,10 +161,12 @@ export async function moveHome(paths: CoordinationPaths, worktrees: readonly Ins
   const now = await readInsideCheckout(worktreePlace, repoPath);
   if (now.version.hash !== copy.version.hash) throw changedMeanwhile(repoPath, owner, homePath);
   if (committedBlob !== null) {
+    expectOwnChange(checkout, repoPath, await gitBytesOrNull(checkout, ['cat-file', 'blob', `HEAD:${repoPath}`]));
     await git(checkout, ['restore', '--source=HEAD', '--staged', '--worktree', '--', literal(repoPath)]);
     return { area, path: repoPath, homePath, alreadyHome, worktreeCopy: 'restored' };
   }
   await gitOrNull(checkout, ['rm', '--quiet', '--cached', '--ignore-unmatch', '--', literal(repoPath)]);
+  expectOwnChange(checkout, repoPath, null);
   await removeInsideCheckout(worktreePlace, repoPath);
   return { area, path: repoPath, homePath, alreadyHome, worktreeCopy: 'deleted' };
 }

@@ -341,7 +341,9 @@ export const createMemoryRoom: RoomFactory = (context): Room => {
         const memory = workspace();
         const config = await memory.config();
         const paths = await memory.paths(config);
-        const moved = await moveHome(paths, instanceWorktrees(paths.home, config.instances), checkout, requested);
+        const moved = await moveHome(paths, instanceWorktrees(paths.home, config.instances), checkout, requested, (at, repoPath, content) =>
+          context.services.zones?.expectOwnChange(at, repoPath, content),
+        );
         const name = path.basename(moved.homePath);
         // A memory entry moved home is indexed like every other entry (MEMORY.md itself is not an entry).
         if (moved.area === 'memory' && path.dirname(moved.homePath) === paths.memory && isMarkdownName(name) && name.toLowerCase() !== INDEX_FILE.toLowerCase()) {

@@ -47,6 +47,9 @@ class WorkspaceZones {
 
 export const createZonesRoom: RoomFactory = (context): Room => {
   let current: WorkspaceZones | null = null;
+  context.services.zones = {
+    expectOwnChange: (checkout, repoPath, content) => current?.watcher?.expectOwnChange(real(checkout), repoPath, content),
+  };
 
   const state = (): WorkspaceZones => {
     const workspace = context.requireWorkspace();
@@ -269,6 +272,9 @@ export const createZonesRoom: RoomFactory = (context): Room => {
       await zones.starting;
       await zones.installing;
       await zones.watcher?.stop();
+    },
+    async dispose() {
+      delete context.services.zones;
     },
   };
 };

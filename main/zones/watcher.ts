@@ -62,6 +62,8 @@ const IGNORED_WITH_NESTED_PACKAGES = [...IGNORED_BY_WATCHER, /(?:^|[\\/])node_mo
 const SAME_WRITE_MS = 400;
 /** Longer than @parcel/watcher's longest wait between two batches of one burst (500 ms). */
 const DELETE_QUIET_MS = 700;
+/** How long a change Lanes made itself (a restore, a file moved home) is recognised as its own echo. */
+const OWN_CHANGE_MS = 5000;
 /**
  * Named, so @parcel/watcher does not first look for watchman: that probe runs a shell for each
  * watch, which stays behind as a child process of Lanes.
@@ -318,6 +320,11 @@ export class ZoneWatcher {
   }
 
   /** Drops the events our own restores caused: the file is exactly what we put back. */
+  /** A change Lanes is about to make itself (see `ZonesControl`): its echo is not a violation. */
+  expectOwnChange(checkout: string, repoPath: string, content: Buffer | null): void {
+    this.restored.set(`${checkout}\0${repoPath}`, { content, until: Date.now() + OWN_CHANGE_MS });
+  }
+
   private async withoutOwnEchoes(checkout: string, repoPaths: readonly string[]): Promise<string[]> {
     const now = Date.now();
     const kept: string[] = [];
@@ -360,7 +367,7 @@ export class ZoneWatcher {
       const committed = await gitBytesOrNull(checkout, ['cat-file', 'blob', `HEAD:${repoPath}`]);
       if (committed === null) await removeInsideCheckout(place, repoPath);
       else await writeInsideCheckout(place, repoPath, committed, { replaceLink: true });
-      this.restored.set(`${checkout}\0${repoPath}`, { content: committed, until: Date.now() + 5000 });
+      this.expectOwnChange(checkout, repoPath, committed);
       return true;
     } catch (error) {
       console.error(`Lanes: could not restore ${repoPath}:`, error);
