@@ -1,4 +1,4 @@
-import { promises as fs, lstatSync } from 'node:fs';
+import { promises as fs, lstatSync, readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import watcher from '@parcel/watcher';
 import type { Violation, WatcherStatus } from '../contract/zones';
@@ -62,6 +62,8 @@ const IGNORED_WITH_NESTED_PACKAGES = [...IGNORED_BY_WATCHER, /(?:^|[\\/])node_mo
 const SAME_WRITE_MS = 400;
 /** Longer than @parcel/watcher's longest wait between two batches of one burst (500 ms). */
 const DELETE_QUIET_MS = 700;
+/** A folder moved in with more files than this is judged by its first ones (the rest come as the user touches them). */
+const NEW_FOLDER_FILE_LIMIT = 10_000;
 /** How long a change Lanes made itself (a restore, a file moved home) is recognised as its own echo. */
 const OWN_CHANGE_MS = 5000;
 /**
@@ -202,6 +204,7 @@ export class ZoneWatcher {
       // A worktree kept inside another checkout is watched on its own.
       if (checkouts.some((other) => other !== target.checkout && isInside(other, event.path, rule))) continue;
       changes.set(repoPath, event.type);
+      if (event.type === 'create') for (const inside of filesInNewFolder(event.path)) changes.set(normalizeRepoPath(path.relative(target.checkout, inside)), 'create');
     }
     if (target.checkout === this.options.mainCheckout) {
       // Lanes' own editor writes it here; the config service hears of it, and the guard still keeps agents from editing it.
@@ -416,6 +419,34 @@ function withoutDirectories(checkout: string, repoPaths: readonly string[], chan
       return stat === undefined || !stat.isDirectory();
     })
     .sort();
+}
+
+/**
+ * The files already inside a folder that was just created (or moved in). The watcher library
+ * starts watching a new folder only once it sees it, so on Linux the files written into it in the
+ * same instant (`mkdir -p a/b && echo > a/b/f`) often come with no event of their own.
+ */
+function filesInNewFolder(folder: string): string[] {
+  const stat = lstatSync(folder, { throwIfNoEntry: false });
+  if (!stat?.isDirectory()) return [];
+  const found: string[] = [];
+  const pending = [folder];
+  while (pending.length > 0 && found.length < NEW_FOLDER_FILE_LIMIT) {
+    const current = pending.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(current, { withFileTypes: true });
+    } catch {
+      continue; // gone again, or unreadable: its own events (if any) still come
+    }
+    for (const entry of entries) {
+      if (IGNORED_SEGMENTS.has(entry.name)) continue;
+      const absolute = path.join(current, entry.name);
+      if (entry.isDirectory()) pending.push(absolute);
+      else found.push(absolute);
+    }
+  }
+  return found;
 }
 
 /** Whether the folder is still a checkout: a removed worktree loses its `.git` and then itself. */
