@@ -3,6 +3,9 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { gitOrNull, spawnGit } from '../shared/git';
 
+/** Any path will do: git answers it after reading the index and the ignore files, which is the cost to pay early. */
+const WARM_UP_PATH = '.lanes-warm-up';
+
 interface Pending {
   readonly paths: readonly string[];
   readonly ignored: Set<string>;
@@ -40,11 +43,12 @@ export class IgnoreOracle {
     });
   }
 
-  /** Starts git before the first question, so that answer does not wait for git to start and read the index. */
+  /**
+   * Starts git and waits for its first answer, so the first real question does not wait for git
+   * to start and read the index (100–250 ms on a new worktree, which made the first violation late).
+   */
   async prepare(): Promise<void> {
-    if (this.closed) return;
-    if (await this.excludeChanged()) this.stopChild();
-    if (!this.closed) this.process();
+    await this.ignored([WARM_UP_PATH]);
   }
 
   restart(): void {

@@ -125,6 +125,9 @@ export class ZoneWatcher {
       if (this.subscriptions.has(target.checkout) || this.targets.get(target.checkout) !== target) continue;
       const checkout = target.checkout;
       if (!this.oracles.has(checkout)) this.oracles.set(checkout, new IgnoreOracle(checkout));
+      // Git's ignore checker starts and reads the index while the watcher library crawls the tree:
+      // "watching" means ready to judge, so the first write is not slowed by git starting.
+      const judging = this.oracles.get(checkout)!.prepare().catch(() => undefined);
       try {
         const subscription = await watcher.subscribe(
           checkout,
@@ -142,8 +145,8 @@ export class ZoneWatcher {
           continue;
         }
         this.subscriptions.set(checkout, subscription);
-        // Ready to judge at once: git's ignore checker starts now, not at the first write.
-        void this.oracles.get(checkout)?.prepare().catch(() => undefined);
+        await judging;
+        if (this.stopped || !this.subscriptions.has(checkout)) continue;
         this.setStatus(checkout, 'watching', null);
       } catch (error) {
         this.setStatus(checkout, 'failed', watchFailure(checkout, error));
