@@ -83,7 +83,7 @@ export function hasUnsavedChanges(state: Pick<MemoryState, 'document' | 'draft'>
 
 let searchSeq = 0;
 /** Files shown for a search; more would only slow typing down. */
-const SEARCH_LIMIT = 25;
+const SEARCH_LIMIT = 12;
 
 function conflictOf(error: unknown): Conflict | null {
   if (!(error instanceof LanesClientError) || error.code !== 'conflict') return null;
