@@ -120,12 +120,26 @@ export class MemoryFolder {
     return this.index.search(query, options);
   }
 
-  /** Brings the search index up to the files known now (done by the first search otherwise). */
+  /** Brings the search index up to the files known now. */
   prepareSearch(): void {
     this.assertInsideBoundary();
     if (this.indexed === this.generation) return;
     this.index.sync(this.files.values());
     this.indexed = this.generation;
+  }
+
+  /**
+   * Brings the search index up to date a few files at a time, letting other work run between
+   * steps (indexing 2,000 files at once would hold everything else up for a few hundred ms).
+   * A search made meanwhile finishes the index itself.
+   */
+  async prepareSearchInSteps(stillWanted: () => boolean, filesPerStep = 100): Promise<void> {
+    while (this.indexed !== this.generation && stillWanted()) {
+      this.assertInsideBoundary();
+      const generation = this.generation;
+      if (this.index.syncSome(this.files.values(), filesPerStep)) this.indexed = generation;
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Every file's version, to tell later what changed. */

@@ -98,7 +98,7 @@ class MemoryWorkspace {
       });
       // The search index is built right after the first read, so the first keystroke does not wait for it.
       void ready.then(
-        () => setImmediate(() => this.prepareSearch(folder)),
+        () => this.prepareSearch(folder),
         () => undefined,
       );
       entry = { folder, watcher, ready, published: null };
@@ -214,10 +214,9 @@ class MemoryWorkspace {
     this.sharedState = null;
   }
 
-  private prepareSearch(folder: MemoryFolder): void {
-    if (this.closed) return;
+  private async prepareSearch(folder: MemoryFolder): Promise<void> {
     try {
-      folder.prepareSearch();
+      await folder.prepareSearchInSteps(() => !this.closed && this.folders.get(folder.source)?.folder === folder);
     } catch (error) {
       // A search will meet the same refusal and show it; nothing is waiting for this one.
       console.error('Lanes: could not index the memory folder for search:', error);

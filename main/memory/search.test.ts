@@ -84,4 +84,19 @@ describe('SearchIndex', () => {
       ['user_x.md', 1],
     ]);
   });
+
+  it('indexes in steps, and drops files that are gone only once every file was seen', () => {
+    const index = new SearchIndex();
+    const files = ['a', 'b', 'c', 'd', 'e'].map((letter, at) => file(`user_${letter}.md`, `word ${letter}`, at));
+    expect(index.syncSome(files, 2)).toBe(false);
+    expect(index.search('word', { limit: 10 }).hits).toHaveLength(2);
+    expect(index.syncSome(files, 2)).toBe(false);
+    expect(index.syncSome(files, 2)).toBe(true);
+    expect(index.search('word', { limit: 10 }).hits).toHaveLength(5);
+
+    const fewer = [files[0]!, file('user_b.md', 'other', 9)];
+    expect(index.syncSome(fewer, 1)).toBe(true);
+    expect(index.search('word', { limit: 10 }).hits.map((hit) => hit.name)).toEqual(['user_a.md']);
+    expect(index.search('other', { limit: 10 }).hits.map((hit) => hit.name)).toEqual(['user_b.md']);
+  });
 });

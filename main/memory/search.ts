@@ -47,7 +47,17 @@ export class SearchIndex {
   private syncs = 0;
 
   sync(files: Iterable<SearchableFile>): this {
+    this.syncSome(files, Infinity);
+    return this;
+  }
+
+  /**
+   * Like `sync`, reading at most `maxReads` new or changed files; true when the index is complete
+   * (then files that are gone are dropped too). Lets a large folder be indexed in steps.
+   */
+  syncSome(files: Iterable<SearchableFile>, maxReads: number): boolean {
     const pass = ++this.syncs;
+    let reads = 0;
     for (const file of files) {
       const slot = this.slotOf.get(file.name);
       const indexed = slot === undefined ? undefined : this.slots[slot];
@@ -55,11 +65,13 @@ export class SearchIndex {
         indexed.seen = pass;
         continue;
       }
+      if (reads === maxReads) return false;
+      reads += 1;
       if (slot !== undefined) this.remove(slot);
       this.add(file, pass);
     }
     for (const [, slot] of this.slotOf) if (this.slots[slot]!.seen !== pass) this.remove(slot);
-    return this;
+    return true;
   }
 
   search(query: string, options: SearchOptions): SearchResult {
