@@ -58,6 +58,25 @@ export const memoryListingSchema = z.object({
 });
 export type MemoryListing = z.infer<typeof memoryListingSchema>;
 
+/**
+ * What `memory.changed` carries. `listing`: the whole listing, when the folder appeared, went away
+ * or moved. `delta`: the files of `changed` that exist now (`upserted`) and those that do not
+ * (`removed`), with the index health; a screen holding this source's listing applies them by name
+ * and keeps it newest first, then by name, and one holding no listing (or another folder) asks for it.
+ */
+export const memoryChangedSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('listing'), listing: memoryListingSchema, changed: z.array(z.string()) }),
+  z.object({
+    kind: z.literal('delta'),
+    source: memorySourceSchema,
+    upserted: z.array(memoryFileSchema),
+    removed: z.array(z.string()),
+    health: indexHealthSchema,
+    changed: z.array(z.string()),
+  }),
+]);
+export type MemoryChanged = z.infer<typeof memoryChangedSchema>;
+
 export const memoryDocumentSchema = z.object({
   source: memorySourceIdSchema,
   name: z.string(),
@@ -328,7 +347,7 @@ export const memoryCalls = {
 
 export const memoryEvents = {
   /** A memory folder changed on disk (by Lanes or anyone else); `changed` names the files. */
-  'memory.changed': event(z.object({ listing: memoryListingSchema, changed: z.array(z.string()) })),
+  'memory.changed': event(memoryChangedSchema),
   'memory.sharedStateChanged': event(sharedStateSchema),
   'memory.wrapUpChanged': event(wrapUpStateSchema),
   'memory.coordinationChanged': event(coordinationStateSchema),

@@ -1,12 +1,12 @@
 import fsSync, { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { IndexHealth, MemoryDocument, MemoryFile, MemoryKind, MemorySourceId } from '../contract/memory';
+import type { IndexHealth, MemoryDocument, MemoryFile, MemoryKind, MemorySourceId, SearchResult } from '../contract/memory';
 import { ABSENT, hashContent, writeFileAtomic, type FileVersion } from '../shared/atomic-file';
 import { LanesError, errnoCode, isLanesError } from '../shared/errors';
 import { isInside, resolveInside } from '../shared/path-guard';
 import { appendIndexEntries, checkIndexHealth, indexReferences, renameInIndex, withoutLine } from './index-health';
 import { INDEX_FILE, assertMemoryFileName, fileNameFor, isMarkdownName, kindOf, titleOf } from './kinds';
-import type { SearchableFile } from './search';
+import { SearchIndex, type SearchableFile, type SearchOptions } from './search';
 import { LF, countLines, decodeText, encodeText, lossyMessage, refuseLossy, type TextFormat } from './text-format';
 
 interface CachedFile extends SearchableFile {
@@ -37,7 +37,10 @@ export class MemoryFolder {
   private scanned = false;
   /** Grows with every change to the cache, so the sorted list and the health are computed once per change. */
   private generation = 0;
-  private memo: { generation: number; list: MemoryFile[]; health: IndexHealth } | null = null;
+  private memo: { generation: number; list: MemoryFile[]; byName: Map<string, MemoryFile>; health: IndexHealth } | null = null;
+  private readonly index = new SearchIndex();
+  /** The generation the search index was last brought up to. */
+  private indexed = -1;
 
   constructor(
     readonly source: MemorySourceId,
@@ -88,20 +91,55 @@ export class MemoryFolder {
     return this.summary().health;
   }
 
-  private summary(): { list: MemoryFile[]; health: IndexHealth } {
+  /** Of `names`, the files listed now (as `list()` gives them) and the names that are not. */
+  listed(names: Iterable<string>): { present: MemoryFile[]; absent: string[] } {
+    const { byName } = this.summary();
+    const present: MemoryFile[] = [];
+    const absent: string[] = [];
+    for (const name of new Set(names)) {
+      const file = byName.get(name);
+      if (file) present.push(file);
+      else absent.push(name);
+    }
+    return { present, absent };
+  }
+
+  private summary(): { list: MemoryFile[]; byName: Map<string, MemoryFile>; health: IndexHealth } {
     this.assertInsideBoundary();
     if (this.memo?.generation === this.generation) return this.memo;
     const files = [...this.files.values()].sort((a, b) => b.modifiedMs - a.modifiedMs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const list = files.map((file) => ({ name: file.name, kind: file.kind, title: file.title, modifiedAt: new Date(file.modifiedMs).toISOString(), size: file.size, lines: file.lines }));
     const index = this.indexEntry();
     const health = checkIndexHealth(index ? index.text : null, files.map((file) => file.name));
-    this.memo = { generation: this.generation, list, health };
+    this.memo = { generation: this.generation, list, byName: new Map(list.map((file) => [file.name, file])), health };
     return this.memo;
   }
 
-  searchable(): Iterable<SearchableFile> {
+  search(query: string, options: SearchOptions): SearchResult {
+    this.prepareSearch();
+    return this.index.search(query, options);
+  }
+
+  /** Brings the search index up to the files known now. */
+  prepareSearch(): void {
     this.assertInsideBoundary();
-    return this.files.values();
+    if (this.indexed === this.generation) return;
+    this.index.sync(this.files.values());
+    this.indexed = this.generation;
+  }
+
+  /**
+   * Brings the search index up to date a few files at a time, letting other work run between
+   * steps (indexing 2,000 files at once would hold everything else up for a few hundred ms).
+   * A search made meanwhile finishes the index itself.
+   */
+  async prepareSearchInSteps(stillWanted: () => boolean, filesPerStep = 100): Promise<void> {
+    while (this.indexed !== this.generation && stillWanted()) {
+      this.assertInsideBoundary();
+      const generation = this.generation;
+      if (this.index.syncSome(this.files.values(), filesPerStep)) this.indexed = generation;
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Every file's version, to tell later what changed. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
 import type { EventName } from '../contract';
-import type { CoordinationState, MemoryListing, SharedState, WrapUpState } from '../contract/memory';
+import type { CoordinationState, MemoryChanged, MemoryListing, SharedState, WrapUpState } from '../contract/memory';
 import { LanesCore } from '../core/lanes-core';
 import type { RoomContext } from '../core/room';
 import { fakeAgent } from '../instances/test-support';
@@ -122,15 +122,24 @@ describe('memory room through the core', () => {
     const { call, root, waitFor } = await openCore();
     await call('memory.list', { source: 'repo' });
     writeFileSync(path.join(root, 'memory', 'feedback_correction_quotes.md'), "Never paste '\"'\"' into SQL.\n");
-    const event = await waitFor<{ listing: MemoryListing; changed: string[] }>('memory.changed', (payload) => payload.changed.includes('feedback_correction_quotes.md'));
-    expect(event.listing.files.some((file) => file.name === 'feedback_correction_quotes.md' && file.kind === 'correction')).toBe(true);
+    const event = await waitFor<MemoryChanged>('memory.changed', (payload) => payload.changed.includes('feedback_correction_quotes.md'));
+    // The folder was listed already: only the changed file travels, with the index health.
+    expect(event).toMatchObject({ kind: 'delta', source: { id: 'repo', path: 'memory', exists: true }, removed: [], health: { unlisted: expect.arrayContaining(['feedback_correction_quotes.md']) } });
+    expect(event.kind === 'delta' && event.upserted).toEqual([expect.objectContaining({ name: 'feedback_correction_quotes.md', kind: 'correction', title: null })]);
 
     await fs.rm(path.join(root, 'memory'), { recursive: true });
-    await waitFor<{ listing: MemoryListing }>('memory.changed', (payload) => !payload.listing.source.exists);
+    // The folder went away: the whole (empty) listing goes out.
+    await waitFor<MemoryChanged>('memory.changed', (payload) => payload.kind === 'listing' && !payload.listing.source.exists && payload.listing.files.length === 0);
     writeFiles(root, { 'memory/user_back.md': 'back\n' });
-    await waitFor<{ changed: string[] }>('memory.changed', (payload) => payload.changed.includes('user_back.md'));
+    const back = await waitFor<MemoryChanged>('memory.changed', (payload) => payload.changed.includes('user_back.md'));
+    expect(back.kind === 'listing' && back.listing.files.map((file) => file.name)).toEqual(['user_back.md']);
     writeFileSync(path.join(root, 'memory', 'user_back.md'), 'back again\n');
-    await waitFor<{ listing: MemoryListing; changed: string[] }>('memory.changed', (payload) => payload.changed.includes('user_back.md') && payload.listing.files.length === 1 && payload.listing.files[0]!.size === 11);
+    const again = await waitFor<MemoryChanged>('memory.changed', (payload) => payload.kind === 'delta' && payload.upserted.some((file) => file.name === 'user_back.md' && file.size === 11));
+    expect(again).toMatchObject({ kind: 'delta', removed: [], changed: ['user_back.md'] });
+
+    await fs.rm(path.join(root, 'memory', 'user_back.md'));
+    const gone = await waitFor<MemoryChanged>('memory.changed', (payload) => payload.kind === 'delta' && payload.removed.includes('user_back.md'));
+    expect(gone).toMatchObject({ kind: 'delta', upserted: [], removed: ['user_back.md'], source: { exists: true } });
   });
 
   it('notices a memory folder that is created after the workspace opened', async () => {
@@ -139,9 +148,11 @@ describe('memory room through the core', () => {
     expect(listing.source).toMatchObject({ path: 'docs/agent-memory', exists: false });
     expect(listing.files).toEqual([]);
     writeFiles(root, { 'docs/agent-memory/user_late.md': '# Late\n' });
-    const event = await waitFor<{ listing: MemoryListing }>('memory.changed', (payload) => payload.listing.files.some((file) => file.name === 'user_late.md'));
-    expect(event.listing.source.exists).toBe(true);
-    expect(event.listing.health.unlisted).toEqual(['user_late.md']);
+    const event = await waitFor<MemoryChanged>('memory.changed', (payload) => payload.changed.includes('user_late.md'));
+    // The folder appeared: the whole listing goes out.
+    expect(event.kind === 'listing' && event.listing.files.map((file) => file.name)).toEqual(['user_late.md']);
+    expect(event.kind === 'listing' && event.listing.source.exists).toBe(true);
+    expect(event.kind === 'listing' && event.listing.health.unlisted).toEqual(['user_late.md']);
   });
 
   it('removes a broken index entry and announces the listing', async () => {
@@ -151,7 +162,7 @@ describe('memory room through the core', () => {
     const listing = await call<MemoryListing>('memory.removeIndexLine', { line: 3, target: 'project_20260101_gone.md' });
     expect(listing.health.dangling).toEqual([]);
     expect(await fs.readFile(path.join(root, 'memory', 'MEMORY.md'), 'utf8')).toBe('# Memory\n- [me](user_instance_vscode.md)\n');
-    await waitFor<{ listing: MemoryListing }>('memory.changed', (payload) => payload.listing.health.dangling.length === 0);
+    await waitFor<MemoryChanged>('memory.changed', (payload) => payload.kind === 'delta' && payload.changed.includes('MEMORY.md') && payload.health.dangling.length === 0);
   });
 
   it('saves through the core and refuses a stale version with both texts', async () => {
@@ -418,7 +429,7 @@ describe('move it home', () => {
     expect(moved.state.worktreeCopies).toEqual([]);
     expect(moved.state.changes.map((change) => change.path)).toEqual(['memory/feedback_success_shell.md', 'memory/MEMORY.md']);
     expect(await fs.readFile(path.join(root, 'memory', 'MEMORY.md'), 'utf8')).toBe(`${REPO_FILES['memory/MEMORY.md']}- [Shell write](feedback_success_shell.md)\n`);
-    await waitFor<{ listing: MemoryListing }>('memory.changed', ({ listing }) => listing.files.some((file) => file.name === 'feedback_success_shell.md'));
+    await waitFor<MemoryChanged>('memory.changed', (payload) => (payload.kind === 'delta' ? payload.upserted : payload.listing.files).some((file) => file.name === 'feedback_success_shell.md'));
   });
 });
 

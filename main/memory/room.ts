@@ -12,7 +12,6 @@ import { CoordinationPanel } from './coordination-panel';
 import { INDEX_FILE, isMarkdownName } from './kinds';
 import { MemoryFolder } from './memory-folder';
 import { instanceWorktrees, moveHome } from './move-home';
-import { searchFiles } from './search';
 import { SharedStateFile } from './shared-state-file';
 import { claudeMemoryFolder, claudeProjectsFolder } from './sources';
 import { watchFolder, type Disposable } from './watch';
@@ -25,6 +24,8 @@ interface WatchedFolder {
   readonly watcher: Disposable;
   /** The first read of the folder; calls wait for it. */
   readonly ready: Promise<unknown>;
+  /** Where the folder was and whether it existed at the last event: a change to either sends the whole listing. */
+  published: { path: string; exists: boolean } | null;
 }
 
 interface SentWrapUp {
@@ -95,7 +96,12 @@ class MemoryWorkspace {
         if (this.folders.get(source)?.folder === folder) this.folders.delete(source);
         throw error;
       });
-      entry = { folder, watcher, ready };
+      // The search index is built right after the first read, so the first keystroke does not wait for it.
+      void ready.then(
+        () => this.prepareSearch(folder),
+        () => undefined,
+      );
+      entry = { folder, watcher, ready, published: null };
       this.folders.set(source, entry);
     }
     await entry.ready;
@@ -110,8 +116,11 @@ class MemoryWorkspace {
     return entry.folder;
   }
 
+  /** The whole listing; events after it carry only what changes, as long as the folder stays where it is. */
   listing(source: MemorySourceId, folder: MemoryFolder, config: WorkspaceConfig | null): MemoryListing {
     const shown = source === 'repo' ? (config?.paths.memory ?? toRepoPath(this.root, folder.folder)) : folder.folder;
+    const entry = this.folders.get(source);
+    if (entry?.folder === folder && entry.published === null) entry.published = { path: shown, exists: folder.exists };
     return {
       source: { id: source, label: SOURCE_LABELS[source], path: shown, exists: folder.exists },
       files: folder.list(),
@@ -124,7 +133,16 @@ class MemoryWorkspace {
     const entry = this.folders.get(source);
     if (!entry || this.closed) return;
     const config = await this.config().catch(() => null);
-    this.context.emit('memory.changed', { listing: this.listing(source, entry.folder, config), changed });
+    const listing = this.listing(source, entry.folder, config);
+    const shown = { path: listing.source.path, exists: listing.source.exists };
+    const appearedOrMoved = entry.published === null || entry.published.path !== shown.path || entry.published.exists !== shown.exists;
+    entry.published = shown;
+    if (appearedOrMoved) this.context.emit('memory.changed', { kind: 'listing', listing, changed });
+    else {
+      // Only the named files travel: the whole listing of a large folder is hundreds of kilobytes.
+      const { present, absent } = entry.folder.listed(changed);
+      this.context.emit('memory.changed', { kind: 'delta', source: listing.source, upserted: present, removed: absent, health: listing.health, changed });
+    }
     if (this.wrapUp) this.context.emit('memory.wrapUpChanged', await this.wrapUpState());
   }
 
@@ -196,6 +214,15 @@ class MemoryWorkspace {
     this.sharedState = null;
   }
 
+  private async prepareSearch(folder: MemoryFolder): Promise<void> {
+    try {
+      await folder.prepareSearchInSteps(() => !this.closed && this.folders.get(folder.source)?.folder === folder);
+    } catch (error) {
+      // A search will meet the same refusal and show it; nothing is waiting for this one.
+      console.error('Lanes: could not index the memory folder for search:', error);
+    }
+  }
+
   private async folderChanged(source: MemorySourceId, names: string[] | null): Promise<void> {
     const entry = this.folders.get(source);
     if (!entry || this.closed) return;
@@ -257,7 +284,7 @@ export const createMemoryRoom: RoomFactory = (context): Room => {
         return memory.listing(source, folder, config);
       },
       'memory.read': async ({ source, name }) => (await workspace().folder(source)).read(name),
-      'memory.search': async ({ source, query, limit }) => searchFiles((await workspace().openedFolder(source)).searchable(), query, { limit }),
+      'memory.search': async ({ source, query, limit }) => (await workspace().openedFolder(source)).search(query, { limit }),
       'memory.save': ({ source, name, text, expectedVersion }) =>
         change(source, () => [name], (folder) => folder.save(name, text, expectedVersion)),
       'memory.create': ({ source, kind, slug, text, addToIndex }) =>

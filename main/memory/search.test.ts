@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { searchFiles, type SearchableFile } from './search';
+import { SearchIndex, searchFiles, type SearchableFile } from './search';
 
 const file = (name: string, text: string, modifiedMs = 0): SearchableFile => ({ name, kind: 'other', text, modifiedMs });
 
@@ -46,5 +46,57 @@ describe('searchFiles', () => {
     expect(line.text.length).toBeLessThan(260);
     const [start, end] = line.ranges[0]!;
     expect(line.text.slice(start, end)).toBe('needle');
+  });
+
+  it('counts a word inside longer words and across lines, as in the whole text', () => {
+    const hit = searchFiles([file('a.md', 'aaaa\tbanana,banana\r\nANA  ana')], 'ana', { limit: 1 }).hits[0]!;
+    // "aaaa" none, "banana,banana" 2 (non-overlapping per word), "ana" twice more.
+    expect(hit.matches).toBe(4);
+  });
+});
+
+describe('SearchIndex', () => {
+  it('follows files that change, appear and disappear between syncs', () => {
+    const index = new SearchIndex();
+    const first = file('user_a.md', 'alpha beta', 1);
+    const second = file('user_b.md', 'beta gamma', 2);
+    index.sync([first, second]);
+    expect(index.search('beta', { limit: 10 }).hits.map((hit) => hit.name)).toEqual(['user_b.md', 'user_a.md']);
+
+    const changed = file('user_a.md', 'delta delta', 3);
+    const third = file('user_c.md', 'alphabeta', 4);
+    index.sync([changed, third]);
+    expect(index.search('beta', { limit: 10 }).hits.map((hit) => hit.name)).toEqual(['user_c.md']);
+    expect(index.search('alpha', { limit: 10 }).hits.map((hit) => hit.name)).toEqual(['user_c.md']);
+    expect(index.search('delta', { limit: 10 }).hits).toMatchObject([{ name: 'user_a.md', matches: 2 }]);
+    expect(index.search('gamma', { limit: 10 }).hits).toEqual([]);
+
+    // A slot freed by a removed file is reused without mixing the old file's words in.
+    index.sync([changed, third, file('user_d.md', 'epsilon', 5)]);
+    expect(index.search('epsilon', { limit: 10 }).hits.map((hit) => hit.name)).toEqual(['user_d.md']);
+    expect(index.search('gamma', { limit: 10 }).hits).toEqual([]);
+  });
+
+  it('finds a file by its name even when no word of its text matches', () => {
+    const index = new SearchIndex().sync([file('feedback_success_deploys.md', 'nothing here'), file('user_x.md', 'deploys twice')]);
+    expect(index.search('deploys', { limit: 10 }).hits.map((hit) => [hit.name, hit.matches])).toEqual([
+      ['feedback_success_deploys.md', 0],
+      ['user_x.md', 1],
+    ]);
+  });
+
+  it('indexes in steps, and drops files that are gone only once every file was seen', () => {
+    const index = new SearchIndex();
+    const files = ['a', 'b', 'c', 'd', 'e'].map((letter, at) => file(`user_${letter}.md`, `word ${letter}`, at));
+    expect(index.syncSome(files, 2)).toBe(false);
+    expect(index.search('word', { limit: 10 }).hits).toHaveLength(2);
+    expect(index.syncSome(files, 2)).toBe(false);
+    expect(index.syncSome(files, 2)).toBe(true);
+    expect(index.search('word', { limit: 10 }).hits).toHaveLength(5);
+
+    const fewer = [files[0]!, file('user_b.md', 'other', 9)];
+    expect(index.syncSome(fewer, 1)).toBe(true);
+    expect(index.search('word', { limit: 10 }).hits.map((hit) => hit.name)).toEqual(['user_a.md']);
+    expect(index.search('other', { limit: 10 }).hits.map((hit) => hit.name)).toEqual(['user_b.md']);
   });
 });

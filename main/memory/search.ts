@@ -23,47 +23,127 @@ const MAX_LINE_CHARS = 240;
  * first, then by number of matches, then newest.
  */
 export function searchFiles(files: Iterable<SearchableFile>, query: string, options: SearchOptions): SearchResult {
-  const terms = [...new Set(query.trim().split(/\s+/).filter((term) => term !== ''))];
-  if (terms.length === 0) return { query, hits: [], truncated: false };
-  const lowered = terms.map((term) => term.toLowerCase());
-  const any = new RegExp(terms.map(escapeRegExp).sort((a, b) => b.length - a.length).join('|'), 'giu');
-  const linesPerFile = options.linesPerFile ?? 3;
-
-  // First pass over every file with plain substring search on lower-cased text (fast); the
-  // highlighted lines are made only for the files that are returned.
-  const scored: { file: SearchableFile; nameMatch: boolean; matches: number }[] = [];
-  for (const file of files) {
-    const text = lowerOf(file);
-    const name = file.name.toLowerCase();
-    let matches = 0;
-    let everyTerm = true;
-    for (const term of lowered) {
-      const count = countOccurrences(text, term);
-      if (count === 0 && !name.includes(term)) {
-        everyTerm = false;
-        break;
-      }
-      matches += count;
-    }
-    if (everyTerm) scored.push({ file, nameMatch: lowered.some((term) => name.includes(term)), matches });
-  }
-  scored.sort(
-    (a, b) =>
-      Number(b.nameMatch) - Number(a.nameMatch) || b.matches - a.matches || b.file.modifiedMs - a.file.modifiedMs || (a.file.name < b.file.name ? -1 : a.file.name > b.file.name ? 1 : 0),
-  );
-  const hits = scored.slice(0, options.limit).map(({ file, matches }) => ({ ...collectLines(file, any, linesPerFile), matches }));
-  return { query, hits, truncated: scored.length > options.limit };
+  return new SearchIndex().sync(files).search(query, options);
 }
 
-const lowerCache = new WeakMap<SearchableFile, string>();
+interface IndexedFile {
+  readonly file: SearchableFile;
+  readonly lowerName: string;
+  seen: number;
+}
 
-function lowerOf(file: SearchableFile): string {
-  let lower = lowerCache.get(file);
-  if (lower === undefined) {
-    lower = file.text.toLowerCase();
-    lowerCache.set(file, lower);
+/**
+ * The words of a set of files and which files hold them, kept in step with the files by `sync`
+ * (only files that changed are read again). A query word cannot span whitespace, so its
+ * occurrences in a file are its occurrences in the file's words: a keystroke looks at the
+ * distinct words of all files (a few thousand) instead of every file's text (megabytes).
+ */
+export class SearchIndex {
+  private readonly slots: (IndexedFile | undefined)[] = [];
+  private readonly free: number[] = [];
+  private readonly slotOf = new Map<string, number>();
+  /** Word → slot → occurrences of the word in that file. */
+  private readonly postings = new Map<string, Map<number, number>>();
+  private syncs = 0;
+
+  sync(files: Iterable<SearchableFile>): this {
+    this.syncSome(files, Infinity);
+    return this;
   }
-  return lower;
+
+  /**
+   * Like `sync`, reading at most `maxReads` new or changed files; true when the index is complete
+   * (then files that are gone are dropped too). Lets a large folder be indexed in steps.
+   */
+  syncSome(files: Iterable<SearchableFile>, maxReads: number): boolean {
+    const pass = ++this.syncs;
+    let reads = 0;
+    for (const file of files) {
+      const slot = this.slotOf.get(file.name);
+      const indexed = slot === undefined ? undefined : this.slots[slot];
+      if (indexed?.file === file) {
+        indexed.seen = pass;
+        continue;
+      }
+      if (reads === maxReads) return false;
+      reads += 1;
+      if (slot !== undefined) this.remove(slot);
+      this.add(file, pass);
+    }
+    for (const [, slot] of this.slotOf) if (this.slots[slot]!.seen !== pass) this.remove(slot);
+    return true;
+  }
+
+  search(query: string, options: SearchOptions): SearchResult {
+    const terms = [...new Set(query.trim().split(/\s+/).filter((term) => term !== ''))];
+    if (terms.length === 0) return { query, hits: [], truncated: false };
+    const lowered = terms.map((term) => term.toLowerCase());
+    const any = new RegExp(terms.map(escapeRegExp).sort((a, b) => b.length - a.length).join('|'), 'giu');
+    const linesPerFile = options.linesPerFile ?? 3;
+
+    // Per slot: matches of every term so far, or -1 once a term is missing from the file and its name.
+    const total = new Float64Array(this.slots.length);
+    const nameMatch = new Uint8Array(this.slots.length);
+    for (const [slot, indexed] of this.slots.entries()) if (indexed === undefined) total[slot] = -1;
+    for (const term of lowered) {
+      const counts = new Float64Array(this.slots.length);
+      for (const [word, holders] of this.postings) {
+        if (!word.includes(term)) continue;
+        const inWord = countOccurrences(word, term);
+        for (const [slot, times] of holders) counts[slot]! += inWord * times;
+      }
+      for (const [slot, indexed] of this.slots.entries()) {
+        if (indexed === undefined || total[slot]! < 0) continue;
+        const named = indexed.lowerName.includes(term);
+        if (counts[slot] === 0 && !named) total[slot] = -1;
+        else {
+          total[slot]! += counts[slot]!;
+          if (named) nameMatch[slot] = 1;
+        }
+      }
+    }
+    const scored: { file: SearchableFile; nameMatch: boolean; matches: number }[] = [];
+    for (const [slot, indexed] of this.slots.entries()) {
+      if (indexed !== undefined && total[slot]! >= 0) scored.push({ file: indexed.file, nameMatch: nameMatch[slot] === 1, matches: total[slot]! });
+    }
+    scored.sort(
+      (a, b) =>
+        Number(b.nameMatch) - Number(a.nameMatch) || b.matches - a.matches || b.file.modifiedMs - a.file.modifiedMs || (a.file.name < b.file.name ? -1 : a.file.name > b.file.name ? 1 : 0),
+    );
+    const hits = scored.slice(0, options.limit).map(({ file, matches }) => ({ ...collectLines(file, any, linesPerFile), matches }));
+    return { query, hits, truncated: scored.length > options.limit };
+  }
+
+  private add(file: SearchableFile, pass: number): void {
+    const slot = this.free.pop() ?? this.slots.length;
+    this.slots[slot] = { file, lowerName: file.name.toLowerCase(), seen: pass };
+    this.slotOf.set(file.name, slot);
+    for (const [word, times] of wordsOf(file)) {
+      let holders = this.postings.get(word);
+      if (!holders) this.postings.set(word, (holders = new Map()));
+      holders.set(slot, times);
+    }
+  }
+
+  private remove(slot: number): void {
+    const indexed = this.slots[slot]!;
+    // The words are counted again rather than kept per file: the index stays half the size.
+    for (const word of wordsOf(indexed.file).keys()) {
+      const holders = this.postings.get(word)!;
+      holders.delete(slot);
+      if (holders.size === 0) this.postings.delete(word);
+    }
+    this.slots[slot] = undefined;
+    this.slotOf.delete(indexed.file.name);
+    this.free.push(slot);
+  }
+}
+
+/** Each whitespace-separated word of the lower-cased text, with how often it occurs. */
+function wordsOf(file: SearchableFile): Map<string, number> {
+  const words = new Map<string, number>();
+  for (const word of file.text.toLowerCase().split(/\s+/)) if (word !== '') words.set(word, (words.get(word) ?? 0) + 1);
+  return words;
 }
 
 function countOccurrences(text: string, term: string): number {

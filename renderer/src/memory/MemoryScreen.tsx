@@ -164,9 +164,10 @@ function SearchBox() {
 }
 
 function FileList({ listing, view }: { listing: MemoryListing; view: MemoryView }) {
+  // Only the results are watched, not the query: a keystroke re-renders the list once, when its
+  // results arrive (the store drops the results as soon as the query is emptied).
   const search = useMemory((state) => state.search);
-  const query = useMemory((state) => state.query);
-  const searching = query.trim() !== '' && search !== null;
+  const searching = search !== null;
   // The list stays mounted while results show, so typing never pays for tearing down and
   // rebuilding thousands of entries.
   return (

@@ -1,6 +1,8 @@
 import { create } from 'zustand';
 import type {
+  MemoryChanged,
   MemoryDocument,
+  MemoryFile,
   MemoryKind,
   MemoryListing,
   MemorySource,
@@ -81,7 +83,7 @@ export function hasUnsavedChanges(state: Pick<MemoryState, 'document' | 'draft'>
 
 let searchSeq = 0;
 /** Files shown for a search; more would only slow typing down. */
-const SEARCH_LIMIT = 25;
+const SEARCH_LIMIT = 12;
 
 function conflictOf(error: unknown): Conflict | null {
   if (!(error instanceof LanesClientError) || error.code !== 'conflict') return null;
@@ -287,13 +289,40 @@ export const useMemory = create<MemoryState>((set, get) => {
   };
 });
 
-lanes.on('memory.changed', ({ listing, changed }) => {
+/** Newest first, then by name, as the core lists them. */
+function newestFirst(a: MemoryFile, b: MemoryFile): number {
+  return a.modifiedAt < b.modifiedAt ? 1 : a.modifiedAt > b.modifiedAt ? -1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/**
+ * The listing after a `memory.changed` event, or null when the event cannot be applied to
+ * `listing` (none held, another folder, or the folder appeared, went away or moved): then the
+ * whole listing has to be asked for.
+ */
+export function applyMemoryChange(listing: MemoryListing | null, change: MemoryChanged): MemoryListing | null {
+  if (change.kind === 'listing') return change.listing;
+  const { source } = change;
+  if (!listing || listing.source.id !== source.id || listing.source.path !== source.path || listing.source.exists !== source.exists) return null;
+  const replaced = new Set([...change.removed, ...change.upserted.map((file) => file.name)]);
+  const files = listing.files.filter((file) => !replaced.has(file.name));
+  files.push(...change.upserted);
+  files.sort(newestFirst);
+  return { source, files, health: change.health };
+}
+
+lanes.on('memory.changed', (change) => {
   const state = useMemory.getState();
-  if (listing.source.id !== state.source) return;
+  const source = change.kind === 'listing' ? change.listing.source.id : change.source.id;
+  if (source !== state.source) return;
+  const listing = applyMemoryChange(state.listing, change);
+  if (!listing) {
+    void state.load(source);
+    return;
+  }
   useMemory.setState({ listing });
   if (state.query.trim() !== '') state.setQuery(state.query);
   const open = state.document;
-  if (open && open.source === listing.source.id && changed.includes(open.name)) {
+  if (open && open.source === source && change.changed.includes(open.name)) {
     if (state.draft !== null) useMemory.setState({ changedOnDisk: true });
     else if (listing.files.some((file) => file.name === open.name)) void state.open(open.source, open.name);
     else useMemory.setState({ document: null, error: `\`${open.name}\` was deleted or renamed on disk.` });
