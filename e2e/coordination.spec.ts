@@ -43,3 +43,16 @@ test('the Coordination changes panel lists the home’s uncommitted coordination
   await expect(page.getByTestId('coordination-changes').getByRole('listitem')).toHaveText([/lanes\.yml/]);
   await page.screenshot({ path: '/tmp/coordination-memory.png', fullPage: true });
 });
+
+test('a day of thousands of coordination changes draws the first 50 and commits them all', async ({ app, temp }) => {
+  const root = temp.repo({ 'lanes.yml': 'instances:\n  - name: VSCode\n    role: frontend\n', 'memory/MEMORY.md': '# Memory\n' });
+  writeFiles(root, Object.fromEntries(Array.from({ length: 120 }, (_, index) => [`memory/project_note_${String(index).padStart(3, '0')}.md`, `note ${index}\n`])));
+  await app.openWorkspace(root);
+  const panel = app.page.getByTestId('coordination-changes');
+  const list = panel.getByRole('list', { name: 'Uncommitted coordination changes' });
+  await expect(panel.getByTestId('coordination-more')).toHaveText(/and 70 more/);
+  await expect(list.getByRole('listitem')).toHaveCount(51);
+  await panel.getByRole('button', { name: 'Commit these 120 changes' }).click();
+  await expect(panel.getByTestId('coordination-clean')).toBeVisible();
+  expect(git(root, 'status', '--porcelain').trim()).toBe('');
+});

@@ -6,6 +6,8 @@ import { useCoordination } from './coordination-store';
 import './coordination.css';
 
 const AREA_LABELS: Record<CoordinationArea, string> = { config: 'workspace config', sharedState: 'shared state', requests: 'request', memory: 'memory' };
+/** Rows drawn: a day can leave thousands of untracked files, and drawing them all slowed every screen beside the panel. */
+const SHOWN_CHANGES = 50;
 
 /**
  * The uncommitted changes to the home's coordination files and the one action that commits them
@@ -39,13 +41,18 @@ export function CoordinationChanges({ root }: { root: string }) {
             </p>
           ) : (
             <ul className="coordination-list" aria-label="Uncommitted coordination changes">
-              {state.changes.map((change) => (
+              {state.changes.slice(0, SHOWN_CHANGES).map((change) => (
                 <li key={change.path}>
                   <span className={`tag ${change.change === 'deleted' ? 'tag-danger' : ''}`}>{change.change}</span>
                   <span className="mono coordination-path">{change.path}</span>
                   <span className="muted">{AREA_LABELS[change.area]}</span>
                 </li>
               ))}
+              {state.changes.length > SHOWN_CHANGES && (
+                <li className="muted" data-testid="coordination-more">
+                  and {state.changes.length - SHOWN_CHANGES} more (the commit takes them all; <span className="mono">git status</span> lists them)
+                </li>
+              )}
             </ul>
           )}
           {(state.worktreeCopies.length > 0 || state.worktreeProblems.length > 0) && <WorktreeCopies state={state} />}
