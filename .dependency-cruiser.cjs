@@ -38,9 +38,6 @@ const PUBLISHED_PATH = `^(${PUBLISHED.join('|')})$`;
  * gone, so this list only shrinks.
  */
 const knownExceptions = [
-  // Tests, benchmarks and the adapters still build Lanes from main/core/lanes-core.ts, which
-  // re-exports the composed app (main/app/lanes.ts) until they import it from there.
-  { rule: 'the-core-does-not-know-the-app-or-its-adapters', from: 'main/core/lanes-core.ts', to: 'main/app/lanes.ts' },
   // issue 14 §2: one scope-table locator and one git runner shared by the rooms; until then memory
   // and worktrees use the workspace room's inspection.
   { rule: 'rooms-do-not-reach-into-each-other', from: 'main/worktrees/instance-git.ts', to: 'main/workspace/inspect.ts' },

@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LanesCore } from '../main/core/lanes-core';
+import { Lanes } from '../main/app/lanes';
 import { startWebServer } from '../main/web/server';
 import { figureOf, inBothConditions, reportFigures } from './support/report';
 
@@ -65,7 +65,7 @@ function makeRepository(): string {
 
 const percentile = (values: number[], share: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * share))]!;
 
-async function call(core: LanesCore, name: string, args: unknown): Promise<unknown> {
+async function call(core: Lanes, name: string, args: unknown): Promise<unknown> {
   const result = await core.call(name, args);
   if (!result.ok) throw new Error(`${name}: ${result.error.message}`);
   return result.value;
@@ -73,7 +73,7 @@ async function call(core: LanesCore, name: string, args: unknown): Promise<unkno
 
 async function coreFigures(root: string): Promise<{ list: number; keystrokes: number[] }> {
   const userDataDir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'lanes-bench-user-')));
-  const core = new LanesCore({ userDataDir, platform: { mode: 'web' }, version: 'bench' });
+  const core = new Lanes({ userDataDir, platform: { mode: 'web' }, version: 'bench' });
   try {
     await call(core, 'workspace.open', { path: root });
     const started = performance.now();
@@ -99,7 +99,7 @@ async function coreFigures(root: string): Promise<{ list: number; keystrokes: nu
 /** The server side, in its own process as `lanes serve` runs: the real core and web mode. */
 async function serve(root: string): Promise<void> {
   const userDataDir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'lanes-bench-user-')));
-  const core = new LanesCore({ userDataDir, platform: { mode: 'web' }, version: 'bench' });
+  const core = new Lanes({ userDataDir, platform: { mode: 'web' }, version: 'bench' });
   const server = await startWebServer({ core, staticDir: rendererDir, log: () => undefined });
   await call(core, 'workspace.open', { path: root });
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);

@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
 import type { RequestChange } from '../main/contract/requests';
-import { LanesCore } from '../main/core/lanes-core';
+import { Lanes } from '../main/app/lanes';
 import { startWebMode, type WebServer } from '../e2e/support/web-mode';
 import { median, numberOption as option } from './support/cpu-load';
 import { figureOf, inBothConditions, reportFigures } from './support/report';
@@ -58,7 +58,7 @@ async function benchCore(root: string, userData: string): Promise<{ workspace: n
   const open: number[] = [];
   const live: number[] = [];
   for (let run = 0; run < RUNS; run += 1) {
-    const core = new LanesCore({ userDataDir: userData, platform: { mode: 'web' }, version: 'bench' });
+    const core = new Lanes({ userDataDir: userData, platform: { mode: 'web' }, version: 'bench' });
     const changes: { at: number; change: RequestChange }[] = [];
     core.onEvent((name, payload) => {
       if (name === 'requests.changed') changes.push({ at: performance.now(), change: payload as RequestChange });

@@ -36,7 +36,7 @@ const BURST = 25;
 const WARM_UP = 500;
 const GOAL_GROWTH = 0.1;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-// tsx runs this file as an ES module; the core's app-paths helper reads __dirname to find dist/cli.
+// tsx runs this file as an ES module; appRoot (main/shared/app-root.ts) reads __dirname to find dist/cli.
 (globalThis as { __dirname?: string }).__dirname ??= path.join(ROOT, 'main', 'cli');
 const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b.invalid', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b.invalid' };
 const FOLDERS = ['lib/pages', 'lib/widgets', 'supabase/functions', 'docs', 'supabase/migrations', '.github/workflows', 'web'];
@@ -107,9 +107,9 @@ interface Memory {
 async function serve(root: string, userDataDir: string): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('The Lanes side of the soak bench needs node --expose-gc.');
-  const { LanesCore } = await import('../main/core/lanes-core');
+  const { Lanes } = await import('../main/app/lanes');
   const { startWebServer } = await import('../main/web/server');
-  const core = new LanesCore({ userDataDir, platform: { mode: 'web' }, version: 'bench' });
+  const core = new Lanes({ userDataDir, platform: { mode: 'web' }, version: 'bench' });
   const server = await startWebServer({ core, staticDir: userDataDir, log: () => undefined });
   const opened = await core.call('workspace.open', { path: root });
   if (!opened.ok) throw new Error(opened.error.message);

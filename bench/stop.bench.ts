@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as nodePty from 'node-pty';
-import { LanesCore } from '../main/core/lanes-core';
+import { Lanes } from '../main/app/lanes';
 import { trustAllCommands } from '../test/support/trust';
 import { median, numberOption as option } from './support/cpu-load';
 import { figureOf, inBothConditions, reportFigures } from './support/report';
@@ -44,7 +44,7 @@ async function timeLanes(): Promise<number> {
   writeFileSync(path.join(root, 'lanes.yml'), `instances:\n${instances}`);
   execFileSync('git', ['-C', root, 'add', '-A']);
   execFileSync('git', ['-C', root, '-c', 'user.name=Bench', '-c', 'user.email=bench@lanes.invalid', 'commit', '-q', '-m', 'shells']);
-  const core = new LanesCore({ userDataDir: path.join(parent, 'user'), platform: { mode: 'web' }, version: 'bench' });
+  const core = new Lanes({ userDataDir: path.join(parent, 'user'), platform: { mode: 'web' }, version: 'bench' });
   const screens = new Map<string, string>();
   core.onEvent((name, payload) => {
     if (name !== 'instances.output') return;

@@ -40,10 +40,10 @@ const agent = (...steps: string[]) => JSON.stringify([process.execPath, FAKE_AGE
 
 /** The server side, in its own process: the real core and web mode, as `lanes serve` runs them. */
 async function serve(root: string, userDataDir: string, staticDir: string): Promise<void> {
-  const { LanesCore } = await import('../main/core/lanes-core');
+  const { Lanes } = await import('../main/app/lanes');
   const { startWebServer } = await import('../main/web/server');
   const { trustAllCommands } = await import('../test/support/trust');
-  const core = new LanesCore({ userDataDir, platform: { mode: 'web' }, version: 'bench' });
+  const core = new Lanes({ userDataDir, platform: { mode: 'web' }, version: 'bench' });
   const server = await startWebServer({ core, staticDir, log: () => undefined });
   const opened = await core.call('workspace.open', { path: root });
   if (!opened.ok) throw new Error(opened.error.message);

@@ -27,7 +27,7 @@ import { median, withCpuLoad } from './support/cpu-load';
 const FILES = Number(process.env.ZONES_NEW_WORKTREE_FILES ?? 600);
 const ROUNDS = Number(process.env.ZONES_NEW_WORKTREE_ROUNDS ?? 10);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-// tsx runs this file as an ES module; the core's app-paths helper reads __dirname to find dist/cli.
+// tsx runs this file as an ES module; appRoot (main/shared/app-root.ts) reads __dirname to find dist/cli.
 (globalThis as { __dirname?: string }).__dirname ??= path.join(ROOT, 'main', 'cli');
 const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b.invalid', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b.invalid' };
 const FOLDERS = ['lib/pages', 'lib/widgets', 'lib/services', 'docs', 'supabase/functions', 'supabase/migrations', 'web', '.github/workflows'];
@@ -64,11 +64,11 @@ interface Figures {
 }
 
 async function run(label: string): Promise<Figures> {
-  const { LanesCore } = await import('../main/core/lanes-core');
+  const { Lanes } = await import('../main/app/lanes');
   const { startWebServer } = await import('../main/web/server');
   const root = makeRepo();
   const userDataDir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'lanes-new-worktree-bench-data-')));
-  const core = new LanesCore({ userDataDir, platform: { mode: 'web' }, version: 'bench' });
+  const core = new Lanes({ userDataDir, platform: { mode: 'web' }, version: 'bench' });
   const server = await startWebServer({ core, staticDir: path.join(ROOT, 'dist', 'renderer'), log: () => undefined });
   const browser = await chromium.launch(existsSync('/usr/bin/chromium') ? { executablePath: '/usr/bin/chromium' } : {});
   const worktrees: string[] = [];

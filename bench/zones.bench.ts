@@ -47,7 +47,7 @@ const GOAL_READY_MS = 3000;
 const GOAL_P95_MS = 100;
 const GOAL_RSS_MB = 300;
 // tsx runs this file as an ES module, where CommonJS's __dirname does not exist; the core's
-// app-paths helper (written for the CommonJS bundle) reads it to find dist/cli for the hooks.
+// appRoot (main/shared/app-root.ts, written for the CommonJS bundle) reads it to find dist/cli for the hooks.
 (globalThis as { __dirname?: string }).__dirname ??= path.join(ROOT, 'main', 'cli');
 const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b.invalid', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b.invalid' };
 
@@ -218,9 +218,9 @@ interface ServerReport {
 
 /** The Lanes side, in its own process: the real core behind the real web mode, as `lanes serve` runs them. */
 async function serve(root: string, worktrees: readonly string[], userDataDir: string): Promise<void> {
-  const { LanesCore } = await import('../main/core/lanes-core');
+  const { Lanes } = await import('../main/app/lanes');
   const { startWebServer } = await import('../main/web/server');
-  const core = new LanesCore({ userDataDir, platform: { mode: 'web' }, version: 'bench' });
+  const core = new Lanes({ userDataDir, platform: { mode: 'web' }, version: 'bench' });
   const staticDir = existsSync(path.join(ROOT, 'dist', 'renderer', 'index.html')) ? path.join(ROOT, 'dist', 'renderer') : userDataDir;
   if (process.env.ZONES_BENCH_DEBUG) {
     const call = core.call.bind(core);

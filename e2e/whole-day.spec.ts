@@ -92,7 +92,7 @@ test('the whole day: three agents in worktrees, one home for requests, memory an
     await dialog.getByLabel('Name', { exact: true }).fill(name);
     await expect(dialog).toContainText('detached HEAD');
     await dialog.getByRole('button', { name: 'Create instance' }).click();
-    await expect(dialog.getByTestId('create-result')).toContainText(`${name} is ready`);
+    await expect(dialog.getByTestId('create-result')).toContainText(`${name} is ready`, { timeout: 30_000 }); // a worktree of the whole repository
     await dialog.getByRole('button', { name: 'Done' }).click();
     await expect(dialog).toBeHidden();
   }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { callNames } from '../contract';
 import { EVENT_CHANNEL } from '../contract/channels';
-import { LanesCore } from '../core/lanes-core';
+import { Lanes } from '../app/lanes';
 import type { PlatformServices } from '../core/room';
 import { appFileOfUrlPath } from '../shared/app-path';
 import { isInside } from '../shared/path-guard';
@@ -20,7 +20,7 @@ const appDir = path.resolve(__dirname, '..', '..');
 const rendererDir = path.join(appDir, 'dist', 'renderer');
 const preloadPath = path.join(appDir, 'dist', 'preload', 'index.cjs');
 const windows = new Set<BrowserWindow>();
-let core: LanesCore | null = null;
+let core: Lanes | null = null;
 
 const platform: PlatformServices = {
   mode: 'electron',
@@ -46,7 +46,7 @@ function trustedSender(event: IpcMainInvokeEvent): boolean {
   return frame.url.startsWith(`${APP_ORIGIN}/`);
 }
 
-function registerIpc(lanes: LanesCore): void {
+function registerIpc(lanes: Lanes): void {
   for (const name of callNames) {
     ipcMain.handle(name, async (event, args: unknown) => {
       if (!trustedSender(event)) return { ok: false, error: { code: 'forbidden', message: 'This window may not use Lanes.' } };
@@ -125,7 +125,7 @@ app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
   serveApp();
-  core = new LanesCore({ userDataDir: app.getPath('userData'), platform, version: app.getVersion() });
+  core = new Lanes({ userDataDir: app.getPath('userData'), platform, version: app.getVersion() });
   registerIpc(core);
   const initial = process.argv.slice(app.isPackaged ? 1 : 2).find((arg) => !arg.startsWith('-'));
   await core.call('workspace.open', { path: initial ?? process.env.INIT_CWD ?? process.cwd() });

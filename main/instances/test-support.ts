@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EventName } from '../contract';
-import { LanesCore } from '../core/lanes-core';
+import { Lanes } from '../app/lanes';
 import { makeGitRepo, makeTempDir } from '../../test/support/repo';
 import { trustAllCommands } from '../../test/support/trust';
 import { waitFor as waitUntil } from '../../test/support/wait';
@@ -57,7 +57,7 @@ export interface RecordedEvent {
  * commands unless `trusted` is false (for tests of trust itself).
  */
 export async function openCore(root: string, userDataDir = makeTempDir('lanes-user-'), { trusted = true }: { trusted?: boolean } = {}) {
-  const core = new LanesCore({ userDataDir, platform: { mode: 'web' }, version: 'test' });
+  const core = new Lanes({ userDataDir, platform: { mode: 'web' }, version: 'test' });
   const events: RecordedEvent[] = [];
   core.onEvent((name, payload) => events.push({ name, payload }));
   const opened = await core.call('workspace.open', { path: root });

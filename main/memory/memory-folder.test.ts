@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
 import { waitFor } from '../../test/support/wait';
-import { LanesCore } from '../core/lanes-core';
+import { Lanes } from '../app/lanes';
 import { hashContent } from '../shared/atomic-file';
 import { MemoryFolder } from './memory-folder';
 
@@ -216,7 +216,7 @@ describe('MemoryFolder', () => {
 });
 
 describe('a memory folder that is a symbolic link leading out', () => {
-  const cores: LanesCore[] = [];
+  const cores: Lanes[] = [];
   afterEach(async () => {
     for (const core of cores.splice(0)) await core.dispose();
   });
@@ -244,7 +244,7 @@ describe('a memory folder that is a symbolic link leading out', () => {
   it('stops being searched when the folder is replaced by such a link while the workspace is open', async () => {
     const outside = outsideMemory();
     const root = makeGitRepo({ 'memory/MEMORY.md': '# Memory\n', 'memory/user_me.md': '# Me\n' });
-    const core = new LanesCore({ userDataDir: makeTempDir('lanes-userdata-'), platform: { mode: 'web' }, version: 'test' });
+    const core = new Lanes({ userDataDir: makeTempDir('lanes-userdata-'), platform: { mode: 'web' }, version: 'test' });
     cores.push(core);
     expect((await core.call('workspace.open', { path: root })).ok).toBe(true);
     expect(await core.call('memory.search', { source: 'repo', query: 'Me' })).toMatchObject({ ok: true });

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
 import type { EventName } from '../contract';
 import type { CoordinationState, MemoryChanged, MemoryListing, SharedState, WrapUpState } from '../contract/memory';
-import { LanesCore } from '../core/lanes-core';
+import { Lanes } from '../app/lanes';
 import type { RoomContext } from '../core/room';
 import { fakeAgent } from '../instances/test-support';
 import { trustAllCommands } from '../../test/support/trust';
@@ -25,7 +25,7 @@ const REPO_FILES = {
 };
 
 interface Harness {
-  core: LanesCore;
+  core: Lanes;
   root: string;
   events: { name: EventName; payload: unknown }[];
   call<T>(name: string, args: unknown): Promise<T>;
@@ -33,14 +33,14 @@ interface Harness {
   waitFor<T>(name: EventName, test: (payload: T) => boolean, timeoutMs?: number): Promise<T>;
 }
 
-const cores: LanesCore[] = [];
+const cores: Lanes[] = [];
 afterEach(async () => {
   for (const core of cores.splice(0)) await core.dispose();
 });
 
 async function openCore(files: Record<string, string> = REPO_FILES): Promise<Harness> {
   const root = makeGitRepo(files);
-  const core = new LanesCore({ userDataDir: makeTempDir('lanes-userdata-'), platform: { mode: 'web' }, version: 'test' });
+  const core = new Lanes({ userDataDir: makeTempDir('lanes-userdata-'), platform: { mode: 'web' }, version: 'test' });
   cores.push(core);
   const events: Harness['events'] = [];
   const waiters = new Set<() => void>();
@@ -182,7 +182,7 @@ describe('memory room through the core', () => {
     git(root, 'worktree', 'add', '-q', '-b', 'linked', worktree);
     try {
       writeFiles(root, { 'memory/feedback_success_home_only.md': '# Only in the home\n', 'COMPRESSED_PROMPT_V3.md': SHARED.replace('219', '250') });
-      const core = new LanesCore({ userDataDir: makeTempDir('lanes-userdata-'), platform: { mode: 'web' }, version: 'test' });
+      const core = new Lanes({ userDataDir: makeTempDir('lanes-userdata-'), platform: { mode: 'web' }, version: 'test' });
       cores.push(core);
       const call = async (name: string, args: unknown) => {
         const result = await core.call(name, args);

@@ -1,17 +1,17 @@
 import { afterEach } from 'vitest';
 import type { RequestChange } from '../contract/requests';
-import { LanesCore } from '../core/lanes-core';
+import { Lanes } from '../app/lanes';
 import { makeTempDir } from '../../test/support/repo';
 import { trustAllCommands } from '../../test/support/trust';
 
-const opened: LanesCore[] = [];
+const opened: Lanes[] = [];
 afterEach(async () => {
   for (const core of opened.splice(0)) await core.dispose();
 });
 
 /** A real core with the workspace open, recording the requests room's events; disposed after the test. */
 export async function openRequests(root: string) {
-  const core = new LanesCore({ userDataDir: makeTempDir('lanes-user-'), platform: { mode: 'web' }, version: 'test' });
+  const core = new Lanes({ userDataDir: makeTempDir('lanes-user-'), platform: { mode: 'web' }, version: 'test' });
   opened.push(core);
   const changes: RequestChange[] = [];
   core.onEvent((name, payload) => {

@@ -4,11 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
 import { StreamFrameReader, decodeBulkEvent } from '../contract/wire';
-import { LanesCore } from '../core/lanes-core';
+import { Lanes } from '../app/lanes';
 import { redact } from './security';
 import { startWebServer, type RunningWebServer } from './server';
 
-const running: { server: RunningWebServer; core: LanesCore }[] = [];
+const running: { server: RunningWebServer; core: Lanes }[] = [];
 
 afterEach(async () => {
   for (const { server, core } of running.splice(0)) {
@@ -21,7 +21,7 @@ async function start(options: { host?: string; token?: string; maxBacklogBytes?:
   const staticDir = makeTempDir();
   writeFiles(staticDir, { 'index.html': '<!doctype html><title>Lanes</title>', 'assets/app.js': 'console.log(1)' });
   writeFiles(path.dirname(staticDir), { 'secret.txt': 'outside' });
-  const core = new LanesCore({ userDataDir: makeTempDir(), platform: { mode: 'web' }, version: 'test' });
+  const core = new Lanes({ userDataDir: makeTempDir(), platform: { mode: 'web' }, version: 'test' });
   const logs: string[] = [];
   const server = await startWebServer({ core, staticDir, port: 0, log: (line) => logs.push(line), ...options });
   running.push({ server, core });

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { LanesCore } from '../core/lanes-core';
+import type { LanesCore } from '../core/core';
 import { STREAM_PATH, encodeBulkEvent, streamFrameLength, type SocketNotice } from '../contract/wire';
 import { appFileOfUrlPath } from '../shared/app-path';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';

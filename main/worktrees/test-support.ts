@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { LanesCore } from '../core/lanes-core';
+import { Lanes } from '../app/lanes';
 import type { CallArgs, CallName, CallResult, EventName } from '../contract';
 import { git, makeTempDir, writeFiles } from '../../test/support/repo';
 import { trustAllCommands } from '../../test/support/trust';
@@ -12,7 +12,7 @@ import { trustAllCommands } from '../../test/support/trust';
 export interface Workbench {
   readonly parent: string;
   readonly root: string;
-  readonly core: LanesCore;
+  readonly core: Lanes;
   readonly events: { name: EventName; payload: unknown }[];
   call<N extends CallName>(name: N, args: CallArgs<N>): Promise<CallResult<N>>;
   /** The error a call failed with: `{ code, message, details }`. Fails the test if it succeeded. */
@@ -56,7 +56,7 @@ export async function openDetachedClone(files: Record<string, string> = { 'READM
 }
 
 async function openCore(parent: string, root: string): Promise<Workbench> {
-  const core = new LanesCore({ userDataDir: makeTempDir('lanes-user-'), platform: { mode: 'web' }, version: 'test' });
+  const core = new Lanes({ userDataDir: makeTempDir('lanes-user-'), platform: { mode: 'web' }, version: 'test' });
   const events: Workbench['events'] = [];
   core.onEvent((name, payload) => events.push({ name, payload }));
   const call = async <N extends CallName>(name: N, args: CallArgs<N>): Promise<CallResult<N>> => {

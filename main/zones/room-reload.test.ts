@@ -1,11 +1,11 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LanesCore } from '../core/lanes-core';
+import { Lanes } from '../app/lanes';
 import type { Violation } from '../contract/zones';
 import { git, makeGitRepo, makeTempDir } from '../../test/support/repo';
 
-let core: LanesCore | null = null;
+let core: Lanes | null = null;
 const worktrees: [string, string][] = [];
 afterEach(async () => {
   await core?.dispose();
@@ -16,7 +16,7 @@ afterEach(async () => {
 describe('the zones room after an instance is added', () => {
   it('guards and watches the new instance\'s worktree without reopening the workspace', async () => {
     const repo = makeGitRepo({ 'lanes.yml': 'instances:\n  - name: Main\n    zones: [docs/]\n', 'lib/a.ts': 'x', 'docs/a.md': 'x' });
-    core = new LanesCore({ userDataDir: makeTempDir(), platform: { mode: 'web' }, version: 'test' });
+    core = new Lanes({ userDataDir: makeTempDir(), platform: { mode: 'web' }, version: 'test' });
     const violations: Violation[] = [];
     core.onEvent((name, payload) => {
       if (name === 'zones.violationsAdded') violations.push(...(payload as { added: Violation[] }).added);
@@ -49,7 +49,7 @@ describe('the zones room after an instance is added', () => {
     worktrees.push([repo, worktree]);
     const withFront = `instances:\n  - name: Front\n    worktree: ../${path.basename(worktree)}\n    zones: [lib/]\n`;
     writeFileSync(path.join(repo, 'lanes.yml'), withFront);
-    core = new LanesCore({ userDataDir: makeTempDir(), platform: { mode: 'web' }, version: 'test' });
+    core = new Lanes({ userDataDir: makeTempDir(), platform: { mode: 'web' }, version: 'test' });
     expect((await core.call('workspace.open', { path: repo })).ok).toBe(true);
     await core.call('zones.enforcement', {});
     const settings = path.join(worktree, '.claude', 'settings.local.json');

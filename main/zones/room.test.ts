@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LanesCore } from '../core/lanes-core';
+import { Lanes } from '../app/lanes';
 import type { Envelope } from '../contract';
 import type { Enforcement, Ownership, ScopeImport, ZonesState } from '../contract/zones';
 import { makeGitRepo, makeTempDir } from '../../test/support/repo';
@@ -10,14 +10,14 @@ import { FIELD_REPORT_CONFIG } from './test-support';
 
 const SHARED_STATE = readFileSync(path.join(__dirname, 'fixtures', 'field-report-shared-state.md'), 'utf8');
 
-let core: LanesCore | null = null;
+let core: Lanes | null = null;
 afterEach(async () => {
   await core?.dispose();
   core = null;
 });
 
-async function openCore(root: string): Promise<LanesCore> {
-  core = new LanesCore({ userDataDir: makeTempDir(), platform: { mode: 'web' }, version: 'test' });
+async function openCore(root: string): Promise<Lanes> {
+  core = new Lanes({ userDataDir: makeTempDir(), platform: { mode: 'web' }, version: 'test' });
   const opened = await core.call('workspace.open', { path: root });
   expect(opened.ok).toBe(true);
   return core;

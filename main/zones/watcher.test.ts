@@ -2,13 +2,13 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSy
 import { open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LanesCore } from '../core/lanes-core';
+import { Lanes } from '../app/lanes';
 import type { Enforcement, Violation, Violations } from '../contract/zones';
 import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
 import { excludeFromGit } from '../shared/agent-files';
 import { tracksNestedPackages, watchFailure } from './watcher';
 
-let core: LanesCore | null = null;
+let core: Lanes | null = null;
 const worktrees: Array<[string, string]> = [];
 afterEach(async () => {
   await core?.dispose();
@@ -46,7 +46,7 @@ async function start(config = CONFIG, files: Record<string, string> = {}): Promi
   git(root, 'worktree', 'add', '-q', '-b', 'lanes/windows', windows);
   worktrees.push([root, windows]);
   const notifications: string[] = [];
-  core = new LanesCore({ userDataDir: makeTempDir(), platform: { mode: 'web', notify: (title, body) => notifications.push(`${title}: ${body}`) }, version: 'test' });
+  core = new Lanes({ userDataDir: makeTempDir(), platform: { mode: 'web', notify: (title, body) => notifications.push(`${title}: ${body}`) }, version: 'test' });
   const violations: Violation[] = [];
   core.onEvent((name, payload) => {
     if (name === 'zones.violationsAdded') violations.push(...(payload as { added: Violation[] }).added);

@@ -1,6 +1,6 @@
 import { afterEach, vi } from 'vitest';
 import type { EventName } from '../../main/contract';
-import { LanesCore } from '../../main/core/lanes-core';
+import { Lanes } from '../../main/app/lanes';
 import { makeGitRepo, makeTempDir } from '../../test/support/repo';
 import type { PreloadBridge } from './transport';
 
@@ -9,7 +9,7 @@ import type { PreloadBridge } from './transport';
 // after the code that emitted them has run. A store module reads the bridge when it is imported,
 // so each test imports its store afresh (`await import('./store')`) after `bridgedCore`.
 
-let running: LanesCore | null = null;
+let running: Lanes | null = null;
 afterEach(async () => {
   await running?.dispose();
   running = null;
@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 export interface BridgedCore {
-  readonly core: LanesCore;
+  readonly core: Lanes;
   /** The repository opened as the workspace, or null when none was asked for. */
   readonly root: string | null;
 }
@@ -25,7 +25,7 @@ export interface BridgedCore {
 /** A core behind `window.lanesBridge`, with a git repository of `files` open as its workspace (none without `files`). */
 export async function bridgedCore(files?: Record<string, string>): Promise<BridgedCore> {
   vi.resetModules();
-  const core = new LanesCore({ userDataDir: makeTempDir(), platform: { mode: 'web' }, version: 'test' });
+  const core = new Lanes({ userDataDir: makeTempDir(), platform: { mode: 'web' }, version: 'test' });
   running = core;
   let root: string | null = null;
   if (files) {
@@ -70,7 +70,7 @@ export function stateWhere<S>(store: Store<S>, holds: (state: S) => boolean, wha
 }
 
 /** Resolves when the core next emits `name` (the page receives it just after). */
-export function nextEvent(core: LanesCore, name: EventName, timeoutMs = 10_000): Promise<unknown> {
+export function nextEvent(core: Lanes, name: EventName, timeoutMs = 10_000): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       stop();

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { LanesCore } from '../../main/core/lanes-core';
+import { Lanes } from '../../main/app/lanes';
 import { startWebServer, type RunningWebServer } from '../../main/web/server';
 import { makeTempDir } from '../../test/support/repo';
 import { waitFor } from '../../test/support/wait';
@@ -18,7 +18,7 @@ afterEach(async () => {
 type Output = { instance: string; data: string; seq: number };
 
 async function connected(options: { cutStream?: (cut: () => void) => void } = {}) {
-  const core = new LanesCore({ userDataDir: makeTempDir(), platform: { mode: 'web' }, version: 'test' });
+  const core = new Lanes({ userDataDir: makeTempDir(), platform: { mode: 'web' }, version: 'test' });
   const server: RunningWebServer = await startWebServer({ core, staticDir: makeTempDir(), port: 0, log: () => undefined });
   cleanups.push(() => core.dispose(), () => server.close());
   const reported: unknown[] = [];

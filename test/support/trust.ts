@@ -1,5 +1,5 @@
 import type { TrustState } from '../../main/contract/workspace';
-import type { LanesCore } from '../../main/core/lanes-core';
+import type { LanesCore } from '../../main/core/core';
 
 /**
  * Trusts every command the open workspace's lanes.yml names, through the contract call the trust
