@@ -5,6 +5,9 @@ import { call, event, noArgs } from './define';
  * The zones room: who owns which paths, the editor's analysis and save, the scope-table
  * import, and the live watcher's violations.
  */
+/** Violations kept, in main and in the page alike: the latest ones; the counts keep counting. */
+export const VIOLATION_LOG_LIMIT = 5000;
+
 const zonePattern = z.string().max(1024);
 
 export const zoneInstanceSchema = z.object({

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { MemoryChange, MemorySourceId } from '../contract/memory';
 import { part, typedLine } from '../instances/typed-text';
+import { MEMORY_INDEX_LIMIT } from './index-health';
 import type { CoordinationPaths } from '../workspace/home';
 
 /**
@@ -16,7 +17,8 @@ export function wrapUpInstruction(instance: string, paths: CoordinationPaths, to
   const sharedState = part(paths.sharedState, '`paths.sharedState` in lanes.yml');
   const name = part(instance, 'the instance name');
   const session = part(`project_${stamp}_${tag}.md`, 'the instance name');
-  return typedLine`Session wrap-up for ${name}: record what worked as ${memory}feedback_success_<topic>.md and what to avoid next time as ${memory}feedback_correction_<topic>.md (one file per lesson, short and concrete); record where this session ended as ${memory}${session}; add a one-line entry for each new file to ${index} and keep that index under 200 lines; then update the current snapshot in ${sharedState}, leaving its Instance Scope Table as it is.`;
+  const limit = part(String(MEMORY_INDEX_LIMIT), 'the memory index limit');
+  return typedLine`Session wrap-up for ${name}: record what worked as ${memory}feedback_success_<topic>.md and what to avoid next time as ${memory}feedback_correction_<topic>.md (one file per lesson, short and concrete); record where this session ended as ${memory}${session}; add a one-line entry for each new file to ${index} and keep that index under ${limit} lines; then update the current snapshot in ${sharedState}, leaving its Instance Scope Table as it is.`;
 }
 
 export type VersionSnapshot = ReadonlyMap<MemorySourceId, ReadonlyMap<string, string>>;

@@ -1,6 +1,6 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Enforcement, Violation, Violations, WatcherStatus } from '../contract/zones';
+import { VIOLATION_LOG_LIMIT, type Enforcement, type Violation, type Violations, type WatcherStatus } from '../contract/zones';
 import type { OpenWorkspace, Room, RoomFactory } from '../core/room';
 import { gitOrNull } from '../shared/git';
 import { ignoresCase } from '../shared/path-guard';
@@ -12,7 +12,6 @@ import { ZoneWatcher, type WatchTarget } from './watcher';
 import { instanceCheckout, ownCopyOfCoordinationFile, zonesConfigFrom, type ZonesConfig } from './zones-config';
 import { importScopeTable, readZonesFiles, saveZones, setOnViolation, syncScopeTable, zonesState } from './zones-store';
 
-const LOG_LIMIT = 5000;
 
 /** Everything the zones room holds for the open workspace; disposed when it closes. */
 class WorkspaceZones {
@@ -186,7 +185,7 @@ export const createZonesRoom: RoomFactory = (context): Room => {
 
   const record = (zones: WorkspaceZones, added: Violation[]): void => {
     const replaced = new Set(added.map((violation) => violation.id));
-    zones.log = [...zones.log.filter((violation) => !replaced.has(violation.id)), ...added].slice(-LOG_LIMIT);
+    zones.log = [...zones.log.filter((violation) => !replaced.has(violation.id)), ...added].slice(-VIOLATION_LOG_LIMIT);
     for (const violation of added) {
       if (violation.writes > 1) continue;
       zones.total += 1;

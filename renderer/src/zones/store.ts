@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Enforcement, Ownership, ScopeImport, Violation, ZonesState } from '../../../main/contract/zones';
+import { VIOLATION_LOG_LIMIT, type Enforcement, type Ownership, type ScopeImport, type Violation, type ZonesState } from '../../../main/contract/zones';
 import { errorMessage, lanes } from '../client';
 
 /** One instance as the editor holds it before saving. */
@@ -46,7 +46,6 @@ interface ZonesStore {
   dismiss(): void;
 }
 
-const VIOLATION_LIMIT = 2000;
 
 function draftOf(state: ZonesState): DraftInstance[] {
   return state.instances.map((instance) => ({ name: instance.name, role: instance.role, zones: instance.zones, isNew: false }));
@@ -237,7 +236,7 @@ export const useZones = create<ZonesStore>((set, get) => {
       );
       try {
         const result = await lanes.call('zones.violations', {});
-        set({ violations: result.entries.slice(-VIOLATION_LIMIT), counts: result.counts, total: result.total, violationsLoaded: true });
+        set({ violations: result.entries.slice(-VIOLATION_LOG_LIMIT), counts: result.counts, total: result.total, violationsLoaded: true });
       } catch {
         // No workspace open: nothing to show.
         set({ violations: [], counts: {}, total: 0, violationsLoaded: true });
@@ -247,7 +246,7 @@ export const useZones = create<ZonesStore>((set, get) => {
     async clearViolations(instance) {
       try {
         const result = await lanes.call('zones.clearViolations', instance === undefined ? {} : { instance });
-        set({ violations: result.entries.slice(-VIOLATION_LIMIT), counts: result.counts, total: result.total });
+        set({ violations: result.entries.slice(-VIOLATION_LOG_LIMIT), counts: result.counts, total: result.total });
       } catch (error) {
         set({ error: errorMessage(error) });
       }
@@ -260,7 +259,7 @@ export const useZones = create<ZonesStore>((set, get) => {
 lanes.on('zones.violationsAdded', ({ added, counts, total }) => {
   useZones.setState((state) => {
     const replaced = new Set(added.map((violation) => violation.id));
-    const violations = added.length === 0 && total === 0 ? [] : [...state.violations.filter((violation) => !replaced.has(violation.id)), ...added].slice(-VIOLATION_LIMIT);
+    const violations = added.length === 0 && total === 0 ? [] : [...state.violations.filter((violation) => !replaced.has(violation.id)), ...added].slice(-VIOLATION_LOG_LIMIT);
     return { violations, counts, total };
   });
 });
