@@ -357,3 +357,16 @@ function readdirDeep(folder: string): string[] {
 function unique(violations: readonly Violation[]): Violation[] {
   return [...new Map(violations.map((violation) => [violation.id, violation])).values()];
 }
+
+describe('stopping the zone watcher', () => {
+  it('stops cleanly when a watched worktree folder was deleted under it', async () => {
+    const h = await start();
+    const closing = core!;
+    core = null;
+    rmSync(h.windows, { recursive: true, force: true });
+    rmSync(h.vscode, { recursive: true, force: true });
+    // At once, before the watcher hears of it: the kernel has already dropped those watches.
+    await expect(closing.dispose()).resolves.toBeUndefined();
+    for (const [root] of worktrees.splice(0)) git(root, 'worktree', 'prune');
+  });
+});

@@ -171,7 +171,9 @@ export class ZoneWatcher {
     this.heldDeletes.clear();
     const subscriptions = [...this.subscriptions.values()];
     this.subscriptions.clear();
-    await Promise.all(subscriptions.map((subscription) => subscription.unsubscribe()));
+    // A folder deleted under its watch (a removed worktree) has lost its inotify watches already,
+    // and the library then fails with "Unable to remove watcher: Invalid argument": nothing is left to stop.
+    await Promise.all(subscriptions.map((subscription) => subscription.unsubscribe().catch(() => undefined)));
     await this.queue;
     for (const oracle of this.oracles.values()) oracle.close();
     this.oracles.clear();
