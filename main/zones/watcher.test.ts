@@ -69,6 +69,17 @@ async function start(config = CONFIG, files: Record<string, string> = {}): Promi
   };
 }
 
+/** Resolves when the zones room has taken in a change to lanes.yml (it announces `zones.changed`). */
+function zonesChanged(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = core!.onEvent((name) => {
+      if (name !== 'zones.changed') return;
+      stop();
+      resolve();
+    });
+  });
+}
+
 /** Waits long enough for any stray event to arrive, so "no more violations" means something. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 600));
 
@@ -217,8 +228,9 @@ describe('the live zone watcher', () => {
 
   it('applies a change to lanes.yml made on disk without reopening', async () => {
     const h = await start();
+    const applied = zonesChanged();
     writeFileSync(path.join(h.root, 'lanes.yml'), CONFIG.replace('zones: [lib/]', 'zones: [lib/, docs/]'));
-    await settle();
+    await applied;
     writeFiles(h.vscode, { 'docs/now-allowed.md': 'x\n', 'README.md': 'x\n' });
     await h.waitFor(1);
     await settle();
@@ -228,8 +240,9 @@ describe('the live zone watcher', () => {
   it('follows lanes.yml in a main checkout no instance works in, and watches all of it once one does', async () => {
     const worktreesOnly = CONFIG.replace('  - name: Main\n    zones: [scripts/]\n', '');
     const h = await start(worktreesOnly);
+    const applied = zonesChanged();
     writeFileSync(path.join(h.root, 'lanes.yml'), worktreesOnly.replace('zones: [lib/]', 'zones: [lib/, docs/]'));
-    await settle();
+    await applied;
     writeFiles(h.vscode, { 'docs/now-allowed.md': 'x\n', 'README.md': 'x\n' });
     await h.waitFor(1);
     await settle();
