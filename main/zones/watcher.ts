@@ -12,7 +12,6 @@ import { git, gitBytesOrNull, gitOrNull } from '../shared/git';
 import { ignoresCase, isInside, makeFolderInside } from '../shared/path-guard';
 import { CONFIG_FILE } from '../workspace/config';
 
-
 /** One checkout to watch and the instances that work in it. */
 export interface WatchTarget {
   readonly checkout: string;
@@ -201,15 +200,18 @@ export class ZoneWatcher {
     const checkouts = [...this.targets.keys()];
     const changes = new Map<string, watcher.Event['type']>();
     const rule = { ignoreCase: ignoresCase(target.checkout) };
-    for (const event of events) {
-      const relative = path.relative(target.checkout, event.path);
-      if (relative === '' || !isInside(target.checkout, event.path, rule)) continue;
+    const take = (absolute: string, type: watcher.Event['type']) => {
+      const relative = path.relative(target.checkout, absolute);
+      if (relative === '' || !isInside(target.checkout, absolute, rule)) return;
       const repoPath = normalizeRepoPath(relative);
-      if (repoPath === CLAUDE_LOCAL_SETTINGS || isAtomicWriteTemp(repoPath) || repoPath.split('/').some((segment) => IGNORED_SEGMENTS.has(segment))) continue;
+      if (repoPath === CLAUDE_LOCAL_SETTINGS || isAtomicWriteTemp(repoPath) || repoPath.split('/').some((segment) => IGNORED_SEGMENTS.has(segment))) return;
       // A worktree kept inside another checkout is watched on its own.
-      if (checkouts.some((other) => other !== target.checkout && isInside(other, event.path, rule))) continue;
-      changes.set(repoPath, event.type);
-      if (event.type === 'create') for (const inside of filesInNewFolder(event.path)) changes.set(normalizeRepoPath(path.relative(target.checkout, inside)), 'create');
+      if (checkouts.some((other) => other !== target.checkout && isInside(other, absolute, rule))) return;
+      changes.set(repoPath, type);
+    };
+    for (const event of events) {
+      take(event.path, event.type);
+      if (event.type === 'create') for (const inside of filesInNewFolder(event.path)) take(inside, 'create');
     }
     if (target.checkout === this.options.mainCheckout) {
       // Lanes' own editor writes it here; the config service hears of it, and the guard still keeps agents from editing it.
@@ -327,12 +329,12 @@ export class ZoneWatcher {
     if (added.length > 0) this.options.onViolations(added);
   }
 
-  /** Drops the events our own restores caused: the file is exactly what we put back. */
   /** A change Lanes is about to make itself (see `ZonesControl`): its echo is not a violation. */
   expectOwnChange(checkout: string, repoPath: string, content: Buffer | null): void {
     this.restored.set(`${checkout}\0${repoPath}`, { content, until: Date.now() + OWN_CHANGE_MS });
   }
 
+  /** Drops the events our own changes caused: the file is exactly what Lanes put there (or gone, as Lanes left it). */
   private async withoutOwnEchoes(checkout: string, repoPaths: readonly string[]): Promise<string[]> {
     const now = Date.now();
     const kept: string[] = [];
