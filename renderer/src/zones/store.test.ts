@@ -174,6 +174,8 @@ describe('the zones store: violations', () => {
   it('a write outside every zone arrives in the log and the counts; clearing one instance leaves the others', async () => {
     const { useZones, root } = await loadedZones();
     await stateWhere(useZones, (state) => state.enforcement?.watchers.every((watcher) => watcher.state === 'watching') ?? false, 'the watcher of the checkout');
+    // The log loads on its own call, which may answer after the watcher says it is watching.
+    await stateWhere(useZones, (state) => state.violationsLoaded, 'the violation log loaded');
     expect(useZones.getState()).toMatchObject({ violations: [], total: 0, violationsLoaded: true });
 
     writeFileSync(path.join(root, 'web', 'stray.html'), 'x');
