@@ -10,9 +10,5 @@ export async function drag(page: Page, from: Locator, to: Locator): Promise<void
   await page.mouse.down();
   await page.mouse.move(x + 10, start.y + start.height / 2, { steps: 3 });
   await page.mouse.move(end.x + end.width / 2, end.y + end.height / 2, { steps: 12 });
-  // dnd-kit picks the drop target on a pointer move after it has measured the targets; on a busy
-  // machine the last move can come before that. One more move after the next two frames lands it.
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-  await page.mouse.move(end.x + end.width / 2 + 1, end.y + end.height / 2 + 1);
   await page.mouse.up();
 }
