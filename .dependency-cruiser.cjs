@@ -11,7 +11,7 @@
  * An import may run down this list (an adapter uses the core, a room uses shared code), never up,
  * and never from one room into another. Tests may put layers together; production code may not.
  */
-const ROOMS = 'instances|zones|requests|memory|workspace|worktrees';
+const ROOMS = 'instances|zones|requests|memory|workspace|worktrees|radar|agents';
 const ADAPTERS = 'electron|web|cli';
 /** Test code: *.test.ts files, rooms' test-support.ts, and the test and e2e folders. */
 const TESTS = '(\\.test\\.tsx?$|/test-support\\.ts$|^test/|^e2e/)';

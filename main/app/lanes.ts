@@ -1,7 +1,9 @@
 import { LanesCore, type LanesCoreOptions } from '../core/core';
 import type { Composition } from '../core/room';
+import { createAgentsRoom } from '../agents/room';
 import { createInstancesRoom } from '../instances/room';
 import { createMemoryRoom } from '../memory/room';
+import { createRadarRoom } from '../radar/room';
 import { createRequestsRoom } from '../requests/room';
 import { createWorkspaceRoom, createWorkspaceSession } from '../workspace/room';
 import { createWorktreesRoom } from '../worktrees/room';
@@ -13,7 +15,7 @@ import { createAppRoom } from './room';
  * order they start (they stop in reverse), and the workspace room's session to the core.
  */
 export const lanesComposition: Composition = {
-  rooms: [createAppRoom, createWorkspaceRoom, createZonesRoom, createWorktreesRoom, createInstancesRoom, createRequestsRoom, createMemoryRoom],
+  rooms: [createAppRoom, createWorkspaceRoom, createZonesRoom, createWorktreesRoom, createInstancesRoom, createRequestsRoom, createMemoryRoom, createRadarRoom, createAgentsRoom],
   createSession: createWorkspaceSession,
 };
 

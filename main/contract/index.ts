@@ -1,8 +1,10 @@
 import type { z } from 'zod';
+import { agentsCalls, agentsEvents } from './agents';
 import { appCalls, appEvents } from './app';
 import type { CallSpec, EventSpec } from './define';
 import { instancesCalls, instancesEvents } from './instances';
 import { memoryCalls, memoryEvents } from './memory';
+import { radarCalls, radarEvents } from './radar';
 import { requestsCalls, requestsEvents } from './requests';
 import { workspaceCalls, workspaceEvents } from './workspace';
 import { worktreesCalls, worktreesEvents } from './worktrees';
@@ -21,6 +23,8 @@ export const calls = {
   ...zonesCalls,
   ...requestsCalls,
   ...memoryCalls,
+  ...radarCalls,
+  ...agentsCalls,
 } satisfies Record<string, CallSpec>;
 
 export const events = {
@@ -31,6 +35,8 @@ export const events = {
   ...zonesEvents,
   ...requestsEvents,
   ...memoryEvents,
+  ...radarEvents,
+  ...agentsEvents,
 } satisfies Record<string, EventSpec>;
 
 export type Calls = typeof calls;

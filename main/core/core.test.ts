@@ -7,7 +7,7 @@ import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/re
 import { waitFor } from '../../test/support/wait';
 import { Lanes } from '../app/lanes';
 import { LanesCore } from './core';
-import type { OpenWorkspace, WorkspaceSession } from './room';
+import type { OpenWorkspace, RoomContext, WorkspaceSession } from './room';
 
 function makeCore() {
   return new Lanes({ userDataDir: makeTempDir(), platform: { mode: 'web' }, version: '1.2.3' });
@@ -54,6 +54,25 @@ describe('LanesCore with the rooms it is given', () => {
     await core.session.open('/somewhere');
     await core.dispose();
     expect(log).toEqual(['first opened stand-in', 'second opened stand-in', 'second closed stand-in', 'first closed stand-in', 'second disposed', 'first disposed']);
+  });
+  it("lets a room run another room's call through its context, validated, with failures thrown as LanesErrors", async () => {
+    let context: RoomContext | null = null;
+    new LanesCore(
+      { userDataDir: makeTempDir(), platform: { mode: 'web' }, version: 'test' },
+      {
+        rooms: [
+          () => ({ handlers: { 'app.info': () => ({ mode: 'web' as const, version: 'served', platform: 'linux', capabilities: { pickFolder: false, nativeNotifications: false } }) } }),
+          (given) => {
+            context = given;
+            return { handlers: {} };
+          },
+        ],
+        createSession: (): WorkspaceSession => null as never,
+      },
+    );
+    expect(await context!.call('app.info', {})).toMatchObject({ version: 'served' });
+    await expect(context!.call('workspace.recent', {})).rejects.toMatchObject({ name: 'LanesError', code: 'unavailable' });
+    await expect(context!.call('app.openExternal', { url: 42 } as never)).rejects.toMatchObject({ code: 'invalid-argument' });
   });
 });
 

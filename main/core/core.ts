@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { calls, isCallName, type CallName, type Envelope, type EventName, type EventPayload } from '../contract';
-import { LanesError, isLanesError } from '../shared/errors';
+import { LanesError, isLanesError, type LanesErrorCode } from '../shared/errors';
 import type { Composition, Handler, Handlers, OpenWorkspace, PlatformServices, Room, RoomContext, ServiceRegistry, WorkspaceSession } from './room';
 
 export type EventListener = (name: EventName, payload: unknown) => void;
@@ -37,6 +37,11 @@ export class LanesCore {
       version: options.version,
       services,
       emit: (name, payload) => this.emit(name, payload),
+      call: async (name, args) => {
+        const envelope = await this.call(name, args);
+        if (envelope.ok) return envelope.value as never;
+        throw new LanesError(envelope.error.code as LanesErrorCode, envelope.error.message, envelope.error.details);
+      },
       currentWorkspace: () => this.session.current,
       requireWorkspace: () => this.session.require(),
       workspaceConfig: () => this.session.requireConfig(),

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { CallName, CallResult, Calls, EventName, EventPayload } from '../contract';
+import type { CallArgs, CallName, CallResult, Calls, EventName, EventPayload } from '../contract';
 import type { WorkspaceSnapshot } from '../contract/workspace';
 import type { ConfigService } from '../workspace/config-service';
 
@@ -60,7 +60,19 @@ export interface ZonesControl {
   expectOwnChange(checkout: string, repoPath: string, content: Buffer | null): void;
 }
 
+/**
+ * The agents' own API (MCP and `lanes agent`): what one run of an instance needs in its
+ * environment to reach it as itself, and the end of that run.
+ */
+export interface AgentApiControl {
+  /** Variables for one run of an instance: where the API listens and that run's secret. */
+  environmentFor(instanceName: string): Promise<Record<string, string>>;
+  /** The run ended: its secret stops working. */
+  revoke(instanceName: string): void;
+}
+
 export interface ServiceRegistry {
+  agentApi?: AgentApiControl;
   instances?: InstanceControl;
   trust?: TrustControl;
   zones?: ZonesControl;
@@ -72,6 +84,11 @@ export interface RoomContext {
   readonly version: string;
   readonly services: ServiceRegistry;
   emit<N extends EventName>(name: N, payload: EventPayload<N>): void;
+  /**
+   * Runs a call of the contract as a screen would (validated, routed to the room that handles
+   * it), for rooms that serve another client such as the agents' API. Failures throw a LanesError.
+   */
+  call<N extends CallName>(name: N, args: CallArgs<N>): Promise<CallResult<N>>;
   currentWorkspace(): OpenWorkspace | null;
   /** The open workspace, or a `no-workspace` error that tells the user to open one. */
   requireWorkspace(): OpenWorkspace;

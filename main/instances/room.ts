@@ -61,6 +61,7 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
         },
         ended: () => {
           notify.revokeToken(name);
+          context.services.agentApi?.revoke(name);
           void registry.forget(name);
         },
       });
@@ -180,6 +181,7 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
         LANES_CONTEXT_FILE: prepared.contextFile,
         LANES_NOTIFY_URL: notify.url,
         LANES_NOTIFY_TOKEN: notify.issueToken(config.name),
+        ...(await context.services.agentApi?.environmentFor(config.name)),
       },
     };
   }

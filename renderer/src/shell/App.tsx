@@ -1,6 +1,8 @@
 import { useEffect } from 'react';
 import { InstancesScreen } from '../instances/InstancesScreen';
 import { MemoryScreen } from '../memory/MemoryScreen';
+import { PlanningScreen } from '../planning/PlanningScreen';
+import { RadarScreen } from '../radar/RadarScreen';
 import { RequestsScreen } from '../requests/RequestsScreen';
 import { WorkspaceScreen } from '../workspace/WorkspaceScreen';
 import { useWorkspace } from '../workspace/store';
@@ -16,6 +18,8 @@ const SCREEN_COMPONENTS: Record<ScreenId, () => React.JSX.Element> = {
   zones: ZonesScreen,
   requests: RequestsScreen,
   memory: MemoryScreen,
+  plan: PlanningScreen,
+  conflicts: RadarScreen,
 };
 
 export function App() {

@@ -6,6 +6,8 @@ export const SCREENS = [
   { id: 'zones', label: 'Zones', key: '3' },
   { id: 'requests', label: 'Requests', key: '4' },
   { id: 'memory', label: 'Memory', key: '5' },
+  { id: 'plan', label: 'Plan', key: '6' },
+  { id: 'conflicts', label: 'Conflicts', key: '7' },
 ] as const;
 
 export type ScreenId = (typeof SCREENS)[number]['id'];

@@ -1,0 +1,3 @@
+import type { Room, RoomFactory } from '../core/room';
+
+export const createAgentsRoom: RoomFactory = (): Room => ({ handlers: {} });
