@@ -104,7 +104,9 @@ test('the whole day: three agents in worktrees, one home for requests, memory an
   await drag(page, page.locator('[role="treeitem"][data-path="lib"]'), instanceCard('Alpha'));
   await drag(page, page.locator('[role="treeitem"][data-path="supabase"]'), instanceCard('Beta'));
   await drag(page, page.locator('[role="treeitem"][data-path=".github"]'), instanceCard('Gamma'));
-  await expect(instanceCard('Beta').getByRole('list', { name: 'Zones of Beta' })).toContainText('supabase/');
+  for (const [name, zone] of [['Alpha', 'lib/'], ['Beta', 'supabase/'], ['Gamma', '.github/']]) {
+    await expect(instanceCard(name!).getByRole('list', { name: `Zones of ${name}` })).toContainText(zone!);
+  }
   await page.getByRole('button', { name: 'Save zones' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved to lanes.yml' })).toBeVisible();
   await expect.poll(() => readFileSync(path.join(home, 'COMPRESSED_PROMPT_V3.md'), 'utf8')).toMatch(/\| Beta \| supabase\/ \|/);

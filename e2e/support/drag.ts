@@ -1,14 +1,28 @@
-import type { Locator, Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
-/** A real pointer drag, in small steps, the way dnd-kit's pointer sensor expects. */
+/** How drop targets in Lanes say the dragged item is over them (dnd-kit's `isOver`). */
+const OVER = '.is-over, [data-over]';
+
+/**
+ * A real pointer drag, in small steps, the way dnd-kit's pointer sensor expects, released only
+ * once the target says the pointer is over it. dnd-kit picks the target on a pointer move after
+ * it has measured the droppables, and the page can shift while the drag starts (the overlay, an
+ * auto-scroll); on a busy machine a release right after the last move can land on no target. So
+ * the pointer aims at where the target is now and moves again until the target lights up.
+ */
 export async function drag(page: Page, from: Locator, to: Locator): Promise<void> {
   const start = (await from.boundingBox())!;
-  const end = (await to.boundingBox())!;
   // Grab the middle of the row (its left edge holds the fold button).
   const x = start.x + Math.min(start.width / 2, 60);
   await page.mouse.move(x, start.y + start.height / 2);
   await page.mouse.down();
   await page.mouse.move(x + 10, start.y + start.height / 2, { steps: 3 });
-  await page.mouse.move(end.x + end.width / 2, end.y + end.height / 2, { steps: 12 });
+  let nudge = 0;
+  await expect(async () => {
+    const end = (await to.boundingBox())!;
+    await page.mouse.move(end.x + end.width / 2 + (nudge % 2), end.y + end.height / 2, { steps: nudge === 0 ? 12 : 2 });
+    nudge += 1;
+    expect(await to.evaluate((element, over) => element.matches(over), OVER)).toBe(true);
+  }).toPass({ intervals: [50, 100, 200], timeout: 10_000 });
   await page.mouse.up();
 }
