@@ -38,10 +38,6 @@ const PUBLISHED_PATH = `^(${PUBLISHED.join('|')})$`;
  * gone, so this list only shrinks.
  */
 const knownExceptions = [
-  // issue 14 §2: one scope-table locator and one git runner shared by the rooms; until then memory
-  // and worktrees use the workspace room's inspection.
-  { rule: 'rooms-do-not-reach-into-each-other', from: 'main/worktrees/instance-git.ts', to: 'main/workspace/inspect.ts' },
-  { rule: 'rooms-do-not-reach-into-each-other', from: 'main/worktrees/merge.ts', to: 'main/workspace/inspect.ts' },
 ];
 
 module.exports = {

@@ -5,7 +5,7 @@ import type { MergeResult, WorktreeDiff, WorktreeEntry, WorktreeStatus } from '.
 import { LanesError, errnoCode } from '../shared/errors';
 import type { InstanceConfig, LoadedConfig, WorkspaceConfig } from '../workspace/config';
 import type { ConfigService } from '../workspace/config-service';
-import { listWorktrees } from '../workspace/inspect';
+import { listWorktrees } from '../shared/git-worktrees';
 import { diffAgainstBase } from './diff';
 import { git, gitFailure, runGit } from '../shared/git';
 import { aheadBehind, currentBranch, diskUse, readChanges } from './git-state';

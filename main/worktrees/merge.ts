@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { LanesError } from '../shared/errors';
-import { listWorktrees } from '../workspace/inspect';
+import { listWorktrees } from '../shared/git-worktrees';
 import { git, gitFailure, runGit } from '../shared/git';
 
 export type MergeMode = 'auto' | 'fast-forward' | 'merge-commit';
