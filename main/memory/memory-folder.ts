@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { IndexHealth, MemoryDocument, MemoryFile, MemoryKind, MemorySourceId, SearchResult } from '../contract/memory';
 import { ABSENT, hashContent, writeFileAtomic, type FileVersion } from '../shared/atomic-file';
 import { LanesError, errnoCode, isLanesError } from '../shared/errors';
+import { readFileIfChanged } from '../shared/folder-engine';
 import { isInside, resolveInside } from '../shared/path-guard';
 import { appendIndexEntries, checkIndexHealth, indexReferences, renameInIndex, withoutLine } from './index-health';
 import { INDEX_FILE, assertMemoryFileName, fileNameFor, isMarkdownName, kindOf, titleOf } from './kinds';
@@ -515,21 +516,8 @@ export class MemoryFolder {
 
 /** The file read again when its size or time differs from the cache; undefined when unchanged, null when gone. */
 function readIfChanged(target: string, name: string, cached: CachedFile | undefined): CachedFile | null | undefined {
-  let fd: number;
-  try {
-    fd = fsSync.openSync(target, fsSync.constants.O_RDONLY | (fsSync.constants.O_NOFOLLOW ?? 0));
-  } catch (error) {
-    if (['ENOENT', 'ENOTDIR', 'ELOOP'].includes(errnoCode(error) ?? '')) return null;
-    throw error;
-  }
-  try {
-    const stat = fsSync.fstatSync(fd);
-    if (!stat.isFile()) return null;
-    if (cached && cached.modifiedMs === stat.mtimeMs && cached.size === stat.size) return undefined;
-    return toCached(name, fsSync.readFileSync(fd), stat.mtimeMs);
-  } finally {
-    fsSync.closeSync(fd);
-  }
+  const read = readFileIfChanged(target, cached && { mtimeMs: cached.modifiedMs, size: cached.size });
+  return read && toCached(name, read.bytes, read.stamp.mtimeMs);
 }
 
 function toCached(name: string, bytes: Buffer, modifiedMs: number): CachedFile {

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { makeTempDir } from '../../test/support/repo';
 import { waitFor } from '../../test/support/wait';
 import { DisposableStore } from './disposable';
-import { FolderWatch, Settle, openFolderWatches, type FolderChange, type FolderWatchOptions } from './folder-engine';
+import { FolderWatch, Settle, openFolderWatches, readFileIfChanged, type FolderChange, type FolderWatchOptions } from './folder-engine';
 
 const owner = new DisposableStore();
 afterEach(() => owner.clear());
@@ -171,5 +171,28 @@ describe('Settle', () => {
       settle.poke();
     });
     expect(runs).toBe(2);
+  });
+});
+
+describe('readFileIfChanged', () => {
+  it('reads a file only when its size or time differs from the stamp known, and never through a link', () => {
+    const folder = makeTempDir();
+    const file = path.join(folder, 'a.md');
+    writeFileSync(file, 'one');
+    utimesSync(file, 1_000, 1_000);
+    const first = readFileIfChanged(file, undefined)!;
+    expect(first.bytes.toString()).toBe('one');
+    expect(readFileIfChanged(file, first.stamp)).toBeUndefined();
+    writeFileSync(file, 'two');
+    utimesSync(file, 1_000, 1_000);
+    // Same size and time: the one rule says unchanged, so nothing is read.
+    expect(readFileIfChanged(file, first.stamp)).toBeUndefined();
+    writeFileSync(file, 'three');
+    expect(readFileIfChanged(file, first.stamp)?.bytes.toString()).toBe('three');
+    symlinkSync(file, path.join(folder, 'link.md'));
+    expect(readFileIfChanged(path.join(folder, 'link.md'), undefined)).toBeNull();
+    expect(readFileIfChanged(path.join(folder, 'gone.md'), undefined)).toBeNull();
+    mkdirSync(path.join(folder, 'sub.md'));
+    expect(readFileIfChanged(path.join(folder, 'sub.md'), undefined)).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { disposableTimeout, toDisposable, type Disposable } from './disposable';
+import { errnoCode } from './errors';
 import { isInside } from './path-guard';
 
 /**
@@ -16,6 +17,43 @@ export const FOLDER_SETTLE_MS = 120;
  * appeared, went away or was replaced). On `'all'` the owner looks at the whole folder again.
  */
 export type FolderChange = ReadonlySet<string> | 'all';
+
+/** What an owner remembers of a file to know, without reading it, that it has not changed. */
+export interface FileStamp {
+  readonly mtimeMs: number;
+  readonly size: number;
+}
+
+/**
+ * The one rule every folder owner uses to skip a read after a change was reported: the same size
+ * and the same modification time mean the same file.
+ */
+export function sameStamp(known: FileStamp | undefined | null, stat: FileStamp): boolean {
+  return known !== undefined && known !== null && known.mtimeMs === stat.mtimeMs && known.size === stat.size;
+}
+
+/**
+ * Reads a regular file when its stamp differs from the one known: `undefined` when unchanged,
+ * `null` when it is gone, not a file, or a symbolic link (never followed out of the folder).
+ */
+export function readFileIfChanged(target: string, known: FileStamp | undefined): { bytes: Buffer; stamp: FileStamp } | null | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(target, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+  } catch (error) {
+    if (['ENOENT', 'ENOTDIR', 'ELOOP'].includes(errnoCode(error) ?? '')) return null;
+    throw error;
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) return null;
+    if (sameStamp(known, stat)) return undefined;
+    const bytes = fs.readFileSync(fd);
+    return { bytes, stamp: { mtimeMs: stat.mtimeMs, size: bytes.byteLength } };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
 
 /** Native watches the engine holds open now, so tests can check that closing an owner freed them. */
 let openNativeWatches = 0;
