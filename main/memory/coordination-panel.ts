@@ -5,6 +5,7 @@ import type { WorkspaceConfig } from '../contract/workspace';
 import { coordinationPaths, type CoordinationPaths } from '../workspace/home';
 import { areaPaths, commitCoordinationChanges, coordinationChanges, coordinationCommitMessage, whyCommitIsBlocked } from './coordination-changes';
 import { instanceWorktrees, worktreeCopies, type InstanceWorktree } from './move-home';
+import { disposableTimeout } from '../shared/disposable';
 import { watchFolder, type Disposable } from './watch';
 
 /** How long after each wrap-up Lanes keeps committing the agents' coordination writes as they settle. */
@@ -35,7 +36,7 @@ export class CoordinationPanel {
   private lastCommit: CoordinationState['lastCommit'] = null;
   private autoCommitUntil: number | null = null;
   private autoCommitError: string | null = null;
-  private settleTimer: NodeJS.Timeout | null = null;
+  private settleTimer: Disposable | null = null;
   private closed = false;
 
   constructor(
@@ -122,8 +123,8 @@ export class CoordinationPanel {
   }
 
   private commitWhenSettled(): void {
-    if (this.settleTimer) clearTimeout(this.settleTimer);
-    this.settleTimer = setTimeout(() => {
+    this.settleTimer?.dispose();
+    this.settleTimer = disposableTimeout(() => {
       this.settleTimer = null;
       if (this.closed) return;
       void this.commit(true).catch(async (error: unknown) => {
@@ -135,7 +136,7 @@ export class CoordinationPanel {
 
   private stopAutoCommit(): void {
     this.autoCommitUntil = null;
-    if (this.settleTimer) clearTimeout(this.settleTimer);
+    this.settleTimer?.dispose();
     this.settleTimer = null;
   }
 

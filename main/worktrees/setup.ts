@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { SetupResult } from '../contract/worktrees';
+import { disposableTimeout } from '../shared/disposable';
 
 const TAIL_CHARS = 8_000;
 const KILL_GRACE_MS = 3_000;
@@ -82,9 +83,9 @@ export class SetupRunner {
 function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => signal(child, 'SIGKILL'), KILL_GRACE_MS);
+    const grace = disposableTimeout(() => signal(child, 'SIGKILL'), KILL_GRACE_MS);
     child.once('exit', () => {
-      clearTimeout(timer);
+      grace.dispose();
       resolve();
     });
     signal(child, 'SIGTERM');
