@@ -3,7 +3,7 @@ import { APP_ROOT, findElectronBinary } from './support/electron';
 import { startWebMode, type WebServer } from './support/web-mode';
 import { TempFolders } from './support/repo';
 
-export type ScreenId = 'workspace' | 'instances' | 'zones' | 'requests' | 'memory';
+export type ScreenId = 'workspace' | 'instances' | 'zones' | 'requests' | 'memory' | 'plan' | 'conflicts';
 
 /** Lanes as a test drives it, the same in the web mode and in the Electron window. */
 export interface LanesApp {

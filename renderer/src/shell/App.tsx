@@ -1,5 +1,6 @@
-import { useEffect } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { InstancesScreen } from '../instances/InstancesScreen';
+import { useInstances } from '../instances/store';
 import { MemoryScreen } from '../memory/MemoryScreen';
 import { PlanningScreen } from '../planning/PlanningScreen';
 import { RadarScreen } from '../radar/RadarScreen';
@@ -10,7 +11,11 @@ import { RestrictedModeBar, TrustDialog, TrustStatus } from '../trust/TrustDialo
 import { useTrust } from '../trust/store';
 import { ZonesScreen } from '../zones/ZonesScreen';
 import { useApp } from './app-store';
-import { SCREENS, goTo, useScreen, type ScreenId } from './routes';
+import { CommandPalette } from './CommandPalette';
+import { shortcutLabel } from './commands';
+import { useShellCommands, useShortcutKeys } from './shell-commands';
+import { ShortcutsSheet } from './ShortcutsSheet';
+import { SCREENS, useScreen, type ScreenId } from './routes';
 
 const SCREEN_COMPONENTS: Record<ScreenId, () => React.JSX.Element> = {
   workspace: WorkspaceScreen,
@@ -34,18 +39,16 @@ export function App() {
     void useTrust.getState().load();
   }, []);
 
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (!event.altKey || event.ctrlKey || event.metaKey) return;
-      const target = SCREENS.find((item) => item.key === event.key);
-      if (target) {
-        event.preventDefault();
-        goTo(target.id);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+  const [paletteOpen, setPaletteOpen] = useState(false);
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
+  const openPalette = useCallback(() => {
+    setPaletteOpen(true);
+    // The instances it offers are current even when their screen was never opened.
+    void useInstances.getState().load();
   }, []);
+  const openShortcuts = useCallback(() => setShortcutsOpen(true), []);
+  useShellCommands(openPalette, openShortcuts);
+  useShortcutKeys(openPalette);
 
   useEffect(() => {
     document.title = workspaceName ? `${workspaceName} — Lanes` : 'Lanes';
@@ -64,7 +67,7 @@ export function App() {
         <ul>
           {SCREENS.map((item) => (
             <li key={item.id}>
-              <a href={`#/${item.id}`} aria-current={screen === item.id ? 'page' : undefined} title={`${item.label} (Alt+${item.key})`}>
+              <a href={`#/${item.id}`} aria-current={screen === item.id ? 'page' : undefined} title={`${item.label} (${shortcutLabel(`Alt+${item.key}`)})`}>
                 {item.label}
               </a>
             </li>
@@ -73,6 +76,14 @@ export function App() {
         <div className="nav-footer">
           {workspaceName ? <span title="Open workspace">{workspaceName}</span> : <span className="muted">No workspace</span>}
           <TrustStatus />
+          <div className="nav-help">
+            <button type="button" className="button ghost small" onClick={openPalette} title={`Every action (${shortcutLabel('Mod+K')})`}>
+              Commands <kbd className="palette-kbd">{shortcutLabel('Mod+K')}</kbd>
+            </button>
+            <button type="button" className="button ghost small" onClick={openShortcuts} aria-label="Keyboard shortcuts" title={`Keyboard shortcuts (${shortcutLabel('Mod+/')})`}>
+              ?
+            </button>
+          </div>
         </div>
       </nav>
       <main id="main" className="main" tabIndex={-1}>
@@ -85,6 +96,8 @@ export function App() {
         <Screen />
       </main>
       <TrustDialog />
+      <CommandPalette open={paletteOpen} onOpenChange={setPaletteOpen} />
+      {shortcutsOpen && <ShortcutsSheet onClose={() => setShortcutsOpen(false)} />}
     </div>
   );
 }

@@ -1,0 +1,80 @@
+import { useEffect, useMemo } from 'react';
+import { useInstances } from '../instances/store';
+import { HELP_GROUP, availableCommands, isMacPlatform, matchesShortcut, useCommandRegistry, useCommands, type PaletteCommand } from './commands';
+import { SCREENS, goTo } from './routes';
+
+/** Statuses in which an instance's agent is alive. */
+const ALIVE = new Set(['starting', 'running', 'waiting', 'idle']);
+
+/** The commands that work on every screen: the palette itself, going to a screen, and each instance's start, stop and terminal. */
+export function useShellCommands(openPalette: () => void, openShortcuts: () => void): void {
+  const instances = useInstances((state) => state.instances);
+  const shell = useMemo<PaletteCommand[]>(
+    () => [
+      ...SCREENS.map((screen) => ({ id: `go.${screen.id}`, title: `Go to ${screen.label}`, group: 'Go to', shortcut: `Alt+${screen.key}`, run: () => goTo(screen.id) })),
+      { id: 'palette', title: 'Command palette', group: HELP_GROUP, shortcut: 'Mod+K', run: openPalette },
+      { id: 'shortcuts', title: 'Keyboard shortcuts', group: HELP_GROUP, shortcut: 'Mod+/', keywords: ['keys', 'help'], run: openShortcuts },
+    ],
+    [openPalette, openShortcuts],
+  );
+  const perInstance = useMemo<PaletteCommand[]>(() => {
+    const store = () => useInstances.getState();
+    const alive = instances.filter((instance) => ALIVE.has(instance.status));
+    return [
+      { id: 'instances.startAll', title: 'Start all instances', group: 'Instances', enabled: instances.length > alive.length, run: () => store().startAll() },
+      { id: 'instances.stopAll', title: 'Stop all instances', group: 'Instances', enabled: alive.length > 0, run: () => store().stopAll() },
+      ...instances.flatMap((instance): PaletteCommand[] => {
+        const running = ALIVE.has(instance.status);
+        const name = instance.name;
+        return [
+          {
+            id: `instance.show.${name}`,
+            title: `Show ${name}'s terminal`,
+            group: 'Instances',
+            keywords: [instance.role, instance.agent],
+            run: () => {
+              store().setLayout('focus');
+              store().focus(name);
+              goTo('instances');
+            },
+          },
+          { id: `instance.start.${name}`, title: `Start ${name}`, group: 'Instances', enabled: !running, run: () => store().start(name) },
+          { id: `instance.restart.${name}`, title: `Restart ${name}`, group: 'Instances', enabled: running, run: () => store().restart(name) },
+          { id: `instance.stop.${name}`, title: `Stop ${name}`, group: 'Instances', enabled: running, run: () => store().stop(name) },
+        ];
+      }),
+    ];
+  }, [instances]);
+  useCommands('shell', shell);
+  useCommands('shell.instances', perInstance);
+}
+
+/**
+ * Runs the command whose shortcut was pressed, anywhere in the window. It listens before the
+ * page does (capture) so a focused field cannot swallow Ctrl+K, except in a terminal off macOS,
+ * where Ctrl+K is the shell's own (kill to end of line): there Ctrl+Shift+P opens the palette.
+ */
+export function useShortcutKeys(openPalette: () => void): void {
+  useEffect(() => {
+    const mac = isMacPlatform();
+    const onKey = (event: KeyboardEvent) => {
+      if (event.repeat) return;
+      if (matchesShortcut(event, 'Mod+Shift+P', mac)) {
+        event.preventDefault();
+        openPalette();
+        return;
+      }
+      const inTerminal = event.target instanceof Element && event.target.closest('.xterm') !== null;
+      for (const command of availableCommands(useCommandRegistry.getState().sources)) {
+        if (!command.shortcut || !matchesShortcut(event, command.shortcut, mac)) continue;
+        if (inTerminal && !mac && /^Mod\+[A-Z]$/i.test(command.shortcut)) return;
+        event.preventDefault();
+        event.stopPropagation();
+        void command.run();
+        return;
+      }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [openPalette]);
+}
