@@ -115,6 +115,20 @@ export type AgentOperation = keyof typeof agentOperations;
 export type AgentOperationArgs<O extends AgentOperation> = z.input<(typeof agentOperations)[O]['args']>;
 export type AgentOperationResult<O extends AgentOperation> = z.infer<(typeof agentOperations)[O]['result']>;
 
+/**
+ * The tools `lanes mcp` offers, each one operation. Leases join here as `take_lease` and
+ * `release_lease` once the operations have `leases.take` and `leases.release`.
+ */
+export const MCP_TOOLS: Readonly<Record<string, AgentOperation>> = {
+  list_my_requests: 'requests.mine',
+  read_request: 'requests.read',
+  create_request: 'requests.create',
+  mark_request: 'requests.mark',
+  who_owns: 'zones.owner',
+  write_memory: 'memory.write',
+  report_progress: 'progress.report',
+};
+
 export function isAgentOperation(name: string): name is AgentOperation {
   return Object.prototype.hasOwnProperty.call(agentOperations, name);
 }

@@ -1,7 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { AgentApiError, addressFromEnvironment, callAgentApi, type AgentApiAddress } from '../../agents/api-client';
-import { agentOperations, type AgentOperation } from '../../contract/agents';
+import { agentOperations, MCP_TOOLS } from '../../contract/agents';
 import { appVersion } from '../../shared/app-root';
 
 const HELP = `Usage: lanes mcp
@@ -10,20 +10,6 @@ The Model Context Protocol server of the agents' API, on stdin and stdout. Lanes
 each Claude Code instance it starts (--mcp-config); any agent that speaks MCP over stdio can run it.
 It serves only the instance the agent was started for, proved by the secret in its environment
 (LANES_AGENT_API, LANES_AGENT_SECRET), and forwards each tool to the running Lanes.`;
-
-/**
- * The tools, each one operation of the agents' API. Leases join here as `take_lease` and
- * `release_lease` once the API has `leases.take` and `leases.release`.
- */
-export const MCP_TOOLS: Readonly<Record<string, AgentOperation>> = {
-  list_my_requests: 'requests.mine',
-  read_request: 'requests.read',
-  create_request: 'requests.create',
-  mark_request: 'requests.mark',
-  who_owns: 'zones.owner',
-  write_memory: 'memory.write',
-  report_progress: 'progress.report',
-};
 
 export async function run(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
