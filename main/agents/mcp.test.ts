@@ -87,7 +87,7 @@ describe("lanes mcp: the agents' API as MCP tools", () => {
     expect(readFileSync(entry.path, 'utf8')).toBe('# Ask first\n');
     expect(readFileSync(path.join(root, 'memory', 'MEMORY.md'), 'utf8')).toContain(`(${entry.name})`);
     await json(webAgent, 'report_progress', { text: 'Showing prices', percent: 80 });
-    expect(events.filter((event) => event.name === 'agents.progressed').map((event) => event.payload)).toMatchObject([{ instance: 'Web', text: 'Showing prices', percent: 80 }]);
+    expect(events.filter((event) => event.name === 'agents.progressChanged').map((event) => event.payload.progress)).toMatchObject([{ instance: 'Web', text: 'Showing prices', percent: 80 }]);
   });
 
   it('answers a refusal as a tool error the agent reads, and writes nothing', async () => {

@@ -22,7 +22,7 @@ export const createAgentsRoom: RoomFactory = (context): Room => {
   const progress = new Map<string, AgentProgress>();
   const runOperation = createOperations(context, (reported) => {
     progress.set(reported.instance, reported);
-    context.emit('agents.progressed', reported);
+    context.emit('agents.progressChanged', { instance: reported.instance, progress: reported });
   });
   const server = new AgentApiServer(path.join(folder, 'lanes.sock'), secrets, runOperation);
 
@@ -34,7 +34,7 @@ export const createAgentsRoom: RoomFactory = (context): Room => {
       return { [AGENT_API_ENV.socket]: server.socketPath, [AGENT_API_ENV.secret]: secret };
     },
     revoke(instanceName) {
-      progress.delete(instanceName);
+      if (progress.delete(instanceName)) context.emit('agents.progressChanged', { instance: instanceName, progress: null });
       secrets.revoke(instanceName).catch((error: unknown) => console.error(`Lanes could not revoke ${instanceName}'s API secret:`, error));
     },
   };

@@ -22,7 +22,8 @@ export const agentsCalls = {
 } satisfies Record<string, CallSpec>;
 
 export const agentsEvents = {
-  'agents.progressed': event(agentProgressSchema),
+  /** An agent reported progress, or its run ended (`progress` null: its card shows none). */
+  'agents.progressChanged': event(z.object({ instance: z.string(), progress: agentProgressSchema.nullable() })),
 } satisfies Record<string, EventSpec>;
 
 /**
