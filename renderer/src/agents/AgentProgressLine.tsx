@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { relativeTime } from '../shell/format';
 import { useAgents } from './store';
 import './agents.css';
@@ -8,6 +9,10 @@ import './agents.css';
  */
 export function AgentProgressLine({ instance }: { instance: string }) {
   const progress = useAgents((state) => state.progress[instance]);
+  const loaded = useAgents((state) => state.loaded);
+  useEffect(() => {
+    if (!loaded) void useAgents.getState().load();
+  }, [loaded]);
   if (!progress) return null;
   const when = relativeTime(progress.at);
   return (

@@ -5,17 +5,19 @@ import { errorMessage, lanes } from '../client';
 interface AgentsStore {
   /** The last progress each running agent reported, by instance. */
   progress: Record<string, AgentProgress>;
+  loaded: boolean;
   error: string | null;
   load(): Promise<void>;
 }
 
 export const useAgents = create<AgentsStore>((set) => ({
   progress: {},
+  loaded: false,
   error: null,
   async load() {
     try {
       const reported = await lanes.call('agents.progress', {});
-      set({ progress: Object.fromEntries(reported.map((entry) => [entry.instance, entry])), error: null });
+      set({ progress: Object.fromEntries(reported.map((entry) => [entry.instance, entry])), loaded: true, error: null });
     } catch (error) {
       set({ error: errorMessage(error) });
     }
