@@ -50,7 +50,7 @@ export function createOperations(context: RoomContext, reportProgress: (progress
     return parts.join('/');
   }
 
-  async function findRequest(run: AgentRun, paths: CoordinationPaths, file: string): Promise<RequestSummary> {
+  async function findRequest(paths: CoordinationPaths, file: string): Promise<RequestSummary> {
     const wanted = requestFile(paths, file);
     const board = await context.call('requests.list', {});
     const request = board.requests.find((candidate) => candidate.file === wanted || candidate.file === `done/${wanted}`);
@@ -67,7 +67,7 @@ export function createOperations(context: RoomContext, reportProgress: (progress
 
     async 'requests.read'(run, { file }: { file: string }) {
       const { paths } = await workspaceOf(run);
-      const request = await findRequest(run, paths, file);
+      const request = await findRequest(paths, file);
       if (request.toInstance !== run.instance && request.fromInstance !== run.instance) {
         throw new LanesError('invalid-argument', `\`${request.file}\` is between ${request.from ?? 'someone'} and ${request.to ?? 'someone'}; ${run.instance} reads only the requests it sent or received.`);
       }
@@ -87,7 +87,7 @@ export function createOperations(context: RoomContext, reportProgress: (progress
 
     async 'requests.mark'(run, { file, status }: { file: string; status: 'in-progress' | 'done' }) {
       const { paths } = await workspaceOf(run);
-      const request = await findRequest(run, paths, file);
+      const request = await findRequest(paths, file);
       if (request.toInstance !== run.instance) {
         throw new LanesError('invalid-argument', `\`${request.file}\` is addressed to ${request.to ?? 'nobody Lanes knows'}, not ${run.instance}; only its receiver marks it.`);
       }
@@ -100,14 +100,13 @@ export function createOperations(context: RoomContext, reportProgress: (progress
       const zones = await context.call('zones.load', {});
       const checkouts = [home, ...zones.instances.flatMap((instance) => (instance.worktree ? [path.resolve(home, instance.worktree)] : []))];
       const repoPath = repositoryPath(asked, checkouts);
-      const me = zones.instances.find((instance) => instance.name === run.instance);
       const ignoreCase = ignoresCase(home);
       const owning = compileGroups([...zones.instances.map((instance) => instance.zones), zones.common], { ignoreCase })(repoPath);
       const owners = zones.instances.filter((_, index) => (owning & (1 << index)) !== 0).map((instance) => instance.name);
       const common = (owning & (1 << zones.instances.length)) !== 0;
       const inHome = path.join(home, ...repoPath.split('/'));
       const coordination = [paths.requests, paths.memory].some((folder) => relativeInside(folder, inHome, { ignoreCase }) !== null) || inHome === paths.sharedState;
-      const mine = me !== undefined && owners.includes(me.name);
+      const mine = owners.includes(run.instance);
       const why = mine
         ? `${run.instance} owns it.`
         : coordination
