@@ -1,5 +1,7 @@
 import path from 'node:path';
+import { MCP_TOOLS } from '../contract/agents';
 import { excludeFromGit, setClaudeHooks, setClaudeMemoryDirectory } from '../shared/agent-files';
+import { appRoot } from '../shared/app-root';
 import { writeInsideCheckout } from '../shared/checkout-file';
 import type { WorkspaceConfig, InstanceConfig } from '../workspace/config';
 import type { CoordinationPaths } from '../workspace/home';
@@ -55,7 +57,7 @@ ${common}
 - Shared state: \`${paths.sharedState}\` (leave its Instance Scope Table as it is; Lanes keeps it)
 
 They live in the workspace's main checkout \`${paths.home}\`, which every instance and Lanes read. Your worktree may hold its own copies of them: never write those, nobody reads them.
-${agentKind(programOf(instance)) === 'claude' ? `Your own auto memory is this memory folder too (Lanes sets \`autoMemoryDirectory\` to \`${paths.memory}\`): keep its entries and its MEMORY.md there, not in ~/.claude/projects.\n` : ''}
+${agentKind(programOf(instance)) === 'claude' ? `Your own auto memory is this memory folder too (Lanes sets \`autoMemoryDirectory\` to \`${paths.memory}\`): keep its entries and its MEMORY.md there, not in ~/.claude/projects.\n` : ''}${agentKind(programOf(instance)) === 'claude' ? `Lanes' own tools are the MCP server \`${LANES_MCP_SERVER}\`: ${Object.keys(MCP_TOOLS).join(', ')}. Prefer them to writing these files by hand: Lanes checks names and keeps the formats.\n` : ''}
 ## Rules
 1. Write only inside your zones and the shared coordination files above. Never edit, move or delete other files, even to fix something small.
 2. When you need a change outside your zones, ask its owner: write a request file in \`${paths.requests}\`
@@ -109,6 +111,15 @@ export interface PreparedAgent {
   readonly contextFile: string;
 }
 
+/** The name Claude Code knows Lanes' MCP server by: its tools are `mcp__lanes__<tool>`. */
+export const LANES_MCP_SERVER = 'lanes';
+
+/** How an agent starts this Lanes' `lanes mcp`: no shell, the same program and app as this Lanes. */
+export function lanesMcpServer(): { command: string; args: string[]; env?: Record<string, string> } {
+  const args = [path.join(appRoot(), 'bin', 'lanes.js'), 'mcp'];
+  return process.versions.electron ? { command: process.execPath, args, env: { ELECTRON_RUN_AS_NODE: '1' } } : { command: process.execPath, args };
+}
+
 /**
  * Gives the agent its context without touching tracked files: a git-excluded file in its
  * working folder for every agent, plus the agent's own channel (Claude Code's system prompt and
@@ -129,6 +140,11 @@ export async function prepareAgent(options: {
   readonly memoryFolder?: string;
 }): Promise<PreparedAgent> {
   const contextFile = path.posix.join('.lanes', 'context', `${options.instanceName}.md`);
+  // Claude Code reads MCP servers from the file named by --mcp-config, kept beside the context
+  // file in the git-excluded .lanes/context/: nothing of it can land in a commit, and the project's
+  // own .mcp.json and settings stay as the user wrote them. The server reads its address and
+  // secret from the environment it inherits, so the file holds none.
+  const mcpConfigFile = path.posix.join('.lanes', 'context', `${options.instanceName}.mcp.json`);
   await excludeFromGit(options.cwd, ['/.lanes/context/', '/.claude/settings.local.json']);
   await writeInsideCheckout({ root: options.cwd, what: "the agent's context" }, contextFile, options.context);
   const pointer = `Read ${contextFile}: it gives your role, the zones you own, the rules and the session-start ritual. Follow it.`;
@@ -137,7 +153,9 @@ export async function prepareAgent(options: {
     case 'claude': {
       await ensureClaudeHooks(options.cwd, options.notifyCommand());
       if (options.memoryFolder !== undefined) await setClaudeMemoryDirectory(options.cwd, options.memoryFolder);
-      args.push('--append-system-prompt', options.context);
+      const mcpConfig = { mcpServers: { [LANES_MCP_SERVER]: { type: 'stdio', ...lanesMcpServer() } } };
+      await writeInsideCheckout({ root: options.cwd, what: "the agent's MCP servers" }, mcpConfigFile, `${JSON.stringify(mcpConfig, null, 2)}\n`);
+      args.push('--append-system-prompt', options.context, '--mcp-config', path.join(options.cwd, mcpConfigFile));
       break;
     }
     case 'codex':

@@ -14,7 +14,8 @@
 //   --wait                stay alive until killed
 //   --exit=CODE           exit with CODE
 //   --claude              act like Claude Code until "/exit": see runClaude below
-// Other arguments (such as Claude Code's --append-system-prompt TEXT) are accepted and ignored.
+// Other arguments (such as Claude Code's --append-system-prompt TEXT) are accepted and ignored;
+// in --claude mode, --mcp-config FILE names the MCP servers the `mcp` message reaches.
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -84,6 +85,28 @@ function claudeHooks(event, payload, toolName = null) {
  * memory folder, adds it to MEMORY.md and notes the session in the shared-state file. Every
  * message ends with the Stop hook.
  */
+let mcpClient = null;
+
+/**
+ * The `lanes` server of the file Claude Code was given with --mcp-config, started as Claude Code
+ * starts stdio servers: the configured command and arguments, with the agent's own environment
+ * and the configured variables on top.
+ */
+async function lanesMcp() {
+  if (mcpClient) return mcpClient;
+  const argv = process.argv.slice(2);
+  const file = argv[argv.indexOf('--mcp-config') + 1];
+  if (!argv.includes('--mcp-config') || !file) throw new Error('no --mcp-config was given');
+  const server = JSON.parse(readFileSync(file, 'utf8')).mcpServers?.lanes;
+  if (!server) throw new Error(`${file} names no "lanes" server`);
+  const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
+  const { StdioClientTransport } = await import('@modelcontextprotocol/sdk/client/stdio.js');
+  const client = new Client({ name: 'fake-claude', version: '1.0.0' });
+  await client.connect(new StdioClientTransport({ command: server.command, args: server.args ?? [], env: { ...process.env, ...server.env }, stderr: 'inherit' }));
+  mcpClient = client;
+  return client;
+}
+
 async function runClaude() {
   const instance = process.env.LANES_INSTANCE ?? 'agent';
   const say = (text) => process.stdout.write(`${text}\r\n`);
@@ -142,6 +165,15 @@ async function runClaude() {
     }
     say(`⏺ ${text.length > 60 ? `${text.slice(0, 60)}…` : text}`);
   };
+  const callMcp = async (toolName, json) => {
+    try {
+      const result = await (await lanesMcp()).callTool({ name: toolName, arguments: json ? JSON.parse(json) : {} });
+      const text = result.content.map((part) => part.text ?? '').join('\n');
+      say(`⏺ mcp ${toolName}${result.isError ? ' failed' : ''}: ${text.replace(/\s*\n\s*/g, ' ')}`);
+    } catch (error) {
+      say(`⏺ mcp ${toolName} failed: ${error.message}`);
+    }
+  };
   let answering = null;
   const handle = (message) => {
     claudeHooks('UserPromptSubmit', { prompt: message });
@@ -155,6 +187,13 @@ async function runClaude() {
       else if (command === 'append') appendLine(first, rest.join(' '));
       else if (command === 'move') move(first, rest[0] ?? '');
       else if (command === 'shell') say(spawnSync('sh', ['-c', [first, ...rest].join(' ')], { encoding: 'utf8' }).stdout.trimEnd());
+      else if (command === 'mcp') {
+        void callMcp(first, rest.join(' ')).then(() => {
+          claudeHooks('Stop', { stop_hook_active: false });
+          process.stdout.write('> ');
+        });
+        return;
+      }
       else if (command === 'ask') {
         answering = message;
         process.stdout.write(`${[first, ...rest].join(' ')} `);

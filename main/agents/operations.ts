@@ -1,0 +1,167 @@
+import path from 'node:path';
+import type { AgentOperationResult, AgentProgress, RequestRef } from '../contract/agents';
+import { agentOperations, isAgentOperation } from '../contract/agents';
+import type { RequestSummary } from '../contract/requests';
+import type { RoomContext } from '../core/room';
+import { LanesError } from '../shared/errors';
+import { ignoresCase, relativeInside } from '../shared/path-guard';
+import { coordinationPaths, workspaceHome, type CoordinationPaths } from '../workspace/home';
+import { compileGroups, normalizeRepoPath } from '../zones/matcher';
+import type { AgentRun } from './run-secrets';
+
+type Results = { [O in keyof typeof agentOperations]: AgentOperationResult<O> };
+
+/**
+ * What the agents' API does for one run, each operation through the contract calls a screen
+ * would make, as the instance the run belongs to. Everything is checked before anything is
+ * written: a refused operation leaves the workspace as it was.
+ */
+export function createOperations(context: RoomContext, reportProgress: (progress: AgentProgress) => void) {
+  /** The open workspace, which must be the one the run was started in. */
+  async function workspaceOf(run: AgentRun): Promise<{ home: string; paths: CoordinationPaths }> {
+    const open = context.currentWorkspace();
+    if (!open) throw new LanesError('no-workspace', `Lanes has no workspace open now; open \`${run.workspace}\` in Lanes, then try again.`);
+    const home = workspaceHome(open.root);
+    if (home !== run.workspace) {
+      throw new LanesError('unavailable', `Lanes has \`${home}\` open now, not \`${run.workspace}\` where ${run.instance} runs; open that workspace in Lanes, then try again.`);
+    }
+    const loaded = await context.workspaceConfig().read();
+    return { home, paths: coordinationPaths(home, loaded.config.paths) };
+  }
+
+  const refOf = (paths: CoordinationPaths, request: RequestSummary): RequestRef => ({
+    file: request.file,
+    path: path.join(paths.requests, ...request.file.split('/')),
+    title: request.title,
+    from: request.from,
+    to: request.to,
+    status: request.status,
+    priority: request.priority,
+    blockedBy: request.blockedBy,
+  });
+
+  /** A request file named relative to the requests folder (or by its absolute path there), never leaving it. */
+  function requestFile(paths: CoordinationPaths, file: string): string {
+    const relative = path.isAbsolute(file) ? relativeInside(paths.requests, file) : file;
+    const parts = (relative ?? '').split(/[\\/]/);
+    if (relative === null || relative === '' || parts.some((part) => part === '..' || part === '')) {
+      throw new LanesError('outside-workspace', `\`${file}\` is not a file in the requests folder \`${paths.requests}\`; name a request as \`requests.mine\` lists it.`);
+    }
+    return parts.join('/');
+  }
+
+  async function findRequest(paths: CoordinationPaths, file: string): Promise<RequestSummary> {
+    const wanted = requestFile(paths, file);
+    const board = await context.call('requests.list', {});
+    const request = board.requests.find((candidate) => candidate.file === wanted || candidate.file === `done/${wanted}`);
+    if (!request) throw new LanesError('not-found', `There is no request \`${wanted}\` in \`${paths.requests}\`. List yours with \`requests.mine\`.`);
+    return request;
+  }
+
+  const handlers: { [O in keyof Results]: (run: AgentRun, args: never) => Promise<Results[O]> } = {
+    async 'requests.mine'(run, { all }: { all: boolean }) {
+      const { paths } = await workspaceOf(run);
+      const board = await context.call('requests.list', {});
+      return board.requests.filter((request) => request.toInstance === run.instance && (all || request.status !== 'done')).map((request) => refOf(paths, request));
+    },
+
+    async 'requests.read'(run, { file }: { file: string }) {
+      const { paths } = await workspaceOf(run);
+      const request = await findRequest(paths, file);
+      if (request.toInstance !== run.instance && request.fromInstance !== run.instance) {
+        throw new LanesError('invalid-argument', `\`${request.file}\` is between ${request.from ?? 'someone'} and ${request.to ?? 'someone'}; ${run.instance} reads only the requests it sent or received.`);
+      }
+      const detail = await context.call('requests.read', { file: request.file });
+      return { request: refOf(paths, detail.request), text: detail.text };
+    },
+
+    async 'requests.create'(run, { to, title, body, priority }: { to: string; title: string; body: string; priority?: string }) {
+      const { paths } = await workspaceOf(run);
+      const board = await context.call('requests.list', {});
+      const receiver = board.instances.find((name) => name === to) ?? board.instances.find((name) => name.toLowerCase() === to.toLowerCase());
+      if (!receiver) throw new LanesError('not-found', `There is no instance "${to}" in lanes.yml. The instances are: ${board.instances.join(', ') || 'none'}.`);
+      if (receiver === run.instance) throw new LanesError('invalid-argument', `${run.instance} cannot send a request to itself; do the work in your own zones, or ask the instance that owns the path.`);
+      const created = await context.call('requests.create', { from: run.instance, to: receiver, title, body, ...(priority ? { priority } : {}) });
+      return refOf(paths, created);
+    },
+
+    async 'requests.mark'(run, { file, status }: { file: string; status: 'in-progress' | 'done' }) {
+      const { paths } = await workspaceOf(run);
+      const request = await findRequest(paths, file);
+      if (request.toInstance !== run.instance) {
+        throw new LanesError('invalid-argument', `\`${request.file}\` is addressed to ${request.to ?? 'nobody Lanes knows'}, not ${run.instance}; only its receiver marks it.`);
+      }
+      const moved = await context.call('requests.move', { file: request.file, status, version: request.version });
+      return refOf(paths, moved);
+    },
+
+    async 'zones.owner'(run, { path: asked }: { path: string }) {
+      const { home, paths } = await workspaceOf(run);
+      const zones = await context.call('zones.load', {});
+      const checkouts = [home, ...zones.instances.flatMap((instance) => (instance.worktree ? [path.resolve(home, instance.worktree)] : []))];
+      const repoPath = repositoryPath(asked, checkouts);
+      const ignoreCase = ignoresCase(home);
+      const owning = compileGroups([...zones.instances.map((instance) => instance.zones), zones.common], { ignoreCase })(repoPath);
+      const owners = zones.instances.filter((_, index) => (owning & (1 << index)) !== 0).map((instance) => instance.name);
+      const common = (owning & (1 << zones.instances.length)) !== 0;
+      const inHome = path.join(home, ...repoPath.split('/'));
+      const coordination = [paths.requests, paths.memory].some((folder) => relativeInside(folder, inHome, { ignoreCase }) !== null) || inHome === paths.sharedState;
+      const mine = owners.includes(run.instance);
+      const why = mine
+        ? `${run.instance} owns it.`
+        : coordination
+          ? `It is a shared coordination file: every instance writes it, in the home \`${home}\`.`
+          : common
+            ? 'It is a common file every instance may write.'
+            : owners.length > 0
+              ? `${owners.join(' and ')} ${owners.length > 1 ? 'own' : 'owns'} it: ask with a request.`
+              : 'Nobody owns it: ask the user before writing it.';
+      return { path: repoPath, owners, common, coordination, mayWrite: mine || common || coordination, why };
+    },
+
+    async 'memory.write'(run, { kind, name, text }: { kind: 'user' | 'project' | 'success' | 'correction' | 'other'; name: string; text: string }) {
+      const { paths } = await workspaceOf(run);
+      if (/[\\/]/.test(name) || name.split(/\s+/).some((part) => part === '..') || name.startsWith('.')) {
+        throw new LanesError('outside-workspace', `"${name}" is not a memory entry name: entries live in the memory folder \`${paths.memory}\`, so a name has no folders, \`..\` or leading dot.`);
+      }
+      const document = await context.call('memory.create', { source: 'repo', kind, slug: name, text, addToIndex: true });
+      return { name: document.name, path: path.join(paths.memory, document.name) };
+    },
+
+    async 'progress.report'(run, { text, percent }: { text: string; percent?: number }) {
+      await workspaceOf(run);
+      const progress: AgentProgress = { instance: run.instance, text, percent: percent ?? null, at: new Date().toISOString() };
+      reportProgress(progress);
+      return progress;
+    },
+  };
+
+  return async function runOperation(run: AgentRun, operation: string, rawArgs: unknown): Promise<unknown> {
+    if (!isAgentOperation(operation)) {
+      throw new LanesError('not-found', `The agents' API has no operation "${operation}". It has: ${Object.keys(agentOperations).join(', ')}.`);
+    }
+    const parsed = agentOperations[operation].args.safeParse(rawArgs);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
+      throw new LanesError('invalid-argument', `${operation}: ${issues.join('; ')}`);
+    }
+    return (handlers[operation] as (run: AgentRun, args: unknown) => Promise<unknown>)(run, parsed.data);
+  };
+}
+
+/** A path repository-relative (as lanes.yml writes zones), or absolute inside one of the workspace's checkouts. */
+function repositoryPath(asked: string, checkouts: readonly string[]): string {
+  let relative: string | null = asked;
+  if (path.isAbsolute(asked)) {
+    relative = null;
+    for (const checkout of checkouts) {
+      const inside = relativeInside(checkout, asked, { ignoreCase: ignoresCase(checkout) });
+      if (inside !== null && (relative === null || inside.length < relative.length)) relative = inside;
+    }
+  }
+  const normalized = relative === null ? null : normalizeRepoPath(relative);
+  if (normalized === null || normalized === '' || normalized.split('/').includes('..')) {
+    throw new LanesError('outside-workspace', `\`${asked}\` is not inside this repository or its worktrees; give a path relative to the repository root.`);
+  }
+  return normalized;
+}
