@@ -161,7 +161,8 @@ module.exports = {
     // Type-only imports count: a type from electron in a room is still a room that knows Electron.
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.base.json' },
-    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.mjs', '.js', '.cjs', '.json'] },
+    // Packages such as the MCP SDK publish their modules only through package.json `exports`.
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.mjs', '.js', '.cjs', '.json'], exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
     knownViolations: knownExceptions.map(({ rule, from, to }) => ({ type: 'dependency', from, to, rule: { name: rule, severity: 'error' } })),
   },
 };
