@@ -37,7 +37,8 @@ test('opens a real repository and shows its branch, worktrees, instances and coo
 
   const worktrees = page.getByRole('table', { name: 'Worktrees and disk use' });
   await expect(worktrees.getByRole('row')).toHaveCount(3);
-  await expect(worktrees).toContainText(linked);
+  // Each folder by its own name, the full path on hover.
+  await expect(worktrees.getByTitle(linked)).toContainText('demo-vscode');
   await expect(worktrees).toContainText('lanes/vscode');
 
   const instances = page.getByRole('table', { name: 'Instances' });

@@ -81,7 +81,10 @@ function MemoryBrowser({ root }: { root: string }) {
 
       <div className="memory-layout">
         <aside className="memory-sidebar" aria-label="Memory files">
-          <SearchBox />
+          <div className="row memory-sidebar-actions">
+            <SearchBox />
+            <NewEntryButton source={listing?.source.id ?? wantedSource} />
+          </div>
           <a className="memory-shared-link" href={SHARED_STATE_HREF} aria-current={view.view === 'shared' ? 'page' : undefined}>
             Shared state
             <span className="muted mono">{useWorkspace.getState().snapshot?.config.paths.sharedState}</span>
@@ -113,6 +116,24 @@ function MemoryBrowser({ root }: { root: string }) {
         </div>
       </div>
     </section>
+  );
+}
+
+/** New entry stays one click away with a file open: it goes back to the overview and puts the cursor in the form. */
+function NewEntryButton({ source }: { source: MemorySourceId }) {
+  const open = () => {
+    window.location.hash = sourceHref(source);
+    const focusName = () => {
+      const name = document.getElementById('memory-new-name');
+      if (name) name.focus();
+      else requestAnimationFrame(focusName);
+    };
+    requestAnimationFrame(focusName);
+  };
+  return (
+    <button type="button" className="button small" onClick={open} title="Write a new memory entry">
+      New entry
+    </button>
   );
 }
 

@@ -72,9 +72,14 @@ export function HealthCard({ health, source }: { health: IndexHealth; source: Me
   const busy = useMemory((state) => state.busy);
   const indexUnlisted = useMemory((state) => state.indexUnlisted);
   const removeIndexLine = useMemory((state) => state.removeIndexLine);
+  const healthy = health.exists && health.dangling.length === 0 && health.unlisted.length === 0 && !health.overLimit;
+  const state = !health.exists || health.overLimit ? 'problem' : healthy ? 'ok' : 'attention';
   return (
-    <div className="card" data-testid="index-health" id="index-health">
-      <h2>Index health</h2>
+    <div className={`card memory-health memory-health-${state}`} data-testid="index-health" data-health={state} id="index-health">
+      <h2 className="row">
+        <span className="grow">Index health</span>
+        <span className={`memory-health-state memory-health-state-${state}`}>{state === 'ok' ? 'Healthy' : state === 'attention' ? 'Needs attention' : 'Problem'}</span>
+      </h2>
       {health.exists ? (
         <p className={health.overLimit ? 'memory-warn' : undefined} data-testid="index-lines">
           MEMORY.md has {health.lines} of {health.limit} lines

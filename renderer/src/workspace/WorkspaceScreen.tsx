@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { CoordinationEntry, WorkspaceSnapshot } from '../../../main/contract/workspace';
+import { NewInstanceButton } from '../worktrees/NewInstanceButton';
 import { WorktreeList } from '../worktrees/WorktreeList';
 import { useApp } from '../shell/app-store';
 import { Message } from '../shell/Message';
@@ -114,6 +115,7 @@ function OpenWorkspace({ snapshot }: { snapshot: WorkspaceSnapshot }) {
           <button className="button ghost" type="button" onClick={() => void close()} disabled={busy}>
             Close
           </button>
+          {config.instances.length > 0 && <NewInstanceButton />}
         </div>
       </header>
 
@@ -145,9 +147,18 @@ function OpenWorkspace({ snapshot }: { snapshot: WorkspaceSnapshot }) {
             Instances <span className="count">{config.instances.length}</span>
           </h2>
           {config.instances.length === 0 ? (
-            <p className="muted">
-              No instances in <span className="mono">lanes.yml</span> yet.
-            </p>
+            <div className="workspace-start" data-testid="workspace-start">
+              <p>
+                No instances in <span className="mono">lanes.yml</span> yet. Start with one agent in its own worktree, or bring the scope
+                table you already keep by hand.
+              </p>
+              <div className="row">
+                <NewInstanceButton />
+                <a className="button" href="#/zones">
+                  Import a scope table…
+                </a>
+              </div>
+            </div>
           ) : (
             <table className="table" aria-label="Instances">
               <thead>

@@ -10,6 +10,9 @@ export function WorktreeList() {
   }, [loadList]);
 
   const gone = list?.filter((entry) => entry.prunable) ?? [];
+  // Columns nobody has a value in say nothing: a lone main checkout has no instance and no measured size.
+  const showInstance = list?.some((entry) => entry.instance !== null) ?? false;
+  const showDisk = list?.some((entry) => entry.diskBytes !== null) ?? false;
   return (
     <section className="card worktree-list" aria-labelledby="worktree-list-title">
       <header className="row">
@@ -41,24 +44,24 @@ export function WorktreeList() {
         <table className="table" aria-label="Worktrees and disk use">
           <thead>
             <tr>
-              <th>Folder</th>
-              <th>Branch</th>
-              <th>Instance</th>
-              <th>Disk</th>
+              <th scope="col">Folder</th>
+              <th scope="col">Branch</th>
+              {showInstance && <th scope="col">Instance</th>}
+              {showDisk && <th scope="col">Disk</th>}
             </tr>
           </thead>
           <tbody>
             {list.map((entry) => (
               <tr key={entry.path}>
-                <td className="mono">
-                  {entry.path}
+                <td className="mono worktree-folder" title={entry.path}>
+                  <span className="worktree-folder-name">{folderName(entry.path)}</span>
                   {entry.isMain && <span className="tag">main checkout</span>}
                   {entry.prunable && <span className="tag tag-warn">folder gone</span>}
                   {entry.locked && <span className="tag">locked</span>}
                 </td>
-                <td className="mono">{entry.branch ?? entry.head ?? '—'}</td>
-                <td>{entry.instance ?? <span className="muted">—</span>}</td>
-                <td>{entry.diskBytes === null ? '—' : formatBytes(entry.diskBytes)}</td>
+                <td className="mono worktree-nowrap">{entry.branch ?? entry.head ?? '—'}</td>
+                {showInstance && <td>{entry.instance ?? <span className="muted">—</span>}</td>}
+                {showDisk && <td className="worktree-nowrap">{entry.diskBytes === null ? '—' : formatBytes(entry.diskBytes)}</td>}
               </tr>
             ))}
           </tbody>
@@ -66,4 +69,9 @@ export function WorktreeList() {
       )}
     </section>
   );
+}
+
+/** The folder's own name; the full path is its tooltip (paths of sibling worktrees differ only at the end). */
+function folderName(folder: string): string {
+  return folder.split(/[\\/]/).filter(Boolean).pop() ?? folder;
 }
