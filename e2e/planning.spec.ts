@@ -127,3 +127,16 @@ test('draws a blocked request and its blocker, and tells the receiver when the b
   await expect(node('done/20260410_schema.md')).toHaveAttribute('data-kind', 'done');
   await expect(node('20260412_ui.md')).toHaveAttribute('data-kind', 'ready');
 });
+
+test('records a decision once in the shared-state file, keeping its scope table, and says which agents took it', async ({ app, temp }) => {
+  const state = '# State\n## Instance Scope Table\n| Instance | Owned Files |\n|---|---|\n| VSCode | lib/ |\n\n## Decisions\n- 2026-04-12 09:00 — Dart 3 only\n\n## Notes\n- short\n';
+  const { root, page } = await openPlan({ app, temp }, { 'COMPRESSED_PROMPT_V3.md': state });
+  await page.getByLabel('Decision for every instance').fill('Every new table gets row-level security');
+  await page.getByRole('button', { name: 'Record and tell the agents' }).click();
+  const result = page.getByTestId('decision-result');
+  await expect(result).toContainText('Added to the Decisions section of COMPRESSED_PROMPT_V3.md. No running agent took it.');
+  await expect(result).toContainText('VSCode is not running.');
+  const written = readFileSync(path.join(root, 'COMPRESSED_PROMPT_V3.md'), 'utf8');
+  expect(written).toMatch(/^# State\n## Instance Scope Table\n\| Instance \| Owned Files \|\n\|---\|---\|\n\| VSCode \| lib\/ \|\n\n## Decisions\n- 2026-04-12 09:00 — Dart 3 only\n- \d{4}-\d{2}-\d{2} \d{2}:\d{2} — Every new table gets row-level security\n\n## Notes\n- short\n$/);
+  await expect(page.getByLabel('Decision for every instance')).toHaveValue('');
+});

@@ -169,6 +169,17 @@ export const requestPlanSchema = z.object({
 });
 export type RequestPlan = z.infer<typeof requestPlanSchema>;
 
+/** A decision recorded in the shared-state file and typed into the running agents. */
+export const decisionResultSchema = z.object({
+  /** The shared-state file, repository-relative, where the decision was appended. */
+  sharedState: z.string(),
+  /** The instances it was typed into. */
+  typed: z.array(z.string()),
+  /** The instances it was not typed into, and why (not running, an agent that does not take prose). */
+  notTyped: z.array(z.object({ instance: z.string(), reason: z.string() })),
+});
+export type DecisionResult = z.infer<typeof decisionResultSchema>;
+
 export const requestsCalls = {
   'requests.list': call(noArgs, requestBoardSchema),
   'requests.read': call(z.object({ file: fileArg }).strict(), requestDetailSchema),
@@ -198,6 +209,24 @@ export const requestsCalls = {
     requestSummarySchema,
   ),
   'requests.plan': call(noArgs, requestPlanSchema),
+  /**
+   * A decision entered once: appended to the Decisions section of the shared-state file (its
+   * scope table untouched, refused over a change made meanwhile), then typed into every running
+   * agent that takes prose.
+   */
+  'requests.decide': call(
+    z
+      .object({
+        text: z
+          .string()
+          .trim()
+          .min(1, 'must not be empty')
+          .max(2000, 'must be at most 2000 characters')
+          .refine((value) => !/[\r\n]/.test(value), 'must be one line'),
+      })
+      .strict(),
+    decisionResultSchema,
+  ),
 };
 
 export const requestChangeSchema = z.discriminatedUnion('kind', [

@@ -139,3 +139,51 @@ describe('planning: dependencies over a real folder', () => {
     expect(unblocked[0]).toMatchObject({ handedOff: false, notHandedOffBecause: expect.stringMatching(/"VSCode" is not running/) });
   });
 });
+
+describe('planning: decisions', () => {
+  const STATE = '# State\r\n## Instance Scope Table\r\n| Instance | Owned Files |\r\n|---|---|\r\n| VSCode | lib/ |\r\n\r\n## Notes\r\n- short\r\n';
+
+  it('appends a decision to the shared-state file, keeping the scope table, and types it into every running agent that takes prose', async () => {
+    const root = makeGitRepo({
+      'lanes.yml': `instances:\n  - name: VSCode\n    agent: ${JSON.stringify(fakeAgent('--repl'))}\n    takesInstructions: true\n    zones: [lib/]\n  - name: Shell\n    agent: bash\n    zones: [docs/]\n  - name: Idle\n    agent: claude\n    zones: [supabase/]\n`,
+      'COMPRESSED_PROMPT_V3.md': STATE,
+    });
+    writeFileSync(path.join(root, '.git/info/exclude'), '/.claude/settings.local.json\n/.lanes/context/\n');
+    const { core, call, failure } = await openPlanning(root);
+    const output: string[] = [];
+    core.onEvent((name, payload) => {
+      if (name === 'instances.output') output.push((payload as { data: string }).data);
+    });
+    await call('instances.start', { name: 'VSCode' });
+    await waitFor(() => output.join('').includes('> '), 'the agent prompt');
+
+    const result = await call('requests.decide', { text: '  Every new table gets row-level security  ' });
+    expect(result).toMatchObject({ sharedState: 'COMPRESSED_PROMPT_V3.md', typed: ['VSCode'] });
+    expect(result.notTyped).toEqual([
+      { instance: 'Shell', reason: expect.stringMatching(/runs `bash`, which would run this text as a command/) },
+      { instance: 'Idle', reason: 'Idle is not running.' },
+    ]);
+    const written = readFileSync(path.join(root, 'COMPRESSED_PROMPT_V3.md'), 'utf8');
+    expect(written).toMatch(new RegExp(`^${escape(STATE)}\\r\\n## Decisions\\r\\n\\r\\n- \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} — Every new table gets row-level security\\r\\n$`));
+    await waitFor(() => output.join('').includes('echo: Decision for every instance (recorded in '), 'the decision in the terminal', 10_000);
+    expect(output.join('')).toContain('): Every new table gets row-level security');
+
+    expect(await failure('requests.decide', { text: 'one\nand a second line' })).toMatchObject({ code: 'invalid-argument' });
+    expect(await failure('requests.decide', { text: 'bell \u0007 inside' })).toMatchObject({ code: 'invalid-argument' });
+    expect(readFileSync(path.join(root, 'COMPRESSED_PROMPT_V3.md'), 'utf8')).toBe(written);
+    await call('instances.stop', { name: 'VSCode' });
+  });
+
+  it('refuses a shared-state file that is not UTF-8 text and leaves it as it was', async () => {
+    const root = makeGitRepo({ 'lanes.yml': LANES_YML });
+    const latin1 = Buffer.from('# État\n', 'latin1');
+    writeFileSync(path.join(root, 'COMPRESSED_PROMPT_V3.md'), latin1);
+    const { failure } = await openPlanning(root);
+    expect(await failure('requests.decide', { text: 'Keep it' })).toMatchObject({ code: 'malformed-file', message: expect.stringMatching(/is not UTF-8 text/) });
+    expect(readFileSync(path.join(root, 'COMPRESSED_PROMPT_V3.md')).equals(latin1)).toBe(true);
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,7 +1,10 @@
 import path from 'node:path';
 import type { OpenWorkspace, Room, RoomFactory } from '../core/room';
 import type { RequestSummary, SendResult } from '../contract/requests';
+import { hashContent } from '../shared/atomic-file';
+import { readInsideCheckout, writeInsideCheckout } from '../shared/checkout-file';
 import { LanesError, isLanesError } from '../shared/errors';
+import { withDecision } from '../memory/shared-state';
 import { coordinationPaths, workspaceHome } from '../workspace/home';
 import { whyNotTyped } from '../instances/agent-context';
 import { part, typedLine } from '../instances/typed-text';
@@ -112,6 +115,31 @@ export const createRequestsRoom: RoomFactory = (context): Room => {
         await requests.ready;
         return planOf(requests.current());
       },
+      'requests.decide': async ({ text }) => {
+        const home = homeFor(context.requireWorkspace());
+        const { config } = await context.workspaceConfig().read();
+        const paths = coordinationPaths(home, config.paths);
+        // Checked before anything is written: a decision that cannot be typed is not recorded either.
+        const line = typedLine`Decision for every instance (recorded in ${part(paths.sharedState, '`paths.sharedState` in lanes.yml')}): ${part(text, 'the decision')}`;
+        await recordDecision(home, config.paths.sharedState, text, new Date());
+        const typed: string[] = [];
+        const notTyped: { instance: string; reason: string }[] = [];
+        for (const instance of config.instances) {
+          const reason = whyNotTyped(instance) ?? (context.services.instances?.isRunning(instance.name) ? null : `${instance.name} is not running.`);
+          if (reason !== null) {
+            notTyped.push({ instance: instance.name, reason });
+            continue;
+          }
+          try {
+            await context.services.instances!.sendText(instance.name, line);
+            typed.push(instance.name);
+          } catch (error) {
+            if (!isLanesError(error)) throw error;
+            notTyped.push({ instance: instance.name, reason: error.message });
+          }
+        }
+        return { sharedState: config.paths.sharedState, typed, notTyped };
+      },
       'requests.paths': async () => {
         const home = homeFor(context.requireWorkspace());
         const paths = coordinationPaths(home, (await context.workspaceConfig().read()).config.paths);
@@ -159,6 +187,21 @@ export function handOffInstruction(file: string, doneFolder: string): string {
     doneFolder + path.sep,
     'the `done` folder of `paths.requests` in lanes.yml',
   )} (with git mv if it is tracked).`;
+}
+
+/**
+ * Appends a decision to the Decisions section of the shared-state file in the home, written
+ * atomically and refused when the file changed since it was read or is not UTF-8 text.
+ */
+async function recordDecision(home: string, sharedState: string, text: string, now: Date): Promise<void> {
+  const place = { root: home, what: 'the shared-state file' };
+  const read = await readInsideCheckout(place, sharedState);
+  if (read.text !== null && hashContent(read.text) !== read.version.hash) {
+    throw new LanesError('malformed-file', `\`${sharedState}\` is not UTF-8 text, so Lanes did not add the decision to it. Convert it to UTF-8 first.`);
+  }
+  const pad = (value: number) => String(value).padStart(2, '0');
+  const stamp = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())} ${pad(now.getHours())}:${pad(now.getMinutes())}`;
+  await writeInsideCheckout(place, sharedState, withDecision(read.text ?? '', text, stamp), { expected: read.version });
 }
 
 /** The workspace's home (its main checkout), whose requests folder every instance and screen shares. */

@@ -5,13 +5,14 @@ import { useRequests } from '../requests/store';
 import { NoWorkspace } from '../shell/Banners';
 import { Message } from '../shell/Message';
 import { useWorkspace } from '../workspace/store';
+import { DecisionForm } from './DecisionForm';
 import { DependencyGraph } from './DependencyGraph';
 import { PriorityMatrix } from './PriorityMatrix';
 import { SuggestedOrder } from './SuggestedOrder';
 import '../requests/requests.css';
 import './planning.css';
 
-/** The Plan screen: the requests on a priority matrix, their dependencies, and the order they suggest. */
+/** The Plan screen: the requests on a priority matrix, their dependencies, the order they suggest, and decisions for every agent. */
 export function PlanningScreen() {
   const snapshot = useWorkspace((state) => state.snapshot);
   const workspaceLoading = useWorkspace((state) => state.loading);
@@ -83,6 +84,11 @@ export function PlanningScreen() {
             Reading the dependencies…
           </p>
         )}
+      </section>
+
+      <section className="plan-section" aria-labelledby="decisions-title">
+        <h2 id="decisions-title">Decisions</h2>
+        <DecisionForm />
       </section>
 
       {openFile && <RequestDialog file={openFile} onClose={() => setOpenFile(null)} />}

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type {
+  DecisionResult,
   NewRequest,
   PlannedRequest,
   Quadrant,
@@ -52,6 +53,8 @@ interface RequestsState {
   /** Places a card on the priority matrix (null: back to the unsorted tray); null when refused (see `error`). */
   prioritize(request: RequestSummary, quadrant: Quadrant | null): Promise<RequestSummary | null>;
   dismissUnblocked(file: string): void;
+  /** Records a decision in the shared-state file and types it into the running agents. */
+  decide(text: string): Promise<DecisionResult>;
   create(input: NewRequest): Promise<RequestSummary>;
   read(file: string): Promise<RequestDetail>;
   save(file: string, text: string, version: string): Promise<RequestSummary>;
@@ -164,6 +167,7 @@ export const useRequests = create<RequestsState>((set, get) => {
       }
     },
     dismissUnblocked: (file) => set((state) => ({ unblocked: state.unblocked.filter((notice) => notice.file !== file) })),
+    decide: (text) => lanes.call('requests.decide', { text }),
     create: (input) => lanes.call('requests.create', input),
     read: (file) => lanes.call('requests.read', { file }),
     save: (file, text, version) => lanes.call('requests.save', { file, text, version }),
