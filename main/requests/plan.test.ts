@@ -1,38 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestSummary } from '../contract/requests';
+import { requestSummary } from '../../renderer/src/requests/test-support';
 import { blockerResolver, cyclesOf, levelsOf, newlyUnblocked, planOf, quadrantOf, waitingCounts } from './plan';
 
-/** A parsed request as the board holds it; only what planning reads matters. */
-function request(file: string, fields: Partial<RequestSummary> = {}): RequestSummary {
-  const name = file.slice(file.lastIndexOf('/') + 1);
-  const match = /^(\d{8})_(.+)\.md$/.exec(name);
-  return {
-    file,
-    path: `docs/cross-instance-prs/${file}`,
-    name,
-    status: file.startsWith('done/') ? 'done' : 'open',
-    title: name,
-    from: 'Windows',
-    to: 'VSCode',
-    fromInstance: 'Windows',
-    toInstance: 'VSCode',
-    date: match ? `${match[1]!.slice(0, 4)}-${match[1]!.slice(4, 6)}-${match[1]!.slice(6)}` : null,
-    slug: match ? match[2]! : name.replace(/\.md$/, ''),
-    priority: null,
-    urgency: null,
-    importance: null,
-    quadrant: null,
-    blockedBy: [],
-    whenUnblocked: 'notify',
-    hasFrontMatter: false,
-    warnings: [],
-    editable: true,
-    modifiedAt: '2026-04-13T10:00:00.000Z',
-    size: 10,
-    version: file,
-    ...fields,
-  };
-}
+const request = requestSummary;
 
 describe('the priority matrix', () => {
   it('places a request only when both urgency and importance are set, and maps each quadrant back', () => {

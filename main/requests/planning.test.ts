@@ -23,6 +23,20 @@ async function openPlanning(root: string) {
   return { ...opened, plans, unblocked };
 }
 
+/** Opens the workspace and starts its VSCode instance (the fake agent's prompt), recording what its terminal shows. */
+async function withVSCodeRunning(root: string) {
+  // Written beforehand so the instances room's two concurrent additions to info/exclude cannot race.
+  writeFileSync(path.join(root, '.git/info/exclude'), '/.claude/settings.local.json\n/.lanes/context/\n');
+  const opened = await openPlanning(root);
+  const output: string[] = [];
+  opened.core.onEvent((name, payload) => {
+    if (name === 'instances.output') output.push((payload as { data: string }).data);
+  });
+  await opened.call('instances.start', { name: 'VSCode' });
+  await waitFor(() => output.join('').includes('> '), 'the agent prompt');
+  return { ...opened, output };
+}
+
 describe('planning: the priority matrix writes the front matter', () => {
   it('writes only urgency and importance into a tracked file, keeping every other byte, and takes a card back to the tray', async () => {
     const original = '---\r\n# keep this comment\r\nstatus: blocked\r\npriority:  "high"\r\n---\r\n# A (Windows → VSCode)\r\nbody\r\n';
@@ -110,15 +124,7 @@ describe('planning: dependencies over a real folder', () => {
       [`${DIR}/20260410_schema.md`]: '# Schema (VSCode → Windows)\n',
       [`${DIR}/20260412_ui.md`]: '---\nblocked_by: schema\nwhen_unblocked: send\n---\n# UI (Windows → VSCode)\n',
     });
-    // Written beforehand so the instances room's two concurrent additions to info/exclude cannot race.
-    writeFileSync(path.join(root, '.git/info/exclude'), '/.claude/settings.local.json\n/.lanes/context/\n');
-    const { core, call, unblocked } = await openPlanning(root);
-    const output: string[] = [];
-    core.onEvent((name, payload) => {
-      if (name === 'instances.output') output.push((payload as { data: string }).data);
-    });
-    await call('instances.start', { name: 'VSCode' });
-    await waitFor(() => output.join('').includes('> '), 'the agent prompt');
+    const { call, unblocked, output } = await withVSCodeRunning(root);
 
     await call('requests.move', { file: '20260410_schema.md', status: 'done' });
     await waitFor(() => unblocked.length > 0, 'the receiver to be told');
@@ -148,14 +154,7 @@ describe('planning: decisions', () => {
       'lanes.yml': `instances:\n  - name: VSCode\n    agent: ${JSON.stringify(fakeAgent('--repl'))}\n    takesInstructions: true\n    zones: [lib/]\n  - name: Shell\n    agent: bash\n    zones: [docs/]\n  - name: Idle\n    agent: claude\n    zones: [supabase/]\n`,
       'COMPRESSED_PROMPT_V3.md': STATE,
     });
-    writeFileSync(path.join(root, '.git/info/exclude'), '/.claude/settings.local.json\n/.lanes/context/\n');
-    const { core, call, failure } = await openPlanning(root);
-    const output: string[] = [];
-    core.onEvent((name, payload) => {
-      if (name === 'instances.output') output.push((payload as { data: string }).data);
-    });
-    await call('instances.start', { name: 'VSCode' });
-    await waitFor(() => output.join('').includes('> '), 'the agent prompt');
+    const { call, failure, output } = await withVSCodeRunning(root);
 
     const result = await call('requests.decide', { text: '  Every new table gets row-level security  ' });
     expect(result).toMatchObject({ sharedState: 'COMPRESSED_PROMPT_V3.md', typed: ['VSCode'] });

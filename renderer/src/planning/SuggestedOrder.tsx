@@ -9,7 +9,7 @@ export function SuggestedOrder({ plan, board, onOpen }: { plan: RequestPlan; boa
     const request = byFile.get(file);
     if (!request) return <span className="mono">{file}</span>;
     return (
-      <button type="button" className="plan-link" onClick={() => onOpen(request)}>
+      <button type="button" className="req-title" onClick={() => onOpen(request)}>
         {request.title}
       </button>
     );

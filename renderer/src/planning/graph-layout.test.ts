@@ -1,32 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestPlan, RequestSummary } from '../../../main/contract/requests';
+import { requestSummary } from '../requests/test-support';
 import { NODE_WIDTH, layoutGraph } from './graph-layout';
 
-const request = (file: string, status: RequestSummary['status'] = 'open'): RequestSummary => ({
-  file,
-  path: `docs/cross-instance-prs/${file}`,
-  name: file.replace(/^done\//, ''),
-  status,
-  title: file.replace(/^(done\/)?\d+_|\.md$/g, ''),
-  from: 'Windows',
-  to: 'VSCode',
-  fromInstance: 'Windows',
-  toInstance: 'VSCode',
-  date: null,
-  slug: file,
-  priority: null,
-  urgency: null,
-  importance: null,
-  quadrant: null,
-  blockedBy: [],
-  whenUnblocked: 'notify',
-  hasFrontMatter: true,
-  warnings: [],
-  editable: true,
-  modifiedAt: '2026-04-13T10:00:00.000Z',
-  size: 1,
-  version: file,
-});
+const request = (file: string, status: RequestSummary['status'] = 'open') => requestSummary(file, { status, title: file.replace(/^(done\/)?\d+_|\.md$/g, '') });
 
 const entry = (file: string, blockers: [string, string | null][], blocks: string[], inCycle = false) => ({
   file,

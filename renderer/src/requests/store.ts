@@ -94,6 +94,31 @@ export const useRequests = create<RequestsState>((set, get) => {
     }, delay);
   };
 
+  /**
+   * Runs a change of a card while the card shows its outcome (`pending` or `placing` holds it
+   * until main answers); answers the request as it is now, or null when refused (see `error`).
+   */
+  const shownMeanwhile = async <K extends 'pending' | 'placing'>(
+    key: K,
+    file: string,
+    outcome: RequestsState[K][string],
+    change: () => Promise<RequestSummary>,
+  ): Promise<RequestSummary | null> => {
+    set((state) => ({ [key]: { ...state[key], [file]: outcome }, error: null }) as Partial<RequestsState>);
+    try {
+      return await change();
+    } catch (error) {
+      set({ error: errorMessage(error) });
+      return null;
+    } finally {
+      set((state) => {
+        const shown = { ...state[key] };
+        delete shown[file];
+        return { [key]: shown } as Partial<RequestsState>;
+      });
+    }
+  };
+
   return {
     board: null,
     paths: null,
@@ -134,37 +159,13 @@ export const useRequests = create<RequestsState>((set, get) => {
     ensureLoaded() {
       if (!get().loaded) void get().load();
     },
-    async move(request, status) {
-      if (request.status === status) return request;
-      set((state) => ({ pending: { ...state.pending, [request.file]: status }, error: null }));
-      try {
-        return await lanes.call('requests.move', { file: request.file, status, version: request.version });
-      } catch (error) {
-        set({ error: errorMessage(error) });
-        return null;
-      } finally {
-        set((state) => {
-          const pending = { ...state.pending };
-          delete pending[request.file];
-          return { pending };
-        });
-      }
+    move(request, status) {
+      if (request.status === status) return Promise.resolve(request);
+      return shownMeanwhile('pending', request.file, status, () => lanes.call('requests.move', { file: request.file, status, version: request.version }));
     },
-    async prioritize(request, quadrant) {
-      if (request.quadrant === quadrant) return request;
-      set((state) => ({ placing: { ...state.placing, [request.file]: quadrant }, error: null }));
-      try {
-        return await lanes.call('requests.prioritize', { file: request.file, quadrant, version: request.version });
-      } catch (error) {
-        set({ error: errorMessage(error) });
-        return null;
-      } finally {
-        set((state) => {
-          const placing = { ...state.placing };
-          delete placing[request.file];
-          return { placing };
-        });
-      }
+    prioritize(request, quadrant) {
+      if (request.quadrant === quadrant) return Promise.resolve(request);
+      return shownMeanwhile('placing', request.file, quadrant, () => lanes.call('requests.prioritize', { file: request.file, quadrant, version: request.version }));
     },
     dismissUnblocked: (file) => set((state) => ({ unblocked: state.unblocked.filter((notice) => notice.file !== file) })),
     decide: (text) => lanes.call('requests.decide', { text }),
