@@ -136,6 +136,11 @@ test('records a decision once in the shared-state file, keeping its scope table,
   const result = page.getByTestId('decision-result');
   await expect(result).toContainText('Added to the Decisions section of COMPRESSED_PROMPT_V3.md. No running agent took it.');
   await expect(result).toContainText('VSCode is not running.');
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await result.evaluate((element) => element.scrollIntoView({ block: 'center' }));
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: '/tmp/plan-decision-dark.png' });
+  await page.emulateMedia({ colorScheme: 'light' });
   const written = readFileSync(path.join(root, 'COMPRESSED_PROMPT_V3.md'), 'utf8');
   expect(written).toMatch(/^# State\n## Instance Scope Table\n\| Instance \| Owned Files \|\n\|---\|---\|\n\| VSCode \| lib\/ \|\n\n## Decisions\n- 2026-04-12 09:00 — Dart 3 only\n- \d{4}-\d{2}-\d{2} \d{2}:\d{2} — Every new table gets row-level security\n\n## Notes\n- short\n$/);
   await expect(page.getByLabel('Decision for every instance')).toHaveValue('');
