@@ -13,6 +13,21 @@ import { call, event, noArgs } from './define';
 export const requestStatusSchema = z.enum(['open', 'in-progress', 'blocked', 'done']);
 export type RequestStatus = z.infer<typeof requestStatusSchema>;
 
+/** How urgent or important a request is, from its front matter (`urgency: high`). */
+export const levelSchema = z.enum(['high', 'low']);
+export type Level = z.infer<typeof levelSchema>;
+
+/**
+ * A place on the priority matrix: urgent and important (`do-first`), important only
+ * (`schedule`), urgent only (`delegate`), neither (`later`).
+ */
+export const quadrantSchema = z.enum(['do-first', 'schedule', 'delegate', 'later']);
+export type Quadrant = z.infer<typeof quadrantSchema>;
+
+/** What Lanes does when a request's last blocker is done: tell its receiver, or also hand it over (`when_unblocked: send`). */
+export const whenUnblockedSchema = z.enum(['notify', 'send']);
+export type WhenUnblocked = z.infer<typeof whenUnblockedSchema>;
+
 export const requestSummarySchema = z.object({
   file: z.string(),
   /** Repository-relative path, as git shows it. */
@@ -31,7 +46,16 @@ export const requestSummarySchema = z.object({
   date: z.string().nullable(),
   slug: z.string(),
   priority: z.string().nullable(),
+  urgency: levelSchema.nullable(),
+  importance: levelSchema.nullable(),
+  /** Its place on the matrix; null (the unsorted tray) until both `urgency` and `importance` are set. */
+  quadrant: quadrantSchema.nullable(),
+  /**
+   * What must be done first, as the front matter's `blocked_by` names it: request file names in
+   * the requests folder, with or without `.md` and the date (`20260413_groq.md`, `groq`).
+   */
   blockedBy: z.array(z.string()),
+  whenUnblocked: whenUnblockedSchema,
   hasFrontMatter: z.boolean(),
   /** What Lanes could not understand, in the user's words. */
   warnings: z.array(z.string()),
@@ -106,6 +130,56 @@ export type SendResult = z.infer<typeof sendResultSchema>;
 export const requestPathsSchema = z.object({ requests: z.string(), done: z.string() });
 export type RequestPaths = z.infer<typeof requestPathsSchema>;
 
+/** One `blocked_by` entry and the request it names. */
+export const blockerSchema = z.object({
+  /** As written in the front matter. */
+  ref: z.string(),
+  /** The request it names, or null when it names none or several. */
+  file: z.string().nullable(),
+  /** Why it names no request, in the user's words, or null. */
+  problem: z.string().nullable(),
+});
+export type Blocker = z.infer<typeof blockerSchema>;
+
+export const plannedRequestSchema = z.object({
+  file: z.string(),
+  blockers: z.array(blockerSchema),
+  /** The requests whose `blocked_by` names this one. */
+  blocks: z.array(z.string()),
+  /** Part of a cycle of `blocked_by`: none of them can start first. */
+  inCycle: z.boolean(),
+  /** Its wave in the suggested order (0 first); null when done or when it cannot be ordered. */
+  wave: z.number().nullable(),
+});
+export type PlannedRequest = z.infer<typeof plannedRequestSchema>;
+
+/** The dependencies between requests and the order they suggest. */
+export const requestPlanSchema = z.object({
+  requests: z.array(plannedRequestSchema),
+  /** Each cycle of `blocked_by`, as the files in it. */
+  cycles: z.array(z.array(z.string())),
+  /**
+   * The unfinished requests in a topological order broken by priority, in waves: a wave holds at
+   * most one request per receiver, all of whose blockers are done or in earlier waves, so a
+   * wave's requests can run in parallel.
+   */
+  waves: z.array(z.array(z.string())),
+  /** Unfinished requests no order can place: in a cycle, or waiting on one. */
+  unordered: z.array(z.object({ file: z.string(), reason: z.string() })),
+});
+export type RequestPlan = z.infer<typeof requestPlanSchema>;
+
+/** A decision recorded in the shared-state file and typed into the running agents. */
+export const decisionResultSchema = z.object({
+  /** The shared-state file, repository-relative, where the decision was appended. */
+  sharedState: z.string(),
+  /** The instances it was typed into. */
+  typed: z.array(z.string()),
+  /** The instances it was not typed into, and why (not running, an agent that does not take prose). */
+  notTyped: z.array(z.object({ instance: z.string(), reason: z.string() })),
+});
+export type DecisionResult = z.infer<typeof decisionResultSchema>;
+
 export const requestsCalls = {
   'requests.list': call(noArgs, requestBoardSchema),
   'requests.read': call(z.object({ file: fileArg }).strict(), requestDetailSchema),
@@ -126,6 +200,33 @@ export const requestsCalls = {
    */
   'requests.send': call(z.object({ file: fileArg }).strict(), sendResultSchema),
   'requests.paths': call(noArgs, requestPathsSchema),
+  /**
+   * Places a request on the priority matrix: writes only its front matter's `urgency:` and
+   * `importance:` (both removed for null, the unsorted tray), refused when the file changed since `version`.
+   */
+  'requests.prioritize': call(
+    z.object({ file: fileArg, quadrant: quadrantSchema.nullable(), version: z.string().optional() }).strict(),
+    requestSummarySchema,
+  ),
+  'requests.plan': call(noArgs, requestPlanSchema),
+  /**
+   * A decision entered once: appended to the Decisions section of the shared-state file (its
+   * scope table untouched, refused over a change made meanwhile), then typed into every running
+   * agent that takes prose.
+   */
+  'requests.decide': call(
+    z
+      .object({
+        text: z
+          .string()
+          .trim()
+          .min(1, 'must not be empty')
+          .max(2000, 'must be at most 2000 characters')
+          .refine((value) => !/[\r\n]/.test(value), 'must be one line'),
+      })
+      .strict(),
+    decisionResultSchema,
+  ),
 };
 
 export const requestChangeSchema = z.discriminatedUnion('kind', [
@@ -136,6 +237,24 @@ export const requestChangeSchema = z.discriminatedUnion('kind', [
 ]);
 export type RequestChange = z.infer<typeof requestChangeSchema>;
 
+/** A request whose last blocker reached done, and how its receiver was told. */
+export const unblockedSchema = z.object({
+  file: z.string(),
+  title: z.string(),
+  /** The receiving instance of lanes.yml, or null when the request names none. */
+  instance: z.string().nullable(),
+  /** The titles of its blockers, all done now. */
+  blockers: z.array(z.string()),
+  /** True when Lanes typed the hand-off into the receiver's terminal (`when_unblocked: send`). */
+  handedOff: z.boolean(),
+  /** Why a hand-off the request asked for was not typed, or null. */
+  notHandedOffBecause: z.string().nullable(),
+});
+export type Unblocked = z.infer<typeof unblockedSchema>;
+
 export const requestsEvents = {
   'requests.changed': event(requestChangeSchema),
+  /** The dependencies changed: the whole plan again (null when no workspace is open). */
+  'requests.planned': event(requestPlanSchema.nullable()),
+  'requests.unblocked': event(unblockedSchema),
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SCOPE_TABLE_PLACEHOLDER, editableText, joinScopeTable, splitScopeTable } from './shared-state';
+import { SCOPE_TABLE_PLACEHOLDER, editableText, joinScopeTable, splitScopeTable, withDecision } from './shared-state';
 
 const ROWS = '| Instance | Owned Files |\r\n|---|---|\r\n| VSCode | lib/ |\r\n';
 const TABLE = `## Instance Scope Table\r\n${ROWS}\r\n`;
@@ -50,5 +50,33 @@ describe('editing around the table', () => {
     expect(() => joinScopeTable('# no placeholder\n', ROWS)).toThrow(/placeholder line/);
     expect(() => joinScopeTable(`${SCOPE_TABLE_PLACEHOLDER}\n${SCOPE_TABLE_PLACEHOLDER}\n`, ROWS)).toThrow(/exactly once/);
     expect(() => joinScopeTable(`${SCOPE_TABLE_PLACEHOLDER}\n`, null)).toThrow(/no Instance Scope Table/);
+  });
+});
+
+describe('withDecision', () => {
+  it('adds a Decisions section at the end of a file without one, in its line ends, keeping the table', () => {
+    const next = withDecision(FILE, 'Use Supabase RLS for every new table', '2026-04-13 10:00');
+    expect(next).toBe(`${FILE}\r\n## Decisions\r\n\r\n- 2026-04-13 10:00 — Use Supabase RLS for every new table\r\n`);
+    expect(splitScopeTable(next).table).toBe(ROWS);
+    expect(withDecision('', 'First', '2026-04-13 10:00')).toBe('## Decisions\n\n- 2026-04-13 10:00 — First\n');
+  });
+
+  it('appends to the end of an existing section, before the next heading, every other byte kept', () => {
+    const file = `# State\n## Decisions\n- 2026-04-12 09:00 — Dart 3 only\n\n## Instance Scope Table\n${ROWS.replace(/\r\n/g, '\n')}\n## Notes\n- short\n`;
+    const next = withDecision(file, 'No new packages', '2026-04-13 10:00');
+    expect(next).toBe(file.replace('Dart 3 only\n', 'Dart 3 only\n- 2026-04-13 10:00 — No new packages\n'));
+    // The scope table above the section does not end it.
+    const tableFirst = `# State\n## Instance Scope Table\n${ROWS.replace(/\r\n/g, '\n')}\n## Decisions\n- a\n\n## Notes\n`;
+    expect(withDecision(tableFirst, 'b', 'now')).toBe(tableFirst.replace('- a\n', '- a\n- now — b\n'));
+    const tight = '## Decisions\n- a\n## Notes\n';
+    expect(withDecision(tight, 'b', 'now')).toBe('## Decisions\n- a\n- now — b\n\n## Notes\n');
+    expect(withDecision('## Decisions\n', 'b', 'now')).toBe('## Decisions\n\n- now — b\n');
+  });
+
+  it('stops the section where the scope table starts when the table has no heading of its own', () => {
+    const file = `## Decisions\n- a\n\n${ROWS.replace(/\r\n/g, '\n')}`;
+    const next = withDecision(file, 'b', 'now');
+    expect(next).toBe(`## Decisions\n- a\n- now — b\n\n${ROWS.replace(/\r\n/g, '\n')}`);
+    expect(splitScopeTable(next).table).toBe(splitScopeTable(file).table);
   });
 });

@@ -63,3 +63,42 @@ export function joinScopeTable(edited: string, table: string | null): string {
   const rest = tableEndsLine ? edited.slice(end).replace(/^\r?\n/, '') : edited.slice(end);
   return `${edited.slice(0, first)}${table}${rest}`;
 }
+
+const DECISIONS_HEADING = /^#{2,6}[ \t]+decisions[ \t#]*\r?\n?$/i;
+const ANY_HEADING = /^#{1,6}[ \t]/;
+
+/**
+ * The shared-state file with one decision added as a list item at the end of its `## Decisions`
+ * section, made at the end of the file when there is none. The Instance Scope Table and every
+ * other line keep their bytes; the file's own line ends are used. The section ends at the next
+ * heading or where the scope table starts, whichever comes first.
+ */
+export function withDecision(raw: string, decision: string, stamp: string): string {
+  const eol = /\r\n/.test(raw) ? '\r\n' : '\n';
+  const lines = splitLines(raw).filter((line) => line !== '');
+  const item = `- ${stamp} — ${decision.trim()}${eol}`;
+  const heading = lines.findIndex((line) => DECISIONS_HEADING.test(line));
+  let result: string;
+  if (heading === -1) {
+    const body = raw === '' || raw === '\uFEFF' ? raw : `${raw.replace(/(\r?\n)*$/, '')}${eol}${eol}`;
+    result = `${body}## Decisions${eol}${eol}${item}`;
+  } else {
+    const table = locateScopeTable(raw);
+    const tableStart = table !== null && table.startLine > heading ? table.startLine : lines.length;
+    let end = heading + 1;
+    while (end < lines.length && end < tableStart && !ANY_HEADING.test(lines[end]!)) end += 1;
+    let last = end;
+    while (last > heading + 1 && lines[last - 1]!.trim() === '') last -= 1;
+    const before = lines.slice(0, last);
+    if (last === heading + 1) before.push(eol);
+    if (before.length > 0 && !/\n$/.test(before[before.length - 1]!)) before[before.length - 1] += eol;
+    const after = lines.slice(last);
+    // A section followed at once by a heading keeps a blank line before it.
+    const gap = last === end && end < lines.length ? eol : '';
+    result = before.join('') + item + gap + after.join('');
+  }
+  if (splitScopeTable(result).table !== splitScopeTable(raw).table) {
+    throw new LanesError('malformed-file', 'Lanes could not add the decision without touching the Instance Scope Table, so it left the shared-state file as it was. Add it by hand.');
+  }
+  return result;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isLanesError } from '../shared/errors';
 import { composeRequest, fileDate, slugify } from './compose';
-import { withStatus } from './front-matter';
+import { withFields, withStatus } from './front-matter';
 import { parseDocument } from 'yaml';
 import { parseRequestFile, splitFrontMatter } from './parse';
 
@@ -46,6 +46,33 @@ describe('withStatus', () => {
       caught = error;
     }
     expect(isLanesError(caught) && caught.code).toBe('malformed-file');
+  });
+});
+
+describe('withFields: the matrix writes urgency and importance', () => {
+  const matrix = (urgency: string | null, importance: string | null) => ({ urgency, importance });
+
+  it('adds both keys to a file without front matter, and removes the front matter again', () => {
+    const placed = withFields(BODY, matrix('high', 'low'), 'a.md');
+    expect(placed).toBe(`---\nurgency: high\nimportance: low\n---\n${BODY}`);
+    expect(withFields(placed, matrix(null, null), 'a.md')).toBe(BODY);
+  });
+
+  it('changes only those lines, keeps every other byte, CRLF included, and the order of the keys', () => {
+    const text = '---\r\n# why: the client asked\r\nimportance:   LOW # odd spacing\r\nstatus: blocked\r\nblocked_by:\r\n  - 20260412_schema.md\r\nurgency: low\r\n---\r\n' + BODY.replace(/\n/g, '\r\n');
+    const next = withFields(text, matrix('high', 'high'), 'a.md');
+    expect(next).toBe('---\r\n# why: the client asked\r\nimportance: high\r\nstatus: blocked\r\nblocked_by:\r\n  - 20260412_schema.md\r\nurgency: high\r\n---\r\n' + BODY.replace(/\n/g, '\r\n'));
+    // A key that already says its value is left as written.
+    expect(withFields(text, matrix('low', 'low'), 'a.md')).toBe(text);
+    expect(parseRequestFile(Buffer.from(next), '20260413_a.md', false)).toMatchObject({ urgency: 'high', importance: 'high', status: 'blocked', blockedBy: ['20260412_schema.md'] });
+  });
+
+  it('appends a missing key after the last line even when it has no line end', () => {
+    expect(withFields(`---\nstatus: blocked\n---\n${BODY}`, matrix('low', 'high'), 'a.md')).toBe(`---\nstatus: blocked\nurgency: low\nimportance: high\n---\n${BODY}`);
+  });
+
+  it('refuses front matter it cannot read and leaves the text alone', () => {
+    expect(() => withFields(`---\nurgency: [high\n---\n${BODY}`, matrix('low', 'low'), '`a.md`')).toThrow(/fix the front matter by hand first/);
   });
 });
 

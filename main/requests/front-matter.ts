@@ -1,53 +1,81 @@
 import { LanesError } from '../shared/errors';
-import { normalizeStatus, splitFrontMatter } from './parse';
+import { splitFrontMatter } from './parse';
 
 export type WrittenStatus = 'in-progress' | 'blocked';
 
 /**
  * Returns the text with its front matter saying `status` (or saying nothing about it, for
- * `null`: open is the default). Only the `status` line changes: the front matter is added when
- * needed and removed again when Lanes empties it, the other lines and the body keep their
- * bytes, and the file's own line ends are used. A file whose front matter Lanes cannot read is
- * refused rather than rewritten.
+ * `null`: open is the default). See `withFields` for what is kept.
  */
 export function withStatus(text: string, status: WrittenStatus | null, fileLabel: string): string {
-  const frontMatter = splitFrontMatter(text);
-  const eol = /\r\n/.test(text) ? '\r\n' : '\n';
+  return withFields(text, { status }, fileLabel);
+}
 
+/**
+ * Returns the text with its front matter giving each key its value, one `key: value` line each
+ * (`null` removes the key). Only those lines change: the front matter is added when needed and
+ * removed again when Lanes empties it, the other lines and the body keep their bytes, and the
+ * file's own line ends are used. A key that already reads as its value is left as written. A
+ * file whose front matter Lanes cannot read is refused rather than rewritten, and so is a result
+ * that would not read back as the values asked for.
+ */
+export function withFields(text: string, fields: Readonly<Record<string, string | null>>, fileLabel: string): string {
+  const frontMatter = splitFrontMatter(text);
   if (frontMatter.kind === 'malformed') {
     throw new LanesError('malformed-file', `${fileLabel}: ${frontMatter.message} Lanes did not change it; fix the front matter by hand first.`);
   }
-  if (frontMatter.kind === 'none') {
-    return status === null ? text : `---${eol}status: ${status}${eol}---${eol}${text}`;
-  }
+  const eol = /\r\n/.test(text) ? '\r\n' : '\n';
+  const data = frontMatter.kind === 'ok' ? frontMatter.data : {};
+  const lines = frontMatter.kind === 'ok' ? [...frontMatter.lines] : [];
+  const rest = frontMatter.kind === 'ok' ? text.slice(frontMatter.bodyStart) : text;
 
-  const lines = [...frontMatter.lines];
-  const start = lines.findIndex((line) => /^status[ \t]*:/.test(line));
-  let end = start + 1;
-  if (start !== -1) {
-    while (end < lines.length && /^(?:[ \t]|-(?:[ \t]|\r?\n|$))/.test(lines[end]!)) end += 1;
+  let changed = false;
+  for (const [key, value] of Object.entries(fields)) {
+    const present = Object.hasOwn(data, key) && data[key] !== null && data[key] !== undefined;
+    if (value === null ? !present : readsAs(data[key], value)) continue;
+    changed = true;
+    const start = lines.findIndex((line) => new RegExp(`^${key}[ \\t]*:`).test(line));
+    let end = start + 1;
+    if (start !== -1) {
+      // A value written over several lines: its indented or `- ` continuation lines go with it.
+      while (end < lines.length && /^(?:[ \t]|-(?:[ \t]|\r?\n|$))/.test(lines[end]!)) end += 1;
+    }
+    if (start === -1) {
+      if (value === null) continue;
+      const last = lines.length - 1;
+      if (last >= 0 && !/\n$/.test(lines[last]!)) lines[last] += eol;
+      lines.push(`${key}: ${value}${eol}`);
+    } else if (value === null) {
+      lines.splice(start, end - start);
+    } else {
+      lines.splice(start, end - start, `${key}: ${value}${lineEndOf(lines[end - 1], eol)}`);
+    }
   }
-  const current = typeof frontMatter.data.status === 'string' ? normalizeStatus(frontMatter.data.status) : null;
-  if (status !== null && current === status) return text;
-  if (status === null && start === -1) return text;
+  if (!changed) return text;
 
-  const lineEnd = (line: string | undefined) => (line !== undefined && /\r?\n$/.test(line) ? /\r\n$/.test(line) ? '\r\n' : '\n' : eol);
-  if (start === -1) {
-    const last = lines.length - 1;
-    if (last >= 0 && !/\n$/.test(lines[last]!)) lines[last] += eol;
-    lines.push(`status: ${status}${eol}`);
-  } else if (status === null) {
-    lines.splice(start, end - start);
-  } else {
-    lines.splice(start, end - start, `status: ${status}${lineEnd(lines[end - 1])}`);
-  }
-
-  const rest = text.slice(frontMatter.bodyStart);
-  const result = lines.length === 0 ? rest : frontMatter.opening + lines.join('') + frontMatter.closing + rest;
+  const result =
+    lines.length === 0 ? rest : frontMatter.kind === 'ok' ? frontMatter.opening + lines.join('') + frontMatter.closing + rest : `---${eol}${lines.join('')}---${eol}${rest}`;
   const check = splitFrontMatter(result);
-  const written = check.kind === 'ok' && typeof check.data.status === 'string' ? normalizeStatus(check.data.status) : null;
-  if (check.kind === 'malformed' || written !== status || !result.endsWith(rest)) {
-    throw new LanesError('malformed-file', `${fileLabel}: Lanes could not change the status in its front matter safely and left the file as it was. Change \`status:\` by hand.`);
+  const written = check.kind === 'ok' ? check.data : {};
+  const faithful = Object.entries(fields).every(([key, value]) => (value === null ? written[key] === undefined || written[key] === null : readsAs(written[key], value)));
+  if (check.kind === 'malformed' || !faithful || !result.endsWith(rest)) {
+    const keys = Object.keys(fields).map((key) => `\`${key}:\``).join(' and ');
+    throw new LanesError('malformed-file', `${fileLabel}: Lanes could not change ${keys} in its front matter safely and left the file as it was. Change it by hand.`);
   }
   return result;
+}
+
+/** True when a front matter value means `value` (`In-Progress` means `in-progress`). */
+function readsAs(current: unknown, value: string): boolean {
+  return typeof current === 'string' && canonical(current) === canonical(value);
+}
+
+function canonical(word: string): string {
+  const lower = word.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  return lower === 'inprogress' || lower === 'doing' || lower === 'wip' ? 'in-progress' : lower;
+}
+
+function lineEndOf(line: string | undefined, eol: string): string {
+  if (line === undefined || !/\r?\n$/.test(line)) return eol;
+  return /\r\n$/.test(line) ? '\r\n' : '\n';
 }

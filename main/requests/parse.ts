@@ -1,5 +1,5 @@
 import { parseDocument, LineCounter } from 'yaml';
-import type { RequestStatus } from '../contract/requests';
+import type { Level, RequestStatus, WhenUnblocked } from '../contract/requests';
 
 /**
  * Reading a request file, as people and agents write them (see the field report):
@@ -9,7 +9,7 @@ import type { RequestStatus } from '../contract/requests';
  *   ...
  *
  * named `YYYYMMDD_slug.md`, with optional YAML front matter (`status`, `from`, `to`, `priority`,
- * `blocked_by`). Nothing here touches the disk; a file that cannot be understood still gives a
+ * `blocked_by`, `urgency`, `importance`, `when_unblocked`). Nothing here touches the disk; a file that cannot be understood still gives a
  * result, with warnings, and is marked not editable so Lanes never rewrites it.
  */
 export interface ParsedRequest {
@@ -21,7 +21,10 @@ export interface ParsedRequest {
   readonly slug: string;
   readonly status: RequestStatus;
   readonly priority: string | null;
+  readonly urgency: Level | null;
+  readonly importance: Level | null;
   readonly blockedBy: string[];
+  readonly whenUnblocked: WhenUnblocked;
   readonly hasFrontMatter: boolean;
   readonly warnings: string[];
   readonly editable: boolean;
@@ -76,7 +79,7 @@ export function parseRequestFile(bytes: Uint8Array, name: string, inDone: boolea
   const base = { date, slug, bom, text };
   if (!/\S/.test(text)) {
     warnings.push('This file is empty.');
-    return { ...base, title: fallbackTitle, heading: null, from: null, to: null, status: inDone ? 'done' : 'open', priority: null, blockedBy: [], hasFrontMatter: false, warnings, editable, body: text };
+    return { ...base, title: fallbackTitle, heading: null, from: null, to: null, status: inDone ? 'done' : 'open', priority: null, urgency: null, importance: null, blockedBy: [], whenUnblocked: 'notify', hasFrontMatter: false, warnings, editable, body: text };
   }
 
   const frontMatter = splitFrontMatter(text);
@@ -108,7 +111,10 @@ export function parseRequestFile(bytes: Uint8Array, name: string, inDone: boolea
     to,
     status: statusOf(data, inDone, warnings),
     priority: stringField(data, 'priority', warnings),
+    urgency: levelField(data, 'urgency', warnings),
+    importance: levelField(data, 'importance', warnings),
     blockedBy: listField(data, warnings),
+    whenUnblocked: whenUnblockedField(data, warnings),
     hasFrontMatter: frontMatter.kind !== 'none',
     warnings,
     editable,
@@ -300,4 +306,27 @@ function listField(data: Record<string, unknown>, warnings: string[]): string[] 
   if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number')) return value.map(String);
   warnings.push('The front matter\'s `blocked_by` should be a name or a list of names.');
   return [];
+}
+
+const LEVELS: Record<string, Level> = { high: 'high', low: 'low' };
+
+/** `urgency:` and `importance:` are `high` or `low`; anything else leaves the request unsorted. */
+function levelField(data: Record<string, unknown>, key: 'urgency' | 'importance', warnings: string[]): Level | null {
+  const value = data[key];
+  if (value === undefined || value === null) return null;
+  const level = typeof value === 'string' ? LEVELS[value.trim().toLowerCase()] : undefined;
+  if (level === undefined) {
+    warnings.push(`The front matter's \`${key}\` should be \`high\` or \`low\`; the Plan screen shows this request as unsorted.`);
+    return null;
+  }
+  return level;
+}
+
+/** `when_unblocked: send` hands the request to its receiver once its last blocker is done; the default only tells. */
+function whenUnblockedField(data: Record<string, unknown>, warnings: string[]): WhenUnblocked {
+  const value = data.when_unblocked;
+  if (value === undefined || value === null) return 'notify';
+  if (value === 'send' || value === 'notify') return value;
+  warnings.push('The front matter\'s `when_unblocked` should be `send` (hand the request to its receiver) or `notify`.');
+  return 'notify';
 }

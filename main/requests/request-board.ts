@@ -1,7 +1,7 @@
 import { lstatSync, promises as fs, readFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import type { RequestBoard as BoardView, RequestChange, RequestDetail, RequestStatus, RequestSummary, newRequestSchema } from '../contract/requests';
+import type { RequestBoard as BoardView, Quadrant, RequestChange, RequestDetail, RequestStatus, RequestSummary, newRequestSchema } from '../contract/requests';
 import { ABSENT, hashContent, writeFileAtomic } from '../shared/atomic-file';
 import { LanesError, errnoCode, isLanesError } from '../shared/errors';
 import { git, gitOrNull } from '../shared/git';
@@ -9,8 +9,9 @@ import { resolveInside, toRepoPath } from '../shared/path-guard';
 import { DEFAULT_PATHS, type LoadedConfig } from '../workspace/config';
 import { composeRequest, fileDate, slugify } from './compose';
 import { FolderWatch, type FolderChange } from './folder-watch';
-import { withStatus } from './front-matter';
+import { withFields, withStatus } from './front-matter';
 import { matchInstance, parseRequestFile, type ParsedRequest } from './parse';
+import { levelsOf, quadrantOf } from './plan';
 
 const DONE = 'done';
 /** The detail view shows at most this much of a file; bigger files are not edited in Lanes. */
@@ -148,6 +149,25 @@ export class RequestBoard {
       if (current !== file) this.forget(file);
       return this.refreshOne(current);
     });
+  }
+
+  /** Places a card on the priority matrix: writes only the front matter's `urgency:` and `importance:`. */
+  prioritize(file: string, quadrant: Quadrant | null, version: string | undefined): Promise<RequestSummary> {
+    return this.mutate(async () => {
+      const { abs, name, inDone } = this.locate(file);
+      const bytes = await readRequestBytes(abs, file);
+      if (version !== undefined && hashContent(bytes) !== version) throw changedSinceShown(file);
+      const parsed = parseRequestFile(bytes, name, inDone);
+      if (!parsed.editable) throw new LanesError('malformed-file', `Lanes does not rewrite \`${file}\`: ${parsed.warnings[0] ?? 'it cannot read it.'}`);
+      const next = withFields(parsed.text, levelsOf(quadrant), `\`${file}\``);
+      if (next !== parsed.text) await writeFileAtomic(abs, (parsed.bom ? '\uFEFF' : '') + next, { expected: { hash: hashContent(bytes) } });
+      return this.refreshOne(file);
+    });
+  }
+
+  /** Every request as last read, for the plan. */
+  current(): RequestSummary[] {
+    return [...this.entries.values()].map((entry) => entry.summary);
   }
 
   /** Replaces the text of a request with what the user edited, refused if the file changed since `version`. */
@@ -403,7 +423,11 @@ export class RequestBoard {
       date: parsed.date,
       slug: parsed.slug,
       priority: parsed.priority,
+      urgency: parsed.urgency,
+      importance: parsed.importance,
+      quadrant: quadrantOf(parsed.urgency, parsed.importance),
       blockedBy: parsed.blockedBy,
+      whenUnblocked: parsed.whenUnblocked,
       hasFrontMatter: parsed.hasFrontMatter,
       warnings: parsed.warnings,
       editable: parsed.editable,

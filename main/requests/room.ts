@@ -1,9 +1,14 @@
 import path from 'node:path';
 import type { OpenWorkspace, Room, RoomFactory } from '../core/room';
-import { LanesError } from '../shared/errors';
+import type { RequestSummary, SendResult } from '../contract/requests';
+import { hashContent } from '../shared/atomic-file';
+import { readInsideCheckout, writeInsideCheckout } from '../shared/checkout-file';
+import { LanesError, isLanesError } from '../shared/errors';
+import { withDecision } from '../memory/shared-state';
 import { coordinationPaths, workspaceHome } from '../workspace/home';
 import { whyNotTyped } from '../instances/agent-context';
 import { part, typedLine } from '../instances/typed-text';
+import { blockerResolver, newlyUnblocked, planOf, waitingCounts } from './plan';
 import { RequestBoard } from './request-board';
 
 /**
@@ -12,6 +17,82 @@ import { RequestBoard } from './request-board';
  */
 export const createRequestsRoom: RoomFactory = (context): Room => {
   let board: RequestBoard | null = null;
+  /** How many blockers each request waited for when the plan was last made (see `waitingCounts`); null before the first scan. */
+  let waiting: Map<string, number> | null = null;
+  let replanQueued = false;
+
+  /**
+   * Makes the plan again after the board changed (once for a burst of changes) and tells the
+   * receiver of every request whose last blocker just reached done.
+   */
+  const replan = (of: RequestBoard) => {
+    if (replanQueued) return;
+    replanQueued = true;
+    queueMicrotask(() => {
+      replanQueued = false;
+      if (board !== of || waiting === null) return;
+      const requests = of.current();
+      const counts = waitingCounts(requests, waiting);
+      const unblocked = newlyUnblocked(waiting, counts, requests);
+      waiting = counts;
+      context.emit('requests.planned', planOf(requests));
+      for (const request of unblocked) {
+        void tellUnblocked(request, requests).catch((error: unknown) => console.error('Lanes: telling the receiver of an unblocked request failed:', error));
+      }
+    });
+  };
+
+  const sendToReceiver = async (request: RequestSummary): Promise<SendResult> => {
+    if (request.status === 'done') throw new LanesError('invalid-argument', `\`${request.name}\` is already done; there is nothing to hand off.`);
+    if (request.to === null) {
+      throw new LanesError('invalid-argument', `\`${request.name}\` names no receiver. Add \`(From → To)\` to its title, or \`to:\` to its front matter.`);
+    }
+    if (request.toInstance === null) {
+      throw new LanesError('invalid-argument', `"${request.to}" is not an instance in lanes.yml, so Lanes cannot hand this request to an agent.`);
+    }
+    const home = homeFor(context.requireWorkspace());
+    const { config } = await context.workspaceConfig().read();
+    const paths = coordinationPaths(home, config.paths);
+    const text = handOffInstruction(path.join(paths.requests, ...request.file.split('/')), paths.requestsDone);
+    const receiver = config.instances.find((instance) => instance.name === request.toInstance);
+    const notTyped = receiver ? whyNotTyped(receiver) : null;
+    if (notTyped !== null) return { instance: request.toInstance, text, typed: false, notTypedBecause: notTyped };
+    const instances = context.services.instances;
+    if (!instances) {
+      throw new LanesError('unavailable', 'Handing a request to an agent needs the instances feature, which this version of Lanes does not have yet.');
+    }
+    if (!instances.isRunning(request.toInstance)) {
+      throw new LanesError('unavailable', `"${request.toInstance}" is not running. Start it on the Instances screen, then send the request again.`);
+    }
+    await instances.sendText(request.toInstance, text);
+    return { instance: request.toInstance, text, typed: true, notTypedBecause: null };
+  };
+
+  /** A notification, and the hand-off when the request asks for one (`when_unblocked: send`). */
+  const tellUnblocked = async (request: RequestSummary, requests: readonly RequestSummary[]) => {
+    const resolve = blockerResolver(requests);
+    const titles = new Map(requests.map((other) => [other.file, other.title]));
+    const blockers = request.blockedBy.map((ref) => titles.get(resolve(ref, request.file).file ?? '') ?? ref);
+    let handedOff = false;
+    let notHandedOffBecause: string | null = null;
+    if (request.whenUnblocked === 'send') {
+      try {
+        const sent = await sendToReceiver(request);
+        handedOff = sent.typed;
+        notHandedOffBecause = sent.notTypedBecause;
+      } catch (error) {
+        if (!isLanesError(error)) throw error;
+        notHandedOffBecause = error.message;
+      }
+    }
+    const receiver = request.toInstance ?? request.to;
+    const title = `“${request.title}” is no longer blocked`;
+    const body = `${blockers.map((blocker) => `“${blocker}”`).join(', ')} ${blockers.length === 1 ? 'is' : 'are'} done.${
+      handedOff ? ` Lanes handed it to ${receiver}.` : receiver ? ` ${receiver} can start it.` : ''
+    }`;
+    context.platform.notify?.(title, body);
+    context.emit('requests.unblocked', { file: request.file, title: request.title, instance: request.toInstance, blockers, handedOff, notHandedOffBecause });
+  };
 
   const current = (): RequestBoard => {
     context.requireWorkspace();
@@ -27,32 +108,37 @@ export const createRequestsRoom: RoomFactory = (context): Room => {
       'requests.save': ({ file, text, version }) => current().save(file, text, version),
       'requests.create': (input) => current().create(input),
       'requests.search': async ({ query }) => ({ files: await current().search(query) }),
-      'requests.send': async ({ file }) => {
+      'requests.send': async ({ file }) => sendToReceiver(await current().summary(file)),
+      'requests.prioritize': ({ file, quadrant, version }) => current().prioritize(file, quadrant, version),
+      'requests.plan': async () => {
         const requests = current();
-        const request = await requests.summary(file);
-        if (request.status === 'done') throw new LanesError('invalid-argument', `\`${request.name}\` is already done; there is nothing to hand off.`);
-        if (request.to === null) {
-          throw new LanesError('invalid-argument', `\`${request.name}\` names no receiver. Add \`(From → To)\` to its title, or \`to:\` to its front matter.`);
-        }
-        if (request.toInstance === null) {
-          throw new LanesError('invalid-argument', `"${request.to}" is not an instance in lanes.yml, so Lanes cannot hand this request to an agent.`);
-        }
+        await requests.ready;
+        return planOf(requests.current());
+      },
+      'requests.decide': async ({ text }) => {
         const home = homeFor(context.requireWorkspace());
         const { config } = await context.workspaceConfig().read();
         const paths = coordinationPaths(home, config.paths);
-        const text = handOffInstruction(path.join(paths.requests, ...request.file.split('/')), paths.requestsDone);
-        const receiver = config.instances.find((instance) => instance.name === request.toInstance);
-        const notTyped = receiver ? whyNotTyped(receiver) : null;
-        if (notTyped !== null) return { instance: request.toInstance, text, typed: false, notTypedBecause: notTyped };
-        const instances = context.services.instances;
-        if (!instances) {
-          throw new LanesError('unavailable', 'Handing a request to an agent needs the instances feature, which this version of Lanes does not have yet.');
+        // Checked before anything is written: a decision that cannot be typed is not recorded either.
+        const line = typedLine`Decision for every instance (recorded in ${part(paths.sharedState, '`paths.sharedState` in lanes.yml')}): ${part(text, 'the decision')}`;
+        await recordDecision(home, config.paths.sharedState, text, new Date());
+        const typed: string[] = [];
+        const notTyped: { instance: string; reason: string }[] = [];
+        for (const instance of config.instances) {
+          const reason = whyNotTyped(instance) ?? (context.services.instances?.isRunning(instance.name) ? null : `${instance.name} is not running.`);
+          if (reason !== null) {
+            notTyped.push({ instance: instance.name, reason });
+            continue;
+          }
+          try {
+            await context.services.instances!.sendText(instance.name, line);
+            typed.push(instance.name);
+          } catch (error) {
+            if (!isLanesError(error)) throw error;
+            notTyped.push({ instance: instance.name, reason: error.message });
+          }
         }
-        if (!instances.isRunning(request.toInstance)) {
-          throw new LanesError('unavailable', `"${request.toInstance}" is not running. Start it on the Instances screen, then send the request again.`);
-        }
-        await instances.sendText(request.toInstance, text);
-        return { instance: request.toInstance, text, typed: true, notTypedBecause: null };
+        return { sharedState: config.paths.sharedState, typed, notTyped };
       },
       'requests.paths': async () => {
         const home = homeFor(context.requireWorkspace());
@@ -62,19 +148,28 @@ export const createRequestsRoom: RoomFactory = (context): Room => {
     },
     async workspaceOpened(workspace: OpenWorkspace) {
       board?.close();
-      const opened = new RequestBoard(homeFor(workspace), context.workspaceConfig(), (change) => context.emit('requests.changed', change));
+      waiting = null;
+      const opened: RequestBoard = new RequestBoard(homeFor(workspace), context.workspaceConfig(), (change) => {
+        context.emit('requests.changed', change);
+        replan(opened);
+      });
       board = opened;
       void opened.ready
         .then(async () => {
           const view = await opened.list();
-          if (board === opened) context.emit('requests.changed', { kind: 'board', board: view });
+          if (board !== opened) return;
+          context.emit('requests.changed', { kind: 'board', board: view });
+          waiting = waitingCounts(view.requests);
+          context.emit('requests.planned', planOf(view.requests));
         })
         .catch((error: unknown) => console.error('Lanes: reading the requests folder failed:', error));
     },
     async workspaceClosed() {
       board?.close();
       board = null;
+      waiting = null;
       context.emit('requests.changed', { kind: 'board', board: null });
+      context.emit('requests.planned', null);
     },
     async dispose() {
       board?.close();
@@ -92,6 +187,21 @@ export function handOffInstruction(file: string, doneFolder: string): string {
     doneFolder + path.sep,
     'the `done` folder of `paths.requests` in lanes.yml',
   )} (with git mv if it is tracked).`;
+}
+
+/**
+ * Appends a decision to the Decisions section of the shared-state file in the home, written
+ * atomically and refused when the file changed since it was read or is not UTF-8 text.
+ */
+async function recordDecision(home: string, sharedState: string, text: string, now: Date): Promise<void> {
+  const place = { root: home, what: 'the shared-state file' };
+  const read = await readInsideCheckout(place, sharedState);
+  if (read.text !== null && hashContent(read.text) !== read.version.hash) {
+    throw new LanesError('malformed-file', `\`${sharedState}\` is not UTF-8 text, so Lanes did not add the decision to it. Convert it to UTF-8 first.`);
+  }
+  const pad = (value: number) => String(value).padStart(2, '0');
+  const stamp = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())} ${pad(now.getHours())}:${pad(now.getMinutes())}`;
+  await writeInsideCheckout(place, sharedState, withDecision(read.text ?? '', text, stamp), { expected: read.version });
 }
 
 /** The workspace's home (its main checkout), whose requests folder every instance and screen shares. */

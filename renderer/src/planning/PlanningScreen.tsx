@@ -1,7 +1,97 @@
+import { useEffect, useState } from 'react';
+import type { RequestSummary } from '../../../main/contract/requests';
+import { RequestDialog } from '../requests/RequestDialog';
+import { useRequests } from '../requests/store';
+import { NoWorkspace } from '../shell/Banners';
+import { Message } from '../shell/Message';
+import { useWorkspace } from '../workspace/store';
+import { DecisionForm } from './DecisionForm';
+import { DependencyGraph } from './DependencyGraph';
+import { PriorityMatrix } from './PriorityMatrix';
+import { SuggestedOrder } from './SuggestedOrder';
+import '../requests/requests.css';
+import './planning.css';
+
+/** The Plan screen: the requests on a priority matrix, their dependencies, the order they suggest, and decisions for every agent. */
 export function PlanningScreen() {
+  const snapshot = useWorkspace((state) => state.snapshot);
+  const workspaceLoading = useWorkspace((state) => state.loading);
+  const board = useRequests((state) => state.board);
+  const plan = useRequests((state) => state.plan);
+  const loaded = useRequests((state) => state.loaded);
+  const error = useRequests((state) => state.error);
+  const unblocked = useRequests((state) => state.unblocked);
+  const [openFile, setOpenFile] = useState<string | null>(null);
+  const open = (request: RequestSummary) => setOpenFile(request.file);
+
+  useEffect(() => {
+    if (snapshot && (!useRequests.getState().board || !useRequests.getState().plan)) void useRequests.getState().load();
+  }, [snapshot?.root]);
+
+  if (workspaceLoading) return <section className="screen" aria-busy="true" />;
+  if (!snapshot) return <NoWorkspace title="Plan" what="Open a repository to plan its cross-instance requests." />;
+  if (!loaded || !board) return <section className="screen" aria-busy="true" aria-label="Loading the plan" />;
+
   return (
-    <section className="screen" aria-labelledby="plan-title">
-      <h1 id="plan-title">Plan</h1>
+    <section className="screen plan-screen" aria-labelledby="plan-title">
+      <header className="screen-header">
+        <div>
+          <h1 id="plan-title">Plan</h1>
+          <p className="muted plan-intro">
+            The requests of <span className="mono">{board.folder}/</span> by urgency and importance, and what waits for what.
+          </p>
+        </div>
+      </header>
+
+      {unblocked.map((notice) => (
+        <div key={notice.file} className="banner banner-info" role="status" data-testid="unblocked-notice">
+          <span>
+            “{notice.title}” is no longer blocked: {notice.blockers.map((title) => `“${title}”`).join(', ')} {notice.blockers.length === 1 ? 'is' : 'are'} done.{' '}
+            {notice.handedOff
+              ? `Lanes handed it to ${notice.instance}.`
+              : notice.instance
+                ? <Message text={`${notice.instance} was told${notice.notHandedOffBecause ? `; it was not handed over: ${notice.notHandedOffBecause}` : '.'}`} />
+                : 'It names no instance to tell.'}
+          </span>
+          <button type="button" className="button ghost small" onClick={() => useRequests.getState().dismissUnblocked(notice.file)}>
+            Dismiss
+          </button>
+        </div>
+      ))}
+      {error && (
+        <div className="banner banner-error" role="alert">
+          <span>{error}</span>
+          <button type="button" className="button ghost small" onClick={() => useRequests.getState().dismissError()}>
+            Dismiss
+          </button>
+        </div>
+      )}
+
+      <section className="plan-section" aria-labelledby="matrix-title">
+        <h2 id="matrix-title">Priority matrix</h2>
+        <PriorityMatrix board={board} onOpen={open} />
+      </section>
+
+      <section className="plan-section" aria-labelledby="dependencies-title">
+        <h2 id="dependencies-title">Dependencies</h2>
+        {plan ? (
+          <div className="plan-dependencies">
+            <DependencyGraph plan={plan} board={board} onOpen={open} />
+            <SuggestedOrder plan={plan} board={board} onOpen={open} />
+          </div>
+        ) : (
+          <p className="muted" aria-busy="true">
+            Reading the dependencies…
+          </p>
+        )}
+      </section>
+
+      <section className="plan-section" aria-labelledby="decisions-title">
+        <h2 id="decisions-title">Decisions</h2>
+        <DecisionForm />
+      </section>
+
+      {openFile && <RequestDialog file={openFile} onClose={() => setOpenFile(null)} />}
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { memo } from 'react';
 import type { RequestSummary } from '../../../main/contract/requests';
 import { ageOf, receiverProblem } from './board-view';
 import { Message } from '../shell/Message';
+import { useRequests } from './store';
 
 interface CardProps {
   request: RequestSummary;
@@ -67,13 +68,43 @@ export function CardFace({ request, instances, onOpen, children }: CardProps & {
       <div className="req-meta muted">
         <span title={request.date ?? request.modifiedAt}>{ageOf(request)}</span>
         {request.priority && <span className={`tag req-priority req-priority-${request.priority.toLowerCase()}`}>{request.priority}</span>}
-        {request.blockedBy.length > 0 && <span className="tag">blocked by {request.blockedBy.join(', ')}</span>}
       </div>
+      {request.blockedBy.length > 0 && request.status !== 'done' && <WaitingFor request={request} />}
       {request.warnings.length > 0 && (
         <p className="req-warning" data-testid="request-warning" title={request.warnings.join('\n')}>
           <Message text={request.warnings[0]!} />
         </p>
       )}
     </>
+  );
+}
+
+/** What a request still waits for: the titles of its unfinished blockers, and names that find no request. */
+function WaitingFor({ request }: { request: RequestSummary }) {
+  const planned = useRequests((state) => state.planByFile.get(request.file));
+  const board = useRequests((state) => state.board);
+  if (!planned) return <p className="req-waiting muted">blocked by {request.blockedBy.join(', ')}</p>;
+  const byFile = new Map(board?.requests.map((other) => [other.file, other]));
+  const open = planned.blockers.filter((blocker) => blocker.file !== null && byFile.get(blocker.file)?.status !== 'done');
+  const missing = planned.blockers.filter((blocker) => blocker.file === null);
+  if (open.length === 0 && missing.length === 0 && !planned.inCycle) return null;
+  return (
+    <p className="req-waiting" data-testid="waiting-for">
+      {open.length > 0 && (
+        <span>
+          Waits for {open.map((blocker) => `“${byFile.get(blocker.file!)?.title ?? blocker.ref}”`).join(', ')}
+        </span>
+      )}
+      {missing.map((blocker) => (
+        <span key={blocker.ref} className="tag tag-warn" title={blocker.problem ?? undefined}>
+          {blocker.ref}: not found
+        </span>
+      ))}
+      {planned.inCycle && (
+        <span className="tag tag-warn" title="Its blocked_by goes round in a circle: none of these requests can start first.">
+          in a cycle
+        </span>
+      )}
+    </p>
   );
 }

@@ -217,7 +217,7 @@ function sameColumn(before: ColumnProps, after: ColumnProps): boolean {
 }
 
 /** The pointer decides the column when there is one; the keyboard, by overlap. */
-const pointerFirst: CollisionDetection = (args) => {
+export const pointerFirst: CollisionDetection = (args) => {
   const hits = pointerWithin(args);
   return hits.length > 0 ? hits : rectIntersection(args);
 };

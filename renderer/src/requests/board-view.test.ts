@@ -1,28 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { RequestSummary } from '../../../main/contract/requests';
 import { columnsOf } from './board-view';
+import { requestSummary } from './test-support';
 
-const request = (name: string, date: string | null, modifiedAt: string): RequestSummary => ({
-  file: name,
-  path: `docs/cross-instance-prs/${name}`,
-  name,
-  status: 'open',
-  title: name,
-  from: 'A',
-  to: 'B',
-  fromInstance: null,
-  toInstance: null,
-  date,
-  slug: name,
-  priority: null,
-  blockedBy: [],
-  hasFrontMatter: false,
-  warnings: [],
-  editable: true,
-  modifiedAt,
-  size: 1,
-  version: name,
-});
+const request = (name: string, date: string | null, modifiedAt: string) => requestSummary(name, { date, modifiedAt });
 
 describe('columnsOf', () => {
   it('lists each column newest first: by the date in the name, else the file time, then the time, then the name', () => {

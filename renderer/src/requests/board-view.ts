@@ -16,7 +16,7 @@ export function columnsOf(
 }
 
 /** Dates and times are ISO strings, so plain string order is time order (and cheaper than the locale's). */
-function newestFirst(a: RequestSummary, b: RequestSummary): number {
+export function newestFirst(a: RequestSummary, b: RequestSummary): number {
   return descending(a.date ?? a.modifiedAt.slice(0, 10), b.date ?? b.modifiedAt.slice(0, 10)) || descending(a.modifiedAt, b.modifiedAt) || a.name.localeCompare(b.name);
 }
 

@@ -33,12 +33,53 @@ export function columnStep(start: Box, translate: Coordinates, columns: readonly
   return { x: target.left + (target.width - start.width) / 2 - start.left, y: top - start.top };
 }
 
+/** A drop area's place on screen, in viewport pixels. */
+export interface Area extends Box {
+  height: number;
+}
+
+export type Direction = 'left' | 'right' | 'up' | 'down';
+
+/**
+ * Where a card goes for one step in a grid of drop areas (the priority matrix): into the nearest
+ * area that lies wholly that way from the one it is over, preferring the one most in line,
+ * then the higher, then the more left. Returns the new translate, or `null` when there is none.
+ */
+export function areaStep(start: Box, translate: Coordinates, areas: readonly Area[], direction: Direction): Coordinates | null {
+  const x = start.left + translate.x + start.width / 2;
+  const y = start.top + translate.y + 8;
+  const over = areas.find((area) => x >= area.left && x <= area.left + area.width && y >= area.top && y <= area.top + area.height);
+  const from = over ?? { left: x, top: y, width: 0, height: 0 };
+  const centre = (area: Area) => ({ x: area.left + area.width / 2, y: area.top + area.height / 2 });
+  const here = centre(from);
+  const beyond: Record<Direction, (area: Area) => number | null> = {
+    right: (area) => (area.left >= from.left + from.width - 1 ? area.left - (from.left + from.width) : null),
+    left: (area) => (area.left + area.width <= from.left + 1 ? from.left - (area.left + area.width) : null),
+    down: (area) => (area.top >= from.top + from.height - 1 ? area.top - (from.top + from.height) : null),
+    up: (area) => (area.top + area.height <= from.top + 1 ? from.top - (area.top + area.height) : null),
+  };
+  const across = (area: Area) => (direction === 'left' || direction === 'right' ? Math.abs(centre(area).y - here.y) : Math.abs(centre(area).x - here.x));
+  const target = areas
+    .filter((area) => area !== over && beyond[direction](area) !== null)
+    .sort((a, b) => beyond[direction](a)! + 2 * across(a) - (beyond[direction](b)! + 2 * across(b)) || a.top - b.top || a.left - b.left)[0];
+  if (!target) return null;
+  return { x: target.left + (target.width - start.width) / 2 - start.left, y: target.top + 40 - start.top };
+}
+
+/** How the keyboard drag moves: a column at a time (the board), or in four directions over a grid of areas (the matrix). */
+export interface KeyboardDragOptions {
+  grid?: boolean;
+}
+
+const ARROWS: Record<string, Direction> = { ArrowLeft: 'left', ArrowRight: 'right', ArrowUp: 'up', ArrowDown: 'down' };
+
 const START = ['Space', 'Enter'];
 const END = ['Space', 'Enter', 'Tab'];
 
 /**
  * The board's keyboard drag: Space or Enter picks a card up, ← and → carry it a column at a
- * time, Space, Enter or Tab drops it, Escape puts it back.
+ * time (with `grid`, the four arrows carry it between areas), Space, Enter or Tab drops it,
+ * Escape puts it back.
  *
  * dnd-kit's own KeyboardSensor starts listening for keys only after a timeout, and moves a card
  * only once the board has measured itself, so a user quicker than that (Space → Space in one go)
@@ -49,7 +90,7 @@ const END = ['Space', 'Enter', 'Tab'];
 export class ColumnKeyboardSensor implements SensorInstance {
   autoScrollEnabled = false;
 
-  static activators: Activators<object> = [
+  static activators: Activators<KeyboardDragOptions> = [
     {
       eventName: 'onKeyDown',
       handler: (event: React.KeyboardEvent, _options, { active }) => {
@@ -62,7 +103,7 @@ export class ColumnKeyboardSensor implements SensorInstance {
     },
   ];
 
-  private readonly props: SensorProps<object>;
+  private readonly props: SensorProps<KeyboardDragOptions>;
   private readonly start: Box;
   private translate: Coordinates = { x: 0, y: 0 };
   private readonly queue: KeyboardEvent[] = [];
@@ -71,7 +112,7 @@ export class ColumnKeyboardSensor implements SensorInstance {
   private done = false;
   private readonly view: Window;
 
-  constructor(props: SensorProps<object>) {
+  constructor(props: SensorProps<KeyboardDragOptions>) {
     this.props = props;
     const node = props.activeNode.node.current;
     node?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
@@ -94,7 +135,9 @@ export class ColumnKeyboardSensor implements SensorInstance {
       this.cancel();
       return;
     }
-    if (!END.includes(event.code) && event.code !== 'ArrowLeft' && event.code !== 'ArrowRight') return;
+    const direction = ARROWS[event.code];
+    const arrow = direction !== undefined && (this.props.options.grid === true || direction === 'left' || direction === 'right');
+    if (!END.includes(event.code) && !arrow) return;
     event.preventDefault();
     if (event.repeat && END.includes(event.code)) return; // a held Space does not drop the card
     this.queue.push(event);
@@ -116,7 +159,7 @@ export class ColumnKeyboardSensor implements SensorInstance {
       this.waitedFrames = 0;
       const event = this.queue.shift()!;
       if (END.includes(event.code)) this.finish(() => this.props.onEnd());
-      else this.step(event.code === 'ArrowRight' ? 1 : -1);
+      else this.step(ARROWS[event.code]!);
     }
   }
 
@@ -133,13 +176,15 @@ export class ColumnKeyboardSensor implements SensorInstance {
     return measured && placed && settled;
   }
 
-  private step(direction: 1 | -1): void {
-    const columns: Box[] = [];
+  private step(direction: Direction): void {
+    const areas: Area[] = [];
     for (const container of this.props.context.current.droppableContainers.values()) {
       const rect = container?.node.current?.getBoundingClientRect();
-      if (rect) columns.push({ left: rect.left, top: rect.top, width: rect.width });
+      if (rect) areas.push({ left: rect.left, top: rect.top, width: rect.width, height: rect.height });
     }
-    const next = columnStep(this.start, this.translate, columns, direction);
+    const next = this.props.options.grid
+      ? areaStep(this.start, this.translate, areas, direction)
+      : columnStep(this.start, this.translate, areas, direction === 'right' ? 1 : -1);
     if (!next) return;
     this.translate = next;
     this.props.onMove(next);

@@ -1,5 +1,19 @@
 import { create } from 'zustand';
-import type { NewRequest, RequestBoard, RequestChange, RequestDetail, RequestPaths, RequestStatus, RequestSummary, SendResult } from '../../../main/contract/requests';
+import type {
+  DecisionResult,
+  NewRequest,
+  PlannedRequest,
+  Quadrant,
+  RequestBoard,
+  RequestChange,
+  RequestDetail,
+  RequestPaths,
+  RequestPlan,
+  RequestStatus,
+  RequestSummary,
+  SendResult,
+  Unblocked,
+} from '../../../main/contract/requests';
 import { errorMessage, lanes } from '../client';
 import { useWorkspace } from '../workspace/store';
 
@@ -21,6 +35,13 @@ interface RequestsState {
   error: string | null;
   /** Files being moved: the card shows its new column until main answers. */
   pending: Record<string, RequestStatus>;
+  /** Files being placed on the matrix: the card shows its new quadrant (null: the tray) until main answers. */
+  placing: Record<string, Quadrant | null>;
+  /** The dependencies and the suggested order, kept current by main; null until read. */
+  plan: RequestPlan | null;
+  planByFile: ReadonlyMap<string, PlannedRequest>;
+  /** Requests whose last blocker reached done since this window opened, newest first. */
+  unblocked: Unblocked[];
   filterInstance: string;
   query: string;
   /** Files matching `query` (searched in main, bodies included); null when there is no query. */
@@ -29,6 +50,11 @@ interface RequestsState {
   ensureLoaded(): void;
   /** Moves a card; answers the request as it is now, or null when the move was refused (see `error`). */
   move(request: RequestSummary, status: RequestStatus): Promise<RequestSummary | null>;
+  /** Places a card on the priority matrix (null: back to the unsorted tray); null when refused (see `error`). */
+  prioritize(request: RequestSummary, quadrant: Quadrant | null): Promise<RequestSummary | null>;
+  dismissUnblocked(file: string): void;
+  /** Records a decision in the shared-state file and types it into the running agents. */
+  decide(text: string): Promise<DecisionResult>;
   create(input: NewRequest): Promise<RequestSummary>;
   read(file: string): Promise<RequestDetail>;
   save(file: string, text: string, version: string): Promise<RequestSummary>;
@@ -41,6 +67,12 @@ interface RequestsState {
 let searchTimer: ReturnType<typeof setTimeout> | null = null;
 /** Whole boards pushed by main so far, to tell whether one arrived while `load` waited. */
 let boardsReceived = 0;
+/** Plans pushed by main so far, likewise. */
+let plansReceived = 0;
+
+function withPlan(plan: RequestPlan | null): Pick<RequestsState, 'plan' | 'planByFile'> {
+  return { plan, planByFile: new Map(plan?.requests.map((entry) => [entry.file, entry])) };
+}
 let searchSeq = 0;
 
 export const useRequests = create<RequestsState>((set, get) => {
@@ -62,12 +94,41 @@ export const useRequests = create<RequestsState>((set, get) => {
     }, delay);
   };
 
+  /**
+   * Runs a change of a card while the card shows its outcome (`pending` or `placing` holds it
+   * until main answers); answers the request as it is now, or null when refused (see `error`).
+   */
+  const shownMeanwhile = async <K extends 'pending' | 'placing'>(
+    key: K,
+    file: string,
+    outcome: RequestsState[K][string],
+    change: () => Promise<RequestSummary>,
+  ): Promise<RequestSummary | null> => {
+    set((state) => ({ [key]: { ...state[key], [file]: outcome }, error: null }) as Partial<RequestsState>);
+    try {
+      return await change();
+    } catch (error) {
+      set({ error: errorMessage(error) });
+      return null;
+    } finally {
+      set((state) => {
+        const shown = { ...state[key] };
+        delete shown[file];
+        return { [key]: shown } as Partial<RequestsState>;
+      });
+    }
+  };
+
   return {
     board: null,
     paths: null,
     loaded: false,
     error: null,
     pending: {},
+    placing: {},
+    plan: null,
+    planByFile: new Map(),
+    unblocked: [],
     filterInstance: '',
     query: '',
     matches: null,
@@ -78,8 +139,14 @@ export const useRequests = create<RequestsState>((set, get) => {
       }
       if (!get().board) set({ loaded: false });
       const boardsBefore = boardsReceived;
+      const plansBefore = plansReceived;
       try {
-        const [board, paths] = await Promise.all([lanes.call('requests.list', {}), lanes.call('requests.paths', {}).catch(() => null)]);
+        const [board, paths, plan] = await Promise.all([
+          lanes.call('requests.list', {}),
+          lanes.call('requests.paths', {}).catch(() => null),
+          lanes.call('requests.plan', {}).catch(() => null),
+        ]);
+        if (plan && plansReceived === plansBefore) set(withPlan(plan));
         // A whole board pushed meanwhile (the workspace just opened) is at least as new as this
         // answer, and the deltas after it are applied to it: drawing this one too would only
         // draw the board twice, or go back to an older one.
@@ -92,22 +159,16 @@ export const useRequests = create<RequestsState>((set, get) => {
     ensureLoaded() {
       if (!get().loaded) void get().load();
     },
-    async move(request, status) {
-      if (request.status === status) return request;
-      set((state) => ({ pending: { ...state.pending, [request.file]: status }, error: null }));
-      try {
-        return await lanes.call('requests.move', { file: request.file, status, version: request.version });
-      } catch (error) {
-        set({ error: errorMessage(error) });
-        return null;
-      } finally {
-        set((state) => {
-          const pending = { ...state.pending };
-          delete pending[request.file];
-          return { pending };
-        });
-      }
+    move(request, status) {
+      if (request.status === status) return Promise.resolve(request);
+      return shownMeanwhile('pending', request.file, status, () => lanes.call('requests.move', { file: request.file, status, version: request.version }));
     },
+    prioritize(request, quadrant) {
+      if (request.quadrant === quadrant) return Promise.resolve(request);
+      return shownMeanwhile('placing', request.file, quadrant, () => lanes.call('requests.prioritize', { file: request.file, quadrant, version: request.version }));
+    },
+    dismissUnblocked: (file) => set((state) => ({ unblocked: state.unblocked.filter((notice) => notice.file !== file) })),
+    decide: (text) => lanes.call('requests.decide', { text }),
     create: (input) => lanes.call('requests.create', input),
     read: (file) => lanes.call('requests.read', { file }),
     save: (file, text, version) => lanes.call('requests.save', { file, text, version }),
@@ -136,12 +197,21 @@ lanes.on('requests.changed', (change) => {
   if (useRequests.getState().query.trim() !== '') useRequests.getState().setQuery(useRequests.getState().query);
 });
 
+lanes.on('requests.planned', (plan) => {
+  plansReceived += 1;
+  useRequests.setState(withPlan(plan));
+});
+
+lanes.on('requests.unblocked', (notice) => {
+  useRequests.setState((state) => ({ unblocked: [notice, ...state.unblocked.filter((other) => other.file !== notice.file)].slice(0, 20) }));
+});
+
 // Another workspace, requests folder or set of instances in lanes.yml: read the board again.
 useWorkspace.subscribe((state, previous) => {
   const shape = (snapshot: typeof state.snapshot) =>
     snapshot ? [snapshot.root, snapshot.config.paths.requests, ...snapshot.config.instances.map((instance) => instance.name)].join('\n') : null;
   if (shape(state.snapshot) !== shape(previous.snapshot)) {
-    if (!state.snapshot) useRequests.setState({ board: null, paths: null });
+    if (!state.snapshot) useRequests.setState({ board: null, paths: null, unblocked: [], ...withPlan(null) });
     else if (useRequests.getState().loaded) void useRequests.getState().load();
   }
 });
