@@ -24,7 +24,8 @@ export interface ScanOptions {
  */
 export async function scanRadar(root: string, sources: readonly LaneSource[], options: ScanOptions = {}): Promise<RadarReport> {
   const started = performance.now();
-  const lanes = await Promise.all(sources.map((source) => readLane(root, source)));
+  const commits = new Commits(root);
+  const lanes = await Promise.all(sources.map((source) => readLane(root, source, commits)));
   const cells: Promise<RadarCell>[] = [];
   lanes.forEach((lane, index) => {
     cells.push(mergeCell(root, lane, null, lane.baseHead));
@@ -48,10 +49,10 @@ interface ReadLane {
   readonly baseHead: string | null;
 }
 
-async function readLane(root: string, source: LaneSource): Promise<ReadLane> {
+async function readLane(root: string, source: LaneSource, commits: Commits): Promise<ReadLane> {
   const empty: RadarLane = { instance: source.instance, branch: source.branch, base: source.base, head: null, ahead: null, behind: null, changed: [], problem: null };
   if (!source.branch) return { lane: { ...empty, problem: `"${source.instance}" has no branch: lanes.yml names none and it has no worktree on a branch.` }, baseHead: null };
-  const [head, baseHead] = await Promise.all([commitOf(root, `refs/heads/${source.branch}`), source.base ? commitOf(root, source.base) : Promise.resolve(null)]);
+  const [head, baseHead] = await Promise.all([commits.ofBranch(source.branch), source.base ? commits.of(source.base) : Promise.resolve(null)]);
   if (!head) return { lane: { ...empty, problem: `The branch "${source.branch}" of "${source.instance}" no longer exists.` }, baseHead };
   if (!source.base) return { lane: { ...empty, head, problem: `"${source.instance}" has no base: set \`base:\` for it in lanes.yml.` }, baseHead: null };
   if (!baseHead) return { lane: { ...empty, head, problem: `The base "${source.base}" of "${source.instance}" no longer exists. Set another base in lanes.yml.` }, baseHead: null };
@@ -66,10 +67,40 @@ async function readLane(root: string, source: LaneSource): Promise<ReadLane> {
   return { lane: { ...empty, head, ahead: ahead ?? null, behind: behind ?? null, changed: splitNul(changed.stdout) }, baseHead };
 }
 
-/** The commit a ref names, or null when it names none (a deleted branch). */
-async function commitOf(root: string, ref: string): Promise<string | null> {
-  const result = await runGit(root, ['rev-parse', '--verify', '-q', '--end-of-options', `${ref}^{commit}`]);
-  return result.code === 0 ? result.stdout.trim() : null;
+/**
+ * The commits the lanes' refs name, read once per scan: every local branch in one
+ * `for-each-ref`, and any other base (a tag, a remote branch) once however many lanes name it.
+ */
+class Commits {
+  private branches: Promise<Map<string, string>> | null = null;
+  private readonly others = new Map<string, Promise<string | null>>();
+
+  constructor(private readonly root: string) {}
+
+  /** The branch's commit, or null when it is gone. */
+  async ofBranch(branch: string): Promise<string | null> {
+    this.branches ??= git(this.root, ['for-each-ref', '--format=%(objectname)%00%(refname)', 'refs/heads/']).then((output) => {
+      const map = new Map<string, string>();
+      for (const line of output.split('\n')) {
+        const [commit, ref] = line.split('\0');
+        if (commit && ref) map.set(ref.slice('refs/heads/'.length), commit);
+      }
+      return map;
+    });
+    return (await this.branches).get(branch) ?? null;
+  }
+
+  /** What a base names, as git reads it (a branch first, then a tag, a remote branch or a commit). */
+  async of(ref: string): Promise<string | null> {
+    const local = await this.ofBranch(ref);
+    if (local) return local;
+    let found = this.others.get(ref);
+    if (!found) {
+      found = runGit(this.root, ['rev-parse', '--verify', '-q', '--end-of-options', `${ref}^{commit}`]).then((result) => (result.code === 0 ? result.stdout.trim() : null));
+      this.others.set(ref, found);
+    }
+    return found;
+  }
 }
 
 async function mergeCell(root: string, lane: ReadLane, other: ReadLane | null, otherHead: string | null): Promise<RadarCell> {
