@@ -1,12 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { Lanes } from '../app/lanes';
-import type { CallArgs, CallName, CallResult } from '../contract';
 import type { Leases } from '../contract/zones';
-import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
+import { git, makeTempDir, writeFiles } from '../../test/support/repo';
 import { waitFor } from '../../test/support/wait';
 import { LEASE_HISTORY_FILE_NAME } from '../workspace/home';
+import { openWorkbench, type Workbench } from '../worktrees/test-support';
 import { checkChanges } from './check';
 import { decideGuard } from './guard';
 import { parseLeaseHistory } from './leases';
@@ -26,10 +26,10 @@ common:
 
 const FILES = { 'lanes.yml': CONFIG, 'lib/main.dart': '//\n', 'docs/a.md': '# a\n', 'package.json': '{}\n', 'shared/types.ts': '//\n', 'README.md': '# r\n' };
 
-let core: Lanes | null = null;
+let bench: Workbench | null = null;
 afterEach(async () => {
-  await core?.dispose();
-  core = null;
+  await bench?.core.dispose();
+  bench = null;
 });
 
 let scripts: string;
@@ -38,27 +38,10 @@ beforeAll(async () => {
 });
 afterAll(removeZoneScripts);
 
-/** Opens a new repository in a real Lanes; `prepare` runs on it first (making worktrees). */
-async function open(files: Record<string, string> = FILES, prepare: (root: string) => void = () => undefined) {
-  const root = makeGitRepo(files);
-  prepare(root);
-  const lanes = new Lanes({ userDataDir: makeTempDir('lanes-user-'), platform: { mode: 'web' }, version: 'test' });
-  core = lanes;
-  const events: { name: string; payload: unknown }[] = [];
-  lanes.onEvent((name, payload) => events.push({ name, payload }));
-  const call = async <N extends CallName>(name: N, args: CallArgs<N>): Promise<CallResult<N>> => {
-    const envelope = await lanes.call(name, args);
-    if (!envelope.ok) throw new Error(`${name} failed: ${envelope.error.code}: ${envelope.error.message}`);
-    return envelope.value as CallResult<N>;
-  };
-  const fail = async <N extends CallName>(name: N, args: CallArgs<N>) => {
-    const envelope = await lanes.call(name, args);
-    if (envelope.ok) throw new Error(`${name} succeeded but should have failed`);
-    return envelope.error;
-  };
-  await call('workspace.open', { path: root });
-  const history = path.join(root, LEASE_HISTORY_FILE_NAME);
-  return { root, call, fail, events, history };
+/** A new repository opened in a real Lanes, with its lease history file. */
+async function open(files: Record<string, string> = FILES) {
+  bench = await openWorkbench(files);
+  return { ...bench, history: path.join(bench.root, LEASE_HISTORY_FILE_NAME) };
 }
 
 const write = (file: string, cwd: string) => JSON.stringify({ cwd, hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: file, content: 'x' } });
@@ -147,11 +130,12 @@ describe('leases', () => {
   it('keeps the history across a restart of Lanes, and lines it does not know never start a lease', async () => {
     const first = await open();
     const lease = await first.call('zones.takeLease', { instance: 'Windows', path: 'package.json', minutes: 60 });
-    await core!.dispose();
+    await bench!.core.dispose();
+    bench = null;
     writeFileSync(first.history, `${readFileSync(first.history, 'utf8')}not json\n{"event":"taken","instance":"PowerShell"}\n`);
 
     const lanes = new Lanes({ userDataDir: makeTempDir('lanes-user-'), platform: { mode: 'web' }, version: 'test' });
-    core = lanes;
+    onTestFinished(() => lanes.dispose());
     await lanes.call('workspace.open', { path: first.root });
     const envelope = await lanes.call('zones.leases', {});
     expect(envelope.ok && (envelope.value as Leases).live).toEqual([lease]);
@@ -181,8 +165,11 @@ describe('leases', () => {
 
   it('the live watcher honours leases: the holder writes the leased path, another instance writing a leased common path is a violation', async () => {
     const config = `instances:\n  - name: VSCode\n    branch: lanes/vscode\n    worktree: ../wt-vscode\n    zones: [lib/]\n  - name: Windows\n    zones: [docs/]\ncommon:\n  - package.json\n`;
-    const { root, call, events } = await open({ ...FILES, 'lanes.yml': config }, (repo) => git(repo, 'worktree', 'add', '-q', '-b', 'lanes/vscode', path.join(path.dirname(repo), 'wt-vscode')));
+    const { root, call, events } = await open({ ...FILES, 'lanes.yml': config });
     const worktree = path.join(path.dirname(root), 'wt-vscode');
+    git(root, 'worktree', 'add', '-q', '-b', 'lanes/vscode', worktree);
+    // A change to lanes.yml makes the zones room guard and watch the checkouts as they are now.
+    writeFiles(root, { 'lanes.yml': `# with VSCode's worktree\n${config}` });
     try {
       await waitFor(async () => (await call('zones.enforcement', {})).watchers.some((watcher) => watcher.checkout === worktree && watcher.state === 'watching'), 'the worktree to be watched');
       await call('zones.grantLease', { instance: 'VSCode', path: 'docs/a.md', minutes: 10 });
