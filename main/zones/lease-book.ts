@@ -5,7 +5,8 @@ import { readVersionedIfExists, writeFileAtomic } from '../shared/atomic-file';
 import { disposableTimeout, type Disposable } from '../shared/disposable';
 import { LanesError } from '../shared/errors';
 import { resolveInside, toRepoPath } from '../shared/path-guard';
-import { leaseHistoryFile } from '../workspace/home';
+import { excludeFromGit } from '../shared/agent-files';
+import { LEASE_HISTORY_FILE_NAME, leaseHistoryFile } from '../workspace/home';
 import { isLive, liveLeases, openLeases, parseLeaseHistory, pathsMeet, type Lease, type LeaseEvent } from './leases';
 import { normalizeRepoPath } from './matcher';
 import type { ZoneSet } from './zone-set';
@@ -135,6 +136,8 @@ export class LeaseBook implements Disposable {
     if (added.length > 0) {
       const lines = added.map((entry) => `${JSON.stringify(entry)}\n`).join('');
       const content = Buffer.from(`${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${lines}`, 'utf8');
+      // The history is the workspace's record, not the branch's work: git leaves it out of every commit.
+      if (current.text === null) await excludeFromGit(this.options.home, [`/${LEASE_HISTORY_FILE_NAME}`]);
       this.options.beforeWrite(content);
       await writeFileAtomic(this.file, content, { expected: current.version });
       this.options.onChange(this.view(all));

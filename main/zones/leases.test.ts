@@ -60,6 +60,8 @@ describe('leases', () => {
     expect(await decideGuard(write(path.join(root, 'shared', 'types.ts'), root), { workspace: root, instances: ['Windows'] })).toEqual({ allow: true });
 
     expect(parseLeaseHistory(readFileSync(history, 'utf8'))).toEqual([{ at: lease.since, event: 'taken', id: lease.id, instance: 'VSCode', path: 'package.json', until: lease.until }]);
+    // Readable in the main checkout, and never part of a commit.
+    expect(git(root, 'status', '--porcelain', '--untracked-files=all')).not.toContain(LEASE_HISTORY_FILE_NAME);
     expect(events.some((event) => event.name === 'zones.leasesChanged' && (event.payload as Leases).live.length === 1)).toBe(true);
 
     const after = await call('zones.releaseLease', { id: lease.id, instance: 'VSCode' });
