@@ -122,7 +122,56 @@ export type Violations = z.infer<typeof violationsSchema>;
 export type WatcherStatus = z.infer<typeof watcherStatusSchema>;
 export type Enforcement = z.infer<typeof enforcementSchema>;
 
+const leasedPath = z.string().trim().min(1, 'Give the path to lease, relative to the repository.').max(4096);
+/** How long a lease lasts unless released first: a minute to a day. */
+const leaseMinutes = z.number().int().min(1, 'A lease lasts at least a minute.').max(1440, 'A lease lasts at most a day (1440 minutes).');
+
+export const leaseSchema = z.object({
+  id: z.string(),
+  instance: z.string(),
+  /** A file or folder, relative to the repository. */
+  path: z.string(),
+  since: z.string(),
+  until: z.string(),
+  /** Who granted it ("user" or the owning instance); null when taken on a common path. */
+  grantedBy: z.string().nullable(),
+});
+export type Lease = z.infer<typeof leaseSchema>;
+
+export const leaseEventSchema = z.object({
+  at: z.string(),
+  event: z.enum(['taken', 'granted', 'released', 'ended', 'expired']),
+  id: z.string(),
+  instance: z.string(),
+  path: z.string(),
+  until: z.string().optional(),
+  by: z.string().optional(),
+});
+
+export const leasesSchema = z.object({
+  live: z.array(leaseSchema),
+  /** The latest events of the history file, newest last. */
+  history: z.array(leaseEventSchema),
+  /** The history file, in the workspace's main checkout. */
+  file: z.string(),
+});
+export type Leases = z.infer<typeof leasesSchema>;
+
 export const zonesCalls = {
+  /** The live leases and the latest history. */
+  'zones.leases': call(noArgs, leasesSchema),
+  /** An instance takes a lease on a common path (another owner's path needs a grant). */
+  'zones.takeLease': call(z.object({ instance: z.string().min(1).max(64), path: leasedPath, minutes: leaseMinutes }).strict(), leaseSchema),
+  /**
+   * Gives an instance a lease on a path: by the user (any path), or by the instance that owns
+   * the path. Recorded in the history as granted, by whom.
+   */
+  'zones.grantLease': call(
+    z.object({ instance: z.string().min(1).max(64), path: leasedPath, minutes: leaseMinutes, by: z.string().min(1).max(64).default('user') }).strict(),
+    leaseSchema,
+  ),
+  /** Ends a lease: released by its holder when `instance` names it, else ended by the user. */
+  'zones.releaseLease': call(z.object({ id: z.string().min(1).max(64), instance: z.string().min(1).max(64).optional() }).strict(), leasesSchema),
   /** The instances and their zones as saved, and the versions of lanes.yml and the shared-state file. */
   'zones.load': call(noArgs, zonesStateSchema),
   /** Ownership under draft zones (nothing is saved), with the children of the open folders. */
@@ -150,4 +199,6 @@ export const zonesEvents = {
   'zones.enforcementChanged': event(enforcementSchema),
   /** lanes.yml or the shared-state file changed (saved here, or on disk): reload. */
   'zones.changed': event(z.null()),
+  /** A lease was taken, granted, released, ended or expired (or the history file changed). */
+  'zones.leasesChanged': event(leasesSchema),
 };

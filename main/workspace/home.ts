@@ -15,6 +15,17 @@ import { resolveInside } from '../shared/path-guard';
 /** The workspace config file, at the top of the home. */
 export const CONFIG_FILE_NAME = 'lanes.yml';
 
+/**
+ * The history of leases on paths (taken, granted, released, ended, expired), one JSON object a
+ * line, at the top of the home beside lanes.yml: Lanes only ever adds lines, so anyone can read
+ * who held what and when without Lanes.
+ */
+export const LEASE_HISTORY_FILE_NAME = 'lanes-leases.jsonl';
+
+export function leaseHistoryFile(home: string): string {
+  return path.join(home, LEASE_HISTORY_FILE_NAME);
+}
+
 /** The coordination paths as lanes.yml names them, relative to the home. */
 export interface ConfiguredPaths {
   readonly sharedState: string;

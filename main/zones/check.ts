@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { ignoresCase } from '../shared/path-guard';
+import { workspaceHome } from '../workspace/home';
+import { readLiveLeases } from './leases';
 import { ZoneSet } from './zone-set';
 import { instanceCheckout, readZonesConfig, type ZonesConfig } from './zones-config';
 
@@ -24,7 +26,8 @@ export interface CheckResult {
   readonly instances: readonly string[];
   readonly branch: string | null;
   readonly changed: readonly string[];
-  readonly offending: ReadonlyArray<{ readonly path: string; readonly owners: readonly string[] }>;
+  /** `leasedTo`: the instance holding a live lease on the path, which alone may commit it (absent without a lease). */
+  readonly offending: ReadonlyArray<{ readonly path: string; readonly owners: readonly string[]; readonly leasedTo?: string }>;
   /** Why nothing was checked, when no instance owns this checkout. */
   readonly note: string | null;
 }
@@ -60,10 +63,15 @@ export async function checkChanges(options: CheckOptions): Promise<CheckResult> 
       note: `no instance in lanes.yml works on ${branch ? `branch "${branch}"` : 'this checkout'}, so there is no zone to check against`,
     };
   }
-  const zones = new ZoneSet(config.instances, config.common, { ignoreCase: ignoresCase(toplevel) });
+  // Live leases apply to what is about to be committed; a branch checked against its base (CI) has no lease history to read.
+  const leases = options.scope.kind === 'staged' ? readLiveLeases(workspaceHome(workspace)) : [];
+  const zones = new ZoneSet(config.instances, config.common, { ignoreCase: ignoresCase(toplevel) }, leases);
   const offending = changed
     .filter((file) => !instances.some((name) => zones.mayWrite(name, file)))
-    .map((file) => ({ path: file, owners: zones.ownersOf(file) }));
+    .map((file) => {
+      const lease = zones.leaseOn(file);
+      return { path: file, owners: zones.ownersOf(file), ...(lease ? { leasedTo: lease.instance } : {}) };
+    });
   return { ok: offending.length === 0, instances, branch, changed, offending, note: null };
 }
 

@@ -4,6 +4,7 @@ import { normalizeRepoPath } from './matcher';
 import { ZoneSet } from './zone-set';
 import { ignoresCase, isInside, relativeInside, type CaseRule } from '../shared/path-guard';
 import { coordinationPaths, homeOf, type CoordinationPaths } from '../workspace/home';
+import { readLiveLeases, type Lease } from './leases';
 import { instanceCheckout, ownCopyOfCoordinationFile, readZonesConfig, type ZonesConfig } from './zones-config';
 
 /** The tools whose writes the guard checks (Claude Code's file-editing tools). */
@@ -83,7 +84,11 @@ export async function decideGuard(stdinText: string, options: GuardOptions): Pro
   }
 
   const rule: CaseRule = { ignoreCase: options.ignoreCase ?? ignoresCase(worktree) };
-  // The home's shared coordination files, which every instance writes from wherever it runs.
+  const zones = new ZoneSet(config.instances, config.common, rule, readLiveLeases(home));
+  // The home's shared coordination files, which every instance writes from wherever it runs, unless another instance leased them.
+  const inHome = relativeInside(shared.home, absolute, rule);
+  const homeLease = inHome ? zones.leaseOn(normalizeRepoPath(inHome)) : null;
+  if (homeLease && !options.instances.includes(homeLease.instance)) return block(leaseRefusal(homeLease, options.instances, normalizeRepoPath(inHome!)));
   if (isInside(shared.requests, absolute, rule) || isInside(shared.memory, absolute, rule)) return { allow: true };
   if (relativeInside(shared.sharedState, absolute, rule) === '') return scopeTableDecision(hook.tool_name, toolInput, shared.sharedState);
 
@@ -112,9 +117,17 @@ export async function decideGuard(stdinText: string, options: GuardOptions): Pro
     }
   }
 
-  const zones = new ZoneSet(config.instances, config.common, rule);
   if (options.instances.some((name) => zones.mayWrite(name, repoPath))) return { allow: true };
+  const lease = zones.leaseOn(repoPath);
+  if (lease) return block(leaseRefusal(lease, options.instances, repoPath));
   return block(refusal(config, zones, options.instances, repoPath, shared));
+}
+
+function leaseRefusal(lease: Lease, selves: readonly string[], repoPath: string): string {
+  return (
+    `${BLOCKED}: \`${repoPath}\` is leased to instance ${lease.instance} until ${lease.until} (lease on \`${lease.path}\`), so only ${lease.instance} may write it, not you (${selves.join(' or ')}). ` +
+    `Wait for the lease to end, or write a request to ${lease.instance} asking for the change.`
+  );
 }
 
 function refusal(config: ZonesConfig, zones: ZoneSet, selves: readonly string[], repoPath: string, shared: CoordinationPaths): string {

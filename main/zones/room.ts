@@ -1,11 +1,14 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { VIOLATION_LOG_LIMIT, type Enforcement, type Violation, type Violations, type WatcherStatus } from '../contract/zones';
+import { VIOLATION_LOG_LIMIT, type Enforcement, type Leases, type Violation, type Violations, type WatcherStatus } from '../contract/zones';
 import type { OpenWorkspace, Room, RoomFactory } from '../core/room';
 import { gitOrNull } from '../shared/git';
 import { ignoresCase } from '../shared/path-guard';
 import type { ConfigService, ConfigState, ConfigSubscription } from '../workspace/config-service';
+import { LEASE_HISTORY_FILE_NAME, workspaceHome } from '../workspace/home';
 import { installGuard, installPreCommitHook } from './install';
+import { LeaseBook } from './lease-book';
+import type { Lease } from './leases';
 import { FileTree, computeOwnership, listTrackedFiles } from './ownership';
 import { ZoneSet } from './zone-set';
 import { ZoneWatcher, type WatchTarget } from './watcher';
@@ -37,6 +40,9 @@ class WorkspaceZones {
   saving = 0;
   closed = false;
   configChanges: ConfigSubscription | null = null;
+  leaseBook: LeaseBook | null = null;
+  /** The live leases as last read, which the watcher's zone set applies. */
+  leases: readonly Lease[] = [];
 
   constructor(
     readonly workspace: OpenWorkspace,
@@ -72,7 +78,20 @@ export const createZonesRoom: RoomFactory = (context): Room => {
 
   const applyConfig = (zones: WorkspaceZones, config: ZonesConfig): void => {
     zones.config = config;
-    zones.zoneSet = new ZoneSet(config.instances, config.common, { ignoreCase: ignoresCase(zones.workspace.root) });
+    zones.zoneSet = new ZoneSet(config.instances, config.common, { ignoreCase: ignoresCase(zones.workspace.root) }, zones.leases);
+  };
+
+  const leasesChanged = (zones: WorkspaceZones, leases: Leases): void => {
+    zones.leases = leases.live;
+    if (zones.config) applyConfig(zones, zones.config);
+    context.emit('zones.leasesChanged', leases);
+  };
+
+  /** The lease book, with lanes.yml's instances and zones as they are now. */
+  const leaseBook = async (zones: WorkspaceZones): Promise<LeaseBook> => {
+    if (!zones.leaseBook) throw new Error('The zones room lost track of the open workspace.');
+    applyConfig(zones, (await readZonesFiles(zones.workspace.root, zones.lanesYml)).zones);
+    return zones.leaseBook;
   };
 
   /**
@@ -245,6 +264,10 @@ export const createZonesRoom: RoomFactory = (context): Room => {
         context.emit('zones.violationsAdded', { added: [], counts: zones.counts, total: zones.total });
         return violations(zones);
       },
+      'zones.leases': async () => (await leaseBook(state())).state(),
+      'zones.takeLease': async ({ instance, path: requested, minutes }) => (await leaseBook(state())).take(instance, requested, minutes),
+      'zones.grantLease': async ({ instance, path: requested, minutes, by }) => (await leaseBook(state())).grant(instance, requested, minutes, by),
+      'zones.releaseLease': async ({ id, instance }) => (await leaseBook(state())).release(id, instance),
       'zones.enforcement': async () => {
         const zones = state();
         await zones.starting;
@@ -256,6 +279,19 @@ export const createZonesRoom: RoomFactory = (context): Room => {
       const zones = new WorkspaceZones(workspace, context.workspaceConfig());
       current = zones;
       zones.configChanges = zones.lanesYml.onDidChange((changed) => void configChanged(zones, changed, zones.saving === 0));
+      const home = workspaceHome(workspace.root);
+      zones.leaseBook = new LeaseBook({
+        home,
+        zones: () => zones.zoneSet,
+        ignoreCase: ignoresCase(home),
+        beforeWrite: (content) => zones.watcher?.expectOwnChange(real(home), LEASE_HISTORY_FILE_NAME, content),
+        onChange: (leases) => leasesChanged(zones, leases),
+      });
+      // Reads the leases in force (and writes the expiry of those whose time ran out while Lanes was closed).
+      void zones.leaseBook.state().then(
+        (leases) => leasesChanged(zones, leases),
+        (error: unknown) => console.error(`Lanes could not read the lease history: ${messageOf(error)}`),
+      );
       // Watching starts in the background so opening stays quick; closing waits for it.
       zones.starting = startEnforcement(zones).catch((error: unknown) => {
         zones.notes = [`Zones are not enforced: ${messageOf(error)}`];
@@ -268,6 +304,7 @@ export const createZonesRoom: RoomFactory = (context): Room => {
       if (!zones) return;
       zones.closed = true;
       zones.configChanges?.dispose();
+      zones.leaseBook?.dispose();
       await zones.starting;
       await zones.installing;
       await zones.watcher?.stop();

@@ -1,3 +1,4 @@
+import { leaseCovering, type Lease } from './leases';
 import { compileGroups, normalizeRepoPath, type MatchOptions } from './matcher';
 
 /** One instance's zone: the patterns it owns. */
@@ -23,8 +24,16 @@ export class ZoneSet {
   private readonly passes: ReadonlyArray<{ readonly offset: number; readonly test: (path: string) => number }>;
   private readonly common: (path: string) => number;
   private readonly byName: ReadonlyMap<string, number>;
+  private readonly ignoreCase: boolean;
 
-  constructor(instances: readonly InstanceZone[], common: readonly string[], options: MatchOptions = {}) {
+  /** `leases`: the live leases, which decide before the zones do (see `mayWrite`). */
+  constructor(
+    instances: readonly InstanceZone[],
+    common: readonly string[],
+    options: MatchOptions = {},
+    readonly leases: readonly Lease[] = [],
+  ) {
+    this.ignoreCase = options.ignoreCase === true;
     this.names = instances.map((instance) => instance.name);
     this.byName = new Map(this.names.map((name, index) => [name, index]));
     const passes = [];
@@ -60,9 +69,19 @@ export class ZoneSet {
     return this.common(normalizeRepoPath(repoPath)) !== 0;
   }
 
-  /** Whether the instance may write the path: it is in its zone or in the common paths. */
+  /** The live lease on the path, if any (one whose time is up is not). */
+  leaseOn(repoPath: string): Lease | null {
+    return this.leases.length === 0 ? null : leaseCovering(this.leases, repoPath, this.ignoreCase);
+  }
+
+  /**
+   * Whether the instance may write the path: under a live lease only its holder may; otherwise
+   * it is in the instance's zone or in the common paths.
+   */
   mayWrite(instance: string, repoPath: string): boolean {
     const path = normalizeRepoPath(repoPath);
+    const lease = this.leaseOn(path);
+    if (lease) return lease.instance === instance;
     if (this.common(path) !== 0) return true;
     const index = this.byName.get(instance);
     if (index === undefined) return false;

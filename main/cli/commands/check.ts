@@ -44,7 +44,8 @@ export async function run(argv: string[]): Promise<number> {
     const what = staged ? 'This commit stages' : `This branch changes`;
     console.error(`lanes check: ${what} ${result.offending.length} path(s) outside the zones of ${result.instances.join(', ')}:`);
     for (const entry of result.offending) {
-      console.error(`  ${entry.path}  (${entry.owners.length > 0 ? `owned by ${entry.owners.join(', ')}` : 'owned by no instance'})`);
+      const owner = entry.owners.length > 0 ? `owned by ${entry.owners.join(', ')}` : 'owned by no instance';
+      console.error(`  ${entry.path}  (${entry.leasedTo ? `leased to ${entry.leasedTo} now, ${owner}` : owner})`);
     }
     console.error(staged
       ? 'Unstage them (git restore --staged <path>) and send a request to their owner instead, or change the zones in Lanes.'

@@ -1,6 +1,7 @@
 import { ErrorBanner } from '../shell/Banners';
 import { Message } from '../shell/Message';
 import { EnforcementPanel } from './EnforcementPanel';
+import { LeasesPanel } from './LeasesPanel';
 import { OwnershipView } from './OwnershipView';
 import { useZonesView } from './routes';
 import { useZones } from './store';
@@ -44,7 +45,9 @@ export function ZoneEditor() {
         </div>
       )}
       <ZonesTabs />
-      {view.tab === 'violations' ? (
+      {view.tab === 'leases' ? (
+        <LeasesPanel />
+      ) : view.tab === 'violations' ? (
         <>
           <ViolationLog instance={view.instance} />
           {saved && <EnforcementPanel />}

@@ -1,11 +1,11 @@
 import { useSyncExternalStore } from 'react';
 
 /**
- * The Zones screen's two tabs live in the URL (`#/zones` and `#/zones/violations/<instance>`),
+ * The Zones screen's tabs live in the URL (`#/zones`, `#/zones/violations/<instance>`, `#/zones/leases`),
  * so an instance's violation badge is a link to its violations and a reload keeps the place.
  */
 export interface ZonesView {
-  readonly tab: 'ownership' | 'violations';
+  readonly tab: 'ownership' | 'violations' | 'leases';
   /** The instance the violations are filtered to, or null for all. */
   readonly instance: string | null;
 }
@@ -21,6 +21,7 @@ function subscribe(onChange: () => void): () => void {
 
 export function viewOf(hash: string): ZonesView {
   const [screen, tab, instance] = hash.replace(/^#\/?/, '').split('/');
+  if (screen === 'zones' && tab === 'leases') return { tab: 'leases', instance: null };
   if (screen !== 'zones' || tab !== 'violations') return { tab: 'ownership', instance: null };
   return { tab: 'violations', instance: instance ? decodeURIComponent(instance) : null };
 }
@@ -35,3 +36,4 @@ export function violationsLink(instance?: string | null): string {
 }
 
 export const OWNERSHIP_LINK = '#/zones';
+export const LEASES_LINK = '#/zones/leases';
