@@ -94,6 +94,13 @@ export const instanceNotificationSchema = z.object({
   body: z.string(),
 });
 
+/**
+ * Quitting Lanes (or closing a workspace) keeps its agents running in the pty host, or stops
+ * them. `remembered`: the user ticked "remember", so the desktop app does not ask again.
+ */
+export const quitChoiceSchema = z.object({ choice: z.enum(['keep', 'stop']), remembered: z.boolean() }).strict();
+export type QuitChoice = z.infer<typeof quitChoiceSchema>;
+
 export const instancesCalls = {
   'instances.list': call(noArgs, instanceListSchema),
   'instances.start': call(nameArgs, instanceStateSchema),
@@ -113,6 +120,9 @@ export const instancesCalls = {
   'instances.ack': call(z.object({ name: nameArgs.shape.name, viewer: viewerId, chars: z.number().int().min(0) }).strict(), z.null()),
   /** A viewer closed the terminal: it no longer counts for flow control. */
   'instances.detach': call(z.object({ name: nameArgs.shape.name, viewer: viewerId }).strict(), z.null()),
+  /** What quitting does to running agents (default: keep them running). */
+  'instances.quitChoice': call(noArgs, quitChoiceSchema),
+  'instances.setQuitChoice': call(quitChoiceSchema, quitChoiceSchema),
 };
 
 export const instancesEvents = {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../test/support/repo';
 import * as nodePty from 'node-pty';
-import { InstanceProcess } from './instance-process';
+import { InstanceProcess } from './host/instance-process';
 import { killTree } from './process-tree';
 import { fakeAgent, isRunningPid, makeWorkspace, openCore, openDescriptors, waitFor } from './test-support';
 

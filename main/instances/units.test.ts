@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeTempDir } from '../../test/support/repo';
 import { agentKind, whyNotTyped } from './agent-context';
 import { resolveProgram, shellQuote, splitCommandLine } from './command-line';
-import { NotifyServer } from './notify-server';
-import { OutputPipe, type OutputPipeOptions } from './output-pipe';
-import { ScreenStatusTracker, stripAnsi } from './screen-status';
+import { NotifyServer } from './host/notify-server';
+import { OutputPipe, type OutputPipeOptions } from './host/output-pipe';
+import { ScreenStatusTracker, stripAnsi } from './host/screen-status';
 import { CommandSession } from './command-session';
 import { descendantsOf, parseCimProcessList } from './process-tree';
 import { chmodSync, writeFileSync } from 'node:fs';
@@ -267,14 +267,14 @@ describe('NotifyServer', () => {
     const server = new NotifyServer((report) => reports.push(report));
     await server.start();
     try {
-      const token = server.issueToken('api');
+      const token = server.issueToken('/repo\napi', 'api');
       const send = (body: unknown, secret: string, host?: string) =>
         fetch(server.url, { method: 'POST', headers: { Authorization: `Bearer ${secret}`, ...(host ? { Host: host } : {}) }, body: JSON.stringify(body) });
       expect((await send({ instance: 'api', event: 'Stop' }, 'wrong')).status).toBe(401);
       expect((await send({ instance: 'web', event: 'Stop' }, token)).status).toBe(401);
       expect((await send({ instance: 'api', event: 'Notification', message: 'Allow edit?' }, token)).status).toBe(204);
-      expect(reports).toEqual([{ instance: 'api', event: 'Notification', message: 'Allow edit?' }]);
-      server.revokeToken('api');
+      expect(reports).toEqual([{ agent: '/repo\napi', event: 'Notification', message: 'Allow edit?' }]);
+      server.revokeToken('/repo\napi');
       expect((await send({ instance: 'api', event: 'Stop' }, token)).status).toBe(401);
     } finally {
       await server.close();

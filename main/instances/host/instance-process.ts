@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readSync } from 'node:fs';
+import os from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import * as nodePty from 'node-pty';
-import type { InstanceState, InstanceStatus } from '../contract/instances';
+import type { InstanceState, InstanceStatus } from '../../contract/instances';
 import { OutputPipe, type OutputPipeOptions } from './output-pipe';
-import { descendantsOf, killTree, listProcesses, UsageSampler, type ProcessInfo, type ProcessTable, type TrackedProcess } from './process-tree';
+import { descendantsOf, killTree, listProcesses, UsageSampler, type ProcessInfo, type ProcessTable, type TrackedProcess } from '../process-tree';
 import { ScreenStatusTracker, type ScreenTimings } from './screen-status';
 
 export const DEFAULT_SIZE = { cols: 120, rows: 32 } as const;
@@ -19,6 +20,8 @@ export interface LaunchSpec {
   readonly env: Record<string, string>;
   /** Status comes from the agent's hooks once the first one arrives. */
   readonly hooks: boolean;
+  /** The agent's CPU priority (nice value, 0 to 19): above 0 keeps Lanes and its window responsive while agents work. */
+  readonly niceness?: number;
 }
 
 export interface InstanceProcessEvents {
@@ -112,6 +115,8 @@ export class InstanceProcess {
     }
     this.pty = pty;
     this.pid = pty.pid;
+    // Set before the agent starts its own children, which inherit it.
+    if (spec.niceness) lowerPriority(pty.pid, spec.niceness);
     this.startedAt = new Date().toISOString();
     this.setStatus('starting', 'process', null);
     void listProcesses().then((table) => this.trackProcesses(table), () => undefined);
@@ -310,6 +315,14 @@ export class InstanceProcess {
     this.current = { status, source, detail, since: before === status ? this.current.since : new Date().toISOString() };
     this.events.changed();
     if (status === 'waiting' && before !== 'waiting') this.events.attention('waiting', detail ?? 'needs your input');
+  }
+}
+
+function lowerPriority(pid: number, niceness: number): void {
+  try {
+    os.setPriority(pid, process.platform === 'win32' ? os.constants.priority.PRIORITY_BELOW_NORMAL : niceness);
+  } catch (error) {
+    console.error(`Lanes could not lower the CPU priority of process ${pid}:`, error);
   }
 }
 
