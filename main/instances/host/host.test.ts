@@ -7,6 +7,7 @@ import { isRunningPid, waitFor } from '../test-support';
 import type { AgentSnapshot } from './agents';
 import { connectToHost, ensureHost, hostCommand, HostClient } from './client';
 import type { HostStatus } from './main';
+import { describeHost, stopHost } from './manage';
 import { hostPaths, readOrCreateSecret, readSecret } from './paths';
 import { encodeFrame, FrameReader, HostRefusedError, PROTOCOL_VERSION } from './protocol';
 
@@ -118,6 +119,20 @@ describe.runIf(process.platform !== 'win32')('pty host', () => {
     expect((refused as Error).message).toMatch(/did not touch them.*lanes host stop --force/);
     expect(isRunningPid(agent.state.pid!)).toBe(true);
     expect((await client.call<HostStatus>('host.status')).agents).toEqual([{ workspace: '/repo', name: 'api', pid: agent.state.pid, status: 'starting' }]);
+  });
+
+  it('`lanes host status` lists its agents and `lanes host stop` ends them and the host', async () => {
+    const userDataDir = makeTempDir('lanes-user-');
+    expect(await describeHost(userDataDir)).toEqual({ code: 3, text: `No pty host is running for ${userDataDir}.` });
+    const { client, status } = await startHost(userDataDir);
+    const agent = await client.call<AgentSnapshot>('agents.start', sleeper('/repo', 'api'));
+    const described = await describeHost(userDataDir);
+    expect(described.code).toBe(0);
+    expect(described.text).toContain(`process ${status.pid}`);
+    expect(described.text).toContain(`api (process ${agent.state.pid}, starting) in /repo`);
+    expect(await stopHost(userDataDir)).toEqual({ code: 0, text: `Stopped the pty host (process ${status.pid}) and its agents.` });
+    expect(isRunningPid(agent.state.pid!)).toBe(false);
+    expect(await stopHost(userDataDir)).toMatchObject({ code: 0, text: expect.stringMatching(/nothing to stop/) });
   });
 
   it('stops its agents when asked to stop, and exits by itself once idle', async () => {
