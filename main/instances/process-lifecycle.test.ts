@@ -22,7 +22,7 @@ describe.runIf(process.platform === 'linux')('pty processes', () => {
       const instance = new InstanceProcess('fd', { ...quiet, ended: () => ended() });
       instance.start({ file: '/bin/sh', args: ['-c', 'echo hi'], cwd: '/', env: { PATH: process.env.PATH ?? '' }, hooks: false });
       await done;
-      instance.pipe.dispose();
+      instance.dispose();
     };
     await runOnce(); // the first pty opens descriptors node keeps for good (signal pipes)
     await new Promise((resolve) => setTimeout(resolve, 100));

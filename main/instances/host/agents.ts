@@ -101,9 +101,9 @@ export class HostAgents {
         this.processFor(args).resize(args.cols, args.rows);
         return null;
       },
-      'agents.attach': (args: AgentKey, connection: HostConnection): AgentAttachment => {
+      'agents.attach': async (args: AgentKey, connection: HostConnection): Promise<AgentAttachment> => {
         const process = this.processFor(args);
-        const snapshot = process.pipe.attach();
+        const snapshot = await process.attach();
         let owned = this.viewers.get(connection.id);
         if (!owned) this.viewers.set(connection.id, (owned = new Set()));
         owned.add({ id: keyOf(args), viewer: snapshot.viewer });
@@ -142,7 +142,7 @@ export class HostAgents {
     await this.stopAll();
     clearInterval(this.statusTimer);
     clearInterval(this.usageTimer);
-    for (const { process } of this.agents.values()) process.pipe.dispose();
+    for (const { process } of this.agents.values()) process.dispose();
     await this.notify.close();
     await this.leftovers;
   }

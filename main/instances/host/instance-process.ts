@@ -7,6 +7,7 @@ import type { InstanceState, InstanceStatus } from '../../contract/instances';
 import { OutputPipe, type OutputPipeOptions } from './output-pipe';
 import { descendantsOf, killTree, listProcesses, UsageSampler, type ProcessInfo, type ProcessTable, type TrackedProcess } from '../process-tree';
 import { ScreenStatusTracker, type ScreenTimings } from './screen-status';
+import { TerminalScreen } from './terminal-screen';
 
 export const DEFAULT_SIZE = { cols: 120, rows: 32 } as const;
 export const STOP_GRACE_MS = 3_000;
@@ -37,9 +38,9 @@ export interface InstanceProcessEvents {
 type Status = { status: InstanceStatus; source: InstanceState['statusSource']; detail: string | null; since: string };
 
 /**
- * One instance's agent in a pty: its output pipe (batching, replay, flow control), its status,
- * the processes under it, and a stop that leaves nothing behind. The pipe outlives each run, so
- * a restarted agent's output follows the previous one and `seq` keeps growing.
+ * One instance's agent in a pty: its output pipe (batching, flow control), its screen, its status,
+ * the processes under it, and a stop that leaves nothing behind. The pipe and the screen outlive
+ * each run, so a restarted agent's output follows the previous one and `seq` keeps growing.
  */
 export class InstanceProcess {
   private pty: nodePty.IPty | null = null;
@@ -58,6 +59,7 @@ export class InstanceProcess {
   private screen: ScreenStatusTracker;
   private current: Status = { status: 'stopped', source: 'process', detail: null, since: new Date().toISOString() };
   readonly pipe: OutputPipe;
+  private readonly display = new TerminalScreen(DEFAULT_SIZE.cols, DEFAULT_SIZE.rows);
   pid: number | null = null;
   exitCode: number | null = null;
   signal: number | null = null;
@@ -129,6 +131,7 @@ export class InstanceProcess {
   }
 
   private receive(data: string): void {
+    this.display.write(data);
     this.screen.feed(data);
     this.pipe.push(data);
     if (this.current.status === 'starting' || (this.current.status !== 'running' && !this.hookDriven())) this.setStatus('running', 'screen', null);
@@ -156,9 +159,24 @@ export class InstanceProcess {
     this.pty.write(data);
   }
 
+  /**
+   * A viewer opens the terminal: the screen as drawn up to `seq` (every batch up to it is in it,
+   * none after), and the viewer's id for flow control.
+   */
+  async attach(): Promise<{ data: string; seq: number; viewer: string }> {
+    const { seq, viewer } = this.pipe.attach();
+    return { data: await this.display.serialize(), seq, viewer };
+  }
+
+  dispose(): void {
+    this.pipe.dispose();
+    this.display.dispose();
+  }
+
   resize(cols: number, rows: number): void {
     this.cols = cols;
     this.rows = rows;
+    this.display.resize(cols, rows);
     try {
       this.pty?.resize(cols, rows);
     } catch {
