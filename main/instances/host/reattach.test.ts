@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,8 @@ import WebSocket from 'ws';
 import { decodeBulkEvent } from '../../contract/wire';
 import { makeTempDir } from '../../../test/support/repo';
 import { shellQuote } from '../command-line';
-import { isRunningPid, makeWorkspace, waitFor } from '../test-support';
+import { fakeAgent, isRunningPid, makeWorkspace, openCore, waitFor } from '../test-support';
+import { hostPaths } from './paths';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const COUNTER = path.join(repoRoot, 'main', 'instances', 'host', 'test-fixtures', 'counter.mjs');
@@ -123,4 +124,34 @@ describe.runIf(process.platform === 'linux')('reattaching after a crash', () => 
     await new Promise((resolve) => second.child.once('exit', resolve));
     expect(pids.filter((pid: number) => isRunningPid(pid))).toEqual([]);
   }, 180_000);
+
+  it('quit with "keep": started again, Lanes finds the agents and their hooks still reach it; quit with "stop": no process is left', async () => {
+    const record = path.join(makeTempDir(), 'record.json');
+    const root = makeWorkspace([{ name: 'api', agent: fakeAgent(`--record=${record}`, '--print=ready', '--wait') }]);
+    const userDataDir = makeTempDir('lanes-user-');
+    const first = await openCore(root, userDataDir, { agentsOnQuit: 'keep' });
+    const started = await first.call('instances.start', { name: 'api' });
+    agentPids.push(started.pid);
+    const recorded = await waitFor(() => (existsSync(record) ? JSON.parse(readFileSync(record, 'utf8')) : null), 'the record');
+    await first.core.dispose();
+    expect(isRunningPid(started.pid)).toBe(true);
+
+    const second = await openCore(root, userDataDir, { agentsOnQuit: 'stop' });
+    const reattached = (await second.call('instances.list')).instances[0];
+    expect(reattached).toMatchObject({ name: 'api', pid: started.pid });
+    expect(await second.call('instances.attach', { name: 'api' })).toMatchObject({ running: true, data: expect.stringContaining('ready') });
+    // The agent's environment was fixed when it started: the hook channel it names is the host's, which outlived the first Lanes.
+    const report = await fetch(recorded.env.LANES_NOTIFY_URL, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${recorded.env.LANES_NOTIFY_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ instance: 'api', event: 'Notification', message: 'Allow edit?' }),
+    });
+    expect(report.status).toBe(204);
+    await waitFor(async () => (await second.call('instances.list')).instances[0].status === 'waiting', 'the hook to reach the second Lanes');
+
+    const hostPid = JSON.parse(readFileSync(hostPaths(userDataDir).info, 'utf8')).pid as number;
+    await second.core.dispose();
+    expect(isRunningPid(started.pid)).toBe(false);
+    await waitFor(() => !isRunningPid(hostPid), 'the host to exit with nothing left to run');
+  }, 120_000);
 });
