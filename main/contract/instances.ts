@@ -96,7 +96,7 @@ export const instanceNotificationSchema = z.object({
 
 /**
  * Quitting Lanes (or closing a workspace) keeps its agents running in the pty host, or stops
- * them. `remembered`: the user ticked "remember", so the desktop app does not ask again.
+ * them. `remembered`: the user ticked "Do not ask again", so the desktop app does not ask at quit.
  */
 export const quitChoiceSchema = z.object({ choice: z.enum(['keep', 'stop']), remembered: z.boolean() }).strict();
 export type QuitChoice = z.infer<typeof quitChoiceSchema>;

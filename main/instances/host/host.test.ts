@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../../test/support/repo';
@@ -133,6 +133,15 @@ describe.runIf(process.platform !== 'win32')('pty host', () => {
     expect(await stopHost(userDataDir)).toEqual({ code: 0, text: `Stopped the pty host (process ${status.pid}) and its agents.` });
     expect(isRunningPid(agent.state.pid!)).toBe(false);
     expect(await stopHost(userDataDir)).toMatchObject({ code: 0, text: expect.stringMatching(/nothing to stop/) });
+  });
+
+  it('stops its agents and exits when its folder is deleted, since no Lanes can reach them again', async () => {
+    const userDataDir = makeTempDir('lanes-user-');
+    const { client, status } = await startHost(userDataDir);
+    const agent = await client.call<AgentSnapshot>('agents.start', sleeper('/repo', 'api'));
+    rmSync(hostPaths(userDataDir).folder, { recursive: true, force: true });
+    await waitFor(() => !isRunningPid(status.pid), 'the host to exit', 20_000);
+    expect(isRunningPid(agent.state.pid!)).toBe(false);
   });
 
   it('stops its agents when asked to stop, and exits by itself once idle', async () => {

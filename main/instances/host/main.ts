@@ -11,6 +11,7 @@ import { HostCallError, HostServer } from './server';
  *   host.cjs --user-data <folder> [--idle-seconds <n>]
  */
 const DEFAULT_IDLE_SECONDS = 60;
+const SOCKET_CHECK_MS = 5_000;
 
 export interface HostStatus {
   readonly pid: number;
@@ -84,6 +85,13 @@ async function runHost(argv: string[]): Promise<void> {
   process.on('SIGTERM', () => void exit('SIGTERM'));
   process.on('SIGINT', () => void exit('SIGINT'));
   process.on('SIGHUP', () => undefined);
+  // A host nobody can reach (its folder deleted, its socket taken over) would hold its agents for
+  // good: it stops them and exits instead.
+  setInterval(() => {
+    void server.socketIsOurs().then((ours) => {
+      if (!ours) void exit(`its socket ${paths.socket} was removed or replaced, so no Lanes can reach its agents`);
+    });
+  }, SOCKET_CHECK_MS);
   checkIdle();
 }
 

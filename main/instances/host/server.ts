@@ -46,6 +46,7 @@ export class HostServer {
   private readonly connections = new Map<number, { connection: HostConnection; stream: Duplex }>();
   private nextId = 1;
   private secret: Buffer | null = null;
+  private socketInode: number | null = null;
 
   constructor(
     private readonly paths: HostPaths,
@@ -81,10 +82,26 @@ export class HostServer {
       }
     }
     this.server = server;
-    if (process.platform !== 'win32') await fs.chmod(this.paths.socket, 0o600);
+    if (process.platform !== 'win32') {
+      await fs.chmod(this.paths.socket, 0o600);
+      this.socketInode = (await fs.stat(this.paths.socket)).ino;
+    }
     await ensurePrivateFolder(this.paths.folder);
     const info: HostInfo = { pid: process.pid, version: PROTOCOL_VERSION, startedAt: new Date().toISOString(), socket: this.paths.socket };
     await writeFileAtomic(this.paths.info, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+  }
+
+  /**
+   * Whether the socket file is still the one this host listens on. Removed (its user-data
+   * folder deleted) or replaced, no Lanes can reach this host or its agents again.
+   */
+  async socketIsOurs(): Promise<boolean> {
+    if (process.platform === 'win32' || this.socketInode === null) return true;
+    try {
+      return (await fs.stat(this.paths.socket)).ino === this.socketInode;
+    } catch {
+      return false;
+    }
   }
 
   /** Serves one client over any byte stream; the socket server calls it for each connection. */
