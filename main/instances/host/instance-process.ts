@@ -5,7 +5,7 @@ import { StringDecoder } from 'node:string_decoder';
 import * as nodePty from 'node-pty';
 import type { InstanceState, InstanceStatus } from '../../contract/instances';
 import { OutputPipe, type OutputPipeOptions } from './output-pipe';
-import { descendantsOf, killTree, listProcesses, UsageSampler, type ProcessInfo, type ProcessTable, type TrackedProcess } from '../process-tree';
+import { descendantsOf, killTree, listProcesses, processExists, UsageSampler, type ProcessInfo, type ProcessTable, type TrackedProcess } from '../process-tree';
 import { ScreenStatusTracker, type ScreenTimings } from './screen-status';
 import { TerminalScreen } from './terminal-screen';
 
@@ -344,14 +344,6 @@ function lowerPriority(pid: number, niceness: number): void {
   }
 }
 
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

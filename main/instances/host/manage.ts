@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import { processExists } from '../process-tree';
 import { connectToHost, isNobodyListening } from './client';
 import type { HostStatus } from './main';
 import { hostPaths } from './paths';
@@ -58,15 +59,6 @@ export async function stopHost(userDataDir: string, { force = false }: { force?:
   }
   // The host stops its agents (up to their grace period) before it exits.
   const deadline = Date.now() + 30_000;
-  while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  return isAlive(pid) ? { code: 1, text: `The pty host (process ${pid}) is still running after 30 s. End it with \`kill ${pid}\`.` } : { code: 0, text: `Stopped the pty host (process ${pid}) and its agents.` };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  while (processExists(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  return processExists(pid) ? { code: 1, text: `The pty host (process ${pid}) is still running after 30 s. End it with \`kill ${pid}\`.` } : { code: 0, text: `Stopped the pty host (process ${pid}) and its agents.` };
 }
