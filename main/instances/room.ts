@@ -35,7 +35,7 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
   let workspaceKey: string | null = null;
   let changedTimer: NodeJS.Timeout | null = null;
   let configSubscription: { dispose(): void } | null = null;
-  let connecting: Promise<HostClient> | null = null;
+  let connecting: Promise<HostClient | null> | null = null;
 
   const announceChanged = () => {
     changedTimer ??= setTimeout(() => {
@@ -64,10 +64,16 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
 
   /** The connection to the pty host; `start` starts one when none runs. */
   function host(start: boolean): Promise<HostClient | null> {
-    if (connecting) return connecting;
-    const paths = hostPaths(context.userDataDir);
-    const opening = start ? ensureHost(context.userDataDir) : connectToHost(paths).catch((error: unknown) => (isNobodyListening(error) ? null : Promise.reject(error)));
-    const tracked = opening.then(
+    const pending = connecting ?? open(start);
+    // A lookup under way may find no host; a caller that needs one then starts it.
+    return start ? pending.then((client) => client ?? host(true)) : pending;
+  }
+
+  function open(start: boolean): Promise<HostClient | null> {
+    const opening = start
+      ? ensureHost(context.userDataDir)
+      : connectToHost(hostPaths(context.userDataDir)).catch((error: unknown) => (isNobodyListening(error) ? null : Promise.reject(error)));
+    const tracked: Promise<HostClient | null> = opening.then(
       (client) => {
         if (!client) {
           connecting = null;
@@ -87,7 +93,7 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
         throw error instanceof HostRefusedError ? new LanesError('unavailable', error.message) : error;
       },
     );
-    connecting = tracked as Promise<HostClient>;
+    connecting = tracked;
     return tracked;
   }
 
