@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { call, event, noArgs } from './define';
 
 /**
- * The instances room: agents running in ptys, their terminals and their status.
+ * The instances room: agents running in ptys, their terminals and their status. The ptys live in
+ * the pty host, a process of their own that outlives Lanes: a restarted Lanes finds them again.
  * Terminal output is pushed as `instances.output`; a viewer that draws it (attached with
  * `instances.attach`) acknowledges what it drew with `instances.ack`, so a flood cannot outrun
  * the UI (flow control), and says `instances.detach` when it closes.
@@ -10,7 +11,7 @@ import { call, event, noArgs } from './define';
 
 /**
  * A viewer acknowledges at least every this many characters drawn. Main pauses an agent whose
- * viewers are 512,000 characters behind and resumes it below 256,000 (main/instances/output-pipe.ts):
+ * viewers are 512,000 characters behind and resumes it below 256,000 (main/instances/host/output-pipe.ts):
  * over the web mode a round trip through the browser takes milliseconds, and a window of
  * several 200,000-character batches keeps the pipeline full while it does.
  */
@@ -75,9 +76,9 @@ const nameArgs = z.object({ name: z.string().min(1).max(64) }).strict();
 const viewerId = z.string().min(1).max(32);
 
 export const terminalSnapshotSchema = z.object({
-  /** Recent output (bounded), to draw before the live `instances.output` events. */
+  /** The terminal's screen and scrollback as escape sequences, to draw before the live `instances.output` events. */
   data: z.string(),
-  /** The `seq` of the last chunk included in `data`; later events have a larger `seq`. */
+  /** The `seq` of the last batch drawn in `data`; later events have a larger `seq`. */
   seq: z.number(),
   cols: z.number(),
   rows: z.number(),
