@@ -44,15 +44,20 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
     }, CHANGED_COALESCE_MS);
   };
 
+  /** Keeps what the host said last: an answer handled after a newer event does not undo it. */
+  const remember = (snapshot: AgentSnapshot): void => {
+    const known = agents.get(snapshot.name);
+    if (known && known.revision > snapshot.revision) return;
+    agents.set(snapshot.name, snapshot);
+    if (known?.running && !snapshot.running) context.services.agentApi?.revoke(snapshot.name);
+  };
+
   const hostEvent = (name: string, payload: any) => {
     if (payload.workspace !== workspaceKey) return;
     const instance = payload.name as string;
     if (name === 'output') context.emit('instances.output', { instance, data: payload.data, seq: payload.seq });
     else if (name === 'changed') {
-      const before = agents.get(instance);
-      const snapshot = payload as AgentSnapshot;
-      agents.set(instance, snapshot);
-      if (before?.running && !snapshot.running) context.services.agentApi?.revoke(instance);
+      remember(payload as AgentSnapshot);
       announceChanged();
     } else if (name === 'attention') {
       const kind = payload.kind as 'waiting' | 'exited' | 'crashed';
@@ -82,8 +87,9 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
         client.onEvent(hostEvent);
         client.onClose(() => {
           if (connecting === tracked) connecting = null;
-          // The host is gone (stopped from the command line, or killed): so are its agents.
-          for (const [name, snapshot] of agents) if (snapshot.running) agents.set(name, { ...snapshot, running: false, state: { ...snapshot.state, pid: null, usage: null, status: 'crashed', statusSource: 'process', statusDetail: 'the pty host ended' } });
+          // The host is gone (stopped from the command line, or killed): so are its agents. A next
+          // host counts revisions from zero again.
+          for (const [name, snapshot] of agents) agents.set(name, { ...snapshot, revision: -1, running: false, state: snapshot.running ? { ...snapshot.state, pid: null, usage: null, status: 'crashed', statusSource: 'process', statusDetail: 'the pty host ended' } : snapshot.state });
           announceChanged();
         });
         return client;
@@ -176,7 +182,7 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
     await context.services.trust?.requireTrusted({ kind: 'agent', command: config.agent, instance: name });
     const spec = await launchSpec(root, current.name, loaded, config);
     const client = await requireHost();
-    agents.set(name, await client.call<AgentSnapshot>('agents.start', { ...key(name), spec }));
+    remember(await client.call<AgentSnapshot>('agents.start', { ...key(name), spec }));
     announceChanged();
     return describe(root, config, name);
   }
@@ -221,7 +227,7 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
     const root = home();
     if (agents.has(name)) {
       const client = await host(false);
-      if (client) agents.set(name, await client.call<AgentSnapshot>('agents.stop', key(name)));
+      if (client) remember(await client.call<AgentSnapshot>('agents.stop', key(name)));
     }
     const { loaded } = await readConfig();
     return describe(root, loaded?.config.instances.find((candidate) => candidate.name === name) ?? null, name);
@@ -231,7 +237,7 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
     if (![...agents.values()].some((snapshot) => snapshot.running)) return;
     const client = await host(false);
     await client?.call('agents.stopAll', { workspace: workspaceKey });
-    for (const snapshot of (await client?.call<AgentSnapshot[]>('agents.list', { workspace: workspaceKey })) ?? []) agents.set(snapshot.name, snapshot);
+    for (const snapshot of (await client?.call<AgentSnapshot[]>('agents.list', { workspace: workspaceKey })) ?? []) remember(snapshot);
   }
 
   function running(name: string): AgentSnapshot {
@@ -327,7 +333,7 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
         console.error('Lanes could not reach its pty host:', error instanceof Error ? error.message : error);
         return null;
       });
-      for (const snapshot of (await client?.call<AgentSnapshot[]>('agents.list', { workspace: workspaceKey })) ?? []) agents.set(snapshot.name, snapshot);
+      for (const snapshot of (await client?.call<AgentSnapshot[]>('agents.list', { workspace: workspaceKey })) ?? []) remember(snapshot);
       if (agents.size > 0) announceChanged();
     },
 

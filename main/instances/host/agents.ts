@@ -18,6 +18,11 @@ export type AgentRunState = Pick<InstanceState, 'status' | 'statusSource' | 'sta
 
 /** What a client knows of an agent: pushed on every change (`changed`), and listed on (re)connect. */
 export interface AgentSnapshot extends AgentKey {
+  /**
+   * Grows with every snapshot the host takes. A call's answer and the events sent around it may
+   * be handled out of order by a client; it keeps the snapshot with the larger revision.
+   */
+  readonly revision: number;
   readonly state: AgentRunState;
   readonly running: boolean;
   readonly cols: number;
@@ -58,6 +63,7 @@ export class HostAgents {
   private readonly statusTimer: NodeJS.Timeout;
   private readonly usageTimer: NodeJS.Timeout;
   private sampling = false;
+  private revision = 0;
 
   constructor(
     userDataDir: string,
@@ -187,7 +193,7 @@ export class HostAgents {
   private snapshot(key: AgentKey): AgentSnapshot {
     const process = this.agents.get(keyOf(key))?.process;
     if (!process) throw new HostCallError('not-found', `The pty host runs no agent "${key.name}" for ${key.workspace}.`);
-    return { workspace: key.workspace, name: key.name, state: process.state(), running: process.running, cols: process.cols, rows: process.rows, bracketedPaste: process.bracketedPaste };
+    return { workspace: key.workspace, name: key.name, revision: ++this.revision, state: process.state(), running: process.running, cols: process.cols, rows: process.rows, bracketedPaste: process.bracketedPaste };
   }
 
   private sample(): void {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../../test/support/repo';
@@ -133,6 +133,14 @@ describe.runIf(process.platform !== 'win32')('pty host', () => {
     expect(await stopHost(userDataDir)).toEqual({ code: 0, text: `Stopped the pty host (process ${status.pid}) and its agents.` });
     expect(isRunningPid(agent.state.pid!)).toBe(false);
     expect(await stopHost(userDataDir)).toMatchObject({ code: 0, text: expect.stringMatching(/nothing to stop/) });
+  });
+
+  it('runs agents at the lower CPU priority their launch asks for', async () => {
+    const { client } = await startHost(makeTempDir('lanes-user-'));
+    const request = sleeper('/repo', 'api');
+    const agent = await client.call<AgentSnapshot>('agents.start', { ...request, spec: { ...request.spec, niceness: 10 } });
+    const stat = readFileSync(`/proc/${agent.state.pid}/stat`, 'utf8');
+    expect(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])).toBe(10);
   });
 
   it('stops its agents and exits when its folder is deleted, since no Lanes can reach them again', async () => {

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import headless from '@xterm/headless';
 import WebSocket from 'ws';
 import { decodeBulkEvent } from '../../contract/wire';
 import { makeTempDir } from '../../../test/support/repo';
@@ -14,6 +15,7 @@ import { hostPaths } from './paths';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const COUNTER = path.join(repoRoot, 'main', 'instances', 'host', 'test-fixtures', 'counter.mjs');
 const NAMES = ['one', 'two', 'three', 'four'];
+const { Terminal } = headless;
 
 /** `lanes serve` from source, as a real child process: the Lanes server the test kills. */
 async function startServer(root: string, userDataDir: string) {
@@ -65,10 +67,21 @@ async function openPage(port: number, token: string) {
   return { call, attach, close: () => ws.close() };
 }
 
-/** The numbers of the complete lines a terminal shows. */
-function counted(text: string): number[] {
-  const lines = text.split(/\r?\n/);
-  return lines.slice(0, -1).filter((line) => /^\d+$/.test(line)).map(Number);
+/**
+ * The numbers on the complete lines a terminal shows once it has drawn `text`, read from a
+ * headless xterm as the renderer's xterm would draw it (the snapshot moves the cursor with
+ * escape sequences, not only with line ends).
+ */
+async function counted(text: string): Promise<number[]> {
+  const terminal = new Terminal({ cols: 120, rows: 32, scrollback: 100_000, allowProposedApi: true });
+  await new Promise<void>((resolve) => terminal.write(text, resolve));
+  const buffer = terminal.buffer.active;
+  const lines: string[] = [];
+  for (let row = 0; row < buffer.length; row += 1) lines.push(buffer.getLine(row)!.translateToString(true));
+  terminal.dispose();
+  // The cursor's line may still be printing.
+  const complete = lines.slice(0, buffer.baseY + buffer.cursorY);
+  return complete.filter((line) => /^\d+$/.test(line)).map(Number);
 }
 
 function expectConsecutive(numbers: number[]): void {
@@ -96,12 +109,16 @@ describe.runIf(process.platform === 'linux')('reattaching after a crash', () => 
     agentPids.push(...pids);
     const before = new Map<string, () => string>();
     for (const name of NAMES) before.set(name, await first.page.attach(name));
-    await waitFor(() => NAMES.every((name) => counted(before.get(name)!()).length >= 300), 'each counter to pass 300', 30_000);
+    await waitFor(async () => (await Promise.all(NAMES.map(async (name) => (await counted(before.get(name)!())).length >= 300))).every(Boolean), 'each counter to pass 300', 30_000);
 
     first.child.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('exit', resolve));
-    const lastShown = new Map(NAMES.map((name) => [name, counted(before.get(name)!()).at(-1)!]));
-    for (const name of NAMES) expectConsecutive(counted(before.get(name)!()));
+    const lastShown = new Map<string, number>();
+    for (const name of NAMES) {
+      const shown = await counted(before.get(name)!());
+      expectConsecutive(shown);
+      lastShown.set(name, shown.at(-1)!);
+    }
     expect(pids.every((pid: number) => isRunningPid(pid))).toBe(true);
 
     const second = await startServer(root, userDataDir);
@@ -110,10 +127,14 @@ describe.runIf(process.platform === 'linux')('reattaching after a crash', () => 
     expect(listed.instances.map((instance: any) => instance.status)).toEqual(NAMES.map(() => 'running'));
     const after = new Map<string, () => string>();
     for (const name of NAMES) after.set(name, await second.page.attach(name));
-    await waitFor(() => NAMES.every((name) => (counted(after.get(name)!()).at(-1) ?? 0) >= lastShown.get(name)! + 300), 'each counter to go on 300 past the crash', 30_000);
+    await waitFor(
+      async () => (await Promise.all(NAMES.map(async (name) => ((await counted(after.get(name)!())).at(-1) ?? 0) >= lastShown.get(name)! + 300))).every(Boolean),
+      'each counter to go on 300 past the crash',
+      30_000,
+    );
 
     for (const name of NAMES) {
-      const shown = counted(after.get(name)!());
+      const shown = await counted(after.get(name)!());
       expectConsecutive(shown);
       // The terminal redrawn after the restart still holds what the user saw before the crash, and goes on from it.
       expect(shown[0]).toBeLessThanOrEqual(lastShown.get(name)!);
