@@ -13,6 +13,7 @@ const only = process.argv.includes('--no-renderer') ? 'node' : 'all';
 rmSync(at('dist/main'), { recursive: true, force: true });
 rmSync(at('dist/preload'), { recursive: true, force: true });
 rmSync(at('dist/cli'), { recursive: true, force: true });
+rmSync(at('dist/host'), { recursive: true, force: true });
 
 const node = {
   bundle: true,
@@ -32,6 +33,8 @@ const commands = (existsSync(at('main/cli/commands')) ? readdirSync(at('main/cli
 await Promise.all([
   esbuild({ ...node, entryPoints: [at('main/electron/main.ts')], outfile: at('dist/main/electron.cjs') }),
   esbuild({ ...node, entryPoints: [at('main/cli/lanes.ts')], outfile: at('dist/cli/lanes.cjs') }),
+  // The pty host runs under plain Node (Electron's binary as Node in the app) and outlives Lanes.
+  esbuild({ ...node, entryPoints: [at('main/instances/host/main.ts')], outfile: at('dist/host/host.cjs') }),
   // Commands that hooks run (guard on every agent edit) are self-contained files: they start
   // fast and work from app.asar.unpacked in the packaged app, where node_modules is out of reach.
   ...commands.map((name) =>
@@ -42,4 +45,4 @@ await Promise.all([
 ]);
 
 if (only === 'all') await viteBuild({ configFile: at('renderer/vite.config.ts'), logLevel: 'warn' });
-console.log(`Built main, preload, ${commands.length + 1} command-line entries${only === 'all' ? ' and the renderer' : ''} into dist/.`);
+console.log(`Built main, preload, the pty host, ${commands.length + 1} command-line entries${only === 'all' ? ' and the renderer' : ''} into dist/.`);

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { call, event, noArgs } from './define';
 
 /**
- * The instances room: agents running in ptys, their terminals and their status.
+ * The instances room: agents running in ptys, their terminals and their status. The ptys live in
+ * the pty host, a process of their own that outlives Lanes: a restarted Lanes finds them again.
  * Terminal output is pushed as `instances.output`; a viewer that draws it (attached with
  * `instances.attach`) acknowledges what it drew with `instances.ack`, so a flood cannot outrun
  * the UI (flow control), and says `instances.detach` when it closes.
@@ -10,7 +11,7 @@ import { call, event, noArgs } from './define';
 
 /**
  * A viewer acknowledges at least every this many characters drawn. Main pauses an agent whose
- * viewers are 512,000 characters behind and resumes it below 256,000 (main/instances/output-pipe.ts):
+ * viewers are 512,000 characters behind and resumes it below 256,000 (main/instances/host/output-pipe.ts):
  * over the web mode a round trip through the browser takes milliseconds, and a window of
  * several 200,000-character batches keeps the pipeline full while it does.
  */
@@ -75,9 +76,9 @@ const nameArgs = z.object({ name: z.string().min(1).max(64) }).strict();
 const viewerId = z.string().min(1).max(32);
 
 export const terminalSnapshotSchema = z.object({
-  /** Recent output (bounded), to draw before the live `instances.output` events. */
+  /** The terminal's screen and scrollback as escape sequences, to draw before the live `instances.output` events. */
   data: z.string(),
-  /** The `seq` of the last chunk included in `data`; later events have a larger `seq`. */
+  /** The `seq` of the last batch drawn in `data`; later events have a larger `seq`. */
   seq: z.number(),
   cols: z.number(),
   rows: z.number(),
@@ -93,6 +94,13 @@ export const instanceNotificationSchema = z.object({
   title: z.string(),
   body: z.string(),
 });
+
+/**
+ * Quitting Lanes (or closing a workspace) keeps its agents running in the pty host, or stops
+ * them. `remembered`: the user ticked "Do not ask again", so the desktop app does not ask at quit.
+ */
+export const quitChoiceSchema = z.object({ choice: z.enum(['keep', 'stop']), remembered: z.boolean() }).strict();
+export type QuitChoice = z.infer<typeof quitChoiceSchema>;
 
 export const instancesCalls = {
   'instances.list': call(noArgs, instanceListSchema),
@@ -113,6 +121,9 @@ export const instancesCalls = {
   'instances.ack': call(z.object({ name: nameArgs.shape.name, viewer: viewerId, chars: z.number().int().min(0) }).strict(), z.null()),
   /** A viewer closed the terminal: it no longer counts for flow control. */
   'instances.detach': call(z.object({ name: nameArgs.shape.name, viewer: viewerId }).strict(), z.null()),
+  /** What quitting does to running agents (default: keep them running). */
+  'instances.quitChoice': call(noArgs, quitChoiceSchema),
+  'instances.setQuitChoice': call(quitChoiceSchema, quitChoiceSchema),
 };
 
 export const instancesEvents = {

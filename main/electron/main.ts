@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { callNames } from '../contract';
 import { EVENT_CHANNEL } from '../contract/channels';
+import type { InstanceList, QuitChoice } from '../contract/instances';
 import { Lanes } from '../app/lanes';
 import type { PlatformServices } from '../core/room';
 import { appFileOfUrlPath } from '../shared/app-path';
@@ -138,11 +139,42 @@ app.whenReady().then(async () => {
 let quitting = false;
 app.on('before-quit', (event) => {
   if (quitting || !core) return;
-  // Stop every agent and watcher before the process goes away.
+  // Keep or stop the agents as the user chooses, then free every watcher before the process goes away.
   event.preventDefault();
   quitting = true;
-  void core.dispose().finally(() => app.quit());
+  const running = core;
+  void askAgentsOnQuit(running)
+    .catch((error: unknown) => console.error('Lanes could not ask what to do with running agents; the saved choice applies:', error))
+    .then(() => running.dispose())
+    .finally(() => app.quit());
 });
+
+/**
+ * Agents run in the pty host and may outlive Lanes. With some running, and unless the user said
+ * not to ask again, quitting asks: keep them running (the default, and the last answer is the
+ * next default) or stop them. The answer is saved for the instances room, which acts on it.
+ */
+async function askAgentsOnQuit(running: Lanes): Promise<void> {
+  const saved = await running.call('instances.quitChoice', {});
+  if (!saved.ok || (saved.value as QuitChoice).remembered) return;
+  const list = await running.call('instances.list', {}); // fails, and asks nothing, with no workspace open
+  const active = list.ok ? (list.value as InstanceList).instances.filter((instance) => instance.pid !== null).map((instance) => instance.name) : [];
+  if (active.length === 0) return;
+  const buttons = ['Keep agents running', 'Stop agents'];
+  const focused = BrowserWindow.getFocusedWindow();
+  const options = {
+    type: 'question' as const,
+    buttons,
+    defaultId: (saved.value as QuitChoice).choice === 'stop' ? 1 : 0,
+    cancelId: 0,
+    message: `${active.length === 1 ? `${active[0]} is` : `${active.length} agents are`} still running.`,
+    detail: 'Kept running, they go on working and Lanes shows them again when it next starts. `lanes host stop` ends them from a terminal.',
+    checkboxLabel: 'Do not ask again',
+    checkboxChecked: false,
+  };
+  const answer = focused ? await dialog.showMessageBox(focused, options) : await dialog.showMessageBox(options);
+  await running.call('instances.setQuitChoice', { choice: answer.response === 1 ? 'stop' : 'keep', remembered: answer.checkboxChecked });
+}
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();

@@ -1,10 +1,10 @@
-import { existsSync, readFileSync, symlinkSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, symlinkSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { git, makeTempDir } from '../../test/support/repo';
 import { fakeAgent, FAKE_AGENT, isRunningPid, makeWorkspace, NOTIFY_FROM_SOURCE, openCore, waitFor } from './test-support';
-import { FLOW_DEFAULTS } from './output-pipe';
-import { SCREEN_TIMINGS } from './screen-status';
+import { FLOW_DEFAULTS } from './host/output-pipe';
+import { SCREEN_TIMINGS } from './host/screen-status';
 
 const cores: Array<{ dispose(): Promise<void> }> = [];
 async function open(root: string, userDataDir?: string) {
@@ -36,7 +36,10 @@ describe('instances: start and stop', () => {
     const grandchildPid = Number(readFileSync(grandchildFile, 'utf8'));
     expect(isRunningPid(agentPid)).toBe(true);
     expect(isRunningPid(grandchildPid)).toBe(true);
-    await waitFor(() => existsSync(path.join(userDataDir, 'instances', `pids-${process.pid}.json`)), 'the pid record');
+    // The pty host records the pids, in a file named after its own pid.
+    const pidRecords = () => readdirSync(path.join(userDataDir, 'instances')).filter((file) => /^pids-\d+\.json$/.test(file));
+    await waitFor(() => pidRecords().length === 1, 'the pid record');
+    expect(pidRecords()).not.toContain(`pids-${process.pid}.json`);
 
     const stopped = await call('instances.stop', { name: 'api' });
     expect(stopped.status).toBe('exited');
@@ -44,7 +47,7 @@ describe('instances: start and stop', () => {
     expect(stopped.pid).toBeNull();
     expect(isRunningPid(agentPid)).toBe(false);
     expect(isRunningPid(grandchildPid)).toBe(false);
-    await waitFor(() => !existsSync(path.join(userDataDir, 'instances', `pids-${process.pid}.json`)), 'the pid record to go');
+    await waitFor(() => pidRecords().length === 0, 'the pid record to go');
   });
 
   it('shares one start between two calls that race, so the agent keeps the notify secret it was given', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../test/support/repo';
 import * as nodePty from 'node-pty';
-import { InstanceProcess } from './instance-process';
+import { InstanceProcess } from './host/instance-process';
 import { killTree } from './process-tree';
 import { fakeAgent, isRunningPid, makeWorkspace, openCore, openDescriptors, waitFor } from './test-support';
 
@@ -22,7 +22,7 @@ describe.runIf(process.platform === 'linux')('pty processes', () => {
       const instance = new InstanceProcess('fd', { ...quiet, ended: () => ended() });
       instance.start({ file: '/bin/sh', args: ['-c', 'echo hi'], cwd: '/', env: { PATH: process.env.PATH ?? '' }, hooks: false });
       await done;
-      instance.pipe.dispose();
+      instance.dispose();
     };
     await runOnce(); // the first pty opens descriptors node keeps for good (signal pipes)
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -154,6 +154,16 @@ async function listFromPs(): Promise<ProcessTable> {
   return table;
 }
 
+/** Whether a process with this pid exists (one of another user's counts). */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export function isAlive(table: ProcessTable, tracked: TrackedProcess): boolean {
   const info = table.get(tracked.pid);
   return info !== undefined && info.startTime === tracked.startTime && info.state !== 'Z';

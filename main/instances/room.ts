@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import type { InstanceList, InstanceState } from '../contract/instances';
+import type { InstanceList, InstanceState, TerminalSnapshot } from '../contract/instances';
 import type { OpenWorkspace, Room, RoomFactory } from '../core/room';
 import { appRoot } from '../shared/app-root';
 import { LanesError, isLanesError } from '../shared/errors';
@@ -8,35 +8,34 @@ import type { InstanceConfig, LoadedConfig } from '../workspace/config';
 import { coordinationPaths, workspaceHome } from '../workspace/home';
 import { agentKind, contextText, prepareAgent, whyNotTyped } from './agent-context';
 import { resolveProgram, shellQuote, splitCommandLine } from './command-line';
-import { InstanceProcess, STOP_GRACE_MS, type LaunchSpec } from './instance-process';
-import { NotifyServer } from './notify-server';
-import { PidRegistry } from './pid-registry';
-import { listProcesses } from './process-tree';
+import type { AgentSnapshot } from './host/agents';
+import { connectToHost, ensureHost, isNobodyListening, type HostClient } from './host/client';
+import type { LaunchSpec } from './host/instance-process';
+import { hostPaths } from './host/paths';
+import { HostRefusedError } from './host/protocol';
+import { QuitChoiceFile } from './quit-choice';
 import { keystrokes, SUBMIT } from './typed-text';
 
-const STATUS_TICK_MS = 250;
-const USAGE_SAMPLE_MS = 2_000;
 const CHANGED_COALESCE_MS = 30;
+/** Agents run at this nice value unless lanes.yml says otherwise: Lanes and its window stay responsive while they work. */
+export const AGENT_NICENESS = 10;
 
 /**
- * The instances room: runs each instance's agent in a pty in its worktree, streams its terminal
- * to the viewers with flow control, keeps its status, and stops every process it started when
- * the workspace closes or Lanes quits.
+ * The instances room: runs each instance's agent in the pty host (main/instances/host), which
+ * keeps it running when Lanes quits or crashes; streams its terminal to the viewers with flow
+ * control and keeps its status. On opening a workspace it reattaches to the agents the host
+ * still runs for it. Closing the workspace (and quitting) keeps them running or stops them, as
+ * the user chose (`instances.setQuitChoice`).
  */
 export const createInstancesRoom: RoomFactory = (context): Room => {
-  const registry = new PidRegistry(context.userDataDir);
-  const leftovers = registry.endLeftovers(STOP_GRACE_MS).catch((error: unknown) => {
-    console.error('Lanes could not end the agents a previous Lanes left running:', error);
-    return 0;
-  });
-  const processes = new Map<string, InstanceProcess>();
-  const notify = new NotifyServer((report) => processes.get(report.instance)?.hookEvent(report.event, report.message));
+  const quitChoice = new QuitChoiceFile(context.userDataDir);
+  /** What the host last said of each agent of the open workspace, by instance name. */
+  const agents = new Map<string, AgentSnapshot>();
   let workspace: OpenWorkspace | null = null;
-  let statusTimer: NodeJS.Timeout | null = null;
-  let usageTimer: NodeJS.Timeout | null = null;
+  let workspaceKey: string | null = null;
   let changedTimer: NodeJS.Timeout | null = null;
-  let sampling = false;
   let configSubscription: { dispose(): void } | null = null;
+  let connecting: Promise<HostClient | null> | null = null;
 
   const announceChanged = () => {
     changedTimer ??= setTimeout(() => {
@@ -45,30 +44,70 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
     }, CHANGED_COALESCE_MS);
   };
 
-  const processFor = (name: string): InstanceProcess => {
-    let instance = processes.get(name);
-    if (!instance) {
-      instance = new InstanceProcess(name, {
-        output: (data, seq) => context.emit('instances.output', { instance: name, data, seq }),
-        changed: announceChanged,
-        attention: (kind, detail) => {
-          const title = kind === 'waiting' ? `${name} is waiting for you` : `${name} ${kind === 'crashed' ? 'crashed' : 'exited'}`;
-          context.platform.notify?.(title, detail);
-          context.emit('instances.notification', { instance: name, kind, title, body: detail });
-        },
-        tracked: (marker, tracked) => {
-          if (workspace) void registry.record(name, workspace.root, marker, tracked);
-        },
-        ended: () => {
-          notify.revokeToken(name);
-          context.services.agentApi?.revoke(name);
-          void registry.forget(name);
-        },
-      });
-      processes.set(name, instance);
-    }
-    return instance;
+  /** Keeps what the host said last: an answer handled after a newer event does not undo it. */
+  const remember = (snapshot: AgentSnapshot): void => {
+    const known = agents.get(snapshot.name);
+    if (known && known.revision > snapshot.revision) return;
+    agents.set(snapshot.name, snapshot);
+    if (known?.running && !snapshot.running) context.services.agentApi?.revoke(snapshot.name);
   };
+
+  const hostEvent = (name: string, payload: any) => {
+    if (payload.workspace !== workspaceKey) return;
+    const instance = payload.name as string;
+    if (name === 'output') context.emit('instances.output', { instance, data: payload.data, seq: payload.seq });
+    else if (name === 'changed') {
+      remember(payload as AgentSnapshot);
+      announceChanged();
+    } else if (name === 'attention') {
+      const kind = payload.kind as 'waiting' | 'exited' | 'crashed';
+      const title = kind === 'waiting' ? `${instance} is waiting for you` : `${instance} ${kind === 'crashed' ? 'crashed' : 'exited'}`;
+      context.platform.notify?.(title, payload.detail);
+      context.emit('instances.notification', { instance, kind, title, body: payload.detail });
+    }
+  };
+
+  /** The connection to the pty host; `start` starts one when none runs. */
+  function host(start: boolean): Promise<HostClient | null> {
+    const pending = connecting ?? open(start);
+    // A lookup under way may find no host; a caller that needs one then starts it.
+    return start ? pending.then((client) => client ?? host(true)) : pending;
+  }
+
+  function open(start: boolean): Promise<HostClient | null> {
+    const opening = start
+      ? ensureHost(context.userDataDir)
+      : connectToHost(hostPaths(context.userDataDir)).catch((error: unknown) => (isNobodyListening(error) ? null : Promise.reject(error)));
+    const tracked: Promise<HostClient | null> = opening.then(
+      (client) => {
+        if (!client) {
+          connecting = null;
+          return null;
+        }
+        client.onEvent(hostEvent);
+        client.onClose(() => {
+          if (connecting === tracked) connecting = null;
+          // The host is gone (stopped from the command line, or killed): so are its agents. A next
+          // host counts revisions from zero again.
+          for (const [name, snapshot] of agents) agents.set(name, { ...snapshot, revision: -1, running: false, state: snapshot.running ? { ...snapshot.state, pid: null, usage: null, status: 'crashed', statusSource: 'process', statusDetail: 'the pty host ended' } : snapshot.state });
+          announceChanged();
+        });
+        return client;
+      },
+      (error: unknown) => {
+        connecting = null;
+        throw error instanceof HostRefusedError ? new LanesError('unavailable', error.message) : error;
+      },
+    );
+    connecting = tracked;
+    return tracked;
+  }
+
+  async function requireHost(): Promise<HostClient> {
+    return (await host(true))!;
+  }
+
+  const key = (name: string) => ({ workspace: workspaceKey ?? home(), name });
 
   /** The workspace's home: lanes.yml and every worktree path in it are read from there. */
   const home = (): string => workspaceHome(context.requireWorkspace().root);
@@ -83,7 +122,7 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
   }
 
   function describe(root: string, config: InstanceConfig | null, name: string): InstanceState {
-    const running = processes.get(name);
+    const known = agents.get(name);
     const cwd = config ? workingFolder(root, config) : root;
     return {
       name,
@@ -92,7 +131,7 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
       zones: config?.zones ?? [],
       cwd,
       worktree: config?.worktree ?? null,
-      ...(running?.state() ?? {
+      ...(known?.state ?? {
         status: 'stopped',
         statusSource: 'process',
         statusDetail: null,
@@ -113,7 +152,7 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
     const configured = loaded?.config.instances ?? [];
     const names = new Set(configured.map((instance) => instance.name));
     const states = configured.map((instance) => describe(root, instance, instance.name));
-    for (const [name, instance] of processes) if (!names.has(name) && instance.running) states.push(describe(root, null, name));
+    for (const [name, snapshot] of agents) if (!names.has(name) && snapshot.running) states.push(describe(root, null, name));
     return { instances: states, configProblem: problem };
   }
 
@@ -130,27 +169,25 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
   }
 
   async function startOnce(name: string): Promise<InstanceState> {
-    await leftovers;
     const current = context.requireWorkspace();
     const root = home();
     const { loaded, problem } = await readConfig();
     if (!loaded) throw new LanesError('malformed-file', `Lanes cannot start "${name}": ${problem}`);
     const config = loaded.config.instances.find((instance) => instance.name === name);
     if (!config) throw new LanesError('not-found', `There is no instance "${name}" in lanes.yml.`);
-    const instance = processFor(name);
-    if (instance.running) return describe(root, config, name);
+    if (agents.get(name)?.running) return describe(root, config, name);
     const folderProblem = configProblem(root, config);
     if (folderProblem) throw new LanesError('not-found', `Lanes cannot start "${name}": ${folderProblem}.`);
     // The agent command comes from the repository's lanes.yml: a cloned repository could name anything.
     await context.services.trust?.requireTrusted({ kind: 'agent', command: config.agent, instance: name });
     const spec = await launchSpec(root, current.name, loaded, config);
-    instance.start(spec);
+    const client = await requireHost();
+    remember(await client.call<AgentSnapshot>('agents.start', { ...key(name), spec }));
     announceChanged();
     return describe(root, config, name);
   }
 
   async function launchSpec(root: string, workspaceName: string, loaded: LoadedConfig, config: InstanceConfig): Promise<LaunchSpec> {
-    await notify.start();
     const cwd = workingFolder(root, config);
     const [program, ...args] = splitCommandLine(config.agent);
     const baseEnv = inheritedEnvironment(process.env);
@@ -171,6 +208,8 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
       args: prepared.args,
       cwd,
       hooks: kind === 'claude',
+      niceness: AGENT_NICENESS,
+      // LANES_NOTIFY_URL and LANES_NOTIFY_TOKEN come from the host, whose hook channel outlives Lanes.
       env: {
         ...baseEnv,
         TERM: 'xterm-256color',
@@ -179,8 +218,6 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
         LANES_WORKSPACE: root,
         LANES_ZONES: config.zones.join('\n'),
         LANES_CONTEXT_FILE: prepared.contextFile,
-        LANES_NOTIFY_URL: notify.url,
-        LANES_NOTIFY_TOKEN: notify.issueToken(config.name),
         ...(await context.services.agentApi?.environmentFor(config.name)),
       },
     };
@@ -188,34 +225,44 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
 
   async function stop(name: string): Promise<InstanceState> {
     const root = home();
-    const instance = processes.get(name);
-    await instance?.stop();
+    if (agents.has(name)) {
+      const client = await host(false);
+      if (client) remember(await client.call<AgentSnapshot>('agents.stop', key(name)));
+    }
     const { loaded } = await readConfig();
     return describe(root, loaded?.config.instances.find((candidate) => candidate.name === name) ?? null, name);
   }
 
   async function stopEverything(): Promise<void> {
-    await Promise.all([...processes.values()].map((instance) => instance.stop()));
+    if (![...agents.values()].some((snapshot) => snapshot.running)) return;
+    const client = await host(false);
+    await client?.call('agents.stopAll', { workspace: workspaceKey });
+    for (const snapshot of (await client?.call<AgentSnapshot[]>('agents.list', { workspace: workspaceKey })) ?? []) remember(snapshot);
   }
 
-  function running(name: string): InstanceProcess {
-    const instance = processes.get(name);
-    if (!instance?.running) throw new LanesError('unavailable', `"${name}" is not running. Start it first.`);
-    return instance;
+  function running(name: string): AgentSnapshot {
+    const snapshot = agents.get(name);
+    if (!snapshot?.running) throw new LanesError('unavailable', `"${name}" is not running. Start it first.`);
+    return snapshot;
+  }
+
+  async function write(name: string, data: string): Promise<void> {
+    running(name);
+    await (await requireHost()).call('agents.write', { ...key(name), data });
   }
 
   context.services.instances = {
     async sendText(name, text) {
-      const instance = running(name);
+      const snapshot = running(name);
       const config = (await readConfig()).loaded?.config.instances.find((candidate) => candidate.name === name);
       const notTyped = config ? whyNotTyped(config) : `${name} is no longer in lanes.yml, so Lanes cannot tell whether it reads typed instructions.`;
       if (notTyped !== null) throw new LanesError('invalid-argument', `Lanes did not type into ${name}'s terminal: ${notTyped}`);
-      instance.write(keystrokes(text, instance.bracketedPaste));
+      await write(name, keystrokes(text, snapshot.bracketedPaste));
       // A separate Enter, a moment later, so terminal UIs take the text as typed rather than pasted.
       await new Promise((resolve) => setTimeout(resolve, 30));
-      instance.write(SUBMIT);
+      await write(name, SUBMIT);
     },
-    isRunning: (name) => processes.get(name)?.running ?? false,
+    isRunning: (name) => agents.get(name)?.running ?? false,
   };
 
   return {
@@ -248,72 +295,65 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
         await stopEverything();
         return list();
       },
-      'instances.write': ({ name, data }) => {
-        running(name).write(data);
+      'instances.write': async ({ name, data }) => {
+        await write(name, data);
         return null;
       },
-      'instances.resize': ({ name, cols, rows }) => {
-        processFor(name).resize(cols, rows);
-        return null;
-      },
-      'instances.attach': ({ name }) => {
+      'instances.resize': async ({ name, cols, rows }) => {
         context.requireWorkspace();
-        const instance = processFor(name);
-        const snapshot = instance.pipe.attach();
-        return { ...snapshot, cols: instance.cols, rows: instance.rows, running: instance.running };
-      },
-      'instances.ack': ({ name, viewer, chars }) => {
-        processes.get(name)?.pipe.ack(viewer, chars);
+        await (await requireHost()).call('agents.resize', { ...key(name), cols, rows });
         return null;
       },
-      'instances.detach': ({ name, viewer }) => {
-        processes.get(name)?.pipe.detach(viewer);
+      'instances.attach': async ({ name }) => {
+        context.requireWorkspace();
+        return (await requireHost()).call<TerminalSnapshot>('agents.attach', key(name));
+      },
+      'instances.ack': async ({ name, viewer, chars }) => {
+        await (await host(false))?.call('agents.ack', { ...key(name), viewer, chars });
         return null;
+      },
+      'instances.detach': async ({ name, viewer }) => {
+        await (await host(false))?.call('agents.detach', { ...key(name), viewer });
+        return null;
+      },
+      'instances.quitChoice': () => quitChoice.read(),
+      'instances.setQuitChoice': async (choice) => {
+        await quitChoice.write(choice);
+        return quitChoice.read();
       },
     },
 
     async workspaceOpened(opened) {
       workspace = opened;
+      workspaceKey = workspaceHome(opened.root);
       // lanes.yml names the instances: a change (made here or on disk) is a new list.
       configSubscription = context.workspaceConfig().onDidChange(announceChanged);
-      statusTimer = setInterval(() => {
-        for (const instance of processes.values()) instance.tick();
-      }, STATUS_TICK_MS);
-      usageTimer = setInterval(() => {
-        if (sampling) return;
-        sampling = true;
-        const live = [...processes.values()].filter((instance) => instance.running);
-        if (live.length === 0) {
-          sampling = false;
-          return;
-        }
-        void listProcesses()
-          .then((table) => {
-            for (const instance of live) instance.sample(table);
-            announceChanged();
-          }, () => undefined)
-          .finally(() => {
-            sampling = false;
-          });
-      }, USAGE_SAMPLE_MS);
+      // Reattach: the agents a host still runs for this workspace, from before a quit or a crash.
+      const client = await host(false).catch((error: unknown) => {
+        console.error('Lanes could not reach its pty host:', error instanceof Error ? error.message : error);
+        return null;
+      });
+      for (const snapshot of (await client?.call<AgentSnapshot[]>('agents.list', { workspace: workspaceKey })) ?? []) remember(snapshot);
+      if (agents.size > 0) announceChanged();
     },
 
     async workspaceClosed() {
       configSubscription?.dispose();
       configSubscription = null;
-      await stopEverything();
-      for (const timer of [statusTimer, usageTimer, changedTimer]) if (timer) clearTimeout(timer);
-      statusTimer = usageTimer = changedTimer = null;
-      for (const instance of processes.values()) instance.pipe.dispose();
-      processes.clear();
-      await notify.close();
+      if ((await quitChoice.read()).choice === 'stop') await stopEverything();
+      if (changedTimer) clearTimeout(changedTimer);
+      changedTimer = null;
+      agents.clear();
       workspace = null;
+      workspaceKey = null;
     },
 
     async dispose() {
-      await stopEverything();
-      await notify.close();
-      await leftovers;
+      const client = connecting ? await connecting.catch(() => null) : null;
+      // With nothing left to run, the host goes now rather than after its idle wait: nothing is left behind.
+      if (client && (await quitChoice.read()).choice === 'stop') await client.call('host.exitIfIdle').catch(() => undefined);
+      await client?.close();
+      connecting = null;
       delete context.services.instances;
     },
   };

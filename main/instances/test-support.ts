@@ -54,10 +54,17 @@ export interface RecordedEvent {
 
 /**
  * A real core with its own user-data folder, recording every event. It trusts the workspace's
- * commands unless `trusted` is false (for tests of trust itself).
+ * commands unless `trusted` is false (for tests of trust itself). Its agents stop when it is
+ * disposed (and its pty host exits) unless `agentsOnQuit` is 'keep'.
  */
-export async function openCore(root: string, userDataDir = makeTempDir('lanes-user-'), { trusted = true }: { trusted?: boolean } = {}) {
+export async function openCore(
+  root: string,
+  userDataDir = makeTempDir('lanes-user-'),
+  { trusted = true, agentsOnQuit = 'stop' }: { trusted?: boolean; agentsOnQuit?: 'keep' | 'stop' } = {},
+) {
   const core = new Lanes({ userDataDir, platform: { mode: 'web' }, version: 'test' });
+  const chosen = await core.call('instances.setQuitChoice', { choice: agentsOnQuit, remembered: true });
+  if (!chosen.ok) throw new Error(chosen.error.message);
   const events: RecordedEvent[] = [];
   core.onEvent((name, payload) => events.push({ name, payload }));
   const opened = await core.call('workspace.open', { path: root });

@@ -2,9 +2,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeTempDir } from '../../test/support/repo';
 import { agentKind, whyNotTyped } from './agent-context';
 import { resolveProgram, shellQuote, splitCommandLine } from './command-line';
-import { NotifyServer } from './notify-server';
-import { OutputPipe, type OutputPipeOptions } from './output-pipe';
-import { ScreenStatusTracker, stripAnsi } from './screen-status';
+import { NotifyServer } from './host/notify-server';
+import { TerminalScreen } from './host/terminal-screen';
+import { OutputPipe, type OutputPipeOptions } from './host/output-pipe';
+import { ScreenStatusTracker, stripAnsi } from './host/screen-status';
 import { CommandSession } from './command-session';
 import { descendantsOf, parseCimProcessList } from './process-tree';
 import { chmodSync, writeFileSync } from 'node:fs';
@@ -254,10 +255,25 @@ describe('OutputPipe', () => {
     pipe.dispose();
   });
 
-  it('keeps a bounded replay of the most recent output', () => {
-    const pipe = new OutputPipe({ emit() {}, pause() {}, resume() {}, replayChars: 10, flushChars: 1 });
-    for (const chunk of ['aaaa', 'bbbb', 'cccc', 'dddd']) pipe.push(chunk);
-    expect(pipe.attach()).toMatchObject({ data: 'bbccccdddd', seq: 4 });
+  it('numbers its batches, and tells a viewer that opens the terminal which one it has reached', () => {
+    const pipe = new OutputPipe({ emit() {}, pause() {}, resume() {}, flushChars: 1 });
+    for (const chunk of ['a', 'bb', 'cccc']) pipe.push(chunk);
+    expect(pipe.attach()).toEqual({ seq: 3, viewer: 'v1' });
+  });
+});
+
+describe('TerminalScreen', () => {
+  it('redraws the screen and its scrollback as parsed up to the moment asked, and nothing written after', async () => {
+    const screen = new TerminalScreen(20, 5);
+    for (let line = 1; line <= 50; line += 1) screen.write(`${line}\r\n`);
+    screen.write('\x1b[31mred\x1b[0m');
+    const drawn = screen.serialize();
+    screen.write('\r\nlater');
+    const text = await drawn;
+    expect(text.split('\r\n').slice(0, 50)).toEqual(Array.from({ length: 50 }, (_, index) => String(index + 1)));
+    expect(text).toContain('\x1b[31mred');
+    expect(text).not.toContain('later');
+    screen.dispose();
   });
 });
 
@@ -267,14 +283,14 @@ describe('NotifyServer', () => {
     const server = new NotifyServer((report) => reports.push(report));
     await server.start();
     try {
-      const token = server.issueToken('api');
+      const token = server.issueToken('/repo\napi', 'api');
       const send = (body: unknown, secret: string, host?: string) =>
         fetch(server.url, { method: 'POST', headers: { Authorization: `Bearer ${secret}`, ...(host ? { Host: host } : {}) }, body: JSON.stringify(body) });
       expect((await send({ instance: 'api', event: 'Stop' }, 'wrong')).status).toBe(401);
       expect((await send({ instance: 'web', event: 'Stop' }, token)).status).toBe(401);
       expect((await send({ instance: 'api', event: 'Notification', message: 'Allow edit?' }, token)).status).toBe(204);
-      expect(reports).toEqual([{ instance: 'api', event: 'Notification', message: 'Allow edit?' }]);
-      server.revokeToken('api');
+      expect(reports).toEqual([{ agent: '/repo\napi', event: 'Notification', message: 'Allow edit?' }]);
+      server.revokeToken('/repo\napi');
       expect((await send({ instance: 'api', event: 'Stop' }, token)).status).toBe(401);
     } finally {
       await server.close();

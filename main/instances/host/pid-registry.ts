@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../shared/atomic-file';
-import { isAlive, killTree, listProcesses, type TrackedProcess } from './process-tree';
+import { writeFileAtomic } from '../../shared/atomic-file';
+import { isAlive, killTree, listProcesses, type TrackedProcess } from '../process-tree';
 
 /** What one Lanes process records about the agents it runs, so a later Lanes can end them after a crash. */
 interface PidFile {

@@ -3,7 +3,8 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface HookReport {
-  readonly instance: string;
+  /** The agent whose run's secret came with the report. */
+  readonly agent: string;
   readonly event: string;
   readonly message: string | null;
 }
@@ -18,7 +19,8 @@ const MAX_BODY = 64 * 1024;
 export class NotifyServer {
   private server: http.Server | null = null;
   private port = 0;
-  private readonly tokens = new Map<string, Buffer>();
+  /** Each agent's current secret, and the instance name its reports must carry. */
+  private readonly tokens = new Map<string, { token: Buffer; instance: string }>();
 
   constructor(private readonly onReport: (report: HookReport) => void) {}
 
@@ -37,15 +39,15 @@ export class NotifyServer {
     this.port = (server.address() as AddressInfo).port;
   }
 
-  /** A fresh secret for one run of an instance; the previous run's stops working. */
-  issueToken(instance: string): string {
+  /** A fresh secret for one run of an agent (reporting as `instance`); its previous run's stops working. */
+  issueToken(agent: string, instance: string): string {
     const token = randomBytes(32).toString('base64url');
-    this.tokens.set(instance, Buffer.from(token));
+    this.tokens.set(agent, { token: Buffer.from(token), instance });
     return token;
   }
 
-  revokeToken(instance: string): void {
-    this.tokens.delete(instance);
+  revokeToken(agent: string): void {
+    this.tokens.delete(agent);
   }
 
   async close(): Promise<void> {
@@ -82,11 +84,19 @@ export class NotifyServer {
         return reply(400, 'malformed JSON');
       }
       if (typeof body.instance !== 'string' || typeof body.event !== 'string') return reply(400, 'expected { instance, event }');
-      const expected = this.tokens.get(body.instance);
       const given = Buffer.from(/^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '');
-      if (!expected || expected.length !== given.length || !timingSafeEqual(expected, given)) return reply(401, 'unknown instance or token');
+      const agent = this.agentWith(body.instance, given);
+      if (agent === null) return reply(401, 'unknown instance or token');
       reply(204, '');
-      this.onReport({ instance: body.instance, event: body.event, message: typeof body.message === 'string' ? body.message.slice(0, 500) : null });
+      this.onReport({ agent, event: body.event, message: typeof body.message === 'string' ? body.message.slice(0, 500) : null });
     });
+  }
+
+  /** The agent this secret belongs to, if it reports as `instance`. */
+  private agentWith(instance: string, given: Buffer): string | null {
+    for (const [agent, expected] of this.tokens) {
+      if (expected.instance === instance && expected.token.length === given.length && timingSafeEqual(expected.token, given)) return agent;
+    }
+    return null;
   }
 }

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { readSync } from 'node:fs';
+import os from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import * as nodePty from 'node-pty';
-import type { InstanceState, InstanceStatus } from '../contract/instances';
+import type { InstanceState, InstanceStatus } from '../../contract/instances';
 import { OutputPipe, type OutputPipeOptions } from './output-pipe';
-import { descendantsOf, killTree, listProcesses, UsageSampler, type ProcessInfo, type ProcessTable, type TrackedProcess } from './process-tree';
+import { descendantsOf, killTree, listProcesses, processExists, UsageSampler, type ProcessInfo, type ProcessTable, type TrackedProcess } from '../process-tree';
 import { ScreenStatusTracker, type ScreenTimings } from './screen-status';
+import { TerminalScreen } from './terminal-screen';
 
 export const DEFAULT_SIZE = { cols: 120, rows: 32 } as const;
 export const STOP_GRACE_MS = 3_000;
@@ -19,6 +21,8 @@ export interface LaunchSpec {
   readonly env: Record<string, string>;
   /** Status comes from the agent's hooks once the first one arrives. */
   readonly hooks: boolean;
+  /** The agent's CPU priority (nice value, 0 to 19): above 0 keeps Lanes and its window responsive while agents work. */
+  readonly niceness?: number;
 }
 
 export interface InstanceProcessEvents {
@@ -34,9 +38,9 @@ export interface InstanceProcessEvents {
 type Status = { status: InstanceStatus; source: InstanceState['statusSource']; detail: string | null; since: string };
 
 /**
- * One instance's agent in a pty: its output pipe (batching, replay, flow control), its status,
- * the processes under it, and a stop that leaves nothing behind. The pipe outlives each run, so
- * a restarted agent's output follows the previous one and `seq` keeps growing.
+ * One instance's agent in a pty: its output pipe (batching, flow control), its screen, its status,
+ * the processes under it, and a stop that leaves nothing behind. The pipe and the screen outlive
+ * each run, so a restarted agent's output follows the previous one and `seq` keeps growing.
  */
 export class InstanceProcess {
   private pty: nodePty.IPty | null = null;
@@ -55,6 +59,7 @@ export class InstanceProcess {
   private screen: ScreenStatusTracker;
   private current: Status = { status: 'stopped', source: 'process', detail: null, since: new Date().toISOString() };
   readonly pipe: OutputPipe;
+  private readonly display = new TerminalScreen(DEFAULT_SIZE.cols, DEFAULT_SIZE.rows);
   pid: number | null = null;
   exitCode: number | null = null;
   signal: number | null = null;
@@ -112,6 +117,8 @@ export class InstanceProcess {
     }
     this.pty = pty;
     this.pid = pty.pid;
+    // Set before the agent starts its own children, which inherit it.
+    if (spec.niceness) lowerPriority(pty.pid, spec.niceness);
     this.startedAt = new Date().toISOString();
     this.setStatus('starting', 'process', null);
     void listProcesses().then((table) => this.trackProcesses(table), () => undefined);
@@ -124,6 +131,7 @@ export class InstanceProcess {
   }
 
   private receive(data: string): void {
+    this.display.write(data);
     this.screen.feed(data);
     this.pipe.push(data);
     if (this.current.status === 'starting' || (this.current.status !== 'running' && !this.hookDriven())) this.setStatus('running', 'screen', null);
@@ -151,9 +159,24 @@ export class InstanceProcess {
     this.pty.write(data);
   }
 
+  /**
+   * A viewer opens the terminal: the screen as drawn up to `seq` (every batch up to it is in it,
+   * none after), and the viewer's id for flow control.
+   */
+  async attach(): Promise<{ data: string; seq: number; viewer: string }> {
+    const { seq, viewer } = this.pipe.attach();
+    return { data: await this.display.serialize(), seq, viewer };
+  }
+
+  dispose(): void {
+    this.pipe.dispose();
+    this.display.dispose();
+  }
+
   resize(cols: number, rows: number): void {
     this.cols = cols;
     this.rows = rows;
+    this.display.resize(cols, rows);
     try {
       this.pty?.resize(cols, rows);
     } catch {
@@ -313,14 +336,14 @@ export class InstanceProcess {
   }
 }
 
-function processExists(pid: number): boolean {
+function lowerPriority(pid: number, niceness: number): void {
   try {
-    process.kill(pid, 0);
-    return true;
+    os.setPriority(pid, process.platform === 'win32' ? os.constants.priority.PRIORITY_BELOW_NORMAL : niceness);
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    console.error(`Lanes could not lower the CPU priority of process ${pid}:`, error);
   }
 }
+
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,7 +1,7 @@
 /**
  * Terminal output between a pty and its viewers: batched (one event per ~16 ms or ~200 KB, as
- * VS Code and Hyper do), kept in a bounded replay buffer for viewers that reconnect, and flow
- * controlled: when the viewers fall more than `highWater` characters behind on
+ * VS Code and Hyper do), numbered (`seq`) so a viewer that opens the terminal's screen knows
+ * which batches it already holds, and flow controlled: when the viewers fall more than `highWater` characters behind on
  * acknowledgements, the pty is paused (the agent blocks on write) until one is back under
  * `lowWater`. Each viewer (a terminal view in a window or page) is counted on its own and the
  * agent keeps the pace of the fastest: a slower page does not hold the others back, and the web
@@ -15,7 +15,6 @@ export interface OutputPipeOptions {
   readonly flushChars?: number;
   readonly highWater?: number;
   readonly lowWater?: number;
-  readonly replayChars?: number;
   /** A viewer that owes output and says nothing for this long stops holding the agent back, until it acknowledges again. */
   readonly staleMs?: number;
 }
@@ -32,7 +31,6 @@ export const FLOW_DEFAULTS = {
   flushChars: 200_000,
   highWater: 512_000,
   lowWater: 256_000,
-  replayChars: 256 * 1024,
   staleMs: 5_000,
 } as const;
 
@@ -45,8 +43,6 @@ export class OutputPipe {
   private pendingChars = 0;
   private timer: NodeJS.Timeout | null = null;
   private staleTimer: NodeJS.Timeout | null = null;
-  private replay: string[] = [];
-  private replayChars = 0;
   private seqValue = 0;
   /**
    * Characters each viewer has yet to acknowledge, and since when it has owed without a word
@@ -81,7 +77,6 @@ export class OutputPipe {
     this.pending = [];
     this.pendingChars = 0;
     this.seqValue += 1;
-    this.remember(data);
     if (this.viewers.size > 0) {
       const now = Date.now();
       for (const [id, viewer] of this.viewers) {
@@ -101,14 +96,14 @@ export class OutputPipe {
   }
 
   /**
-   * A viewer opens the terminal: what it should draw first, and the id it acknowledges with
-   * from now on.
+   * A viewer opens the terminal: the `seq` of the last batch sent (its screen holds everything
+   * up to it), and the id it acknowledges with from now on.
    */
-  attach(): { data: string; seq: number; viewer: string } {
+  attach(): { seq: number; viewer: string } {
     this.flush();
     const viewer = `v${this.nextViewer++}`;
     this.viewers.set(viewer, { unacked: 0, quietSince: Date.now() });
-    return { data: this.replay.join(''), seq: this.seqValue, viewer };
+    return { seq: this.seqValue, viewer };
   }
 
   /** A viewer drew `chars` characters. Unknown viewers (detached, or forgotten) are ignored. */
@@ -182,21 +177,5 @@ export class OutputPipe {
       this.applyFlow();
       if (this.paused) this.armStaleTimer(); // any viewer still counted is checked again
     }, this.options.staleMs);
-  }
-
-  private remember(data: string): void {
-    this.replay.push(data);
-    this.replayChars += data.length;
-    while (this.replayChars > this.options.replayChars && this.replay.length > 0) {
-      const excess = this.replayChars - this.options.replayChars;
-      const first = this.replay[0]!;
-      if (first.length <= excess) {
-        this.replay.shift();
-        this.replayChars -= first.length;
-      } else {
-        this.replay[0] = first.slice(excess);
-        this.replayChars -= excess;
-      }
-    }
   }
 }

@@ -1,0 +1,70 @@
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { APP_ROOT } from './support/electron';
+import { startWebMode } from './support/web-mode';
+
+const FAKE_AGENT = path.join(APP_ROOT, 'test', 'fake-agent', 'agent.mjs');
+const quote = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+
+/** Opens the workspace in the page, trusting its commands the first time, and shows the instances. */
+async function openInstances(page: Page, root: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Lanes' }).getByRole('link', { name: /^workspace$/i }).click();
+  await page.getByLabel('Path of a git repository').fill(root);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await expect(page.getByTestId('workspace-root')).toHaveText(root);
+  const asking = page.getByRole('dialog', { name: 'Do you trust the commands in this repository?' });
+  if (await asking.isVisible()) {
+    await asking.getByRole('button', { name: 'Trust and run these commands' }).click();
+    await expect(asking).toBeHidden();
+  }
+  await page.getByRole('navigation', { name: 'Lanes' }).getByRole('link', { name: /^instances$/i }).click();
+  // The DOM renderer puts the terminal's text in the page, where the test can read it.
+  await page.getByRole('checkbox', { name: 'GPU terminals' }).uncheck();
+}
+
+test('the web-mode server restarts while an agent runs: its terminal comes back with its scrollback and takes input', async ({ page, temp }) => {
+  const agent = [process.execPath, FAKE_AGENT, '--print=agent ready', '--repl'].map(quote).join(' ');
+  const root = temp.repo({ 'README.md': '# demo\n', 'lanes.yml': `instances:\n  - name: api\n    role: backend\n    agent: ${JSON.stringify(agent)}\n    zones: [src/]\n` });
+  const userDataDir = temp.dir('lanes-e2e-userdata-');
+
+  const first = await startWebMode(userDataDir);
+  try {
+    await page.goto(first.url);
+    await openInstances(page, root);
+    await page.getByTestId('instance-api').getByRole('button', { name: 'Start api' }).click();
+    const terminal = page.getByTestId('terminal-api');
+    await expect(terminal).toContainText('agent ready');
+    await terminal.click();
+    for (const line of ['first line', 'before the restart']) {
+      await page.keyboard.type(line);
+      await page.keyboard.press('Enter');
+      await expect(terminal).toContainText(`echo: ${line}`);
+    }
+  } finally {
+    await first.stop();
+  }
+
+  const second = await startWebMode(userDataDir);
+  try {
+    await page.goto(second.url);
+    await openInstances(page, root);
+    const card = page.getByTestId('instance-api');
+    await expect(card.getByTestId('status-api')).not.toHaveAttribute('data-status', 'stopped');
+    const terminal = page.getByTestId('terminal-api');
+    await expect(terminal).toContainText('agent ready');
+    await expect(terminal).toContainText('echo: first line');
+    await expect(terminal).toContainText('echo: before the restart');
+    await page.screenshot({ path: '/tmp/host-restart.png' });
+
+    await terminal.click();
+    await page.keyboard.type('after the restart');
+    await page.keyboard.press('Enter');
+    await expect(terminal).toContainText('echo: after the restart');
+
+    await card.getByRole('button', { name: 'Stop api' }).click();
+    await expect(card.getByTestId('status-api')).toHaveAttribute('data-status', 'exited');
+  } finally {
+    await second.stop();
+  }
+});

@@ -1,0 +1,168 @@
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../../test/support/repo';
+import { isRunningPid, waitFor } from '../test-support';
+import type { AgentSnapshot } from './agents';
+import { connectToHost, ensureHost, hostCommand, HostClient } from './client';
+import type { HostStatus } from './main';
+import { describeHost, stopHost } from './manage';
+import { hostPaths, readOrCreateSecret, readSecret } from './paths';
+import { encodeFrame, FrameReader, HostRefusedError, PROTOCOL_VERSION } from './protocol';
+
+const hosts: Array<{ client: HostClient; pid: number }> = [];
+async function startHost(userDataDir: string, idleSeconds = 30) {
+  const client = await ensureHost(userDataDir, { idleSeconds });
+  const status = await client.call<HostStatus>('host.status');
+  hosts.push({ client, pid: status.pid });
+  return { client, status };
+}
+afterEach(async () => {
+  for (const { client, pid } of hosts.splice(0)) {
+    if (!client.isClosed) await client.call('host.stop').catch(() => undefined);
+    await waitFor(() => !isRunningPid(pid), `host ${pid} to exit`);
+  }
+});
+
+function rawConnect(socket: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const stream = net.connect(socket);
+    stream.once('connect', () => resolve(stream));
+    stream.once('error', reject);
+  });
+}
+
+const sleeper = (workspace: string, name: string) => ({
+  workspace,
+  name,
+  spec: { file: '/bin/sleep', args: ['60'], cwd: '/', env: { PATH: process.env.PATH ?? '' }, hooks: false },
+});
+
+describe('pty host protocol', () => {
+  it('cuts frames out of a stream that splits them anywhere', () => {
+    const messages: unknown[] = [];
+    const reader = new FrameReader((message) => messages.push(message));
+    const bytes = Buffer.concat([encodeFrame({ type: 'event', name: 'a', payload: 'é'.repeat(3) }), encodeFrame({ type: 'event', name: 'b', payload: null })]);
+    for (const byte of bytes) reader.push(Buffer.from([byte]));
+    expect(messages).toEqual([
+      { type: 'event', name: 'a', payload: 'ééé' },
+      { type: 'event', name: 'b', payload: null },
+    ]);
+    expect(() => new FrameReader(() => undefined).push(Buffer.from([0xff, 0xff, 0xff, 0xff]))).toThrow(/over the .* limit/);
+  });
+});
+
+describe.runIf(process.platform !== 'win32')('pty host', () => {
+  it('keeps its socket and secret private, and refuses a client without the secret, with a wrong one, or without a handshake', async () => {
+    const userDataDir = makeTempDir('lanes-user-');
+    const paths = hostPaths(userDataDir);
+    const { status } = await startHost(userDataDir);
+    expect(status.version).toBe(PROTOCOL_VERSION);
+    expect(statSync(paths.folder).mode & 0o777).toBe(0o700);
+    expect(statSync(paths.secret).mode & 0o777).toBe(0o600);
+    expect(statSync(paths.socket).mode & 0o777).toBe(0o600);
+    expect((await readSecret(paths)).length).toBe(64); // 256 bits, hex
+
+    const refusal = (secret: string) => rawConnect(paths.socket).then((stream) => HostClient.handshake(stream, secret));
+    await expect(refusal('0'.repeat(64))).rejects.toMatchObject({ reason: 'secret', message: expect.stringMatching(/wrong or missing secret/) });
+    await expect(refusal('')).rejects.toBeInstanceOf(HostRefusedError);
+
+    const stream = await rawConnect(paths.socket);
+    const answers: any[] = [];
+    const reader = new FrameReader((message) => answers.push(message));
+    stream.on('data', (chunk: Buffer) => reader.push(chunk));
+    stream.write(encodeFrame({ type: 'call', id: 1, method: 'host.status', args: {} }));
+    await waitFor(() => answers.length > 0, 'the answer');
+    expect(answers[0]).toMatchObject({ type: 'refused', reason: 'handshake' });
+
+    // A secret others can read is not used: a client refuses to present it.
+    chmodSync(paths.secret, 0o644);
+    await expect(connectToHost(paths)).rejects.toThrow(/readable by others/);
+    chmodSync(paths.secret, 0o600);
+    expect((await (await connectToHost(paths)).call<HostStatus>('host.status')).pid).toBe(status.pid);
+  });
+
+  it('replaces a stale socket a crashed host left, and gives way to a live one', async () => {
+    const userDataDir = makeTempDir('lanes-user-');
+    const paths = hostPaths(userDataDir);
+    await readOrCreateSecret(paths);
+    const crashed = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(paths.socket)}, () => console.log('listening'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => crashed.stdout.once('data', () => resolve()));
+    crashed.kill('SIGKILL');
+    await new Promise((resolve) => crashed.once('exit', resolve));
+    expect(existsSync(paths.socket)).toBe(true);
+    await expect(rawConnect(paths.socket)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+
+    const { client, status } = await startHost(userDataDir);
+    expect(status.pid).not.toBe(crashed.pid);
+
+    // A second host started for the same folder sees the first one answer and exits quietly.
+    const command = hostCommand();
+    const second = spawn(command.file, [...command.args, '--user-data', userDataDir], { stdio: 'ignore' });
+    expect(await new Promise((resolve) => second.once('exit', resolve))).toBe(0);
+    expect((await client.call<HostStatus>('host.status')).pid).toBe(status.pid);
+  });
+
+  it('tells a client of another protocol version what to do, and leaves the agents running', async () => {
+    const userDataDir = makeTempDir('lanes-user-');
+    const paths = hostPaths(userDataDir);
+    const { client, status } = await startHost(userDataDir);
+    const agent = await client.call<AgentSnapshot>('agents.start', sleeper('/repo', 'api'));
+    expect(isRunningPid(agent.state.pid!)).toBe(true);
+
+    const stream = await rawConnect(paths.socket);
+    const refused = await HostClient.handshake(stream, await readSecret(paths), PROTOCOL_VERSION + 1).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(HostRefusedError);
+    expect((refused as HostRefusedError).reason).toBe('version');
+    expect((refused as Error).message).toContain(`process ${status.pid}, protocol ${PROTOCOL_VERSION}; this Lanes speaks ${PROTOCOL_VERSION + 1}`);
+    expect((refused as Error).message).toMatch(/did not touch them.*lanes host stop --force/);
+    expect(isRunningPid(agent.state.pid!)).toBe(true);
+    expect((await client.call<HostStatus>('host.status')).agents).toEqual([{ workspace: '/repo', name: 'api', pid: agent.state.pid, status: 'starting' }]);
+  });
+
+  it('`lanes host status` lists its agents and `lanes host stop` ends them and the host', async () => {
+    const userDataDir = makeTempDir('lanes-user-');
+    expect(await describeHost(userDataDir)).toEqual({ code: 3, text: `No pty host is running for ${userDataDir}.` });
+    const { client, status } = await startHost(userDataDir);
+    const agent = await client.call<AgentSnapshot>('agents.start', sleeper('/repo', 'api'));
+    const described = await describeHost(userDataDir);
+    expect(described.code).toBe(0);
+    expect(described.text).toContain(`process ${status.pid}`);
+    expect(described.text).toContain(`api (process ${agent.state.pid}, starting) in /repo`);
+    expect(await stopHost(userDataDir)).toEqual({ code: 0, text: `Stopped the pty host (process ${status.pid}) and its agents.` });
+    expect(isRunningPid(agent.state.pid!)).toBe(false);
+    expect(await stopHost(userDataDir)).toMatchObject({ code: 0, text: expect.stringMatching(/nothing to stop/) });
+  });
+
+  it('runs agents at the lower CPU priority their launch asks for', async () => {
+    const { client } = await startHost(makeTempDir('lanes-user-'));
+    const request = sleeper('/repo', 'api');
+    const agent = await client.call<AgentSnapshot>('agents.start', { ...request, spec: { ...request.spec, niceness: 10 } });
+    const stat = readFileSync(`/proc/${agent.state.pid}/stat`, 'utf8');
+    expect(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])).toBe(10);
+  });
+
+  it('stops its agents and exits when its folder is deleted, since no Lanes can reach them again', async () => {
+    const userDataDir = makeTempDir('lanes-user-');
+    const { client, status } = await startHost(userDataDir);
+    const agent = await client.call<AgentSnapshot>('agents.start', sleeper('/repo', 'api'));
+    rmSync(hostPaths(userDataDir).folder, { recursive: true, force: true });
+    await waitFor(() => !isRunningPid(status.pid), 'the host to exit', 20_000);
+    expect(isRunningPid(agent.state.pid!)).toBe(false);
+  });
+
+  it('stops its agents when asked to stop, and exits by itself once idle', async () => {
+    const userDataDir = makeTempDir('lanes-user-');
+    const { client, status } = await startHost(userDataDir);
+    const agent = await client.call<AgentSnapshot>('agents.start', sleeper('/repo', 'api'));
+    await client.call('host.stop');
+    await waitFor(() => !isRunningPid(status.pid), 'the host to exit');
+    expect(isRunningPid(agent.state.pid!)).toBe(false);
+    expect(existsSync(hostPaths(userDataDir).info)).toBe(false);
+
+    const idle = await startHost(makeTempDir('lanes-user-'), 1);
+    await idle.client.close();
+    await waitFor(() => !isRunningPid(idle.status.pid), 'the idle host to exit');
+  });
+});

@@ -1,0 +1,191 @@
+import { timingSafeEqual } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import { writeFileAtomic } from '../../shared/atomic-file';
+import { encodeFrame, FrameReader, PROTOCOL_VERSION, versionMismatchMessage, type HostMessage } from './protocol';
+import { ensurePrivateFolder, readOrCreateSecret, type HostPaths } from './paths';
+
+/** One client of the host, over whatever stream carries it. */
+export interface HostConnection {
+  readonly id: number;
+  send(message: HostMessage): void;
+}
+
+export type HostHandler = (args: any, connection: HostConnection) => unknown;
+
+/** A failure a handler reports to its caller as is (code and message), rather than as a crash. */
+export class HostCallError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface HostServerEvents {
+  connected(connection: HostConnection): void;
+  disconnected(connection: HostConnection): void;
+}
+
+/** What the running host writes in `host.json` for `lanes host status` and for clients. */
+export interface HostInfo {
+  readonly pid: number;
+  readonly version: number;
+  readonly startedAt: string;
+  readonly socket: string;
+}
+
+/**
+ * Serves the host's calls to authenticated clients: checks each connection's secret and
+ * protocol version before anything else, then routes calls to handlers and pushes events.
+ */
+export class HostServer {
+  private server: net.Server | null = null;
+  private readonly connections = new Map<number, { connection: HostConnection; stream: Duplex }>();
+  private nextId = 1;
+  private secret: Buffer | null = null;
+  private socketInode: number | null = null;
+
+  constructor(
+    private readonly paths: HostPaths,
+    private readonly handlers: Record<string, HostHandler>,
+    private readonly events: HostServerEvents,
+  ) {}
+
+  get clientCount(): number {
+    return this.connections.size;
+  }
+
+  /**
+   * Listens on the socket. A socket file left by a host that crashed is replaced; one a live
+   * host answers on is not, and this host gives way (`already-running`).
+   */
+  async listen(): Promise<void> {
+    this.secret = Buffer.from(await readOrCreateSecret(this.paths));
+    const server = net.createServer((stream) => this.serveStream(stream));
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(this.paths.socket, () => {
+            server.off('error', reject);
+            resolve();
+          });
+        });
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt > 0) throw error;
+        if (await socketAnswers(this.paths.socket)) throw new HostCallError('already-running', `A pty host already listens on ${this.paths.socket}.`);
+        await fs.rm(this.paths.socket, { force: true });
+      }
+    }
+    this.server = server;
+    if (process.platform !== 'win32') {
+      await fs.chmod(this.paths.socket, 0o600);
+      this.socketInode = (await fs.stat(this.paths.socket)).ino;
+    }
+    await ensurePrivateFolder(this.paths.folder);
+    const info: HostInfo = { pid: process.pid, version: PROTOCOL_VERSION, startedAt: new Date().toISOString(), socket: this.paths.socket };
+    await writeFileAtomic(this.paths.info, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+  }
+
+  /**
+   * Whether the socket file is still the one this host listens on. Removed (its user-data
+   * folder deleted) or replaced, no Lanes can reach this host or its agents again.
+   */
+  async socketIsOurs(): Promise<boolean> {
+    if (process.platform === 'win32' || this.socketInode === null) return true;
+    try {
+      return (await fs.stat(this.paths.socket)).ino === this.socketInode;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Serves one client over any byte stream; the socket server calls it for each connection. */
+  serveStream(stream: Duplex): void {
+    const connection: HostConnection = {
+      id: this.nextId++,
+      send: (message) => {
+        if (!stream.destroyed) stream.write(encodeFrame(message));
+      },
+    };
+    let welcomed = false;
+    const refuse = (reason: 'secret' | 'version' | 'handshake', message: string) => {
+      connection.send({ type: 'refused', reason, version: PROTOCOL_VERSION, hostPid: process.pid, message });
+      stream.end();
+    };
+    const reader = new FrameReader((message) => {
+      const received = message as { type?: unknown; version?: unknown; secret?: unknown; id?: unknown; method?: unknown; args?: unknown };
+      if (!welcomed) {
+        if (received.type !== 'hello') return refuse('handshake', 'The first message must be hello.');
+        // The secret first: a stranger learns nothing, not even whether its version would do.
+        if (typeof received.secret !== 'string' || !this.secretMatches(received.secret)) return refuse('secret', 'Wrong or missing secret.');
+        if (received.version !== PROTOCOL_VERSION) return refuse('version', versionMismatchMessage(PROTOCOL_VERSION, process.pid, Number(received.version)));
+        welcomed = true;
+        this.connections.set(connection.id, { connection, stream });
+        connection.send({ type: 'welcome', version: PROTOCOL_VERSION, hostPid: process.pid });
+        this.events.connected(connection);
+        return;
+      }
+      if (received.type !== 'call' || typeof received.id !== 'number' || typeof received.method !== 'string') return;
+      void this.dispatch(connection, received.id, received.method, received.args);
+    });
+    stream.on('data', (chunk: Buffer) => {
+      try {
+        reader.push(chunk);
+      } catch {
+        stream.destroy();
+      }
+    });
+    stream.on('error', () => undefined);
+    stream.on('close', () => {
+      if (this.connections.delete(connection.id)) this.events.disconnected(connection);
+    });
+  }
+
+  broadcast(name: string, payload: unknown): void {
+    if (this.connections.size === 0) return;
+    const frame = encodeFrame({ type: 'event', name, payload });
+    for (const { stream } of this.connections.values()) if (!stream.destroyed) stream.write(frame);
+  }
+
+  async close(): Promise<void> {
+    for (const { stream } of this.connections.values()) stream.destroy();
+    const server = this.server;
+    this.server = null;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await fs.rm(this.paths.info, { force: true });
+  }
+
+  private async dispatch(connection: HostConnection, id: number, method: string, args: unknown): Promise<void> {
+    const handler = this.handlers[method];
+    try {
+      if (!handler) throw new HostCallError('unknown-call', `The pty host has no call "${method}".`);
+      connection.send({ type: 'result', id, ok: true, value: (await handler(args, connection)) ?? null });
+    } catch (error) {
+      const code = error instanceof HostCallError ? error.code : ((error as { code?: unknown }).code === undefined ? 'internal' : String((error as { code: unknown }).code));
+      connection.send({ type: 'result', id, ok: false, code, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private secretMatches(given: string): boolean {
+    const expected = this.secret!;
+    const offered = Buffer.from(given);
+    return offered.length === expected.length && timingSafeEqual(offered, expected);
+  }
+}
+
+/** Whether something accepts connections on the socket (a live host), as opposed to a file a crash left. */
+function socketAnswers(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.connect(socket);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+}
