@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { test as base, expect, _electron, type ElectronApplication, type Page } from '@playwright/test';
 import { APP_ROOT, findElectronBinary } from './support/electron';
 import { startWebMode, type WebServer } from './support/web-mode';
@@ -41,6 +43,9 @@ export const test = base.extend<LanesFixtures & LanesOptions>({
 
   app: async ({ lanesMode, page: browserPage, temp }, use, testInfo) => {
     const userDataDir = temp.dir('lanes-e2e-userdata-');
+    // Agents outlive Lanes by default (the pty host); a test's agents end with its Lanes.
+    mkdirSync(path.join(userDataDir, 'instances'));
+    writeFileSync(path.join(userDataDir, 'instances', 'quit-choice.json'), '{ "choice": "stop", "remembered": true }\n');
     let page: Page;
     let server: WebServer | null = null;
     let electronApp: ElectronApplication | null = null;

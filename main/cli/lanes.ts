@@ -10,6 +10,7 @@ Usage:
   lanes start [path]                     open the desktop app (the web mode where Electron cannot run)
   lanes serve [path] [--host H] [--port P] [--token-file F]
                                          serve the UI to a browser (127.0.0.1:7420 by default)
+  lanes host status|stop [--force]       the pty host that keeps agents running when Lanes quits
   lanes agent <operation> [--json]       what an agent can ask Lanes (requests, owners, memory, progress)
   lanes mcp                              the same as an MCP server over stdio, for agents that speak MCP
   lanes <command> --help                 help for a command such as guard, check or notify

@@ -84,6 +84,10 @@ export interface ElectronStandIn {
   readonly sandboxEnabledBeforeReady: () => boolean;
   /** The folder the next folder dialog answers with (null: the user cancels). */
   folderDialogAnswer: string | null;
+  /** What the next message box answers: the button's index and the checkbox. */
+  messageBoxAnswer: { response: number; checkboxChecked: boolean };
+  /** The options of every message box shown, in order. */
+  readonly messageBoxes: Record<string, unknown>[];
   /** Plays Electron's start-up: `app.whenReady()` resolves. */
   makeReady(): void;
   /** Resolves when the app has emitted `quit`, as Electron does right before the process exits. */
@@ -227,6 +231,8 @@ export function createElectronStandIn(options: { userData: string; version: stri
     webContentsCreated,
     sandboxEnabledBeforeReady: () => sandboxEnabledBeforeReady,
     folderDialogAnswer: null,
+    messageBoxAnswer: { response: 0, checkboxChecked: false },
+    messageBoxes: [],
     makeReady() {
       ready = true;
       app.emit('ready');
@@ -245,6 +251,11 @@ export function createElectronStandIn(options: { userData: string; version: stri
       async showOpenDialog() {
         const answer = standIn.folderDialogAnswer;
         return answer === null ? { canceled: true, filePaths: [] } : { canceled: false, filePaths: [answer] };
+      },
+      // Electron takes (window, options) or (options).
+      async showMessageBox(first: unknown, second?: unknown) {
+        standIn.messageBoxes.push((second ?? first) as Record<string, unknown>);
+        return { ...standIn.messageBoxAnswer };
       },
     },
     ipcMain: {

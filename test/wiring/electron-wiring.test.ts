@@ -297,8 +297,11 @@ describe("Lanes' Electron wiring (against a stand-in for the electron module)", 
     // The positive control: with the agent's pty, the watchers and the notify server running, there is more to free.
     expect(holdsNoMoreThan(process.getActiveResourcesInfo(), resourcesBefore)).toBe(false);
 
+    // Agents may outlive Lanes now: quitting asks, keep (the default) or stop. This user stops them.
+    electron.messageBoxAnswer = { response: 1, checkboxChecked: false };
     window.close();
     await electron.quit;
+    expect(electron.messageBoxes).toEqual([expect.objectContaining({ buttons: ['Keep agents running', 'Stop agents'], defaultId: 0, cancelId: 0, message: 'alpha is still running.' })]);
 
     expect(electron.appEvents.filter((name) => ['window-all-closed', 'before-quit', 'will-quit', 'quit'].includes(name))).toEqual([
       'window-all-closed',

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { InstanceState, InstanceStatus } from '../../../main/contract/instances';
 import { useWorkspace } from '../workspace/store';
+import { AgentProgressLine } from '../agents/AgentProgressLine';
 import { NewInstanceButton } from '../worktrees/NewInstanceButton';
 import { WorktreePanel } from '../worktrees/WorktreePanel';
 import { RequestBadge } from '../requests/RequestBadge';
@@ -193,6 +194,7 @@ function InstanceCard({ instance, lane, selected }: { instance: InstanceState; l
         <StatusBadge instance={instance} />
       </div>
       {instance.statusDetail && <p className="instance-detail muted" title={instance.statusDetail}>{instance.statusDetail}</p>}
+      <AgentProgressLine instance={instance.name} />
       {instance.problem && <p className="form-error instance-problem">{instance.problem}</p>}
       <p className="instance-meta muted mono" title={instance.cwd}>
         {instance.agent}
