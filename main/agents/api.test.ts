@@ -89,6 +89,24 @@ describe("the agents' API", () => {
     expect((await refusal(callAgentApi(api, 'zones.owner', { path: '/etc/passwd' }))).message).toContain('is not inside this repository');
   });
 
+  it('takes, grants and releases leases as the calling instance, recorded in the history, refusing what the zones room refuses', async () => {
+    const records = makeTempDir('lanes-records-');
+    const root = agentsWorkspace(records);
+    const { api, web, call } = await startAgents(root, records);
+    const taken = await callAgentApi(api, 'leases.take', { path: 'package.json', minutes: 10 });
+    expect(taken).toMatchObject({ instance: 'API', path: 'package.json', grantedBy: null });
+    // Web may not take what API holds, and may not release API's lease.
+    expect((await refusal(callAgentApi(web, 'leases.take', { path: 'package.json', minutes: 10 }))).message).toMatch(/API/);
+    expect((await refusal(callAgentApi(web, 'leases.release', { path: 'package.json' }))).code).toBe('not-found');
+    // An owner lends its own path; a grant to oneself is refused before anything is written.
+    expect((await refusal(callAgentApi(web, 'leases.grant', { to: 'Web', path: 'src/web/App.tsx', minutes: 5 }))).code).toBe('invalid-argument');
+    expect(await callAgentApi(web, 'leases.grant', { to: 'API', path: 'src/web/App.tsx', minutes: 5 })).toMatchObject({ instance: 'API', path: 'src/web/App.tsx', grantedBy: 'Web' });
+    expect(await callAgentApi(api, 'leases.release', { path: 'package.json' })).toMatchObject({ released: { id: taken.id } });
+    const leases = await call('zones.leases');
+    expect(leases.live.map((lease: { path: string }) => lease.path)).toEqual(['src/web/App.tsx']);
+    expect(readFileSync(leases.file, 'utf8').trim().split('\n').map((line) => JSON.parse(line).event)).toEqual(['taken', 'granted', 'released']);
+  });
+
   it('writes a memory entry by kind and name, indexed in MEMORY.md', async () => {
     const records = makeTempDir('lanes-records-');
     const root = agentsWorkspace(records);

@@ -69,7 +69,7 @@ describe("lanes mcp: the agents' API as MCP tools", () => {
     const webAgent = await mcpClientFor(web);
 
     const { tools } = await apiAgent.listTools();
-    expect(tools.map((entry) => entry.name).sort()).toEqual(['create_request', 'list_my_requests', 'mark_request', 'read_request', 'report_progress', 'who_owns', 'write_memory']);
+    expect(tools.map((entry) => entry.name).sort()).toEqual(['create_request', 'grant_lease', 'list_my_requests', 'mark_request', 'read_request', 'release_lease', 'report_progress', 'take_lease', 'who_owns', 'write_memory']);
     expect(tools.find((entry) => entry.name === 'create_request')?.inputSchema.required).toEqual(['to', 'title', 'body']);
 
     const created = await json(apiAgent, 'create_request', { to: 'Web', title: 'Show prices', body: 'The API returns `price` now.\n' });
@@ -88,6 +88,17 @@ describe("lanes mcp: the agents' API as MCP tools", () => {
     expect(readFileSync(path.join(root, 'memory', 'MEMORY.md'), 'utf8')).toContain(`(${entry.name})`);
     await json(webAgent, 'report_progress', { text: 'Showing prices', percent: 80 });
     expect(events.filter((event) => event.name === 'agents.progressChanged').map((event) => event.payload.progress)).toMatchObject([{ instance: 'Web', text: 'Showing prices', percent: 80 }]);
+
+    const lease = await json(webAgent, 'take_lease', { path: 'package.json', minutes: 5 });
+    expect(lease).toMatchObject({ instance: 'Web', path: 'package.json' });
+    expect(await json(apiAgent, 'grant_lease', { to: 'Web', path: 'src/api/prices.ts', minutes: 5 })).toMatchObject({ instance: 'Web', grantedBy: 'API' });
+    await json(webAgent, 'release_lease', { path: 'package.json' });
+    const history = readFileSync(path.join(root, 'lanes-leases.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(history.map((event) => [event.event, event.instance, event.path])).toEqual([
+      ['taken', 'Web', 'package.json'],
+      ['granted', 'Web', 'src/api/prices.ts'],
+      ['released', 'Web', 'package.json'],
+    ]);
   });
 
   it('answers a refusal as a tool error the agent reads, and writes nothing', async () => {

@@ -128,6 +128,30 @@ export function createOperations(context: RoomContext, reportProgress: (progress
       return { name: document.name, path: path.join(paths.memory, document.name) };
     },
 
+    async 'leases.take'(run, { path: leased, minutes }: { path: string; minutes: number }) {
+      await workspaceOf(run);
+      return context.call('zones.takeLease', { instance: run.instance, path: leased, minutes });
+    },
+
+    async 'leases.grant'(run, { to, path: leased, minutes }: { to: string; path: string; minutes: number }) {
+      await workspaceOf(run);
+      if (to === run.instance) throw new LanesError('invalid-argument', `${run.instance} cannot grant a lease to itself: take one with \`leases.take\` on a common path.`);
+      return context.call('zones.grantLease', { instance: to, path: leased, minutes, by: run.instance });
+    },
+
+    async 'leases.release'(run, { path: leased }: { path: string }) {
+      await workspaceOf(run);
+      const wanted = normalizeRepoPath(leased);
+      const leases = await context.call('zones.leases', {});
+      const mine = leases.live.find((lease) => lease.instance === run.instance && lease.path === wanted);
+      if (!mine) {
+        const held = leases.live.filter((lease) => lease.instance === run.instance).map((lease) => `\`${lease.path}\``);
+        throw new LanesError('not-found', `${run.instance} holds no lease on \`${wanted}\`${held.length > 0 ? `; it holds ${held.join(', ')}` : ''}.`);
+      }
+      await context.call('zones.releaseLease', { id: mine.id, instance: run.instance });
+      return { released: mine };
+    },
+
     async 'progress.report'(run, { text, percent }: { text: string; percent?: number }) {
       await workspaceOf(run);
       const progress: AgentProgress = { instance: run.instance, text, percent: percent ?? null, at: new Date().toISOString() };

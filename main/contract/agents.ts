@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { call, event, noArgs, type CallSpec, type EventSpec } from './define';
 import { memoryKindSchema } from './memory';
 import { requestStatusSchema } from './requests';
+import { leaseMinutes, leaseSchema, leasedPath as leasePath } from './zones';
 
 /**
  * The agents room: the agents' own API (the `lanes mcp` server and `lanes agent`), and the
@@ -110,16 +111,28 @@ export const agentOperations = {
       .strict(),
     result: agentProgressSchema,
   },
+  'leases.take': {
+    description: 'Take a time-limited exclusive lease on a common path (another owner\'s path needs their grant). While it lasts only I may write it.',
+    args: z.object({ path: leasePath, minutes: leaseMinutes }).strict(),
+    result: leaseSchema,
+  },
+  'leases.grant': {
+    description: 'Let another instance lease a path I own, for some minutes; the grant is recorded in the lease history.',
+    args: z.object({ to: z.string().trim().min(1, 'Name the instance to grant it to.').max(64), path: leasePath, minutes: leaseMinutes }).strict(),
+    result: leaseSchema,
+  },
+  'leases.release': {
+    description: 'Release my lease on a path before it ends.',
+    args: z.object({ path: leasePath }).strict(),
+    result: z.object({ released: leaseSchema }),
+  },
 } as const satisfies Record<string, { description: string; args: z.ZodType; result: z.ZodType }>;
 
 export type AgentOperation = keyof typeof agentOperations;
 export type AgentOperationArgs<O extends AgentOperation> = z.input<(typeof agentOperations)[O]['args']>;
 export type AgentOperationResult<O extends AgentOperation> = z.infer<(typeof agentOperations)[O]['result']>;
 
-/**
- * The tools `lanes mcp` offers, each one operation. Leases join here as `take_lease` and
- * `release_lease` once the operations have `leases.take` and `leases.release`.
- */
+/** The tools `lanes mcp` offers, each one operation. */
 export const MCP_TOOLS: Readonly<Record<string, AgentOperation>> = {
   list_my_requests: 'requests.mine',
   read_request: 'requests.read',
@@ -128,6 +141,9 @@ export const MCP_TOOLS: Readonly<Record<string, AgentOperation>> = {
   who_owns: 'zones.owner',
   write_memory: 'memory.write',
   report_progress: 'progress.report',
+  take_lease: 'leases.take',
+  grant_lease: 'leases.grant',
+  release_lease: 'leases.release',
 };
 
 export function isAgentOperation(name: string): name is AgentOperation {

@@ -122,9 +122,9 @@ export type Violations = z.infer<typeof violationsSchema>;
 export type WatcherStatus = z.infer<typeof watcherStatusSchema>;
 export type Enforcement = z.infer<typeof enforcementSchema>;
 
-const leasedPath = z.string().trim().min(1, 'Give the path to lease, relative to the repository.').max(4096);
+export const leasedPath = z.string().trim().min(1, 'Give the path to lease, relative to the repository.').max(4096);
 /** How long a lease lasts unless released first: a minute to a day. */
-const leaseMinutes = z.number().int().min(1, 'A lease lasts at least a minute.').max(1440, 'A lease lasts at most a day (1440 minutes).');
+export const leaseMinutes = z.number().int().min(1, 'A lease lasts at least a minute.').max(1440, 'A lease lasts at most a day (1440 minutes).');
 
 export const leaseSchema = z.object({
   id: z.string(),

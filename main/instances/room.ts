@@ -340,7 +340,11 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
     async workspaceClosed() {
       configSubscription?.dispose();
       configSubscription = null;
-      if ((await quitChoice.read()).choice === 'stop') await stopEverything();
+      if ((await quitChoice.read()).choice === 'stop') {
+        await stopEverything();
+        // Their last events may come after this workspace stopped listening: the runs end here for the agents' API.
+        for (const name of agents.keys()) context.services.agentApi?.revoke(name);
+      }
       if (changedTimer) clearTimeout(changedTimer);
       changedTimer = null;
       agents.clear();

@@ -19,7 +19,10 @@ Operations:
   owner <path>                             who owns a path, and may I write it
   memory <kind> <name> [--text TEXT | --file FILE]
                                            write a memory entry (user, project, success, correction, other)
-  progress <text> [--percent N]            report what I am doing, shown on my card`;
+  progress <text> [--percent N]            report what I am doing, shown on my card
+  lease <path> [--minutes N]               take an exclusive lease on a common path (30 minutes by default)
+  grant <to> <path> [--minutes N]          let another instance lease a path I own
+  release <path>                           release my lease on a path`;
 
 /** Each subcommand: how it reads its arguments into one operation, and how it prints the result. */
 interface Subcommand<O extends AgentOperation> {
@@ -34,6 +37,17 @@ function subcommand<O extends AgentOperation>(spec: Subcommand<O>): Subcommand<O
 
 const requestLine = (request: RequestRef) =>
   `${request.status.padEnd(11)} ${request.file}  ${request.title}${request.from ? ` (from ${request.from})` : ''}${request.priority ? ` [${request.priority}]` : ''}`;
+
+const DEFAULT_LEASE_MINUTES = 30;
+
+function minutes(parsed: ParsedArgs): number {
+  const given = stringOption(parsed, 'minutes');
+  if (given === undefined) return DEFAULT_LEASE_MINUTES;
+  if (!/^\d+$/.test(given)) throw new UsageError(`--minutes takes a whole number of minutes, not "${given}".`);
+  return Number(given);
+}
+
+const leaseLine = (lease: { instance: string; path: string; until: string }) => `${lease.instance} holds ${lease.path} until ${new Date(lease.until).toLocaleTimeString()}.`;
 
 const SUBCOMMANDS = {
   requests: subcommand({
@@ -90,6 +104,21 @@ const SUBCOMMANDS = {
       return { text: parsed.positional.join(' '), ...(percent === undefined ? {} : { percent: Number(percent) }) };
     },
     print: (progress) => `Reported: ${progress.text}${progress.percent === null ? '' : ` (${progress.percent}%)`}`,
+  }),
+  lease: subcommand({
+    operation: 'leases.take',
+    args: (parsed) => ({ path: positional(parsed, 0, 'the path to lease'), minutes: minutes(parsed) }),
+    print: leaseLine,
+  }),
+  grant: subcommand({
+    operation: 'leases.grant',
+    args: (parsed) => ({ to: positional(parsed, 0, 'the instance to grant it to'), path: positional(parsed, 1, 'the path'), minutes: minutes(parsed) }),
+    print: leaseLine,
+  }),
+  release: subcommand({
+    operation: 'leases.release',
+    args: (parsed) => ({ path: positional(parsed, 0, 'the path') }),
+    print: ({ released }) => `Released ${released.path}.`,
   }),
 };
 
