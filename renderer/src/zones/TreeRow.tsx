@@ -56,7 +56,6 @@ export function TreeRow({ entry, depth, draft }: { entry: TreeEntry; depth: numb
 
   const ownerNames = entry.owners.map((owner) => owner.name).join(', ');
   const state = entry.overlapping > 0 ? 'overlap' : entry.unowned > 0 ? (entry.unowned === entry.files ? 'unowned' : 'partly-unowned') : 'owned';
-  const label = `${entry.name}${folder ? ' folder' : ''}, ${entry.files} ${entry.files === 1 ? 'file' : 'files'}${ownerNames ? `, owned by ${ownerNames}` : ''}${entry.overlapping ? `, ${entry.overlapping} overlapping` : ''}${entry.unowned ? `, ${entry.unowned} unowned` : ''}`;
 
   return (
     <li role="none">
@@ -67,7 +66,6 @@ export function TreeRow({ entry, depth, draft }: { entry: TreeEntry; depth: numb
         role="treeitem"
         aria-level={depth}
         aria-expanded={folder ? expanded : undefined}
-        aria-label={label}
         data-path={entry.path}
         data-state={state}
         className={`tree-row tree-${state}${isDragging ? ' is-dragging' : ''}`}
@@ -91,11 +89,20 @@ export function TreeRow({ entry, depth, draft }: { entry: TreeEntry; depth: numb
         ) : (
           <span className="tree-toggle" aria-hidden="true" />
         )}
-        <span className={`tree-name${folder ? ' is-folder' : ''}`}>{entry.name}</span>
+        {/* The row is named by what it shows (WCAG 2.5.3): words only a screen reader needs are hidden, not replaced. */}
+        <span className={`tree-name${folder ? ' is-folder' : ''}`}>
+          {entry.name}
+          <span className="visually-hidden">{folder ? ' folder,' : ','}</span>
+        </span>
         <OwnerStrip entry={entry} draft={draft} />
-        {entry.overlapping > 0 && <span className="tag tag-danger">overlap</span>}
-        {entry.unowned > 0 && <span className="tag tag-warn">{entry.unowned === entry.files ? 'unowned' : `${entry.unowned} unowned`}</span>}
-        {folder && <span className="count">{entry.files}</span>}
+        {ownerNames && <span className="tree-owners">{ownerNames}</span>}
+        {entry.overlapping > 0 && <span className="tag tag-danger">{entry.overlapping} overlapping</span>}
+        {/* A wholly unowned row is told by its muted name; only a partly unowned folder carries a tag. */}
+        {entry.unowned > 0 && (entry.unowned === entry.files ? <span className="visually-hidden">, unowned</span> : <span className="tag tag-warn">{entry.unowned} unowned</span>)}
+        <span className="count">
+          {entry.files}
+          <span className="visually-hidden">{entry.files === 1 ? ' file' : ' files'}</span>
+        </span>
       </div>
       {folder && expanded && (
         <ul role="group" className="tree">

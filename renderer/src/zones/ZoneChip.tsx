@@ -28,17 +28,19 @@ export function ZoneChip({ instance, pattern, draft, problem, overlaps }: { inst
 
   return (
     <li className="zone-chip-item">
-      <span
-        ref={setNodeRef}
-        className={`chip zone-chip${problem ? ' has-problem' : ''}${overlaps ? ' has-overlap' : ''}${isDragging ? ' is-dragging' : ''}`}
-        {...attributes}
-        {...listeners}
-        tabIndex={0}
-        onKeyDown={onKeyDown}
-        aria-label={`${pattern}, zone of ${instance}${problem ? `, problem: ${problem}` : ''}${overlaps ? ', overlaps another instance' : ''}. Delete removes it; a number moves it to that instance.`}
-        title={problem ?? undefined}
-      >
-        <span className="mono">{pattern}</span>
+      {/* The chip is drawn around two controls side by side, never one inside the other. */}
+      <span className={`chip zone-chip${problem ? ' has-problem' : ''}${overlaps ? ' has-overlap' : ''}${isDragging ? ' is-dragging' : ''}`} title={problem ?? undefined}>
+        <span
+          ref={setNodeRef}
+          className="mono zone-chip-handle"
+          {...attributes}
+          {...listeners}
+          tabIndex={0}
+          onKeyDown={onKeyDown}
+          aria-label={`${pattern}, zone of ${instance}${problem ? `, problem: ${problem}` : ''}${overlaps ? ', overlaps another instance' : ''}. Delete removes it; a number moves it to that instance.`}
+        >
+          {pattern}
+        </span>
         <button
           type="button"
           className="chip-remove"
