@@ -167,7 +167,7 @@ function SearchBox() {
   const id = useId();
   return (
     <div className="memory-search">
-      <label htmlFor={id} className="memory-visually-hidden">
+      <label htmlFor={id} className="visually-hidden">
         Search memory
       </label>
       <input

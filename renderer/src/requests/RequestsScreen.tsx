@@ -107,7 +107,7 @@ function Board({ board }: { board: RequestBoard }) {
           </p>
         </div>
         <div className="row req-toolbar">
-          <label htmlFor={filterId} className="req-sr-only">
+          <label htmlFor={filterId} className="visually-hidden">
             Instance
           </label>
           <select id={filterId} className="input" value={filterInstance} onChange={(event) => setFilter(event.target.value)}>
@@ -118,7 +118,7 @@ function Board({ board }: { board: RequestBoard }) {
               </option>
             ))}
           </select>
-          <label htmlFor={searchId} className="req-sr-only">
+          <label htmlFor={searchId} className="visually-hidden">
             Search requests
           </label>
           <input id={searchId} className="input" type="search" placeholder="Search requests" value={query} onChange={(event) => setQuery(event.target.value)} />

@@ -53,7 +53,7 @@ function DiffFileView({ file }: { file: DiffFile }) {
                     <span aria-hidden="true" className="diff-marker">
                       {line.kind === 'add' ? '+' : line.kind === 'delete' ? '−' : ' '}
                     </span>
-                    <span className="worktrees-sr-only">{line.kind === 'add' ? 'added: ' : line.kind === 'delete' ? 'removed: ' : ''}</span>
+                    <span className="visually-hidden">{line.kind === 'add' ? 'added: ' : line.kind === 'delete' ? 'removed: ' : ''}</span>
                     {line.text}
                   </td>
                 </tr>

@@ -169,7 +169,7 @@ function MergeControls({ instance, status }: { instance: string; status: Worktre
   const id = useId();
   return (
     <span className="row worktree-merge">
-      <label htmlFor={id} className="worktrees-sr-only">
+      <label htmlFor={id} className="visually-hidden">
         How to merge
       </label>
       <select id={id} className="input small-select" value={mode} onChange={(event) => setMode(event.target.value as typeof mode)}>
