@@ -123,3 +123,35 @@ test('a terminal flooding in the background draws all of its output while the us
   await expect(page.getByTestId('terminal-noisy')).toContainText('flood finished', { timeout: 60_000 });
   await expect(page.getByTestId('terminal-noisy')).toContainText('L00030000');
 });
+
+test('a shell says it is a shell, no grid cell stays empty, and hiding the details gives the terminals the width', async ({ app, temp }) => {
+  const fake = (name: string) => JSON.stringify([process.execPath, FAKE_AGENT, `--print=${name} ready`, '--repl'].map(quote).join(' '));
+  const root = temp.repo({
+    'README.md': '# demo\n',
+    'lanes.yml': `instances:\n  - name: console\n    agent: sh\n  - name: api\n    agent: ${fake('api')}\n  - name: web\n    agent: ${fake('web')}\n`,
+  });
+  const page = app.page;
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await app.openWorkspace(root);
+  await app.goto('instances');
+  await page.getByRole('button', { name: 'Start all' }).click();
+  const card = page.getByTestId('instance-console');
+  await expect(card.getByTestId('status-console')).toHaveText('shell · idle');
+  // A role nobody gave says nothing.
+  await expect(card.locator('.tag')).toHaveCount(0);
+
+  const tiles = page.locator('.terminal-tile');
+  await expect(tiles).toHaveCount(3);
+  const width = async (locator: import('@playwright/test').Locator) => (await locator.boundingBox())!.width;
+  // Three terminals in two columns: the third takes the whole row.
+  expect(Math.abs((await width(tiles.nth(2))) - (await width(page.locator('.terminal-grid'))))).toBeLessThan(2);
+
+  const content = await width(page.locator('.instances-body'));
+  expect((await width(page.locator('.instance-terminals'))) / content).toBeGreaterThanOrEqual(0.7);
+  await page.getByRole('button', { name: 'Details' }).click();
+  await expect(page.getByRole('list', { name: 'Instances' })).toBeHidden();
+  expect((await width(page.locator('.instance-terminals'))) / content).toBeGreaterThan(0.98);
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Details' })).toHaveAttribute('aria-pressed', 'false');
+  await page.screenshot({ path: test.info().outputPath('instances-without-details.png') });
+});

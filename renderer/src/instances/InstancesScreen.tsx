@@ -24,6 +24,11 @@ const STATUS_LABELS: Record<InstanceStatus, string> = {
 export function InstancesScreen() {
   const hasWorkspace = useWorkspace((state) => state.snapshot !== null);
   const { instances, configProblem, loading, error, layout, focused, pending, dismissError } = useInstances();
+  const [details, setDetails] = useState(readDetailsSetting);
+  const toggleDetails = () => {
+    setDetails(!details);
+    localStorage.setItem(DETAILS_SETTING, details ? 'hidden' : 'shown');
+  };
 
   useEffect(() => {
     if (hasWorkspace) void useInstances.getState().load();
@@ -56,6 +61,9 @@ export function InstancesScreen() {
             Stop all
           </button>
           <LayoutSwitch layout={layout} />
+          <button className="button small ghost" type="button" aria-pressed={details} onClick={toggleDetails} title="Show or hide the column of instance details beside the terminals">
+            Details
+          </button>
           <GpuSwitch />
         </div>
       </header>
@@ -74,12 +82,14 @@ export function InstancesScreen() {
           <p>No instances yet. Create one with New instance, or list them under <code>instances:</code> in lanes.yml.</p>
         </div>
       ) : (
-        <div className="instances-body">
-          <ul className="instance-list" aria-label="Instances">
-            {instances.map((instance, index) => (
-              <InstanceCard key={instance.name} instance={instance} lane={index} selected={layout === 'focus' && focusedInstance?.name === instance.name} />
-            ))}
-          </ul>
+        <div className={`instances-body${details ? '' : ' details-hidden'}`}>
+          {details && (
+            <ul className="instance-list" aria-label="Instances">
+              {instances.map((instance, index) => (
+                <InstanceCard key={instance.name} instance={instance} lane={index} selected={layout === 'focus' && focusedInstance?.name === instance.name} />
+              ))}
+            </ul>
+          )}
           <div className="instance-terminals">
             {layout === 'grid' ? (
               <div className="terminal-grid" data-count={Math.min(instances.length, 4)}>
@@ -100,6 +110,21 @@ export function InstancesScreen() {
       )}
     </section>
   );
+}
+
+/** Whether the side column of instance details is shown (the terminals take the width without it). */
+const DETAILS_SETTING = 'lanes.instances.details';
+
+function readDetailsSetting(): boolean {
+  return localStorage.getItem(DETAILS_SETTING) !== 'hidden';
+}
+
+/** Shells the user runs as an "agent": their prompt is not a question, and their status says so. */
+const SHELLS = new Set(['bash', 'zsh', 'sh', 'dash', 'fish', 'ksh', 'tcsh', 'csh', 'nu', 'pwsh', 'powershell', 'cmd']);
+
+function isShell(instance: InstanceState): boolean {
+  const program = instance.agent.trim().split(/\s+/)[0] ?? '';
+  return SHELLS.has(program.split(/[\\/]/).pop()!.replace(/\.exe$/i, '').toLowerCase());
 }
 
 function isLive(status: InstanceStatus): boolean {
@@ -137,7 +162,8 @@ function GpuSwitch() {
 }
 
 export function StatusBadge({ instance }: { instance: InstanceState }) {
-  const label = STATUS_LABELS[instance.status];
+  const shell = isShell(instance) && isLive(instance.status);
+  const label = shell ? (instance.status === 'running' ? 'shell · running' : 'shell · idle') : STATUS_LABELS[instance.status];
   const code = instance.status === 'exited' && instance.exitCode !== null ? ` (${instance.exitCode})` : '';
   return (
     <span className={`status status-${instance.status}`} data-testid={`status-${instance.name}`} data-status={instance.status}>
@@ -187,13 +213,13 @@ function InstanceCard({ instance, lane, selected }: { instance: InstanceState; l
         <button className="instance-name" type="button" onClick={() => focus(instance.name)} aria-current={selected ? 'true' : undefined} title="Show this terminal large">
           {instance.name}
         </button>
-        <span className="tag">{instance.role}</span>
+        {instance.role !== 'custom' && <span className="tag">{instance.role}</span>}
         <RequestBadge instance={instance.name} />
         <ViolationBadge instance={instance.name} />
         <span className="grow" />
         <StatusBadge instance={instance} />
       </div>
-      {instance.statusDetail && <p className="instance-detail muted" title={instance.statusDetail}>{instance.statusDetail}</p>}
+      {instance.statusDetail && !isShell(instance) && <p className="instance-detail muted" title={instance.statusDetail}>{instance.statusDetail}</p>}
       <AgentProgressLine instance={instance.name} />
       {instance.problem && <p className="form-error instance-problem">{instance.problem}</p>}
       <p className="instance-meta muted mono" title={instance.cwd}>
