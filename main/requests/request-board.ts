@@ -8,6 +8,7 @@ import { git, gitOrNull } from '../shared/git';
 import { resolveInside, toRepoPath } from '../shared/path-guard';
 import { DEFAULT_PATHS, type LoadedConfig } from '../workspace/config';
 import { composeRequest, fileDate, slugify } from './compose';
+import { sameStamp } from '../shared/folder-engine';
 import { FolderWatch, type FolderChange } from './folder-watch';
 import { withFields, withStatus } from './front-matter';
 import { matchInstance, parseRequestFile, type ParsedRequest } from './parse';
@@ -383,7 +384,7 @@ export class RequestBoard {
         }
         continue;
       }
-      if (skipUnchanged && cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) continue;
+      if (skipUnchanged && sameStamp(cached, stat)) continue;
       const bytes = readOrNull(abs);
       if (bytes === null) continue;
       const entry = bytes === 'denied' ? this.unreadableEntry(folder, file, stat) : this.entryFor(folder, file, bytes, stat);
