@@ -6,6 +6,7 @@ import { hashContent } from '../shared/atomic-file';
 import { readInsideCheckout, writeInsideCheckout } from '../shared/checkout-file';
 import { LanesError, isLanesError } from '../shared/errors';
 import { withDecision } from '../memory/shared-state';
+import type { ConfigState } from '../workspace/config-service';
 import { coordinationPaths, workspaceHome } from '../workspace/home';
 import { whyNotTyped } from '../instances/agent-context';
 import { part, typedLine } from '../instances/typed-text';
@@ -21,6 +22,8 @@ import { SyncSchedule, systemClock, type SyncClock } from './sync-schedule';
 export const requestsRoomWith = (clock: SyncClock): RoomFactory => (context): Room => {
   let board: RequestBoard | null = null;
   let schedule: SyncSchedule | null = null;
+  /** The lanes.yml the schedule follows: the last valid one, so a typo in the file stops no sync. */
+  let scheduledConfig: WorkspaceConfig | null = null;
   let configSubscription: { dispose(): void } | null = null;
   /** When a sync point was last typed into each instance, and which; since the workspace opened. */
   const lastSynced = new Map<string, { at: string; text: string }>();
@@ -136,9 +139,8 @@ export const requestsRoomWith = (clock: SyncClock): RoomFactory => (context): Ro
     return { typed, notTyped };
   };
 
-  const syncState = async (): Promise<SyncState> => {
+  const syncState = (): SyncState => {
     context.requireWorkspace();
-    const { config } = await context.workspaceConfig().read();
     return {
       points: (schedule?.entries() ?? []).map(({ point, next }, index) => ({
         index,
@@ -147,7 +149,7 @@ export const requestsRoomWith = (clock: SyncClock): RoomFactory => (context): Ro
         text: point.text,
         next: new Date(next).toISOString(),
       })),
-      agents: config.instances.map((instance) => ({
+      agents: (scheduledConfig?.instances ?? []).map((instance) => ({
         instance: instance.name,
         lastSyncedAt: lastSynced.get(instance.name)?.at ?? null,
         lastText: lastSynced.get(instance.name)?.text ?? null,
@@ -157,18 +159,14 @@ export const requestsRoomWith = (clock: SyncClock): RoomFactory => (context): Ro
   };
 
   const announceSync = (of: SyncSchedule) => {
-    void syncState()
-      .then((state) => {
-        if (schedule === of) context.emit('requests.synced', state);
-      })
-      .catch((error: unknown) => console.error('Lanes: reading the sync schedule failed:', error));
+    if (schedule === of) context.emit('requests.synced', syncState());
   };
 
   /** Types a sync point into every running agent that takes prose, and remembers who took it. */
   const sync = async (of: SyncSchedule, point: SyncPoint): Promise<SyncResult> => {
     const line = typedLine`Scheduled sync from lanes.yml: ${part(point.text, 'the `sync` text in lanes.yml')}`;
-    const { config } = await context.workspaceConfig().read();
-    const result = await typeIntoRunningAgents(config, line);
+    if (!scheduledConfig) throw new LanesError('unavailable', 'Lanes is still reading lanes.yml; try again in a moment.');
+    const result = await typeIntoRunningAgents(scheduledConfig, line);
     const at = new Date(clock.now()).toISOString();
     if (schedule === of) {
       for (const instance of result.typed) {
@@ -186,6 +184,7 @@ export const requestsRoomWith = (clock: SyncClock): RoomFactory => (context): Ro
     configSubscription = null;
     schedule?.close();
     schedule = null;
+    scheduledConfig = null;
     lastSynced.clear();
     notSyncedBecause.clear();
   };
@@ -244,13 +243,16 @@ export const requestsRoomWith = (clock: SyncClock): RoomFactory => (context): Ro
       });
       schedule = scheduled;
       // The last valid `sync:` list stays scheduled while lanes.yml is invalid.
+      const follow = (state: ConfigState) => {
+        if (!state.loaded || schedule !== scheduled) return;
+        scheduledConfig = state.loaded.config;
+        scheduled.set(scheduledConfig.sync ?? []);
+      };
       configSubscription = context.workspaceConfig().onDidChange((state) => {
-        if (!state.loaded) return;
-        scheduled.set(state.loaded.config.sync ?? []);
+        follow(state);
         announceSync(scheduled);
       });
-      const initial = await context.workspaceConfig().state();
-      if (initial.loaded) scheduled.set(initial.loaded.config.sync ?? []);
+      follow(await context.workspaceConfig().state());
       const opened: RequestBoard = new RequestBoard(homeFor(workspace), context.workspaceConfig(), (change) => {
         context.emit('requests.changed', change);
         replan(opened);

@@ -94,15 +94,29 @@ describe('sync points: typed into the running agents', () => {
     await call('instances.stop', { name: 'VSCode' });
   });
 
-  it('follows a change of lanes.yml: a kept point keeps its time, a changed one is scheduled from now', async () => {
+  it('follows a change of lanes.yml: a kept point keeps its time, a changed one is scheduled from now; an invalid file keeps the last schedule', async () => {
     const clock = new FakeClock(START);
     const root = workspace(SYNC);
-    const { states } = await openWithVSCodeRunning(root, clock);
+    const { core, call, states, typedLines } = await openWithVSCodeRunning(root, clock);
+    const invalid: unknown[] = [];
+    core.onEvent((name, payload) => {
+      if (name === 'config.changed' && (payload as { status: string }).status === 'invalid') invalid.push(payload);
+    });
     clock.advanceMinutes(5);
     const file = path.join(root, 'lanes.yml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('every: 30', 'every: 10'));
+    const valid = readFileSync(file, 'utf8').replace('every: 30', 'every: 10');
+    writeFileSync(file, valid);
     const changed = await waitFor(() => states.find((state) => state?.points[1]?.every === 10), 'the new schedule to be announced', 10_000);
     expect(changed.points.map((point) => point.next)).toEqual([local(9, 0), local(9, 0)]);
+
+    writeFileSync(file, valid.replace('every: 10', 'every: 0'));
+    await waitFor(() => invalid.length > 0, 'lanes.yml to be seen as invalid', 10_000);
+    clock.advanceMinutes(10);
+    // The schedule still comes due; the instances room refuses to type while it cannot read lanes.yml, and the screen says so.
+    const fired = await waitFor(() => states.find((state) => state?.agents[0]?.notSyncedBecause), 'the 09:00 points to come due', 10_000);
+    expect(fired.points.map((point) => point.next)).toEqual([local(9, 0, 3), local(9, 10)]);
+    expect(typedLines()).toEqual([]);
+    await call('instances.stop', { name: 'VSCode' });
   });
 
   it('types a point now on request, and refuses one the screen showed before lanes.yml changed', async () => {
