@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test, type LanesFixtures } from './fixtures';
 import { drag } from './support/drag';
+import { APP_ROOT } from './support/electron';
 
 const DIR = 'docs/cross-instance-prs';
 const LANES_YML = `instances:
@@ -144,4 +145,49 @@ test('records a decision once in the shared-state file, keeping its scope table,
   const written = readFileSync(path.join(root, 'COMPRESSED_PROMPT_V3.md'), 'utf8');
   expect(written).toMatch(/^# State\n## Instance Scope Table\n\| Instance \| Owned Files \|\n\|---\|---\|\n\| VSCode \| lib\/ \|\n\n## Decisions\n- 2026-04-12 09:00 — Dart 3 only\n- \d{4}-\d{2}-\d{2} \d{2}:\d{2} — Every new table gets row-level security\n\n## Notes\n- short\n$/);
   await expect(page.getByLabel('Decision for every instance')).toHaveValue('');
+});
+
+test('shows the sync schedule, and "Sync now" types the point into a running agent and shows when it was synced', async ({ app, temp }) => {
+  const quote = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+  const agent = [process.execPath, path.join(APP_ROOT, 'test', 'fake-agent', 'agent.mjs'), '--repl'].map(quote).join(' ');
+  const root = temp.repo({
+    'README.md': '# demo\n',
+    'lanes.yml': `instances:\n  - name: VSCode\n    agent: ${JSON.stringify(agent)}\n    takesInstructions: true\n    zones: [lib/]\n  - name: Windows\n    zones: [docs/]\nsync:\n  - at: "09:00"\n    text: Post your plan for today.\n  - every: 30\n    text: Write your progress into the shared state.\n`,
+  });
+  const page = app.page;
+  await app.openWorkspace(root);
+  await app.goto('instances');
+  await page.getByRole('checkbox', { name: 'GPU terminals' }).uncheck();
+  const card = page.getByTestId('instance-VSCode');
+  await card.getByRole('button', { name: 'Start VSCode' }).click();
+  await expect(card.getByTestId('status-VSCode')).toHaveAttribute('data-status', 'waiting');
+
+  await page.keyboard.press('Alt+6');
+  const points = page.getByTestId('sync-point');
+  await expect(points).toHaveCount(2);
+  await expect(points.nth(0)).toContainText('Daily at 09:00');
+  await expect(points.nth(1)).toContainText('Every 30 minutes');
+  await expect(page.getByTestId('synced-VSCode')).toContainText('Not yet');
+
+  const before = Date.now();
+  await points.nth(1).getByRole('button', { name: 'Sync now' }).click();
+  await expect(page.getByTestId('sync-result')).toHaveText('Typed into VSCode.');
+  const synced = page.getByTestId('synced-VSCode').locator('time');
+  await expect(synced).toHaveText(/^\d{1,2}:\d{2}/);
+  const at = Date.parse((await synced.getAttribute('datetime'))!);
+  expect(at).toBeGreaterThanOrEqual(before - 1000);
+  expect(at).toBeLessThanOrEqual(Date.now());
+  await expect(page.getByTestId('synced-Windows')).toContainText('Windows is not running.');
+
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.getByRole('heading', { name: 'Sync points' }).evaluate((element) => element.scrollIntoView({ block: 'start' }));
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: '/tmp/plan-sync-dark.png' });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.screenshot({ path: '/tmp/plan-sync-light.png' });
+
+  await app.goto('instances');
+  await expect(page.getByTestId('terminal-VSCode')).toContainText('echo: Scheduled sync from lanes.yml: Write your progress into the shared state.');
+  await card.getByRole('button', { name: 'Stop VSCode' }).click();
+  await expect(card.getByTestId('status-VSCode')).not.toHaveAttribute('data-status', 'waiting');
 });

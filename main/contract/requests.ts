@@ -169,16 +169,51 @@ export const requestPlanSchema = z.object({
 });
 export type RequestPlan = z.infer<typeof requestPlanSchema>;
 
-/** A decision recorded in the shared-state file and typed into the running agents. */
-export const decisionResultSchema = z.object({
-  /** The shared-state file, repository-relative, where the decision was appended. */
-  sharedState: z.string(),
+/** Which running agents a line (a decision, a sync point) was typed into, and why not into the others. */
+const typedIntoSchema = {
   /** The instances it was typed into. */
   typed: z.array(z.string()),
   /** The instances it was not typed into, and why (not running, an agent that does not take prose). */
   notTyped: z.array(z.object({ instance: z.string(), reason: z.string() })),
+};
+
+/** A decision recorded in the shared-state file and typed into the running agents. */
+export const decisionResultSchema = z.object({
+  /** The shared-state file, repository-relative, where the decision was appended. */
+  sharedState: z.string(),
+  ...typedIntoSchema,
 });
 export type DecisionResult = z.infer<typeof decisionResultSchema>;
+
+/** lanes.yml's `sync:` schedule and when each agent was last synced. */
+export const syncStateSchema = z.object({
+  points: z.array(
+    z.object({
+      /** Its place in lanes.yml's `sync:` list. */
+      index: z.number(),
+      /** HH:MM, local time, or null for a point that repeats `every` minutes. */
+      at: z.string().nullable(),
+      every: z.number().nullable(),
+      text: z.string(),
+      /** When it is typed next (ISO time). */
+      next: z.string(),
+    }),
+  ),
+  agents: z.array(
+    z.object({
+      instance: z.string(),
+      /** When a sync point was last typed into it (ISO time), and which; null if never since the workspace opened. */
+      lastSyncedAt: z.string().nullable(),
+      lastText: z.string().nullable(),
+      /** Why the last sync point was not typed into it, or null when it was. */
+      notSyncedBecause: z.string().nullable(),
+    }),
+  ),
+});
+export type SyncState = z.infer<typeof syncStateSchema>;
+
+export const syncResultSchema = z.object({ text: z.string(), at: z.string(), ...typedIntoSchema });
+export type SyncResult = z.infer<typeof syncResultSchema>;
 
 export const requestsCalls = {
   'requests.list': call(noArgs, requestBoardSchema),
@@ -227,6 +262,12 @@ export const requestsCalls = {
       .strict(),
     decisionResultSchema,
   ),
+  'requests.syncState': call(noArgs, syncStateSchema),
+  /**
+   * Types a sync point of lanes.yml into every running agent that takes prose now, as its
+   * schedule would. `text` is the point's text as the screen showed it: refused when lanes.yml changed since.
+   */
+  'requests.syncNow': call(z.object({ point: z.number().int().min(0).max(10_000), text: z.string().max(2000) }).strict(), syncResultSchema),
 };
 
 export const requestChangeSchema = z.discriminatedUnion('kind', [
@@ -257,4 +298,6 @@ export const requestsEvents = {
   /** The dependencies changed: the whole plan again (null when no workspace is open). */
   'requests.planned': event(requestPlanSchema.nullable()),
   'requests.unblocked': event(unblockedSchema),
+  /** The sync schedule changed or a sync point was typed: the whole state again (null when no workspace is open). */
+  'requests.synced': event(syncStateSchema.nullable()),
 };

@@ -33,7 +33,37 @@ export const instanceConfigSchema = z.looseObject({
   base: z.string().optional(),
   worktree: z.string().optional(),
   zones: z.array(z.string()).default([]),
+  /**
+   * The agent's CPU priority as a nice value: 0 is Lanes' own, 19 the lowest. Agents run at 10
+   * when it is not set, so Lanes and its window stay responsive while they work.
+   */
+  priority: z.number().int('must be a whole number from 0 to 19').min(0, 'must be from 0 (as Lanes) to 19 (lowest)').max(19, 'must be from 0 (as Lanes) to 19 (lowest)').optional(),
 });
+
+/** C0 and C1 control characters: a terminal takes each as a key press (Enter, ^C, ESC…). */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * One scheduled instruction of lanes.yml's `sync:` list, typed into every running agent that
+ * takes prose: at a time of day (`at: "09:00"`, local time) or every N minutes (`every: 30`).
+ */
+export const syncPointSchema = z
+  .looseObject({
+    at: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM in quotes, such as "09:00"')
+      .optional(),
+    every: z.number().int('must be a whole number of minutes').min(1, 'must be at least 1 minute').max(1440, 'must be at most 1440 minutes (a day)').optional(),
+    text: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(2000, 'must be at most 2000 characters')
+      .refine((value) => !CONTROL_CHARACTER.test(value), 'must be one line without control characters')
+      .refine((value) => !/^[!/#]/.test(value), "must not start with `!`, `/` or `#`, which an agent's prompt takes as a command"),
+  })
+  .refine((point) => (point.at === undefined) !== (point.every === undefined), 'needs either `at: "HH:MM"` or `every: <minutes>`, not both');
+export type SyncPoint = z.infer<typeof syncPointSchema>;
 
 /**
  * lanes.yml, the workspace config: validated by this schema in main (which names the line of
@@ -56,6 +86,8 @@ export const workspaceConfigSchema = z
     /** What the live watcher does with a write outside the writer's zone. */
     enforcement: z.looseObject({ onViolation: z.enum(['warn', 'restore']).optional() }).optional(),
     instances: z.array(instanceConfigSchema).default([]),
+    /** Instructions typed into every running agent that takes prose, on a schedule. */
+    sync: z.array(syncPointSchema).optional(),
   })
   .superRefine((config, context) => {
     const seen = new Map<string, number>();

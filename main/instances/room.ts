@@ -17,7 +17,7 @@ import { QuitChoiceFile } from './quit-choice';
 import { keystrokes, SUBMIT } from './typed-text';
 
 const CHANGED_COALESCE_MS = 30;
-/** Agents run at this nice value unless lanes.yml says otherwise: Lanes and its window stay responsive while they work. */
+/** Agents run at this nice value unless their `priority:` in lanes.yml says otherwise: Lanes and its window stay responsive while they work. */
 export const AGENT_NICENESS = 10;
 
 /**
@@ -208,7 +208,7 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
       args: prepared.args,
       cwd,
       hooks: kind === 'claude',
-      niceness: AGENT_NICENESS,
+      niceness: config.priority ?? AGENT_NICENESS,
       // LANES_NOTIFY_URL and LANES_NOTIFY_TOKEN come from the host, whose hook channel outlives Lanes.
       env: {
         ...baseEnv,

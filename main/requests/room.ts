@@ -1,22 +1,34 @@
 import path from 'node:path';
 import type { OpenWorkspace, Room, RoomFactory } from '../core/room';
-import type { RequestSummary, SendResult } from '../contract/requests';
+import type { RequestSummary, SendResult, SyncResult, SyncState } from '../contract/requests';
+import type { SyncPoint, WorkspaceConfig } from '../contract/workspace';
 import { hashContent } from '../shared/atomic-file';
 import { readInsideCheckout, writeInsideCheckout } from '../shared/checkout-file';
 import { LanesError, isLanesError } from '../shared/errors';
 import { withDecision } from '../memory/shared-state';
+import type { ConfigState } from '../workspace/config-service';
 import { coordinationPaths, workspaceHome } from '../workspace/home';
 import { whyNotTyped } from '../instances/agent-context';
 import { part, typedLine } from '../instances/typed-text';
 import { blockerResolver, newlyUnblocked, planOf, waitingCounts } from './plan';
 import { RequestBoard } from './request-board';
+import { SyncSchedule, systemClock, type SyncClock } from './sync-schedule';
 
 /**
- * The requests room: the cross-instance request files as a live board. One `RequestBoard`
- * per open workspace holds the cache and the folder watchers; closing the workspace stops them.
+ * The requests room: the cross-instance request files as a live board, their plan, decisions,
+ * and lanes.yml's sync points. One `RequestBoard` per open workspace holds the cache and the
+ * folder watchers, one `SyncSchedule` its timer on `clock`; closing the workspace stops them.
  */
-export const createRequestsRoom: RoomFactory = (context): Room => {
+export const requestsRoomWith = (clock: SyncClock): RoomFactory => (context): Room => {
   let board: RequestBoard | null = null;
+  let schedule: SyncSchedule | null = null;
+  /** The lanes.yml the schedule follows: the last valid one, so a typo in the file stops no sync. */
+  let scheduledConfig: WorkspaceConfig | null = null;
+  let configSubscription: { dispose(): void } | null = null;
+  /** When a sync point was last typed into each instance, and which; since the workspace opened. */
+  const lastSynced = new Map<string, { at: string; text: string }>();
+  /** Why the last sync point was not typed into an instance. */
+  const notSyncedBecause = new Map<string, string>();
   /** How many blockers each request waited for when the plan was last made (see `waitingCounts`); null before the first scan. */
   let waiting: Map<string, number> | null = null;
   let replanQueued = false;
@@ -94,6 +106,89 @@ export const createRequestsRoom: RoomFactory = (context): Room => {
     context.emit('requests.unblocked', { file: request.file, title: request.title, instance: request.toInstance, blockers, handedOff, notHandedOffBecause });
   };
 
+  /** The lines being typed into the agents, one after another: two typed at once would interleave their keys. */
+  let typing: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Types `line` into every instance of lanes.yml whose agent runs and takes prose, after the
+   * lines typed before it; says why not into the others.
+   */
+  const typeIntoRunningAgents = (config: WorkspaceConfig, line: string) => {
+    const turn = typing.then(() => typeInto(config, line));
+    typing = turn.catch(() => undefined);
+    return turn;
+  };
+
+  const typeInto = async (config: WorkspaceConfig, line: string) => {
+    const typed: string[] = [];
+    const notTyped: { instance: string; reason: string }[] = [];
+    for (const instance of config.instances) {
+      const reason = whyNotTyped(instance) ?? (context.services.instances?.isRunning(instance.name) ? null : `${instance.name} is not running.`);
+      if (reason !== null) {
+        notTyped.push({ instance: instance.name, reason });
+        continue;
+      }
+      try {
+        await context.services.instances!.sendText(instance.name, line);
+        typed.push(instance.name);
+      } catch (error) {
+        if (!isLanesError(error)) throw error;
+        notTyped.push({ instance: instance.name, reason: error.message });
+      }
+    }
+    return { typed, notTyped };
+  };
+
+  const syncState = (): SyncState => {
+    context.requireWorkspace();
+    return {
+      points: (schedule?.entries() ?? []).map(({ point, next }, index) => ({
+        index,
+        at: point.at ?? null,
+        every: point.every ?? null,
+        text: point.text,
+        next: new Date(next).toISOString(),
+      })),
+      agents: (scheduledConfig?.instances ?? []).map((instance) => ({
+        instance: instance.name,
+        lastSyncedAt: lastSynced.get(instance.name)?.at ?? null,
+        lastText: lastSynced.get(instance.name)?.text ?? null,
+        notSyncedBecause: notSyncedBecause.get(instance.name) ?? null,
+      })),
+    };
+  };
+
+  const announceSync = (of: SyncSchedule) => {
+    if (schedule === of) context.emit('requests.synced', syncState());
+  };
+
+  /** Types a sync point into every running agent that takes prose, and remembers who took it. */
+  const sync = async (of: SyncSchedule, point: SyncPoint): Promise<SyncResult> => {
+    const line = typedLine`Scheduled sync from lanes.yml: ${part(point.text, 'the `sync` text in lanes.yml')}`;
+    if (!scheduledConfig) throw new LanesError('unavailable', 'Lanes is still reading lanes.yml; try again in a moment.');
+    const result = await typeIntoRunningAgents(scheduledConfig, line);
+    const at = new Date(clock.now()).toISOString();
+    if (schedule === of) {
+      for (const instance of result.typed) {
+        lastSynced.set(instance, { at, text: point.text });
+        notSyncedBecause.delete(instance);
+      }
+      for (const { instance, reason } of result.notTyped) notSyncedBecause.set(instance, reason);
+      announceSync(of);
+    }
+    return { text: point.text, at, ...result };
+  };
+
+  const stopSchedule = () => {
+    configSubscription?.dispose();
+    configSubscription = null;
+    schedule?.close();
+    schedule = null;
+    scheduledConfig = null;
+    lastSynced.clear();
+    notSyncedBecause.clear();
+  };
+
   const current = (): RequestBoard => {
     context.requireWorkspace();
     if (!board) throw new LanesError('unavailable', 'The request board is still starting; try again in a moment.');
@@ -122,23 +217,16 @@ export const createRequestsRoom: RoomFactory = (context): Room => {
         // Checked before anything is written: a decision that cannot be typed is not recorded either.
         const line = typedLine`Decision for every instance (recorded in ${part(paths.sharedState, '`paths.sharedState` in lanes.yml')}): ${part(text, 'the decision')}`;
         await recordDecision(home, config.paths.sharedState, text, new Date());
-        const typed: string[] = [];
-        const notTyped: { instance: string; reason: string }[] = [];
-        for (const instance of config.instances) {
-          const reason = whyNotTyped(instance) ?? (context.services.instances?.isRunning(instance.name) ? null : `${instance.name} is not running.`);
-          if (reason !== null) {
-            notTyped.push({ instance: instance.name, reason });
-            continue;
-          }
-          try {
-            await context.services.instances!.sendText(instance.name, line);
-            typed.push(instance.name);
-          } catch (error) {
-            if (!isLanesError(error)) throw error;
-            notTyped.push({ instance: instance.name, reason: error.message });
-          }
+        return { sharedState: config.paths.sharedState, ...(await typeIntoRunningAgents(config, line)) };
+      },
+      'requests.syncState': () => syncState(),
+      'requests.syncNow': async ({ point, text }) => {
+        context.requireWorkspace();
+        const shown = schedule?.entries()[point]?.point;
+        if (!schedule || !shown || shown.text !== text) {
+          throw new LanesError('conflict', 'The `sync:` list of lanes.yml changed since the screen showed it. Look at the schedule again, then sync.');
         }
-        return { sharedState: config.paths.sharedState, typed, notTyped };
+        return sync(schedule, shown);
       },
       'requests.paths': async () => {
         const home = homeFor(context.requireWorkspace());
@@ -149,6 +237,22 @@ export const createRequestsRoom: RoomFactory = (context): Room => {
     async workspaceOpened(workspace: OpenWorkspace) {
       board?.close();
       waiting = null;
+      stopSchedule();
+      const scheduled: SyncSchedule = new SyncSchedule(clock, (point) => {
+        void sync(scheduled, point).catch((error: unknown) => console.error('Lanes: typing a scheduled sync point failed:', error));
+      });
+      schedule = scheduled;
+      // The last valid `sync:` list stays scheduled while lanes.yml is invalid.
+      const follow = (state: ConfigState) => {
+        if (!state.loaded || schedule !== scheduled) return;
+        scheduledConfig = state.loaded.config;
+        scheduled.set(scheduledConfig.sync ?? []);
+      };
+      configSubscription = context.workspaceConfig().onDidChange((state) => {
+        follow(state);
+        announceSync(scheduled);
+      });
+      follow(await context.workspaceConfig().state());
       const opened: RequestBoard = new RequestBoard(homeFor(workspace), context.workspaceConfig(), (change) => {
         context.emit('requests.changed', change);
         replan(opened);
@@ -168,15 +272,21 @@ export const createRequestsRoom: RoomFactory = (context): Room => {
       board?.close();
       board = null;
       waiting = null;
+      stopSchedule();
+      context.emit('requests.synced', null);
       context.emit('requests.changed', { kind: 'board', board: null });
       context.emit('requests.planned', null);
     },
     async dispose() {
       board?.close();
       board = null;
+      stopSchedule();
     },
   };
 };
+
+/** The requests room on the system clock. */
+export const createRequestsRoom: RoomFactory = requestsRoomWith(systemClock);
 
 /**
  * The hand-off typed into the receiver's terminal: one line, built from checked parts, so a file

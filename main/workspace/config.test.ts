@@ -74,6 +74,39 @@ describe('loadConfig', () => {
   });
 });
 
+describe('sync points and priorities', () => {
+  it('reads scheduled instructions and an instance priority', async () => {
+    const loaded = await loadConfig(
+      write('instances:\n  - name: QA\n    priority: 19\nsync:\n  - at: "09:00"\n    text: Post your plan for today.\n  - every: 30\n    text: "  Write your progress into the shared state.  "\n'),
+    );
+    expect(loaded.config.instances[0]!.priority).toBe(19);
+    expect(loaded.config.sync).toEqual([
+      { at: '09:00', text: 'Post your plan for today.' },
+      { every: 30, text: 'Write your progress into the shared state.' },
+    ]);
+    const plain = (await loadConfig(write('instances:\n  - name: QA\n'))).config;
+    expect(plain).not.toHaveProperty('sync');
+    expect(plain.instances[0]).not.toHaveProperty('priority');
+  });
+
+  it.each([
+    ['a priority above 19', 'instances:\n  - name: QA\n    priority: 20\n', /\(line 3, column 15\): `instances.0.priority` must be from 0 \(as Lanes\) to 19 \(lowest\)/],
+    ['a negative priority', 'instances:\n  - name: QA\n    priority: -5\n', /`instances.0.priority` must be from 0/],
+    ['a fractional priority', 'instances:\n  - name: QA\n    priority: 2.5\n', /`instances.0.priority` must be a whole number from 0 to 19/],
+    ['a time of day that is not one', 'sync:\n  - every: 5\n    text: ok\n  - at: "25:00"\n    text: Plan\n', /\(line 4, column 9\): `sync.1.at` must be a time of day as HH:MM/],
+    ['both at and every', 'sync:\n  - at: "09:00"\n    every: 30\n    text: Plan\n', /\(line 2, column 5\): `sync.0` needs either `at: "HH:MM"` or `every: <minutes>`, not both/],
+    ['neither at nor every', 'sync:\n  - text: Plan\n', /`sync.0` needs either/],
+    ['no text', 'sync:\n  - every: 30\n', /\(line 2, column 5\): `sync.0.text`/],
+    ['zero minutes', 'sync:\n  - every: 0\n    text: Plan\n', /`sync.0.every` must be at least 1 minute/],
+    ['a text that is a command', 'sync:\n  - every: 10\n    text: "/clear"\n', /`sync.0.text` must not start with `!`, `\/` or `#`/],
+    ['a text with a control character', 'sync:\n  - every: 10\n    text: "stop\\u0003"\n', /`sync.0.text` must be one line without control characters/],
+  ])('names the line of %s', async (_what, text, message) => {
+    const root = write(text);
+    await expect(loadConfig(root)).rejects.toMatchObject({ code: 'malformed-file', message: expect.stringMatching(message) });
+    expect(readFileSync(path.join(root, CONFIG_FILE), 'utf8')).toBe(text);
+  });
+});
+
 describe('saveConfig', () => {
   it('keeps comments, key order and unknown keys when it changes one value', async () => {
     const root = write(COMMENTED);

@@ -9,10 +9,14 @@ import { DecisionForm } from './DecisionForm';
 import { DependencyGraph } from './DependencyGraph';
 import { PriorityMatrix } from './PriorityMatrix';
 import { SuggestedOrder } from './SuggestedOrder';
+import { SyncPanel } from './SyncPanel';
 import '../requests/requests.css';
 import './planning.css';
 
-/** The Plan screen: the requests on a priority matrix, their dependencies, the order they suggest, and decisions for every agent. */
+/**
+ * The Plan screen: the requests on a priority matrix, their dependencies, the order they
+ * suggest, decisions for every agent, and lanes.yml's scheduled sync points.
+ */
 export function PlanningScreen() {
   const snapshot = useWorkspace((state) => state.snapshot);
   const workspaceLoading = useWorkspace((state) => state.loading);
@@ -89,6 +93,11 @@ export function PlanningScreen() {
       <section className="plan-section" aria-labelledby="decisions-title">
         <h2 id="decisions-title">Decisions</h2>
         <DecisionForm />
+      </section>
+
+      <section className="plan-section" aria-labelledby="sync-title">
+        <h2 id="sync-title">Sync points</h2>
+        <SyncPanel />
       </section>
 
       {openFile && <RequestDialog file={openFile} onClose={() => setOpenFile(null)} />}
