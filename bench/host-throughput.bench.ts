@@ -7,6 +7,7 @@
 // Goal: through the host ≥ 0.7× the direct read, measured in the same run (median of --runs).
 // Where the time goes: the host with no viewer (no flow control), and the headless xterm's parse
 // rate alone in this process (the host parses every byte on its one thread).
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as headlessModule from '@xterm/headless';
 import * as nodePty from 'node-pty';
@@ -42,6 +43,8 @@ async function direct(): Promise<number> {
   const receiver = new Receiver();
   const spec = nodeAgent([LINES_AGENT, String(LINES)]);
   const pty = nodePty.spawn(spec.file, [...spec.args], { name: 'xterm-256color', cols: 120, rows: 30, cwd: spec.cwd, env: spec.env, encoding: 'utf8' });
+  // The same priority the host gives the agent, so both reads compete for the CPU alike.
+  os.setPriority(pty.pid, spec.niceness ?? 0);
   pty.onData((data) => receiver.take(data));
   try {
     return await receiver.finished;

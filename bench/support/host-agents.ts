@@ -4,15 +4,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LaunchSpec } from '../../main/instances/host/instance-process';
 import { ensureHost, type HostClient } from '../../main/instances/host/client';
+import { AGENT_NICENESS } from '../../main/instances/room';
 
 /** The test agent that prints `line 1` … `line N` (60 dots each), then `done`, and waits. */
 export const LINES_AGENT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'main', 'instances', 'host', 'test-fixtures', 'lines.mjs');
 
 export const WORKSPACE = '/bench/workspace';
 
-/** A node script as an agent's launch, with the bench's PATH and nothing else. */
+/** A node script as an agent's launch, with the bench's PATH and nothing else, at the CPU priority Lanes gives its agents. */
 export function nodeAgent(args: readonly string[]): LaunchSpec {
-  return { file: process.execPath, args, cwd: os.tmpdir(), env: { PATH: process.env.PATH ?? '' }, hooks: false };
+  return { file: process.execPath, args, cwd: os.tmpdir(), env: { PATH: process.env.PATH ?? '' }, hooks: false, niceness: AGENT_NICENESS };
 }
 
 /**
