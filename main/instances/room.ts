@@ -254,8 +254,13 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
   context.services.instances = {
     async sendText(name, text) {
       const snapshot = running(name);
-      const config = (await readConfig()).loaded?.config.instances.find((candidate) => candidate.name === name);
-      const notTyped = config ? whyNotTyped(config) : `${name} is no longer in lanes.yml, so Lanes cannot tell whether it reads typed instructions.`;
+      const { loaded, problem } = await readConfig();
+      const config = loaded?.config.instances.find((candidate) => candidate.name === name);
+      const notTyped = config
+        ? whyNotTyped(config)
+        : problem
+          ? `Lanes cannot read lanes.yml (${problem}), so it cannot tell whether ${name} reads typed instructions; fix the file and try again.`
+          : `${name} is no longer in lanes.yml, so Lanes cannot tell whether it reads typed instructions.`;
       if (notTyped !== null) throw new LanesError('invalid-argument', `Lanes did not type into ${name}'s terminal: ${notTyped}`);
       await write(name, keystrokes(text, snapshot.bracketedPaste));
       // A separate Enter, a moment later, so terminal UIs take the text as typed rather than pasted.

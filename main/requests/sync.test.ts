@@ -115,6 +115,7 @@ describe('sync points: typed into the running agents', () => {
     // The schedule still comes due; the instances room refuses to type while it cannot read lanes.yml, and the screen says so.
     const fired = await waitFor(() => states.find((state) => state?.agents[0]?.notSyncedBecause), 'the 09:00 points to come due', 10_000);
     expect(fired.points.map((point) => point.next)).toEqual([local(9, 0, 3), local(9, 10)]);
+    expect(fired.agents[0]!.notSyncedBecause).toMatch(/Lanes cannot read lanes\.yml \(.*line \d+.*\), so it cannot tell whether VSCode reads typed instructions/);
     expect(typedLines()).toEqual([]);
     await call('instances.stop', { name: 'VSCode' });
   });

@@ -118,7 +118,7 @@ export class InstanceProcess {
     this.pty = pty;
     this.pid = pty.pid;
     // Set before the agent starts its own children, which inherit it.
-    if (spec.niceness) lowerPriority(pty.pid, spec.niceness);
+    if (spec.niceness !== undefined) lowerPriority(pty.pid, spec.niceness);
     this.startedAt = new Date().toISOString();
     this.setStatus('starting', 'process', null);
     void listProcesses().then((table) => this.trackProcesses(table), () => undefined);
@@ -338,7 +338,7 @@ export class InstanceProcess {
 
 function lowerPriority(pid: number, niceness: number): void {
   try {
-    os.setPriority(pid, process.platform === 'win32' ? os.constants.priority.PRIORITY_BELOW_NORMAL : niceness);
+    os.setPriority(pid, process.platform !== 'win32' ? niceness : niceness === 0 ? os.constants.priority.PRIORITY_NORMAL : os.constants.priority.PRIORITY_BELOW_NORMAL);
   } catch (error) {
     console.error(`Lanes could not lower the CPU priority of process ${pid}:`, error);
   }
