@@ -52,7 +52,7 @@ export function useShellCommands(openPalette: () => void, openShortcuts: () => v
 /**
  * Runs the command whose shortcut was pressed, anywhere in the window. It listens before the
  * page does (capture) so a focused field cannot swallow Ctrl+K, except in a terminal off macOS,
- * where Ctrl+K is the shell's own (kill to end of line): there Ctrl+Shift+P opens the palette.
+ * where Ctrl+<key> is the shell's own: there Ctrl+Shift+P opens the palette.
  */
 export function useShortcutKeys(openPalette: () => void): void {
   useEffect(() => {
@@ -67,7 +67,8 @@ export function useShortcutKeys(openPalette: () => void): void {
       const inTerminal = event.target instanceof Element && event.target.closest('.xterm') !== null;
       for (const command of availableCommands(useCommandRegistry.getState().sources)) {
         if (!command.shortcut || !matchesShortcut(event, command.shortcut, mac)) continue;
-        if (inTerminal && !mac && /^Mod\+[A-Z]$/i.test(command.shortcut)) return;
+        // Off macOS, Ctrl+<key> in a terminal is the shell's (Ctrl+K kills a line, Ctrl+/ undoes).
+        if (inTerminal && !mac && command.shortcut.startsWith('Mod+')) return;
         event.preventDefault();
         event.stopPropagation();
         void command.run();
