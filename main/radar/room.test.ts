@@ -29,7 +29,7 @@ function radarEvents(workbench: Workbench): RadarState[] {
 }
 
 describe('the radar room', () => {
-  it('scans when the workspace opens and again after a commit in a worktree, without being asked', async () => {
+  it('scans first when asked, not when the workspace opens, then after every commit in a worktree without being asked', async () => {
     bench = await openWorkbench({ 'lanes.yml': LANES_YML, 'package.json': '{ "name": "web" }\n', 'src/app.ts': 'app\n' });
     const { root } = bench;
     git(root, 'branch', 'lanes/alpha');
@@ -39,7 +39,10 @@ describe('the radar room', () => {
     git(root, 'worktree', 'add', '-q', alpha, 'lanes/alpha');
     git(root, 'worktree', 'add', '-q', beta, 'lanes/beta');
 
-    const first = await bench.call('radar.refresh', {});
+    // Opening the workspace costs no merge: nothing has asked for the radar yet.
+    await bench.call('workspace.current', {});
+    expect(radarEvents(bench)).toEqual([]);
+    const first = await bench.call('radar.state', {});
     expect(first.status).toBe('ready');
     expect(first.report!.cells.every((cell) => cell.outcome === 'clean')).toBe(true);
 

@@ -8,9 +8,10 @@ import type { ConfigService } from '../workspace/config-service';
 import { commonGitDir, scanRadar, type LaneSource } from './scan';
 
 /**
- * The radar of one open workspace: it scans when the workspace opens, after every change of a
- * watched branch (a commit, a reset, a deleted branch) and of lanes.yml, one scan at a time; a
- * change during a scan runs one more scan after it.
+ * The radar of one open workspace: it scans when first asked (not when the workspace opens, where
+ * every room's git work competes), then after every change of a watched branch (a commit, a
+ * reset, a deleted branch) and of lanes.yml, one scan at a time; a change during a scan runs one
+ * more scan after it.
  */
 class WorkspaceRadar {
   state: RadarState = { status: 'loading', report: null, error: null };
@@ -19,6 +20,7 @@ class WorkspaceRadar {
   private watchedKey = '';
   private scanning: Promise<void> | null = null;
   private scanAgain = false;
+  private started = false;
   private gitDir: Promise<string>;
 
   constructor(
@@ -27,12 +29,18 @@ class WorkspaceRadar {
     private readonly announce: (state: RadarState) => void,
   ) {
     this.store.add(this.refWatches);
-    this.store.add(lanesYml.onDidChange(() => void this.refresh()));
+    this.store.add(lanesYml.onDidChange(() => void (this.started && this.refresh())));
     this.gitDir = commonGitDir(workspace.root);
+  }
+
+  /** The first scan, started by whoever asks first. */
+  firstScan(): Promise<void> {
+    return this.started ? (this.scanning ?? Promise.resolve()) : this.refresh();
   }
 
   /** Scans now, or once more after the scan running now; resolves when the state is that of a scan started after this call. */
   refresh(): Promise<void> {
+    this.started = true;
     if (this.scanning) {
       this.scanAgain = true;
       return this.scanning;
@@ -96,7 +104,6 @@ class WorkspaceRadar {
 
 export const createRadarRoom: RoomFactory = (context): Room => {
   let current: WorkspaceRadar | null = null;
-  let firstScan: Promise<void> = Promise.resolve();
 
   const radar = (): WorkspaceRadar => {
     const workspace = context.requireWorkspace();
@@ -108,7 +115,7 @@ export const createRadarRoom: RoomFactory = (context): Room => {
     handlers: {
       'radar.state': async () => {
         const open = radar();
-        await firstScan;
+        await open.firstScan();
         return open.state;
       },
       'radar.refresh': async () => {
@@ -119,7 +126,6 @@ export const createRadarRoom: RoomFactory = (context): Room => {
     },
     workspaceOpened: async (workspace) => {
       current = new WorkspaceRadar(workspace, context.workspaceConfig(), (state) => context.emit('radar.changed', state));
-      firstScan = current.refresh();
     },
     workspaceClosed: async () => {
       current?.dispose();
