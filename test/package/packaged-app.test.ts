@@ -64,12 +64,13 @@ describe("Lanes' package layout (electron-builder --dir, with a stand-in for the
     expect(strays).toEqual([]);
   });
 
-  it('packs every package the main bundle and the command line load at run time', () => {
-    for (const bundle of ['dist/main/electron.cjs', 'dist/cli/lanes.cjs']) {
+  it('packs every package the main bundle, the command line and the pty host load at run time', () => {
+    for (const bundle of ['dist/main/electron.cjs', 'dist/cli/lanes.cjs', 'dist/host/host.cjs']) {
       const packages = externalPackages(readFromArchive(bundle));
-      expect(packages, bundle).toContain('node-pty');
       for (const name of packages) expect(entries.has(`node_modules/${name}/package.json`), `${name}, which ${bundle} requires`).toBe(true);
     }
+    // The terminals live in the pty host now: it, not the window's process, loads node-pty.
+    expect(externalPackages(readFromArchive('dist/host/host.cjs'))).toContain('node-pty');
   });
 
   it("keeps node-pty's and @parcel/watcher's native files on disk, for every platform whose files are installed", () => {
