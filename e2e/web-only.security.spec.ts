@@ -112,7 +112,7 @@ test.describe('the web token stays out of the agents\' reach', () => {
     writeFileSync(tokenFile, `${token}\n`);
     chmodSync(tokenFile, 0o600);
     const seen = path.join(secrets, 'seen-by-agent');
-    // Any shell command can be an agent: this one reads what it can of the Lanes process that started it.
+    // Any shell command can be an agent: this one reads what it can of the process that started it (the pty host).
     const spy = `sh -c 'cat /proc/$PPID/environ /proc/$PPID/cmdline > ${seen}.tmp; env >> ${seen}.tmp; mv ${seen}.tmp ${seen}'`;
     const root = temp.repo({ 'lanes.yml': `instances:\n  - name: spy\n    agent: ${JSON.stringify(spy)}\n` });
 
@@ -130,7 +130,8 @@ test.describe('the web token stays out of the agents\' reach', () => {
       await expect.poll(() => existsSync(seen), { timeout: 10_000 }).toBe(true);
       const agentView = readFileSync(seen);
       expect(agentView.includes('LANES_INSTANCE=spy')).toBe(true);
-      expect(agentView.includes(tokenFile)).toBe(true); // it did read the parent's command line
+      // It did read its parent's command line: the pty host's, which Lanes started without the token.
+      expect(/host\.cjs|host\/main\.ts/.test(agentView.toString())).toBe(true);
       expect(agentView.includes(token)).toBe(false);
     } finally {
       await server.stop();
