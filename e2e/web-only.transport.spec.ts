@@ -60,9 +60,14 @@ test('an output stream that ends at once is given up, not reconnected for withou
   await typeAndSeeEcho(page, 'first');
   // The page says when it gives the stream up; from then on it never asks for one again.
   await expect.poll(() => gaveUp).toBe(true);
+  const streamsWhenGivenUp = streams;
   await expect(page.getByText(/Lost the connection/)).toHaveCount(0);
   await typeAndSeeEcho(page, 'still here');
-  expect(streams).toBe(1);
-  expect(sockets).toBeLessThanOrEqual(2);
+  // Never asked for again once given up; before that, at most one stream per socket (a socket
+  // that closed for another reason on a busy machine rightly asks its successor's stream once).
+  expect(streams).toBe(streamsWhenGivenUp);
+  expect(streams).toBeLessThanOrEqual(sockets);
+  // And each given-up stream cost one reconnection, no more.
+  expect(sockets).toBeLessThanOrEqual(streams + 1);
   await expect(page.getByText(/Lost the connection/)).toHaveCount(0);
 });
