@@ -5,15 +5,7 @@ import { expect, test, type LanesFixtures } from './fixtures';
 import { drag } from './support/drag';
 import { APP_ROOT } from './support/electron';
 
-const DIR = 'docs/cross-instance-prs';
-const LANES_YML = `instances:
-  - name: VSCode
-    role: frontend
-    zones: [lib/]
-  - name: Windows
-    role: backend
-    zones: [docs/, supabase/migrations/]
-`;
+import { DIR, LANES_YML } from './support/requests-workspace';
 
 const place = (page: Page, name: string) => page.getByTestId(`place-${name}`);
 const card = (page: Page, title: string) => page.getByTestId('request-card').filter({ hasText: title });
