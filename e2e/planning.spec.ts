@@ -4,7 +4,6 @@ import type { Page } from '@playwright/test';
 import { expect, test, type LanesFixtures } from './fixtures';
 import { drag } from './support/drag';
 import { APP_ROOT } from './support/electron';
-
 import { DIR, LANES_YML } from './support/requests-workspace';
 
 const place = (page: Page, name: string) => page.getByTestId(`place-${name}`);

@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test, type LanesFixtures } from './fixtures';
 import { writeFiles } from './support/repo';
-
 import { DIR, LANES_YML } from './support/requests-workspace';
 const FIELD_REPORT_REQUEST = `# AI University: Allen AI UI Addition (Windows#67 → VSCode)
 ## What to add
