@@ -4,6 +4,7 @@ import type { Locator, Page } from '@playwright/test';
 import { expect, test, type LanesFixtures } from './fixtures';
 import { writeFiles } from './support/repo';
 import { DIR, LANES_YML } from './support/requests-workspace';
+
 const FIELD_REPORT_REQUEST = `# AI University: Allen AI UI Addition (Windows#67 → VSCode)
 ## What to add
 In \`lib/pages/gemini_university_v2_page.dart\`, add to \`_providerMeta\`:
