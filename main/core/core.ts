@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { calls, isCallName, type CallName, type Envelope, type EventName, type EventPayload } from '../contract';
+import { toDisposable, type Disposable } from '../shared/disposable';
 import { LanesError, isLanesError, type LanesErrorCode } from '../shared/errors';
 import type { Composition, Handler, Handlers, OpenWorkspace, PlatformServices, Room, RoomContext, ServiceRegistry, WorkspaceSession } from './room';
 
@@ -76,9 +77,10 @@ export class LanesCore {
     }
   }
 
-  onEvent(listener: EventListener): () => void {
+  /** Every event the rooms emit, until the returned Disposable is disposed. */
+  onEvent(listener: EventListener): Disposable {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return toDisposable(() => this.listeners.delete(listener));
   }
 
   emit<N extends EventName>(name: N, payload: EventPayload<N>): void {

@@ -1,8 +1,9 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { InstanceList, InstanceState, TerminalSnapshot } from '../contract/instances';
-import type { OpenWorkspace, Room, RoomFactory } from '../core/room';
+import type { Room, RoomFactory } from '../core/room';
 import { appRoot } from '../shared/app-root';
+import { disposableTimeout, DisposableStore, type Disposable } from '../shared/disposable';
 import { LanesError, isLanesError } from '../shared/errors';
 import type { InstanceConfig, LoadedConfig } from '../workspace/config';
 import { coordinationPaths, workspaceHome } from '../workspace/home';
@@ -31,17 +32,23 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
   const quitChoice = new QuitChoiceFile(context.userDataDir);
   /** What the host last said of each agent of the open workspace, by instance name. */
   const agents = new Map<string, AgentSnapshot>();
-  let workspace: OpenWorkspace | null = null;
   let workspaceKey: string | null = null;
-  let changedTimer: NodeJS.Timeout | null = null;
-  let configSubscription: { dispose(): void } | null = null;
+  /** What the open workspace holds here (its lanes.yml subscription, the coalescing timer), freed when it closes. */
+  let session: DisposableStore | null = null;
+  let changedTimer: Disposable | null = null;
   let connecting: Promise<HostClient | null> | null = null;
 
   const announceChanged = () => {
-    changedTimer ??= setTimeout(() => {
-      changedTimer = null;
-      if (workspace) void list().then((value) => context.emit('instances.changed', value), () => undefined);
-    }, CHANGED_COALESCE_MS);
+    const owner = session;
+    if (!owner || changedTimer) return; // no workspace open: nobody to tell
+    const timer = owner.add(
+      disposableTimeout(() => {
+        owner.release(timer);
+        changedTimer = null;
+        void list().then((value) => context.emit('instances.changed', value), () => undefined);
+      }, CHANGED_COALESCE_MS),
+    );
+    changedTimer = timer;
   };
 
   /** Keeps what the host said last: an answer handled after a newer event does not undo it. */
@@ -329,10 +336,10 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
     },
 
     async workspaceOpened(opened) {
-      workspace = opened;
       workspaceKey = workspaceHome(opened.root);
+      session = new DisposableStore();
       // lanes.yml names the instances: a change (made here or on disk) is a new list.
-      configSubscription = context.workspaceConfig().onDidChange(announceChanged);
+      session.add(context.workspaceConfig().onDidChange(announceChanged));
       // Reattach: the agents a host still runs for this workspace, from before a quit or a crash.
       const client = await host(false).catch((error: unknown) => {
         console.error('Lanes could not reach its pty host:', error instanceof Error ? error.message : error);
@@ -343,17 +350,15 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
     },
 
     async workspaceClosed() {
-      configSubscription?.dispose();
-      configSubscription = null;
+      session?.dispose();
+      session = null;
+      changedTimer = null;
       if ((await quitChoice.read()).choice === 'stop') {
         await stopEverything();
         // Their last events may come after this workspace stopped listening: the runs end here for the agents' API.
         for (const name of agents.keys()) context.services.agentApi?.revoke(name);
       }
-      if (changedTimer) clearTimeout(changedTimer);
-      changedTimer = null;
       agents.clear();
-      workspace = null;
       workspaceKey = null;
     },
 

@@ -142,7 +142,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     });
   });
 
-  const stopEvents = options.core.onEvent((name, payload) => {
+  const events = options.core.onEvent((name, payload) => {
     if (clients.size === 0) return;
     const frame = encodeBulkEvent(name, payload);
     const message = frame ?? JSON.stringify({ t: 'event', name, payload });
@@ -173,7 +173,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     token,
     url: `${origin}/?token=${token}`,
     async close() {
-      stopEvents();
+      events.dispose();
       for (const client of sockets.clients) client.close(1001, 'Lanes is shutting down');
       await new Promise<void>((resolve) => sockets.close(() => resolve()));
       server.closeAllConnections();

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { errnoCode, isLanesError } from '../shared/errors';
 import { ignoresCase, isInside, resolveInside } from '../shared/path-guard';
@@ -82,39 +82,12 @@ export function coordinationProblems(checkout: string, input: CoordinationInput)
 
 /** The real path of the home `checkout` belongs to, or why there is none. */
 function locateHome(checkout: string): { home: string } | { problem: string } {
-  const gone = (what: string) =>
-    `${what}, so the coordination files (lanes.yml, the shared-state file, the requests and memory folders) have no home. ` +
-    'Open the repository where its main checkout is now (in a moved linked worktree, run `git worktree repair` there first).';
-  let real: string;
   try {
-    real = realpathSync(checkout);
-  } catch (error) {
-    if (['ENOENT', 'ENOTDIR'].includes(errnoCode(error) ?? '')) return { problem: gone(`The workspace folder \`${checkout}\` does not exist any more`) };
-    throw error;
-  }
-  const privateGitFolder = linkedGitFolder(real);
-  if (privateGitFolder !== null && !existsSync(privateGitFolder)) {
-    return { problem: gone(`The git folder of this worktree (\`${privateGitFolder}\`) does not exist: the main checkout was moved or deleted`) };
-  }
-  try {
-    return { home: realpathSync(homeOf(real)) };
+    return { home: homeOf(checkout) };
   } catch (error) {
     if (isLanesError(error)) return { problem: error.message };
-    if (errnoCode(error) === 'ENOENT') return { problem: gone('The main checkout of this worktree does not exist any more') };
     throw error;
   }
-}
-
-/** The private git folder a linked worktree's `.git` file names, or null for a checkout with its own `.git` folder. */
-function linkedGitFolder(checkout: string): string | null {
-  const dotGit = path.join(checkout, '.git');
-  try {
-    if (!lstatSync(dotGit).isFile()) return null;
-  } catch {
-    return null;
-  }
-  const gitdir = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'))?.[1];
-  return gitdir ? path.resolve(checkout, gitdir) : null;
 }
 
 /** Why a coordination path cannot be used, or null when it can (missing included). */

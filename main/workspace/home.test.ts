@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { git, makeGitRepo, makeTempDir } from '../../test/support/repo';
@@ -30,6 +30,21 @@ describe('the home of the coordination files', () => {
     expect(homeOf(checkout)).toBe(checkout);
     expect(workspaceHome(checkout)).toBe(checkout);
     expect(homeOf(root)).toBe(root);
+  });
+
+  it('says the home is gone, instead of making the worktree a home of its own, when the main checkout was moved', () => {
+    const root = makeGitRepo();
+    const worktree = `${root}-linked`;
+    const moved = `${root}-moved`;
+    made.push(worktree, moved);
+    git(root, 'worktree', 'add', '-q', '-b', 'linked', worktree);
+    renameSync(root, moved);
+    expect(() => homeOf(worktree)).toThrow(expect.objectContaining({ code: 'not-found', message: expect.stringContaining('the main checkout was moved or deleted') }));
+    expect(() => homeOf(worktree)).toThrow(/run `git worktree repair` there first/);
+    // Once repaired, the moved checkout is the home again.
+    git(moved, 'worktree', 'repair', worktree);
+    expect(homeOf(worktree)).toBe(moved);
+    expect(() => homeOf(`${root}-never-made`)).toThrow(expect.objectContaining({ code: 'not-found', message: expect.stringContaining('does not exist any more') }));
   });
 
   it('names every coordination path absolutely inside the home', () => {

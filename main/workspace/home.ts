@@ -1,6 +1,6 @@
-import { lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { LanesError, isLanesError } from '../shared/errors';
+import { LanesError, errnoCode, isLanesError } from '../shared/errors';
 import { resolveInside } from '../shared/path-guard';
 
 /**
@@ -52,9 +52,12 @@ export interface CoordinationPaths {
  * `git rev-parse --git-common-dir` names. Read from git's own files rather than by running git,
  * because the guard asks on every edit: a linked worktree's `.git` is a file naming its private
  * git folder, and that folder's `commondir` file names the common one.
+ *
+ * A checkout whose main checkout was moved or deleted has no home, and this says so (a
+ * `not-found` LanesError) rather than letting the worktree become a second home of its own.
  */
 export function homeOf(checkout: string): string {
-  const real = realpathSync(checkout);
+  const real = realOrGone(checkout, () => `The workspace folder \`${checkout}\` does not exist any more`);
   const dotGit = path.join(real, '.git');
   let isFile: boolean;
   try {
@@ -66,6 +69,7 @@ export function homeOf(checkout: string): string {
   const gitdir = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'))?.[1];
   if (!gitdir) throw new LanesError('malformed-file', `\`${dotGit}\` does not name a git folder (\`gitdir: …\`), so Lanes cannot find this repository's main checkout. Run \`git worktree repair\` there.`);
   const privateDir = path.resolve(real, gitdir);
+  if (!existsSync(privateDir)) throw homeGone(`The git folder of this worktree (\`${privateDir}\`) does not exist: the main checkout was moved or deleted`);
   let commondir: string;
   try {
     commondir = readFileSync(path.join(privateDir, 'commondir'), 'utf8').trim();
@@ -73,7 +77,7 @@ export function homeOf(checkout: string): string {
     // No `commondir`: this checkout owns its git folder (a submodule, or `--separate-git-dir`).
     return real;
   }
-  const common = realpathSync(path.resolve(privateDir, commondir));
+  const common = realOrGone(path.resolve(privateDir, commondir), () => 'The main checkout of this worktree does not exist any more');
   if (path.basename(common) !== '.git') {
     throw new LanesError(
       'unavailable',
@@ -81,6 +85,23 @@ export function homeOf(checkout: string): string {
     );
   }
   return path.dirname(common);
+}
+
+function homeGone(what: string): LanesError {
+  return new LanesError(
+    'not-found',
+    `${what}, so the coordination files (lanes.yml, the shared-state file, the requests and memory folders) have no home. ` +
+      'Open the repository where its main checkout is now (in a moved linked worktree, run `git worktree repair` there first).',
+  );
+}
+
+function realOrGone(folder: string, what: () => string): string {
+  try {
+    return realpathSync(folder);
+  } catch (error) {
+    if (['ENOENT', 'ENOTDIR'].includes(errnoCode(error) ?? '')) throw homeGone(what());
+    throw error;
+  }
 }
 
 /**

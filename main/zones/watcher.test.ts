@@ -72,9 +72,9 @@ async function start(config = CONFIG, files: Record<string, string> = {}): Promi
 /** Resolves when the zones room has taken in a change to lanes.yml (it announces `zones.changed`). */
 function zonesChanged(): Promise<void> {
   return new Promise((resolve) => {
-    const stop = core!.onEvent((name) => {
+    const subscription = core!.onEvent((name) => {
       if (name !== 'zones.changed') return;
-      stop();
+      subscription.dispose();
       resolve();
     });
   });

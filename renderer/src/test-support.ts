@@ -35,10 +35,13 @@ export async function bridgedCore(files?: Record<string, string>): Promise<Bridg
   }
   const lanesBridge: PreloadBridge = {
     call: async (name, args) => structuredClone(await core.call(name, structuredClone(args))),
-    subscribe: (listener) => core.onEvent((name, payload) => {
-      const copy = structuredClone(payload);
-      queueMicrotask(() => listener(name, copy));
-    }),
+    subscribe: (listener) => {
+      const subscription = core.onEvent((name, payload) => {
+        const copy = structuredClone(payload);
+        queueMicrotask(() => listener(name, copy));
+      });
+      return () => subscription.dispose();
+    },
   };
   vi.stubGlobal('window', { lanesBridge, location: { hash: '', protocol: 'http:', host: 'localhost' } });
   return { core, root };
@@ -73,13 +76,13 @@ export function stateWhere<S>(store: Store<S>, holds: (state: S) => boolean, wha
 export function nextEvent(core: Lanes, name: EventName, timeoutMs = 10_000): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      stop();
+      subscription.dispose();
       reject(new Error(`Timed out waiting for the event "${name}"`));
     }, timeoutMs);
-    const stop = core.onEvent((emitted, payload) => {
+    const subscription = core.onEvent((emitted, payload) => {
       if (emitted !== name) return;
       clearTimeout(timer);
-      stop();
+      subscription.dispose();
       resolve(payload);
     });
   });
