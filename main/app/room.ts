@@ -7,6 +7,7 @@ export const createAppRoom: RoomFactory = (context): Room => ({
       mode: context.platform.mode,
       version: context.version,
       platform: process.platform,
+      runtime: { node: process.versions.node, electron: process.versions.electron ?? null, chrome: process.versions.chrome ?? null },
       capabilities: {
         pickFolder: context.platform.pickFolder !== undefined,
         nativeNotifications: context.platform.notify !== undefined,

@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { call, noArgs } from './define';
+import { call, event, noArgs } from './define';
 
 export const appInfoSchema = z.object({
   mode: z.enum(['electron', 'web']),
   version: z.string(),
   platform: z.string(),
+  /** What the About box lists: the runtimes Lanes' main process runs on (Electron's are null in the web mode). */
+  runtime: z.object({ node: z.string(), electron: z.string().nullable(), chrome: z.string().nullable() }),
   capabilities: z.object({
     /** A native folder dialog exists (Electron); the web mode asks for a typed path instead. */
     pickFolder: z.boolean(),
@@ -20,4 +22,10 @@ export const appCalls = {
   'app.openExternal': call(z.object({ url: z.url({ protocol: /^https?$/ }) }).strict(), z.null()),
 };
 
-export const appEvents = {};
+export const appEvents = {
+  /**
+   * Main asks the window to run one of the palette's commands (main/contract/commands.ts): a
+   * native menu item was chosen, or a notification was clicked.
+   */
+  'app.command': event(z.object({ command: z.string().min(1) })),
+};

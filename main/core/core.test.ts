@@ -21,7 +21,7 @@ describe('LanesCore with the rooms it is given', () => {
       { userDataDir: makeTempDir(), platform: { mode: 'web' }, version: 'test' },
       {
         rooms: ['first', 'second'].map((name) => () => ({
-          handlers: name === 'first' ? { 'app.info': () => ({ mode: 'web' as const, version: name, platform: 'linux', capabilities: { pickFolder: false, nativeNotifications: false } }) } : {},
+          handlers: name === 'first' ? { 'app.info': () => ({ mode: 'web' as const, version: name, platform: 'linux', runtime: { node: '20', electron: null, chrome: null }, capabilities: { pickFolder: false, nativeNotifications: false } }) } : {},
           workspaceOpened: async (workspace: OpenWorkspace) => void log.push(`${name} opened ${workspace.name}`),
           workspaceClosed: async (workspace: OpenWorkspace) => void log.push(`${name} closed ${workspace.name}`),
           dispose: async () => void log.push(`${name} disposed`),
@@ -61,7 +61,7 @@ describe('LanesCore with the rooms it is given', () => {
       { userDataDir: makeTempDir(), platform: { mode: 'web' }, version: 'test' },
       {
         rooms: [
-          () => ({ handlers: { 'app.info': () => ({ mode: 'web' as const, version: 'served', platform: 'linux', capabilities: { pickFolder: false, nativeNotifications: false } }) } }),
+          () => ({ handlers: { 'app.info': () => ({ mode: 'web' as const, version: 'served', platform: 'linux', runtime: { node: '20', electron: null, chrome: null }, capabilities: { pickFolder: false, nativeNotifications: false } }) } }),
           (given) => {
             context = given;
             return { handlers: {} };

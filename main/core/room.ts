@@ -11,7 +11,8 @@ export type Handlers = { [N in CallName]?: Handler<N> };
 export interface PlatformServices {
   readonly mode: 'electron' | 'web';
   pickFolder?(): Promise<string | null>;
-  notify?(title: string, body: string): void;
+  /** A desktop notification; clicking one about an instance shows that instance's terminal. */
+  notify?(title: string, body: string, instance?: string): void;
   openExternal?(url: string): Promise<void>;
 }
 

@@ -69,7 +69,7 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
     } else if (name === 'attention') {
       const kind = payload.kind as 'waiting' | 'exited' | 'crashed';
       const title = kind === 'waiting' ? `${instance} is waiting for you` : `${instance} ${kind === 'crashed' ? 'crashed' : 'exited'}`;
-      context.platform.notify?.(title, payload.detail);
+      context.platform.notify?.(title, payload.detail, instance);
       context.emit('instances.notification', { instance, kind, title, body: payload.detail });
     }
   };

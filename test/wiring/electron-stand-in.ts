@@ -78,7 +78,16 @@ export interface ElectronStandIn {
   readonly privilegedSchemes: unknown[];
   readonly permissionHandlers: { request: PermissionRequestHandler | null; check: PermissionCheckHandler | null };
   readonly openedExternally: string[];
-  readonly notifications: { title: string; body: string }[];
+  readonly notifications: StandInNotification[];
+  /** The application menu Lanes set, as the template it built it from. */
+  readonly menu: { template: StandInMenuItem[] | null };
+  /** Every badge count Lanes set, in order. */
+  readonly badgeCounts: number[];
+  readonly clipboard: string[];
+  /** What `app.requestSingleInstanceLock` answers, and the data Lanes handed it. */
+  singleInstance: { granted: boolean; additionalData: unknown };
+  /** The displays' work areas; the first is the primary display. */
+  displays: { x: number; y: number; width: number; height: number }[];
   readonly webContentsCreated: StandInWebContents[];
   /** Whether `app.enableSandbox()` was called before the app became ready. */
   readonly sandboxEnabledBeforeReady: () => boolean;
@@ -98,11 +107,31 @@ export interface ElectronStandIn {
   createWebContents(url: string): StandInWebContents;
 }
 
+export interface StandInMenuItem {
+  readonly label?: string;
+  readonly role?: string;
+  readonly type?: string;
+  readonly accelerator?: string;
+  readonly registerAccelerator?: boolean;
+  readonly submenu?: StandInMenuItem[];
+  readonly click?: () => void;
+}
+
+export interface StandInNotification extends EventEmitter {
+  readonly title: string;
+  readonly body: string;
+}
+
 export interface StandInWindow extends EventEmitter {
   readonly options: { webPreferences?: Record<string, unknown> } & Record<string, unknown>;
   readonly webContents: StandInWebContents;
   readonly loadedUrls: string[];
   shown: boolean;
+  focused: boolean;
+  maximized: boolean;
+  minimized: boolean;
+  /** Where the user left it: what `getNormalBounds` answers. */
+  bounds: { x: number; y: number; width: number; height: number };
   close(): void;
   isDestroyed(): boolean;
 }
@@ -114,7 +143,9 @@ export function createElectronStandIn(options: { userData: string; version: stri
   const privilegedSchemes: unknown[] = [];
   const permissionHandlers: ElectronStandIn['permissionHandlers'] = { request: null, check: null };
   const openedExternally: string[] = [];
-  const notifications: { title: string; body: string }[] = [];
+  const notifications: StandInNotification[] = [];
+  const badgeCounts: number[] = [];
+  const clipboardWrites: string[] = [];
   const webContentsCreated: StandInWebContents[] = [];
   const appEvents: string[] = [];
   let ready = false;
@@ -147,6 +178,14 @@ export function createElectronStandIn(options: { userData: string; version: stri
     getVersion(): string {
       return options.version;
     }
+    requestSingleInstanceLock(additionalData?: unknown): boolean {
+      standIn.singleInstance.additionalData = additionalData;
+      return standIn.singleInstance.granted;
+    }
+    setBadgeCount(count: number): boolean {
+      badgeCounts.push(count);
+      return true;
+    }
     /** Electron's order: before-quit (cancelable), windows close, will-quit (cancelable), quit. */
     quit(): void {
       const beforeQuit = preventableEvent();
@@ -171,6 +210,7 @@ export function createElectronStandIn(options: { userData: string; version: stri
   }
 
   function destroy(window: StandInWindow & { destroyed?: boolean }): void {
+    window.emit('close', preventableEvent());
     window.destroyed = true;
     window.webContents.destroyed = true;
     window.emit('closed');
@@ -183,12 +223,36 @@ export function createElectronStandIn(options: { userData: string; version: stri
     readonly webContents: StandInWebContents;
     readonly loadedUrls: string[] = [];
     shown = false;
+    focused = false;
+    maximized = false;
+    minimized = false;
     destroyed = false;
+    bounds: StandInWindow['bounds'];
 
     constructor(readonly options: StandInWindow['options']) {
       super();
       this.webContents = createWebContents('');
+      const number = (key: string, fallback: number) => (typeof options[key] === 'number' ? (options[key] as number) : fallback);
+      this.bounds = { x: number('x', 100), y: number('y', 100), width: number('width', 800), height: number('height', 600) };
       windows.push(this);
+    }
+    getNormalBounds() {
+      return { ...this.bounds };
+    }
+    maximize(): void {
+      this.maximized = true;
+    }
+    isMaximized(): boolean {
+      return this.maximized;
+    }
+    isMinimized(): boolean {
+      return this.minimized;
+    }
+    restore(): void {
+      this.minimized = false;
+    }
+    focus(): void {
+      this.focused = true;
     }
     loadURL(url: string): Promise<void> {
       this.loadedUrls.push(url);
@@ -209,13 +273,19 @@ export function createElectronStandIn(options: { userData: string; version: stri
     }
   }
 
-  class Notification {
+  class Notification extends EventEmitter implements StandInNotification {
     static isSupported(): boolean {
       return true;
     }
-    constructor(private readonly content: { title: string; body: string }) {}
+    readonly title: string;
+    readonly body: string;
+    constructor(content: { title: string; body: string }) {
+      super();
+      this.title = content.title;
+      this.body = content.body;
+    }
     show(): void {
-      notifications.push({ title: this.content.title, body: this.content.body });
+      notifications.push(this);
     }
   }
 
@@ -228,6 +298,11 @@ export function createElectronStandIn(options: { userData: string; version: stri
     permissionHandlers,
     openedExternally,
     notifications,
+    menu: { template: null },
+    badgeCounts,
+    clipboard: clipboardWrites,
+    singleInstance: { granted: true, additionalData: undefined },
+    displays: [{ x: 0, y: 0, width: 1920, height: 1050 }],
     webContentsCreated,
     sandboxEnabledBeforeReady: () => sandboxEnabledBeforeReady,
     folderDialogAnswer: null,
@@ -247,6 +322,23 @@ export function createElectronStandIn(options: { userData: string; version: stri
     app,
     BrowserWindow,
     Notification,
+    Menu: {
+      buildFromTemplate(template: StandInMenuItem[]) {
+        return { template };
+      },
+      setApplicationMenu(menu: { template: StandInMenuItem[] } | null) {
+        standIn.menu.template = menu?.template ?? null;
+      },
+    },
+    clipboard: {
+      writeText(text: string) {
+        clipboardWrites.push(text);
+      },
+    },
+    screen: {
+      getPrimaryDisplay: () => ({ workArea: standIn.displays[0] }),
+      getAllDisplays: () => standIn.displays.map((workArea) => ({ workArea })),
+    },
     dialog: {
       async showOpenDialog() {
         const answer = standIn.folderDialogAnswer;

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -33,7 +34,9 @@ let userData: string;
 let resourcesBefore: string[];
 
 /** Loads the built main bundle with `require('electron')` answered by the stand-in. */
-function loadMainBundle(standIn: ElectronStandIn): void {
+function loadMainBundle(standIn: ElectronStandIn, options: { fresh?: boolean } = {}): void {
+  // A second Lanes process runs the bundle again from the start.
+  if (options.fresh) delete nativeRequire.cache[nativeRequire.resolve(mainBundle)];
   const Module = nativeRequire('node:module') as { _load: (request: string, ...rest: unknown[]) => unknown };
   const load = Module._load;
   Module._load = function (request: string, ...rest: unknown[]) {
@@ -74,7 +77,7 @@ beforeAll(async () => {
   workspace = initRepo(realpathSync(mkdtempSync(path.join(os.tmpdir(), 'lanes-wiring-repo-'))), {
     'README.md': '# wiring\n',
     'src/.keep': '',
-    'lanes.yml': lanesYml([{ name: 'alpha', agent: fakeAgent('--print=alpha is up', '--wait'), zones: ['src/'] }]),
+    'lanes.yml': lanesYml([{ name: 'alpha', agent: fakeAgent('--print=alpha is up', '--ask=Proceed? [y/N] ', '--wait'), zones: ['src/'] }]),
   });
   userData = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'lanes-wiring-user-')));
   electron = createElectronStandIn({ userData, version: '0.1.0-wiring' });
@@ -106,6 +109,9 @@ describe("Lanes' Electron wiring (against a stand-in for the electron module)", 
     expect(preload).toBe(path.join(appDir, 'dist', 'preload', 'index.cjs'));
     expect(existsSync(preload)).toBe(true);
     expect(window.loadedUrls).toEqual([`${APP_ORIGIN}/index.html#/workspace`]);
+    // The first start: the default size, centred (no position), on the primary display.
+    expect(window.options).toMatchObject({ width: 1280, height: 820, minWidth: 880, minHeight: 560 });
+    expect(window.options.x).toBeUndefined();
     expect(window.shown).toBe(false);
     window.emit('ready-to-show');
     expect(window.shown).toBe(true);
@@ -285,6 +291,73 @@ describe("Lanes' Electron wiring (against a stand-in for the electron module)", 
     expect(preload.ipcRenderer.listenerCount(EVENT_CHANNEL)).toBe(0);
   });
 
+  it('sets native menus that mirror the palette; choosing one asks the window to run its command', () => {
+    const template = electron.menu.template!;
+    expect(template.map((menu) => menu.label)).toEqual(['File', 'Edit', 'View', 'Instances', 'Window', 'Help']);
+    const items = template.flatMap((menu) => menu.submenu ?? []);
+    const palette = items.find((item) => item.label === 'Command Palette…')!;
+    // Off macOS the menu only shows the keys: the window honours them, so a terminal's shell keeps Ctrl+K.
+    expect(palette).toMatchObject({ accelerator: 'CmdOrCtrl+K', registerAccelerator: false });
+    expect(items.find((item) => item.label === 'Zones')).toMatchObject({ accelerator: 'Alt+3' });
+    const sentBefore = window.webContents.sent.length;
+    palette.click!();
+    items.find((item) => item.label === 'Zones')!.click!();
+    expect(window.webContents.sent.slice(sentBefore)).toEqual([
+      { channel: EVENT_CHANNEL, args: ['app.command', { command: 'palette' }] },
+      { channel: EVENT_CHANNEL, args: ['app.command', { command: 'go.zones' }] },
+    ]);
+    expect(window.focused).toBe(true);
+  });
+
+  it('shows an About box with the versions, and copies them when asked', async () => {
+    const about = electron.menu.template!.find((menu) => menu.label === 'Help')!.submenu!.find((item) => item.label === 'About Lanes')!;
+    electron.messageBoxAnswer = { response: 0, checkboxChecked: false };
+    about.click!();
+    await waitFor(() => electron.clipboard.length > 0, 'the versions on the clipboard');
+    expect(electron.messageBoxes.at(-1)).toMatchObject({ title: 'About Lanes', buttons: ['Copy', 'OK'] });
+    expect(electron.clipboard[0]).toMatch(new RegExp(`^Lanes 0\\.1\\.0-wiring\nElectron .*\nChromium .*\nNode ${process.versions.node.replace(/\./g, '\\.')}\n`));
+    electron.messageBoxes.splice(0);
+  });
+
+  it('holds the one-Lanes lock: a second `lanes <folder>` opens its folder in this window', async () => {
+    expect(electron.singleInstance.additionalData).toEqual({ folder: workspace });
+    const other = initRepo(realpathSync(mkdtempSync(path.join(os.tmpdir(), 'lanes-wiring-other-'))), { 'README.md': '# other\n' });
+    try {
+      window.focused = false;
+      window.minimized = true;
+      (electron.module.app as EventEmitter).emit('second-instance', preventableEvent(), [], '/', { folder: other });
+      await waitFor(async () => (await callAsWindow('workspace.current'))?.root === other, 'the other folder to open');
+      expect(window).toMatchObject({ focused: true, minimized: false });
+      // What another process sends is checked: a malformed hand-over only brings the window forward.
+      (electron.module.app as EventEmitter).emit('second-instance', preventableEvent(), [], '/', { folder: 42 });
+      (electron.module.app as EventEmitter).emit('second-instance', preventableEvent(), [], '/', { folder: path.join(other, 'gone') });
+      await waitFor(() => electron.messageBoxes.length > 0, 'the refusal');
+      expect(electron.messageBoxes[0]).toMatchObject({ type: 'error', message: `Lanes could not open ${path.join(other, 'gone')}` });
+      expect((await callAsWindow('workspace.current')).root).toBe(other);
+    } finally {
+      electron.messageBoxes.splice(0);
+      await callAsWindow('workspace.open', { path: workspace });
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('a second Lanes without the lock quits at once, opening nothing', async () => {
+    const second = createElectronStandIn({ userData, version: '0.1.0-second' });
+    second.singleInstance.granted = false;
+    const argv = process.argv;
+    process.argv = [process.execPath, appDir, workspace];
+    try {
+      loadMainBundle(second, { fresh: true });
+    } finally {
+      process.argv = argv;
+    }
+    second.makeReady();
+    await second.quit;
+    expect(second.ipcHandlers.size).toBe(0);
+    expect(second.protocolHandlers.size).toBe(0);
+    expect(second.windows).toEqual([]);
+  });
+
   it('quits when the last window closes, stopping every agent and freeing what main started', async () => {
     // The window trusts the repository's agent as the trust dialog does, through the same calls as the web mode.
     const trust = await callAsWindow('trust.state');
@@ -294,11 +367,23 @@ describe("Lanes' Electron wiring (against a stand-in for the electron module)", 
     expect(isRunningPid(pid)).toBe(true);
     await waitFor(() => window.webContents.sent.some((message) => message.args[0] === 'instances.output' && String((message.args[1] as { data: string }).data).includes('alpha is up')), 'the agent to print', 15_000);
 
+    // Waiting for input: the badge counts it, and the notification's click shows its terminal.
+    await waitFor(async () => (await callAsWindow('instances.list')).instances.find((each: { name: string }) => each.name === 'alpha').status === 'waiting', 'alpha to wait for input', 15_000);
+    await waitFor(() => electron.badgeCounts.at(-1) === 1, 'the badge to count alpha');
+    const notification = await waitFor(() => electron.notifications.find((each) => each.title === 'alpha is waiting for you'), 'the notification');
+    const sentBeforeClick = window.webContents.sent.length;
+    window.focused = false;
+    notification.emit('click');
+    expect(window.webContents.sent.slice(sentBeforeClick)).toContainEqual({ channel: EVENT_CHANNEL, args: ['app.command', { command: 'instance.show.alpha' }] });
+    expect(window.focused).toBe(true);
+
     // The positive control: with the agent's pty, the watchers and the notify server running, there is more to free.
     expect(holdsNoMoreThan(process.getActiveResourcesInfo(), resourcesBefore)).toBe(false);
 
     // Agents may outlive Lanes now: quitting asks, keep (the default) or stop. This user stops them.
     electron.messageBoxAnswer = { response: 1, checkboxChecked: false };
+    window.bounds = { x: 40, y: 30, width: 1500, height: 900 };
+    window.maximized = true;
     window.close();
     await electron.quit;
     expect(electron.messageBoxes).toEqual([expect.objectContaining({ buttons: ['Keep agents running', 'Stop agents'], defaultId: 0, cancelId: 0, message: 'alpha is still running.' })]);
@@ -312,6 +397,9 @@ describe("Lanes' Electron wiring (against a stand-in for the electron module)", 
       'quit',
     ]);
     expect(isRunningPid(pid)).toBe(false);
+    // Where the window was is remembered for the next start.
+    await waitFor(() => existsSync(path.join(userData, 'window-state.json')), 'the window placement');
+    expect(JSON.parse(readFileSync(path.join(userData, 'window-state.json'), 'utf8'))).toEqual({ x: 40, y: 30, width: 1500, height: 900, maximized: true });
     // Every pty, watcher, server and timer main started is gone: the process holds what it held before.
     await waitFor(() => holdsNoMoreThan(process.getActiveResourcesInfo(), resourcesBefore), 'no handles left', 15_000).catch(() => {
       throw new Error(`Handles left after quitting: ${process.getActiveResourcesInfo().join(', ')} (before: ${resourcesBefore.join(', ')})`);

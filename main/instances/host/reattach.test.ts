@@ -153,7 +153,7 @@ describe.runIf(process.platform === 'linux')('reattaching after a crash', () => 
     const first = await openCore(root, userDataDir, { agentsOnQuit: 'keep' });
     const started = await first.call('instances.start', { name: 'api' });
     agentPids.push(started.pid);
-    const recorded = await waitFor(() => (existsSync(record) ? JSON.parse(readFileSync(record, 'utf8')) : null), 'the record');
+    const recorded = await waitFor(() => (existsSync(record) ? JSON.parse(readFileSync(record, 'utf8')) : null), 'the record', 20_000);
     await first.core.dispose();
     expect(isRunningPid(started.pid)).toBe(true);
 
@@ -168,11 +168,11 @@ describe.runIf(process.platform === 'linux')('reattaching after a crash', () => 
       body: JSON.stringify({ instance: 'api', event: 'Notification', message: 'Allow edit?' }),
     });
     expect(report.status).toBe(204);
-    await waitFor(async () => (await second.call('instances.list')).instances[0].status === 'waiting', 'the hook to reach the second Lanes');
+    await waitFor(async () => (await second.call('instances.list')).instances[0].status === 'waiting', 'the hook to reach the second Lanes', 20_000);
 
     const hostPid = JSON.parse(readFileSync(hostPaths(userDataDir).info, 'utf8')).pid as number;
     await second.core.dispose();
     expect(isRunningPid(started.pid)).toBe(false);
-    await waitFor(() => !isRunningPid(hostPid), 'the host to exit with nothing left to run');
+    await waitFor(() => !isRunningPid(hostPid), 'the host to exit with nothing left to run', 20_000);
   }, 120_000);
 });

@@ -13,7 +13,8 @@ import { ZonesScreen } from '../zones/ZonesScreen';
 import { useApp } from './app-store';
 import { CommandPalette } from './CommandPalette';
 import { shortcutLabel } from './commands';
-import { useShellCommands, useShortcutKeys } from './shell-commands';
+import { AboutDialog } from './AboutDialog';
+import { useCommandsFromMain, useShellCommands, useShortcutKeys, useWaitingBadge } from './shell-commands';
 import { ShortcutsSheet } from './ShortcutsSheet';
 import { SCREENS, useScreen, type ScreenId } from './routes';
 
@@ -37,6 +38,8 @@ export function App() {
     void useApp.getState().load();
     void useWorkspace.getState().load();
     void useTrust.getState().load();
+    // The window's title counts the agents waiting for the user, whichever screen is shown.
+    void useInstances.getState().load();
   }, []);
 
   const [paletteOpen, setPaletteOpen] = useState(false);
@@ -47,12 +50,12 @@ export function App() {
     void useInstances.getState().load();
   }, []);
   const openShortcuts = useCallback(() => setShortcutsOpen(true), []);
-  useShellCommands(openPalette, openShortcuts);
+  const [aboutOpen, setAboutOpen] = useState(false);
+  const openAbout = useCallback(() => setAboutOpen(true), []);
+  useShellCommands(openPalette, openShortcuts, openAbout);
   useShortcutKeys(openPalette);
-
-  useEffect(() => {
-    document.title = workspaceName ? `${workspaceName} — Lanes` : 'Lanes';
-  }, [workspaceName]);
+  useCommandsFromMain();
+  useWaitingBadge(workspaceName);
 
   return (
     <div className="app">
@@ -98,6 +101,7 @@ export function App() {
       <TrustDialog />
       <CommandPalette open={paletteOpen} onOpenChange={setPaletteOpen} />
       {shortcutsOpen && <ShortcutsSheet onClose={() => setShortcutsOpen(false)} />}
+      {aboutOpen && <AboutDialog onClose={() => setAboutOpen(false)} />}
     </div>
   );
 }

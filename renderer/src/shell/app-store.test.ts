@@ -13,6 +13,7 @@ describe('the app store', () => {
       mode: 'web',
       version: 'test',
       platform: process.platform,
+      runtime: { node: process.versions.node, electron: null, chrome: null },
       capabilities: { pickFolder: false, nativeNotifications: false },
     });
   });

@@ -1,16 +1,7 @@
 import { useSyncExternalStore } from 'react';
+import { SCREENS, type ScreenId } from '../../../main/contract/commands';
 
-export const SCREENS = [
-  { id: 'workspace', label: 'Workspace', key: '1' },
-  { id: 'instances', label: 'Instances', key: '2' },
-  { id: 'zones', label: 'Zones', key: '3' },
-  { id: 'requests', label: 'Requests', key: '4' },
-  { id: 'memory', label: 'Memory', key: '5' },
-  { id: 'plan', label: 'Plan', key: '6' },
-  { id: 'conflicts', label: 'Conflicts', key: '7' },
-] as const;
-
-export type ScreenId = (typeof SCREENS)[number]['id'];
+export { SCREENS, type ScreenId };
 
 function currentScreen(): ScreenId {
   const id = window.location.hash.replace(/^#\/?/, '').split(/[/?]/)[0];

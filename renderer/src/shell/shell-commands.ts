@@ -1,4 +1,6 @@
 import { useEffect, useMemo } from 'react';
+import { APP_COMMANDS, goToCommand, showInstanceCommand } from '../../../main/contract/commands';
+import { lanes } from '../client';
 import { useInstances } from '../instances/store';
 import { HELP_GROUP, availableCommands, isMacPlatform, matchesShortcut, useCommandRegistry, useCommands, type PaletteCommand } from './commands';
 import { SCREENS, goTo } from './routes';
@@ -7,28 +9,29 @@ import { SCREENS, goTo } from './routes';
 const ALIVE = new Set(['starting', 'running', 'waiting', 'idle']);
 
 /** The commands that work on every screen: the palette itself, going to a screen, and each instance's start, stop and terminal. */
-export function useShellCommands(openPalette: () => void, openShortcuts: () => void): void {
+export function useShellCommands(openPalette: () => void, openShortcuts: () => void, openAbout: () => void): void {
   const instances = useInstances((state) => state.instances);
   const shell = useMemo<PaletteCommand[]>(
     () => [
-      ...SCREENS.map((screen) => ({ id: `go.${screen.id}`, title: `Go to ${screen.label}`, group: 'Go to', shortcut: `Alt+${screen.key}`, run: () => goTo(screen.id) })),
-      { id: 'palette', title: 'Command palette', group: HELP_GROUP, shortcut: 'Mod+K', run: openPalette },
-      { id: 'shortcuts', title: 'Keyboard shortcuts', group: HELP_GROUP, shortcut: 'Mod+/', keywords: ['keys', 'help'], run: openShortcuts },
+      ...SCREENS.map((screen) => ({ id: goToCommand(screen.id), title: `Go to ${screen.label}`, group: 'Go to', shortcut: `Alt+${screen.key}`, run: () => goTo(screen.id) })),
+      { ...APP_COMMANDS.palette, group: HELP_GROUP, run: openPalette },
+      { ...APP_COMMANDS.shortcuts, group: HELP_GROUP, keywords: ['keys', 'help'], run: openShortcuts },
+      { ...APP_COMMANDS.about, group: HELP_GROUP, keywords: ['version'], run: openAbout },
     ],
-    [openPalette, openShortcuts],
+    [openPalette, openShortcuts, openAbout],
   );
   const perInstance = useMemo<PaletteCommand[]>(() => {
     const store = () => useInstances.getState();
     const alive = instances.filter((instance) => ALIVE.has(instance.status));
     return [
-      { id: 'instances.startAll', title: 'Start all instances', group: 'Instances', enabled: instances.length > alive.length, run: () => store().startAll() },
-      { id: 'instances.stopAll', title: 'Stop all instances', group: 'Instances', enabled: alive.length > 0, run: () => store().stopAll() },
+      { ...APP_COMMANDS.startAll, group: 'Instances', enabled: instances.length > alive.length, run: () => store().startAll() },
+      { ...APP_COMMANDS.stopAll, group: 'Instances', enabled: alive.length > 0, run: () => store().stopAll() },
       ...instances.flatMap((instance): PaletteCommand[] => {
         const running = ALIVE.has(instance.status);
         const name = instance.name;
         return [
           {
-            id: `instance.show.${name}`,
+            id: showInstanceCommand(name),
             title: `Show ${name}'s terminal`,
             group: 'Instances',
             keywords: [instance.role, instance.agent],
@@ -78,4 +81,32 @@ export function useShortcutKeys(openPalette: () => void): void {
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
   }, [openPalette]);
+}
+
+/**
+ * Runs the command main asks for: a native menu item was chosen, or a notification clicked
+ * (the desktop app). A command this screen does not offer now (an instance that is gone) does
+ * nothing.
+ */
+export function useCommandsFromMain(): void {
+  useEffect(() => lanes.on('app.command', ({ command }) => void runCommand(command)), []);
+}
+
+/** Runs the command offered now under `id`; false when none is (disabled, or its screen is not shown). */
+export function runCommand(id: string, sources = useCommandRegistry.getState().sources): boolean {
+  const wanted = availableCommands(sources).find((each) => each.id === id);
+  if (wanted) void wanted.run();
+  return wanted !== undefined;
+}
+
+/** Agents waiting for the user, in the window's title and, where the browser allows it, the app badge. */
+export function useWaitingBadge(workspaceName: string | null): void {
+  const waiting = useInstances((state) => state.instances.filter((instance) => instance.status === 'waiting').length);
+  useEffect(() => {
+    const title = workspaceName ? `${workspaceName} — Lanes` : 'Lanes';
+    document.title = waiting > 0 ? `(${waiting} waiting) ${title}` : title;
+    const badge = navigator as Navigator & { setAppBadge?(count: number): Promise<void>; clearAppBadge?(): Promise<void> };
+    if (waiting > 0) void badge.setAppBadge?.(waiting).catch(() => undefined);
+    else void badge.clearAppBadge?.().catch(() => undefined);
+  }, [waiting, workspaceName]);
 }
