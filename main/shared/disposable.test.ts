@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DisposableStore, disposableTimeout, toDisposable } from './disposable';
+import { DisposableStore, disposableInterval, disposableTimeout, toDisposable } from './disposable';
 
 describe('toDisposable', () => {
   it('releases once, however often it is disposed', () => {
@@ -65,5 +65,24 @@ describe('disposableTimeout', () => {
     }, 0));
     // Timers of equal delay run in the order they were set: the cancelled one had its turn first.
     expect(fired).toEqual(['kept']);
+  });
+});
+
+describe('disposableInterval', () => {
+  it('repeats until disposed, and never after', async () => {
+    let runs = 0;
+    let stop!: () => void;
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const interval = disposableInterval(() => {
+      runs += 1;
+      if (runs === 3) {
+        interval.dispose();
+        stop();
+      }
+    }, 1);
+    await stopped;
+    // A timer set after the interval's period has passed would have seen a fourth run.
+    await new Promise<void>((resolve) => disposableTimeout(resolve, 20));
+    expect(runs).toBe(3);
   });
 });

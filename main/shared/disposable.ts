@@ -26,6 +26,13 @@ export function disposableTimeout(run: () => void, delayMs: number): Disposable 
   return toDisposable(() => clearTimeout(timer));
 }
 
+/** A repeating timer as a Disposable; like `disposableTimeout`, it does not keep the process alive by itself. */
+export function disposableInterval(run: () => void, everyMs: number): Disposable {
+  const timer = setInterval(run, everyMs);
+  timer.unref();
+  return toDisposable(() => clearInterval(timer));
+}
+
 /**
  * What one owner holds. Disposing the store disposes everything in it, newest first (what was
  * made last may use what was made before it); anything added afterwards is disposed at once, so

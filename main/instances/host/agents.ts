@@ -1,4 +1,5 @@
 import type { InstanceState } from '../../contract/instances';
+import { DisposableStore, disposableInterval } from '../../shared/disposable';
 import { listProcesses } from '../process-tree';
 import { InstanceProcess, STOP_GRACE_MS, type LaunchSpec } from './instance-process';
 import { NotifyServer } from './notify-server';
@@ -60,8 +61,8 @@ export class HostAgents {
   private readonly registry: PidRegistry;
   private readonly notify: NotifyServer;
   private readonly leftovers: Promise<unknown>;
-  private readonly statusTimer: NodeJS.Timeout;
-  private readonly usageTimer: NodeJS.Timeout;
+  /** The status and usage timers. */
+  private readonly timers = new DisposableStore();
   private sampling = false;
   private revision = 0;
 
@@ -77,10 +78,12 @@ export class HostAgents {
       const agent = this.agents.get(report.agent);
       agent?.process.hookEvent(report.event, report.message);
     });
-    this.statusTimer = setInterval(() => {
-      for (const { process } of this.agents.values()) process.tick();
-    }, STATUS_TICK_MS);
-    this.usageTimer = setInterval(() => this.sample(), USAGE_SAMPLE_MS);
+    this.timers.add(
+      disposableInterval(() => {
+        for (const { process } of this.agents.values()) process.tick();
+      }, STATUS_TICK_MS),
+    );
+    this.timers.add(disposableInterval(() => this.sample(), USAGE_SAMPLE_MS));
   }
 
   get runningCount(): number {
@@ -146,8 +149,7 @@ export class HostAgents {
 
   async dispose(): Promise<void> {
     await this.stopAll();
-    clearInterval(this.statusTimer);
-    clearInterval(this.usageTimer);
+    this.timers.dispose();
     for (const { process } of this.agents.values()) process.dispose();
     await this.notify.close();
     await this.leftovers;
