@@ -109,10 +109,26 @@ test('everything works by keyboard', async ({ app, temp }) => {
   await page.keyboard.press('1');
   const vscode = page.getByRole('list', { name: 'Zones of VSCode' });
   await expect(vscode).toContainText('web/');
-  await page.getByRole('button', { name: /^web\/, zone of VSCode/ }).focus();
+  // The chip keeps the keyboard in its new place.
+  await expect(page.getByRole('button', { name: /^web\/, zone of VSCode/ })).toBeFocused();
   await page.keyboard.press('Delete');
   await expect(vscode).not.toContainText('web/');
   await expect(page.getByRole('button', { name: 'Discard' })).toBeEnabled();
+
+  // A keyboard drag: Space picks a folder up, each arrow carries it to the next instance (the
+  // folder does not open), Space drops it there.
+  await supabase.focus();
+  await page.keyboard.press('Enter'); // closes supabase again
+  await expect(supabase).toHaveAttribute('aria-expanded', 'false');
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Space');
+  await expect(supabase).toHaveAttribute('aria-expanded', 'false');
+  const cards = page.locator('.zones-instances [aria-label^="Zones of "]');
+  const second = (await cards.nth(1).getAttribute('aria-label'))!.replace('Zones of ', '');
+  await expect(page.getByRole('list', { name: `Zones of ${second}` })).toContainText('supabase/');
+  await expect(supabase).toBeFocused();
 });
 
 test('imports a scope table written by hand, shows it, and saves it', async ({ app, temp }) => {

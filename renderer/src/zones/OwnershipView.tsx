@@ -1,5 +1,6 @@
-import { DndContext, DragOverlay, KeyboardSensor, PointerSensor, useSensor, useSensors, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
+import { DndContext, DragOverlay, PointerSensor, useSensor, useSensors, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
 import { useState } from 'react';
+import { ColumnKeyboardSensor } from '../requests/column-keyboard-sensor';
 import { dragAnnouncements, zoneFor, type DragItem } from './drag-item';
 import { EnforcementPanel } from './EnforcementPanel';
 import { ImportPreview } from './ImportPreview';
@@ -8,12 +9,14 @@ import { OwnershipProblems } from './OwnershipProblems';
 import { OwnershipSummary } from './OwnershipSummary';
 import { RepositoryTree } from './RepositoryTree';
 import { useZones } from './store';
+import { focusZoneChip } from './ZoneChip';
 
 /** The drag-and-drop editor: the repository tree beside the instances, with what the draft leaves unowned or shared. */
 export function OwnershipView() {
   const { saved, draft, analysis, loading, addZone, moveZone } = useZones();
   const [dragging, setDragging] = useState<DragItem | null>(null);
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor));
+  // By keyboard, Space picks a row or a chip up and each arrow carries it to the next instance (not 25 px at a time).
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(ColumnKeyboardSensor, { grid: true }));
 
   const onDragStart = (event: DragStartEvent) => setDragging((event.active.data.current as DragItem | undefined) ?? null);
   const onDragEnd = (event: DragEndEvent) => {
@@ -22,7 +25,10 @@ export function OwnershipView() {
     const target = event.over?.data.current as { instance: string } | undefined;
     if (!item || !target) return;
     if (item.kind === 'path') addZone(target.instance, zoneFor(item));
-    else moveZone(item.instance, target.instance, item.pattern);
+    else {
+      moveZone(item.instance, target.instance, item.pattern);
+      focusZoneChip(target.instance, item.pattern); // the chip is drawn anew in its new card
+    }
   };
 
   return (

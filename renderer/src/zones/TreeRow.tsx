@@ -34,7 +34,8 @@ export function TreeRow({ entry, depth, draft }: { entry: TreeEntry; depth: numb
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: `path:${entry.path}`, data: { kind: 'path', path: entry.path, folder } satisfies DragItem });
 
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
-    if (event.target !== event.currentTarget) return;
+    // While the row is carried, the arrows are the drag's: they move it between instances.
+    if (event.target !== event.currentTarget || isDragging) return;
     if (folder && (event.key === 'Enter' || (event.key === 'ArrowRight' && !expanded) || (event.key === 'ArrowLeft' && expanded))) {
       event.preventDefault();
       toggleFolder(entry.path);

@@ -20,7 +20,9 @@ export function ZoneChip({ instance, pattern, draft, problem, overlaps }: { inst
     const digit = Number.parseInt(event.key, 10);
     if (digit >= 1 && digit <= draft.length) {
       event.preventDefault();
-      moveZone(instance, draft[digit - 1]!.name, pattern);
+      const target = draft[digit - 1]!.name;
+      moveZone(instance, target, pattern);
+      focusZoneChip(target, pattern);
       return;
     }
     listeners?.onKeyDown?.(event);
@@ -36,6 +38,7 @@ export function ZoneChip({ instance, pattern, draft, problem, overlaps }: { inst
           {...attributes}
           {...listeners}
           tabIndex={0}
+          data-zone-chip={chipKey(instance, pattern)}
           onKeyDown={onKeyDown}
           aria-label={`${pattern}, zone of ${instance}${problem ? `, problem: ${problem}` : ''}${overlaps ? ', overlaps another instance' : ''}. Delete removes it; a number moves it to that instance.`}
         >
@@ -58,4 +61,16 @@ export function ZoneChip({ instance, pattern, draft, problem, overlaps }: { inst
       )}
     </li>
   );
+}
+
+function chipKey(instance: string, pattern: string): string {
+  return JSON.stringify([instance, pattern]);
+}
+
+/** Keeps the keyboard on a chip that moved: it is a new element in another card once drawn. */
+export function focusZoneChip(instance: string, pattern: string): void {
+  requestAnimationFrame(() => {
+    const chip = document.querySelector<HTMLElement>(`[data-zone-chip="${CSS.escape(chipKey(instance, pattern))}"]`);
+    chip?.focus();
+  });
 }
