@@ -87,3 +87,22 @@ test('every screen with data, light and dark, at 1440×900 and 1024×700: screen
   }
   expect(findings, findings.join('\n')).toEqual([]);
 });
+
+test('the Focus layout fits the window: the terminal and its worktree panel, Remove… included, without scrolling the page', async ({ app, temp }) => {
+  const page = app.page;
+  const root = temp.repo(workspaceWithData());
+  await app.openWorkspace(root);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await app.goto('instances');
+  await page.getByRole('radio', { name: 'Focus' }).click();
+  await page.getByRole('article', { name: 'api terminal' }).getByRole('button', { name: 'Start api' }).click();
+  await expect(page.getByTestId('terminal-api')).toBeVisible();
+  const remove = page.getByRole('button', { name: /^Remove (worktree|instance)…$/ }).first();
+  await expect(remove).toBeInViewport({ ratio: 1 });
+  const overflow = await page.locator('#main').evaluate((main) => main.scrollHeight - main.clientHeight);
+  expect(overflow).toBeLessThanOrEqual(0);
+  // The terminal takes what the panel leaves: most of the height, not a fixed share.
+  const terminal = await page.getByTestId('terminal-api').boundingBox();
+  expect(terminal!.height).toBeGreaterThan(450);
+  await page.screenshot({ path: path.join(SHOTS, 'instances-focus-light-1440x900.png') });
+});
