@@ -40,7 +40,8 @@ export function InstanceCard({ instance, index, draft, analysis }: { instance: D
           {instance.name}
           {instance.isNew && <span className="tag tag-warn">new</span>}
         </h2>
-        <span className="muted">{instance.role}</span>
+        {/* "custom" is the role of every instance not made from a preset: it tells nothing. */}
+        {instance.role !== 'custom' && <span className="muted">{instance.role}</span>}
         {figures && (
           <span className="muted">
             {plural(figures.files, 'file')} ({figures.percent}%)
