@@ -106,3 +106,23 @@ test('the Focus layout fits the window: the terminal and its worktree panel, Rem
   expect(terminal!.height).toBeGreaterThan(450);
   await page.screenshot({ path: path.join(SHOTS, 'instances-focus-light-1440x900.png') });
 });
+
+test('every screen on a fresh repository: an empty state that says what to do, no error, screenshots to look at', async ({ app, temp }) => {
+  const page = app.page;
+  const root = temp.repo({ 'README.md': '# fresh\n', 'src/index.ts': 'export {};\n' });
+  await app.openWorkspace(root);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  mkdirSync(SHOTS, { recursive: true });
+  for (const screen of SCREENS) {
+    await app.goto(screen);
+    await expect(page.locator('main h1').first()).toBeVisible();
+    await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+    await expect(page.locator('.banner-error')).toHaveCount(0);
+    await page.screenshot({ path: path.join(SHOTS, `${screen}-empty-light-1440x900.png`) });
+  }
+  // The Plan screen has nothing to plan: it says where requests come from instead of drawing empty quadrants.
+  await app.goto('plan');
+  await expect(page.getByRole('region', { name: 'Priority matrix' })).toHaveCount(0);
+  await page.getByRole('main').getByRole('link', { name: 'Requests' }).click();
+  await expect(page).toHaveURL(/#\/requests$/);
+});

@@ -71,24 +71,35 @@ export function PlanningScreen() {
         </div>
       )}
 
-      <section className="plan-section" aria-labelledby="matrix-title">
-        <h2 id="matrix-title">Priority matrix</h2>
-        <PriorityMatrix board={board} onOpen={open} />
-      </section>
-
-      <section className="plan-section" aria-labelledby="dependencies-title">
-        <h2 id="dependencies-title">Dependencies</h2>
-        {plan ? (
-          <div className="plan-dependencies">
-            <DependencyGraph plan={plan} board={board} onOpen={open} />
-            <SuggestedOrder plan={plan} board={board} onOpen={open} />
-          </div>
-        ) : (
-          <p className="muted" aria-busy="true">
-            Reading the dependencies…
+      {board.requests.length === 0 ? (
+        <div className="card empty plan-empty">
+          <p>
+            No requests to plan yet. Instances ask each other for work with request files in <span className="mono">{board.folder}/</span>; create the first one on the{' '}
+            <a href="#/requests">Requests</a> screen, and it shows here to sort by urgency and importance.
           </p>
-        )}
-      </section>
+        </div>
+      ) : (
+        <>
+          <section className="plan-section" aria-labelledby="matrix-title">
+            <h2 id="matrix-title">Priority matrix</h2>
+            <PriorityMatrix board={board} onOpen={open} />
+          </section>
+
+          <section className="plan-section" aria-labelledby="dependencies-title">
+            <h2 id="dependencies-title">Dependencies</h2>
+            {plan ? (
+              <div className="plan-dependencies">
+                <DependencyGraph plan={plan} board={board} onOpen={open} />
+                <SuggestedOrder plan={plan} board={board} onOpen={open} />
+              </div>
+            ) : (
+              <p className="muted" aria-busy="true">
+                Reading the dependencies…
+              </p>
+            )}
+          </section>
+        </>
+      )}
 
       <section className="plan-section" aria-labelledby="decisions-title">
         <h2 id="decisions-title">Decisions</h2>
