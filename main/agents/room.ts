@@ -59,6 +59,8 @@ export const createAgentsRoom: RoomFactory = (context): Room => {
 
     async dispose() {
       await server.close();
+      // A run ended just before quitting: its secret is revoked on disk before Lanes goes.
+      await secrets.settled();
       delete context.services.agentApi;
     },
   };

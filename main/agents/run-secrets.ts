@@ -70,6 +70,11 @@ export class RunSecrets {
     return null;
   }
 
+  /** Resolves once every save asked for so far has landed (or failed and been reported). */
+  settled(): Promise<void> {
+    return this.writes.then(() => undefined);
+  }
+
   /** Saves are queued so two runs starting at once both land. */
   private save(): Promise<void> {
     const write = this.writes.then(() => writeFileAtomic(this.file, `${JSON.stringify({ runs: this.runs }, null, 2)}\n`, { mode: 0o600 }).then(() => undefined));
