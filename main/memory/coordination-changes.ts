@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { CoordinationArea, CoordinationChange } from '../contract/memory';
 import { LanesError } from '../shared/errors';
-import { git } from '../shared/git';
+import { git, requireGitFolders } from '../shared/git';
 import type { CoordinationPaths } from '../workspace/home';
 
 /**
@@ -64,7 +64,7 @@ const OPERATIONS: [string, string][] = [
 
 /** Why the home cannot take a commit of its own now (a merge or rebase in progress), or null. */
 export async function whyCommitIsBlocked(home: string): Promise<string | null> {
-  const gitDir = (await git(home, ['rev-parse', '--absolute-git-dir'])).trim();
+  const { gitDir } = await requireGitFolders(home);
   for (const [marker, operation] of OPERATIONS) {
     const there = await fs.stat(path.join(gitDir, marker)).then(
       () => true,

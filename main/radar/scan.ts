@@ -1,5 +1,5 @@
 import type { RadarCell, RadarLane, RadarOverlap, RadarReport } from '../contract/radar';
-import { runGit, git } from '../shared/git';
+import { git, requireGitFolders, runGit } from '../shared/git';
 import { compilePatterns, normalizeRepoPath } from '../zones/matcher';
 
 /** One instance as the radar needs it: its branch and the base it merges back into. */
@@ -141,5 +141,5 @@ function splitNul(output: string): string[] {
 
 /** The repository's common git folder (where every branch's ref lives), absolute. */
 export async function commonGitDir(root: string): Promise<string> {
-  return (await git(root, ['rev-parse', '--path-format=absolute', '--git-common-dir'])).trim();
+  return (await requireGitFolders(root)).commonDir;
 }

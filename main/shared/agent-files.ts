@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { readInsideCheckout, writeInsideCheckout, type WritePlace } from './checkout-file';
 import { LanesError } from './errors';
-import { git } from './git';
+import { requireGitFolders } from './git';
 
 /** Marks hook entries Lanes wrote, so it can replace its own and leave the user's alone. */
 export const LANES_HOOK_MARKER = 'LANES_HOOK=1';
@@ -80,7 +80,7 @@ async function editClaudeLocalSettings(worktree: string, what: string, edit: (se
  * worktree's repository may lie anywhere, so the rule there is: no symbolic link below it.
  */
 export async function excludeFromGit(worktree: string, patterns: readonly string[]): Promise<void> {
-  const gitFolder = path.resolve(worktree, (await git(worktree, ['rev-parse', '--git-common-dir'])).trim());
+  const gitFolder = (await requireGitFolders(worktree)).commonDir;
   const place: WritePlace = { root: gitFolder, rootLabel: 'the git folder', what: 'the list of files git ignores (info/exclude)' };
   await oneAtATime(path.join(gitFolder, 'info', 'exclude'), () => addExcludes(place, patterns));
 }

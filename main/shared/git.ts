@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { errnoCode, LanesError } from './errors';
 
@@ -87,6 +88,49 @@ export function spawnGit(cwd: string, args: readonly string[], env: Readonly<Rec
   // Git may exit before it reads its input; its exit code says what happened, a broken pipe adds nothing.
   child.stdin.on('error', () => undefined);
   return child;
+}
+
+/** Where a checkout keeps its git data. */
+export interface GitFolders {
+  /** The checkout's own git folder: `.git`, or `.git/worktrees/<name>` for a linked worktree. */
+  readonly gitDir: string;
+  /** The folder all the repository's worktrees share (refs, hooks, `info/exclude`): the main checkout's `.git`. */
+  readonly commonDir: string;
+}
+
+const knownFolders = new Map<string, Promise<GitFolders | null>>();
+
+/**
+ * The git folders of `checkout`, absolute, or null when it is no git checkout. Several rooms ask
+ * at workspace open (the watcher, the guard installer, the ignore checks, the radar); each git
+ * process costs the main thread 10–30 ms to start, so the answer is asked once, in one command,
+ * and kept while its git folder exists (a worktree made again at the same path is asked again).
+ */
+export async function gitFolders(checkout: string): Promise<GitFolders | null> {
+  const known = knownFolders.get(checkout);
+  if (known) {
+    const folders = await known;
+    if (folders && existsSync(folders.gitDir)) return folders;
+    if (knownFolders.get(checkout) === known) knownFolders.delete(checkout);
+  }
+  const asking = gitOrNull(checkout, ['rev-parse', '--path-format=absolute', '--absolute-git-dir', '--git-common-dir']).then((output) => {
+    const [gitDir, commonDir] = (output ?? '').trim().split('\n');
+    return gitDir && commonDir ? { gitDir, commonDir } : null;
+  });
+  knownFolders.set(checkout, asking);
+  const folders = await asking.catch((error: unknown) => {
+    knownFolders.delete(checkout);
+    throw error;
+  });
+  if (!folders && knownFolders.get(checkout) === asking) knownFolders.delete(checkout); // not a checkout yet: ask again next time
+  return folders;
+}
+
+/** Like `gitFolders`, for a folder that must be a git checkout. */
+export async function requireGitFolders(checkout: string): Promise<GitFolders> {
+  const folders = await gitFolders(checkout);
+  if (!folders) throw new LanesError('not-a-repository', `\`${checkout}\` is not a git checkout.`);
+  return folders;
 }
 
 /** The `git-failed` error for a finished command: git's own words without "fatal: ", else its exit code. */

@@ -32,6 +32,9 @@ export async function locateRepository(input: string): Promise<string> {
   }
   if (!stat.isDirectory()) throw new LanesError('not-a-directory', `\`${absolute}\` is a file, not a folder. Choose the folder of a git repository.`);
 
+  // The usual case in one git process: a checkout, not bare, and its top folder.
+  const usual = (await gitOrNull(absolute, ['rev-parse', '--is-bare-repository', '--show-toplevel']))?.trim().split('\n');
+  if (usual?.[0] === 'false' && usual[1]) return fs.realpath(usual[1]);
   const bare = await gitOrNull(absolute, ['rev-parse', '--is-bare-repository']);
   if (bare === null) {
     throw new LanesError(
@@ -47,8 +50,7 @@ export async function locateRepository(input: string): Promise<string> {
 }
 
 export async function readBranch(root: string): Promise<WorkspaceSnapshot['branch']> {
-  const symbolic = await gitOrNull(root, ['symbolic-ref', '--short', '-q', 'HEAD']);
-  const head = await gitOrNull(root, ['rev-parse', '--short', 'HEAD']);
+  const [symbolic, head] = await Promise.all([gitOrNull(root, ['symbolic-ref', '--short', '-q', 'HEAD']), gitOrNull(root, ['rev-parse', '--short', 'HEAD'])]);
   return {
     name: symbolic?.trim() || null,
     head: head?.trim() || null,

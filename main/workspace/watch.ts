@@ -2,7 +2,7 @@ import path from 'node:path';
 import { isAtomicWriteTemp } from '../shared/atomic-file';
 import { DisposableStore, type Disposable } from '../shared/disposable';
 import { FolderWatch, Settle } from '../shared/folder-engine';
-import { gitOrNull } from '../shared/git';
+import { gitFolders } from '../shared/git';
 import { resolveInside } from '../shared/path-guard';
 import { CONFIG_FILE } from './config-file';
 
@@ -24,14 +24,12 @@ export class WorkspaceWatcher implements Disposable {
 
   static async start(root: string, folders: readonly string[], onChange: () => void): Promise<WorkspaceWatcher> {
     const watcher = new WorkspaceWatcher(onChange);
-    const gitDir = await gitOrNull(root, ['rev-parse', '--absolute-git-dir']);
-    const commonDir = await gitOrNull(root, ['rev-parse', '--git-common-dir']);
+    const git = await gitFolders(root);
     // Each folder with the boundary its watch may climb to while the folder is missing.
     const targets = new Map<string, string>([[root, root]]);
-    if (gitDir) targets.set(gitDir.trim(), gitDir.trim());
-    if (commonDir) {
-      const common = path.resolve(root, commonDir.trim());
-      targets.set(path.join(common, 'worktrees'), common);
+    if (git) {
+      targets.set(git.gitDir, git.gitDir);
+      targets.set(path.join(git.commonDir, 'worktrees'), git.commonDir);
     }
     for (const folder of folders) {
       try {

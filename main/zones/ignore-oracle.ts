@@ -1,7 +1,7 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { gitOrNull, spawnGit } from '../shared/git';
+import { gitFolders, spawnGit } from '../shared/git';
 
 /** Any path will do: git answers it after reading the index and the ignore files, which is the cost to pay early. */
 const WARM_UP_PATH = '.lanes-warm-up';
@@ -101,8 +101,8 @@ export class IgnoreOracle {
   }
 
   private async excludeChanged(): Promise<boolean> {
-    this.excludeFile ??= gitOrNull(this.checkout, ['rev-parse', '--git-path', 'info/exclude']).then(
-      (output) => (output === null ? null : path.resolve(this.checkout, output.trim())),
+    this.excludeFile ??= gitFolders(this.checkout).then(
+      (folders) => (folders === null ? null : path.join(folders.commonDir, 'info', 'exclude')),
       () => null,
     );
     const excludeFile = await this.excludeFile;

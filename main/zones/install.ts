@@ -3,7 +3,7 @@ import path from 'node:path';
 import { LANES_HOOK_MARKER, setClaudeHooks } from '../shared/agent-files';
 import { writeInsideCheckout } from '../shared/checkout-file';
 import { errnoCode } from '../shared/errors';
-import { git, gitOrNull } from '../shared/git';
+import { gitOrNull, requireGitFolders } from '../shared/git';
 import { GUARDED_TOOLS_MATCHER } from './guard';
 import { lanesScriptCommand, lanesScriptPath, shellQuote } from './hook-command';
 
@@ -38,7 +38,7 @@ export async function installPreCommitHook(workspace: string, scriptsDir?: strin
       message: `Git hooks in this repository live in \`${hooksPath}\` (core.hooksPath), so Lanes left them alone. To check zones at commit, add this line to its pre-commit hook: ${check}`,
     };
   }
-  const gitCommonDir = path.resolve(workspace, (await git(workspace, ['rev-parse', '--git-common-dir'])).trim());
+  const gitCommonDir = (await requireGitFolders(workspace)).commonDir;
   const hooksDir = path.join(gitCommonDir, 'hooks');
   await fs.mkdir(hooksDir, { recursive: true });
   const hookFile = path.join(hooksDir, 'pre-commit');
