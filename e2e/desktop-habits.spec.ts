@@ -48,3 +48,36 @@ test('About Lanes lists the versions and copies them', async ({ app, temp }) => 
   await about.getByRole('button', { name: 'OK' }).click();
   await expect(about).toBeHidden();
 });
+
+test("clicking an agent's notification shows its terminal, large (a stand-in for the browser's Notification, which a test cannot click)", async ({ app, temp }) => {
+  const agent = [process.execPath, FAKE_AGENT, "'--print=api ready'", "'--ask=Deploy now? [y/N] '", '--wait'].join(' ');
+  const root = temp.repo({ 'README.md': '# notify\n', 'lanes.yml': `instances:\n  - name: api\n    agent: ${JSON.stringify(agent)}\n    zones: [src/]\n  - name: web\n    agent: ${JSON.stringify(agent)}\n    zones: [web/]\n` });
+  const page = app.page;
+  await page.addInitScript(() => {
+    const shown: { title: string; onclick: (() => void) | null }[] = [];
+    (window as unknown as { shownNotifications: typeof shown }).shownNotifications = shown;
+    class StandInNotification {
+      static permission = 'granted';
+      static requestPermission = () => Promise.resolve('granted');
+      onclick: (() => void) | null = null;
+      constructor(readonly title: string) {
+        shown.push(this);
+      }
+    }
+    Object.defineProperty(window, 'Notification', { value: StandInNotification });
+    // The page is in the background, where notifications are shown.
+    document.hasFocus = () => false;
+  });
+  await page.reload();
+  await app.openWorkspace(root);
+  await page.keyboard.press('Control+K');
+  const palette = page.getByRole('dialog', { name: 'Command palette' });
+  await palette.getByRole('combobox', { name: 'Command' }).fill('start web');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.evaluate(() => (window as unknown as { shownNotifications: { title: string }[] }).shownNotifications.map((each) => each.title)), { timeout: 15_000 }).toContain('web is waiting for you');
+  await page.evaluate(() => (window as unknown as { shownNotifications: { title: string; onclick: () => void }[] }).shownNotifications.find((each) => each.title === 'web is waiting for you')!.onclick());
+  await expect(page).toHaveURL(/#\/instances$/);
+  await expect(page.getByRole('radio', { name: 'Focus' })).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByRole('article', { name: 'web terminal' })).toBeVisible();
+  await expect(page.getByRole('article', { name: 'api terminal' })).toHaveCount(0);
+});

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { InstanceState, TerminalSnapshot } from '../../../main/contract/instances';
 import { errorMessage, lanes } from '../client';
 import { useApp } from '../shell/app-store';
+import { goTo } from '../shell/routes';
 
 export type Layout = 'grid' | 'focus';
 
@@ -120,9 +121,12 @@ function askNotificationPermission(): void {
 lanes.on('instances.notification', (notification) => {
   if (!browserNotifications() || Notification.permission !== 'granted' || document.hasFocus()) return;
   const shown = new Notification(notification.title, { body: notification.body, tag: `lanes-${notification.instance}` });
+  // As in the desktop app: the click shows that instance's terminal, large.
   shown.onclick = () => {
     window.focus();
+    useInstances.getState().setLayout('focus');
     useInstances.getState().focus(notification.instance);
+    goTo('instances');
   };
 });
 
