@@ -45,14 +45,29 @@ test('creates a request, drags it to in progress and by keyboard to done, and th
 
   await page.getByRole('button', { name: 'New request' }).click();
   const form = page.getByRole('dialog', { name: 'New request' });
-  await form.getByLabel('From', { exact: true }).fill('Windows#67');
-  await form.getByLabel('To', { exact: true }).fill('VSCode');
+  // From and To list this workspace's instances (From the user too); "Other…" takes a name as agents write it.
+  const from = form.getByLabel('From', { exact: true });
+  await expect(from).toBeFocused();
+  await expect(from).toHaveValue('user');
+  await expect(from.getByRole('option')).toHaveText(['You (user)', 'VSCode', 'Windows', 'Other…']);
+  const to = form.getByLabel('To', { exact: true });
+  await expect(to.getByRole('option')).toHaveText(['Choose an instance', 'VSCode', 'Windows', 'Other…']);
+  await expect(form.getByLabel('Title', { exact: true })).toHaveAttribute('placeholder', 'One line: what the receiver should do');
+  await to.selectOption('VSCode');
+  await expect(form.getByLabel('Title', { exact: true })).toHaveAttribute('placeholder', 'One line: what VSCode should do');
+  await from.selectOption('Other…');
+  await expect(form.getByLabel('Other sender')).toBeFocused();
+  await expect(form.getByLabel('Other sender')).toHaveAttribute('placeholder', 'VSCode#12');
+  await form.getByLabel('Other sender').fill('Windows#67');
   await form.getByLabel('Title', { exact: true }).fill('Allen AI UI addition');
   await form.getByLabel('What to do').fill('Add the provider to `_providerMeta`.');
   await form.getByRole('button', { name: 'Add row' }).click();
   await form.getByLabel('Key 1').fill('provider');
   await form.getByLabel('Value 1').fill('`allen_ai`');
-  await page.screenshot({ path: '/tmp/requests-new.png' });
+  await form.screenshot({ path: '/tmp/requests-new-light.png' });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await form.screenshot({ path: '/tmp/requests-new-dark.png' });
+  await page.emulateMedia({ colorScheme: 'light' });
   await form.getByRole('button', { name: 'Create request' }).click();
 
   const detail = page.getByRole('dialog', { name: 'Allen AI UI addition' });
