@@ -112,7 +112,7 @@ test('the screens\' actions run from the palette: new instance and new request f
   await expect(instanceDialog).toBeHidden();
 
   // New request… by its shortcut from Memory: the Requests form, addressed to the instance last focused.
-  await page.getByTestId('instance-web').getByRole('button', { name: 'web' }).click();
+  await page.getByTestId('instance-web').getByRole('button', { name: 'web', exact: true }).click();
   await app.goto('memory');
   await page.keyboard.press('Alt+n');
   await expect(page).toHaveURL(/#\/requests$/);
@@ -133,9 +133,12 @@ test('the screens\' actions run from the palette: new instance and new request f
   await palette.getByRole('combobox', { name: 'Command' }).fill('wrap up');
   await expect(palette.getByRole('option', { name: /Wrap up all running instances/ })).toHaveCount(0);
   await page.keyboard.press('Escape');
+  // The fake agent takes no typed instructions: its wrap-up is shown to paste, as the panel's button does.
+  await run('wrap-up for api', /Show wrap-up for api/);
+  await expect(page.getByTestId('wrap-up-changes')).toContainText('Session wrap-up for api');
   await run('start api', /^Start api/);
-  await expect(page.getByTestId('wrap-up').getByRole('button', { name: 'Wrap up api' })).toBeEnabled();
-  await run('wrap up api', /Wrap up api/);
-  await expect(page.getByTestId('wrap-up-changes')).toBeVisible();
+  await expect(page.getByTestId('wrap-up').getByRole('button', { name: 'Wrap up all running instances' })).toBeEnabled();
+  await run('wrap up all', /Wrap up all running instances/);
+  await expect(page.getByTestId('wrap-up-changes')).toContainText('Wrap-up prepared');
   await run('stop api', /Stop api/);
 });

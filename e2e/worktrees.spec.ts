@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test } from './fixtures';
+import { expect, test, type LanesFixtures } from './fixtures';
 import { APP_ROOT } from './support/electron';
 import { git, writeFiles } from './support/repo';
 
@@ -10,6 +10,14 @@ const LANES_YML = `# Lanes workspace for the demo app
 instances: []
 setup: "node -e \\"console.log('setting up ' + require('path').basename(process.cwd()))\\""
 `;
+
+/** Opens `root` on the Instances screen and its New instance dialog. */
+async function openDialog(app: LanesFixtures['app'], root: string) {
+  await app.openWorkspace(root);
+  await app.goto('instances');
+  await app.page.getByRole('button', { name: 'New instance' }).click();
+  return app.page.getByRole('dialog', { name: 'New instance' });
+}
 
 test('creates an instance from the New instance dialog, with its worktree on disk, then merges and removes it', async ({ app, temp }) => {
   // Several creations, removals and git runs in one test: on a loaded machine they outlast the default timeout.
@@ -101,11 +109,7 @@ test('the short path: Enter in the New instance dialog creates an instance from 
   test.slow();
   const root = temp.repo({ 'README.md': '# demo\n' });
   const page = app.page;
-  await app.openWorkspace(root);
-  await app.goto('instances');
-
-  await page.getByRole('button', { name: 'New instance' }).click();
-  const dialog = page.getByRole('dialog', { name: 'New instance' });
+  const dialog = await openDialog(app, root);
   const name = dialog.getByLabel('Name', { exact: true });
   await expect(name).toBeFocused();
   await expect(name).toHaveValue('Frontend');
@@ -125,7 +129,7 @@ test('the short path: Enter in the New instance dialog creates an instance from 
   await expect(dialog.getByTestId('create-result')).toContainText('Frontend is ready', { timeout: 30_000 });
   await expect(dialog.getByTestId('create-result')).toContainText('on branch lanes/frontend from main.');
   const yml = readFileSync(path.join(root, 'lanes.yml'), 'utf8');
-  expect(yml).toMatch(/name: Frontend\n\s+role: frontend\n\s+prompt: You are the frontend instance/);
+  expect(yml).toMatch(/name: Frontend\n\s+role: frontend\n\s+prompt: "You are the frontend instance/);
   expect(yml).toContain('agent: claude');
   await page.keyboard.press('Enter');
   await expect(dialog).toBeHidden();
@@ -144,10 +148,7 @@ test('shows git\'s own words when the branch already exists, and creates nothing
   const root = temp.repo({ 'README.md': '# demo\n' });
   git(root, 'branch', 'lanes/qa');
   const page = app.page;
-  await app.openWorkspace(root);
-  await app.goto('instances');
-  await page.getByRole('button', { name: 'New instance' }).click();
-  const dialog = page.getByRole('dialog', { name: 'New instance' });
+  const dialog = await openDialog(app, root);
   await dialog.getByLabel('Name', { exact: true }).fill('QA');
   await dialog.getByLabel('Role', { exact: true }).selectOption('qa');
   await dialog.getByRole('button', { name: 'Create instance' }).click();
@@ -160,11 +161,7 @@ test('shows git\'s own words when the branch already exists, and creates nothing
 
 test('the New instance dialog follows lanes.yml while it is open: a setup command added by hand shows at once', async ({ app, temp }) => {
   const root = temp.repo({ 'README.md': '# demo\n', 'lanes.yml': 'instances: []\n' });
-  const page = app.page;
-  await app.openWorkspace(root);
-  await app.goto('instances');
-  await page.getByRole('button', { name: 'New instance' }).click();
-  const dialog = page.getByRole('dialog', { name: 'New instance' });
+  const dialog = await openDialog(app, root);
   await expect(dialog.getByLabel('Name', { exact: true })).toBeVisible();
   await dialog.getByText('More options').click();
   await expect(dialog.getByText('Run the setup command')).toHaveCount(0);
@@ -262,11 +259,7 @@ test('"Remove worktree" stops the running instance and keeps it in lanes.yml to 
 
 test('a typed agent command can be marked as reading typed instructions; the known agents are not asked', async ({ app, temp }) => {
   const root = temp.repo({ 'README.md': '# demo\n' });
-  const page = app.page;
-  await app.openWorkspace(root);
-  await app.goto('instances');
-  await page.getByRole('button', { name: 'New instance' }).click();
-  const dialog = page.getByRole('dialog', { name: 'New instance' });
+  const dialog = await openDialog(app, root);
   await dialog.getByLabel('Name', { exact: true }).fill('Bot');
   const reads = dialog.getByRole('checkbox', { name: /This command reads typed instructions/ });
   await expect(reads).toHaveCount(0);

@@ -282,7 +282,8 @@ function useMemoryCommands(source: MemorySourceId): void {
   const wrapUp = useMemory((state) => state.wrapUp);
   const commands = useMemo<PaletteCommand[]>(() => {
     const send = (instance: string | null) => useMemory.getState().sendWrapUp(instance);
-    const running = wrapUp?.available ? wrapUp.instances.filter((instance) => instance.running) : [];
+    // As the wrap-up panel offers them: an agent that takes typed instructions is wrapped up while it runs; any other shows the instruction to paste.
+    const instances = wrapUp?.available ? wrapUp.instances : [];
     return [
       { id: 'memory.newEntry', title: 'New memory entry…', group: 'Memory', keywords: ['write', 'create', 'note'], run: () => openNewEntry(source) },
       {
@@ -294,8 +295,22 @@ function useMemoryCommands(source: MemorySourceId): void {
           window.location.hash = SHARED_STATE_HREF;
         },
       },
-      { id: 'memory.wrapUpAll', title: 'Wrap up all running instances', group: 'Memory', keywords: ['session', 'end'], enabled: running.length > 0, run: () => send(null) },
-      ...running.map((instance) => ({ id: `memory.wrapUp.${instance.name}`, title: `Wrap up ${instance.name}`, group: 'Memory', keywords: ['session', 'end'], run: () => send(instance.name) })),
+      {
+        id: 'memory.wrapUpAll',
+        title: 'Wrap up all running instances',
+        group: 'Memory',
+        keywords: ['session', 'end'],
+        enabled: instances.some((instance) => instance.running),
+        run: () => send(null),
+      },
+      ...instances.map((instance) => ({
+        id: `memory.wrapUp.${instance.name}`,
+        title: instance.takesInstructions ? `Wrap up ${instance.name}` : `Show wrap-up for ${instance.name}`,
+        group: 'Memory',
+        keywords: ['session', 'end'],
+        enabled: instance.running || !instance.takesInstructions,
+        run: () => send(instance.name),
+      })),
     ];
   }, [source, wrapUp]);
   useCommands('memory', commands);

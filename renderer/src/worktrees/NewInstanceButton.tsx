@@ -80,6 +80,12 @@ function NewInstanceDialog({ onClose }: { onClose: () => void }) {
   const busy = creation?.busy ?? false;
   const finished = creation?.result ?? null;
 
+  // Created: Enter (or Esc) closes.
+  const doneRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (finished) doneRef.current?.focus();
+  }, [finished]);
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (busy || finished) return;
@@ -211,7 +217,7 @@ function NewInstanceDialog({ onClose }: { onClose: () => void }) {
                       ))}
                     </datalist>
                     <p id={`${id}-base-hint`} className="muted worktrees-hint" data-testid="base-hint">
-                      {base.trim() !== '' ? 'A branch, tag, remote branch or commit.' : defaultBaseText(options)}
+                      {baseHint(base.trim(), options)}
                     </p>
                   </div>
                 </>
@@ -288,7 +294,7 @@ function NewInstanceDialog({ onClose }: { onClose: () => void }) {
 
         <footer className="worktrees-dialog-footer">
           {finished ? (
-            <button className="button primary" type="button" onClick={() => dialogRef.current?.close()} autoFocus>
+            <button ref={doneRef} className="button primary" type="button" onClick={() => dialogRef.current?.close()}>
               Done
             </button>
           ) : (
@@ -326,8 +332,10 @@ function WhereItWorks({ form, suggestion, setup }: { form: NewInstanceForm; sugg
   );
 }
 
-/** What an empty base means, said before the user creates anything. */
-function defaultBaseText(options: InstanceOptions | null): string {
+/** What the base field holds, or what leaving it empty means, said before the user creates anything. */
+function baseHint(base: string, options: InstanceOptions | null): string {
+  if (base !== '' && base === options?.currentBranch) return 'The main checkout’s branch. Or type another branch, a tag, a remote branch or a commit.';
+  if (base !== '') return 'A branch, tag, remote branch or commit.';
   if (!options) return '';
   if (options.currentBranch) return `Empty: the main checkout's branch ${options.currentBranch}. Or type a tag, remote branch or commit.`;
   if (options.currentCommit) return `Empty: current commit ${options.currentCommit} (detached HEAD). Or type a branch, tag or commit.`;
