@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test, type LanesFixtures } from './fixtures';
+import { seriousFindings } from './support/axe';
 import { writeFiles } from './support/repo';
 import { DIR, LANES_YML } from './support/requests-workspace';
 
@@ -65,8 +66,10 @@ test('creates a request, drags it to in progress and by keyboard to done, and th
   await form.getByLabel('Key 1').fill('provider');
   await form.getByLabel('Value 1').fill('`allen_ai`');
   await form.screenshot({ path: '/tmp/requests-new-light.png' });
+  expect(await seriousFindings(page, 'dialog[open]')).toEqual([]);
   await page.emulateMedia({ colorScheme: 'dark' });
   await form.screenshot({ path: '/tmp/requests-new-dark.png' });
+  expect(await seriousFindings(page, 'dialog[open]')).toEqual([]);
   await page.emulateMedia({ colorScheme: 'light' });
   await form.getByRole('button', { name: 'Create request' }).click();
 
