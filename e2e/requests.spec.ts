@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test, type LanesFixtures } from './fixtures';
-import { seriousFindings } from './support/axe';
+import { inBothThemes } from './support/axe';
 import { writeFiles } from './support/repo';
 import { DIR, LANES_YML } from './support/requests-workspace';
 
@@ -65,12 +65,7 @@ test('creates a request, drags it to in progress and by keyboard to done, and th
   await form.getByRole('button', { name: 'Add row' }).click();
   await form.getByLabel('Key 1').fill('provider');
   await form.getByLabel('Value 1').fill('`allen_ai`');
-  await form.screenshot({ path: '/tmp/requests-new-light.png' });
-  expect(await seriousFindings(page, 'dialog[open]')).toEqual([]);
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await form.screenshot({ path: '/tmp/requests-new-dark.png' });
-  expect(await seriousFindings(page, 'dialog[open]')).toEqual([]);
-  await page.emulateMedia({ colorScheme: 'light' });
+  expect(await inBothThemes(page, form, 'requests-new', 'dialog[open]')).toEqual([]);
   await form.getByRole('button', { name: 'Create request' }).click();
 
   const detail = page.getByRole('dialog', { name: 'Allen AI UI addition' });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type LanesFixtures } from './fixtures';
-import { seriousFindings } from './support/axe';
+import { inBothThemes } from './support/axe';
 import { APP_ROOT } from './support/electron';
 import { git, writeFiles } from './support/repo';
 
@@ -121,12 +121,7 @@ test('the short path: Enter in the New instance dialog creates an instance from 
   // The rarely used fields wait behind "More options"; the role prompt is not asked for.
   await expect(dialog.getByLabel('Role prompt (optional)')).toBeHidden();
   await expect(dialog.getByRole('radio', { name: 'No worktree: run in the main checkout' })).toBeHidden();
-  await dialog.screenshot({ path: '/tmp/worktrees-dialog-short-light.png' });
-  expect(await seriousFindings(page, 'dialog[open]')).toEqual([]);
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await dialog.screenshot({ path: '/tmp/worktrees-dialog-short-dark.png' });
-  expect(await seriousFindings(page, 'dialog[open]')).toEqual([]);
-  await page.emulateMedia({ colorScheme: 'light' });
+  expect(await inBothThemes(page, dialog, 'worktrees-dialog-short', 'dialog[open]')).toEqual([]);
 
   await page.keyboard.press('Enter');
   await expect(dialog.getByTestId('create-result')).toContainText('Frontend is ready', { timeout: 30_000 });
