@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test, type LanesFixtures } from './fixtures';
+import { inBothThemes } from './support/axe';
 import { writeFiles } from './support/repo';
 import { DIR, LANES_YML } from './support/requests-workspace';
 
@@ -45,14 +46,26 @@ test('creates a request, drags it to in progress and by keyboard to done, and th
 
   await page.getByRole('button', { name: 'New request' }).click();
   const form = page.getByRole('dialog', { name: 'New request' });
-  await form.getByLabel('From', { exact: true }).fill('Windows#67');
-  await form.getByLabel('To', { exact: true }).fill('VSCode');
+  // From and To list this workspace's instances (From the user too); "Other…" takes a name as agents write it.
+  const from = form.getByLabel('From', { exact: true });
+  await expect(from).toBeFocused();
+  await expect(from).toHaveValue('user');
+  await expect(from.getByRole('option')).toHaveText(['You (user)', 'VSCode', 'Windows', 'Other…']);
+  const to = form.getByLabel('To', { exact: true });
+  await expect(to.getByRole('option')).toHaveText(['Choose an instance', 'VSCode', 'Windows', 'Other…']);
+  await expect(form.getByLabel('Title', { exact: true })).toHaveAttribute('placeholder', 'One line: what the receiver should do');
+  await to.selectOption('VSCode');
+  await expect(form.getByLabel('Title', { exact: true })).toHaveAttribute('placeholder', 'One line: what VSCode should do');
+  await from.selectOption('Other…');
+  await expect(form.getByLabel('Other sender')).toBeFocused();
+  await expect(form.getByLabel('Other sender')).toHaveAttribute('placeholder', 'VSCode#12');
+  await form.getByLabel('Other sender').fill('Windows#67');
   await form.getByLabel('Title', { exact: true }).fill('Allen AI UI addition');
   await form.getByLabel('What to do').fill('Add the provider to `_providerMeta`.');
   await form.getByRole('button', { name: 'Add row' }).click();
   await form.getByLabel('Key 1').fill('provider');
   await form.getByLabel('Value 1').fill('`allen_ai`');
-  await page.screenshot({ path: '/tmp/requests-new.png' });
+  expect(await inBothThemes(page, form, 'requests-new', 'dialog[open]')).toEqual([]);
   await form.getByRole('button', { name: 'Create request' }).click();
 
   const detail = page.getByRole('dialog', { name: 'Allen AI UI addition' });

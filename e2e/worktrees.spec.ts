@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test } from './fixtures';
+import { expect, test, type LanesFixtures } from './fixtures';
+import { inBothThemes } from './support/axe';
 import { APP_ROOT } from './support/electron';
 import { git, writeFiles } from './support/repo';
 
@@ -10,6 +11,14 @@ const LANES_YML = `# Lanes workspace for the demo app
 instances: []
 setup: "node -e \\"console.log('setting up ' + require('path').basename(process.cwd()))\\""
 `;
+
+/** Opens `root` on the Instances screen and its New instance dialog. */
+async function openDialog(app: LanesFixtures['app'], root: string) {
+  await app.openWorkspace(root);
+  await app.goto('instances');
+  await app.page.getByRole('button', { name: 'New instance' }).click();
+  return app.page.getByRole('dialog', { name: 'New instance' });
+}
 
 test('creates an instance from the New instance dialog, with its worktree on disk, then merges and removes it', async ({ app, temp }) => {
   // Several creations, removals and git runs in one test: on a loaded machine they outlast the default timeout.
@@ -31,10 +40,11 @@ test('creates an instance from the New instance dialog, with its worktree on dis
   const dialog = page.getByRole('dialog', { name: 'New instance' });
   await expect(dialog).toBeVisible();
   await dialog.getByLabel('Name', { exact: true }).fill('Frontend');
-  await expect(dialog.getByLabel('Role prompt')).toHaveValue(/You are the frontend instance/);
   await dialog.getByLabel('Agent').selectOption('custom');
   await dialog.getByLabel('Command line').fill('bash');
   await expect(dialog.getByText(folder)).toBeVisible();
+  await dialog.getByText('More options').click();
+  await expect(dialog.getByLabel('Role prompt (optional)')).toHaveValue(/You are the frontend instance/);
   await expect(dialog.getByLabel('New branch')).toHaveAttribute('placeholder', 'lanes/frontend');
   await page.screenshot({ path: '/tmp/worktrees-dialog-light.png' });
   await dialog.getByRole('button', { name: 'Create instance' }).click();
@@ -96,14 +106,47 @@ test('creates an instance from the New instance dialog, with its worktree on dis
   expect(git(root, 'branch', '--list', 'lanes/frontend')).toContain('lanes/frontend');
 });
 
+test('the short path: Enter in the New instance dialog creates an instance from its defaults alone, and the next one gets a free name', async ({ app, temp }) => {
+  test.slow();
+  const root = temp.repo({ 'README.md': '# demo\n' });
+  const page = app.page;
+  const dialog = await openDialog(app, root);
+  const name = dialog.getByLabel('Name', { exact: true });
+  await expect(name).toBeFocused();
+  await expect(name).toHaveValue('Frontend');
+  await expect(dialog.getByLabel('Role', { exact: true })).toHaveValue('frontend');
+  await expect(dialog.getByLabel('Agent')).toHaveValue('claude');
+  await expect(dialog.getByLabel('Base', { exact: true })).toHaveValue('main');
+  await expect(dialog.getByTestId('create-where')).toContainText(`Works in a new worktree at ${path.join(path.dirname(root), 'demo-frontend')} on branch lanes/frontend.`);
+  // The rarely used fields wait behind "More options"; the role prompt is not asked for.
+  await expect(dialog.getByLabel('Role prompt (optional)')).toBeHidden();
+  await expect(dialog.getByRole('radio', { name: 'No worktree: run in the main checkout' })).toBeHidden();
+  expect(await inBothThemes(page, dialog, 'worktrees-dialog-short', 'dialog[open]')).toEqual([]);
+
+  await page.keyboard.press('Enter');
+  await expect(dialog.getByTestId('create-result')).toContainText('Frontend is ready', { timeout: 30_000 });
+  await expect(dialog.getByTestId('create-result')).toContainText('on branch lanes/frontend from main.');
+  const yml = readFileSync(path.join(root, 'lanes.yml'), 'utf8');
+  expect(yml).toMatch(/name: Frontend\n\s+role: frontend\n\s+prompt: "You are the frontend instance/);
+  expect(yml).toContain('agent: claude');
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+
+  // The next one is named after its role too, with a number to keep it free; Esc closes without creating.
+  await page.getByRole('button', { name: 'New instance' }).click();
+  await expect(name).toHaveValue('Frontend-2');
+  await dialog.getByLabel('Role', { exact: true }).selectOption('qa');
+  await expect(name).toHaveValue('QA');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  expect(readFileSync(path.join(root, 'lanes.yml'), 'utf8')).toBe(yml);
+});
+
 test('shows git\'s own words when the branch already exists, and creates nothing', async ({ app, temp }) => {
   const root = temp.repo({ 'README.md': '# demo\n' });
   git(root, 'branch', 'lanes/qa');
   const page = app.page;
-  await app.openWorkspace(root);
-  await app.goto('instances');
-  await page.getByRole('button', { name: 'New instance' }).click();
-  const dialog = page.getByRole('dialog', { name: 'New instance' });
+  const dialog = await openDialog(app, root);
   await dialog.getByLabel('Name', { exact: true }).fill('QA');
   await dialog.getByLabel('Role', { exact: true }).selectOption('qa');
   await dialog.getByRole('button', { name: 'Create instance' }).click();
@@ -116,17 +159,14 @@ test('shows git\'s own words when the branch already exists, and creates nothing
 
 test('the New instance dialog follows lanes.yml while it is open: a setup command added by hand shows at once', async ({ app, temp }) => {
   const root = temp.repo({ 'README.md': '# demo\n', 'lanes.yml': 'instances: []\n' });
-  const page = app.page;
-  await app.openWorkspace(root);
-  await app.goto('instances');
-  await page.getByRole('button', { name: 'New instance' }).click();
-  const dialog = page.getByRole('dialog', { name: 'New instance' });
+  const dialog = await openDialog(app, root);
   await expect(dialog.getByLabel('Name', { exact: true })).toBeVisible();
+  await dialog.getByText('More options').click();
   await expect(dialog.getByText('Run the setup command')).toHaveCount(0);
 
   writeFiles(root, { 'lanes.yml': 'instances: []\nsetup: npm ci --prefer-offline\n' });
   await expect(dialog.getByText('Run the setup command')).toBeVisible();
-  await expect(dialog.locator('code', { hasText: 'npm ci --prefer-offline' })).toBeVisible();
+  await expect(dialog.getByTestId('create-where').locator('code', { hasText: 'npm ci --prefer-offline' })).toBeVisible();
   await dialog.screenshot({ path: '/tmp/worktrees-dialog-setup-followed.png' });
 });
 
@@ -217,17 +257,14 @@ test('"Remove worktree" stops the running instance and keeps it in lanes.yml to 
 
 test('a typed agent command can be marked as reading typed instructions; the known agents are not asked', async ({ app, temp }) => {
   const root = temp.repo({ 'README.md': '# demo\n' });
-  const page = app.page;
-  await app.openWorkspace(root);
-  await app.goto('instances');
-  await page.getByRole('button', { name: 'New instance' }).click();
-  const dialog = page.getByRole('dialog', { name: 'New instance' });
+  const dialog = await openDialog(app, root);
   await dialog.getByLabel('Name', { exact: true }).fill('Bot');
   const reads = dialog.getByRole('checkbox', { name: /This command reads typed instructions/ });
   await expect(reads).toHaveCount(0);
   await dialog.getByLabel('Agent').selectOption('custom');
   await dialog.getByLabel('Command line').fill('my-agent --chat');
   await reads.check();
+  await dialog.getByText('More options').click();
   await dialog.getByRole('radio', { name: 'No worktree: run in the main checkout' }).check();
   await dialog.screenshot({ path: '/tmp/worktrees-takes-instructions.png' });
   await dialog.getByRole('button', { name: 'Create instance' }).click();

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { InstanceState, InstanceStatus } from '../../../main/contract/instances';
 import { useWorkspace } from '../workspace/store';
 import { AgentProgressLine } from '../agents/AgentProgressLine';
@@ -10,6 +10,7 @@ import { ALL_PENDING, useInstances, type Layout } from './store';
 import { TerminalView } from './TerminalView';
 import './instances.css';
 import { ErrorBanner, NoWorkspace } from '../shell/Banners';
+import { useCommands, type PaletteCommand } from '../shell/commands';
 
 const STATUS_LABELS: Record<InstanceStatus, string> = {
   stopped: 'Not started',
@@ -25,14 +26,15 @@ export function InstancesScreen() {
   const hasWorkspace = useWorkspace((state) => state.snapshot !== null);
   const { instances, configProblem, loading, error, layout, focused, pending, dismissError } = useInstances();
   const [details, setDetails] = useState(readDetailsSetting);
-  const toggleDetails = () => {
+  const toggleDetails = useCallback(() => {
     setDetails(!details);
     localStorage.setItem(DETAILS_SETTING, details ? 'hidden' : 'shown');
-  };
+  }, [details]);
 
   useEffect(() => {
     if (hasWorkspace) void useInstances.getState().load();
   }, [hasWorkspace]);
+  useInstancesScreenCommands(layout, details, toggleDetails);
 
   if (!hasWorkspace) {
     return <NoWorkspace title="Instances" what="Open a repository first: its instances come from its lanes.yml." />;
@@ -266,4 +268,19 @@ function TerminalTile({ instance, lane, focused = false }: { instance: InstanceS
       )}
     </article>
   );
+}
+
+/** The Instances screen's own actions in the command palette (each instance's start and stop are the shell's). */
+function useInstancesScreenCommands(layout: Layout, details: boolean, toggleDetails: () => void): void {
+  const gpu = useInstances((state) => state.gpu);
+  const commands = useMemo<PaletteCommand[]>(() => {
+    const store = () => useInstances.getState();
+    return [
+      { id: 'instances.layout.grid', title: 'Show terminals in a grid', group: 'Instances', keywords: ['layout'], enabled: layout !== 'grid', run: () => store().setLayout('grid') },
+      { id: 'instances.layout.focus', title: 'Show one terminal large', group: 'Instances', keywords: ['layout', 'focus'], enabled: layout !== 'focus', run: () => store().setLayout('focus') },
+      { id: 'instances.details', title: details ? 'Hide instance details' : 'Show instance details', group: 'Instances', keywords: ['cards', 'side panel'], run: toggleDetails },
+      { id: 'instances.gpu', title: gpu ? 'Draw terminals without the GPU' : 'Draw terminals with the GPU', group: 'Instances', keywords: ['webgl'], run: () => store().setGpu(!gpu) },
+    ];
+  }, [layout, details, toggleDetails, gpu]);
+  useCommands('instances.screen', commands);
 }

@@ -1,5 +1,6 @@
-import { memo, useEffect, useId, useState } from 'react';
+import { memo, useEffect, useId, useMemo, useState } from 'react';
 import type { MemoryFile, MemoryKind, MemoryListing, MemorySourceId } from '../../../main/contract/memory';
+import { useCommands, type PaletteCommand } from '../shell/commands';
 import { relativeTime } from '../shell/format';
 import { CoordinationChanges } from '../workspace/CoordinationChanges';
 import { useWorkspace } from '../workspace/store';
@@ -49,6 +50,8 @@ function MemoryBrowser({ root }: { root: string }) {
     else if (file !== null) void state.open(wantedSource, file);
     else state.close();
   }, [view.view, file, wantedSource, root]);
+
+  useMemoryCommands(listing?.source.id ?? wantedSource);
 
   const claude = sources.find((item) => item.id === 'claude');
   return (
@@ -120,18 +123,20 @@ function MemoryBrowser({ root }: { root: string }) {
 }
 
 /** New entry stays one click away with a file open: it goes back to the overview and puts the cursor in the form. */
-function NewEntryButton({ source }: { source: MemorySourceId }) {
-  const open = () => {
-    window.location.hash = sourceHref(source);
-    const focusName = () => {
-      const name = document.getElementById('memory-new-name');
-      if (name) name.focus();
-      else requestAnimationFrame(focusName);
-    };
-    requestAnimationFrame(focusName);
+/** Shows the overview of `source`, where the new-entry form is, and puts the cursor in its name. */
+function openNewEntry(source: MemorySourceId): void {
+  window.location.hash = sourceHref(source);
+  const focusName = () => {
+    const name = document.getElementById('memory-new-name');
+    if (name) name.focus();
+    else requestAnimationFrame(focusName);
   };
+  requestAnimationFrame(focusName);
+}
+
+function NewEntryButton({ source }: { source: MemorySourceId }) {
   return (
-    <button type="button" className="button small" onClick={open} title="Write a new memory entry">
+    <button type="button" className="button small" onClick={() => openNewEntry(source)} title="Write a new memory entry">
       New entry
     </button>
   );
@@ -270,4 +275,43 @@ function Overview({ listing }: { listing: MemoryListing | null }) {
       {root && <ClaudeFolders root={root} />}
     </div>
   );
+}
+
+/** The Memory screen's actions in the command palette: a new entry, the shared state, and each wrap-up. */
+function useMemoryCommands(source: MemorySourceId): void {
+  const wrapUp = useMemory((state) => state.wrapUp);
+  const commands = useMemo<PaletteCommand[]>(() => {
+    const send = (instance: string | null) => useMemory.getState().sendWrapUp(instance);
+    // As the wrap-up panel offers them: an agent that takes typed instructions is wrapped up while it runs; any other shows the instruction to paste.
+    const instances = wrapUp?.available ? wrapUp.instances : [];
+    return [
+      { id: 'memory.newEntry', title: 'New memory entry…', group: 'Memory', keywords: ['write', 'create', 'note'], run: () => openNewEntry(source) },
+      {
+        id: 'memory.sharedState',
+        title: 'Show the shared state',
+        group: 'Memory',
+        keywords: ['decisions', 'scope'],
+        run: () => {
+          window.location.hash = SHARED_STATE_HREF;
+        },
+      },
+      {
+        id: 'memory.wrapUpAll',
+        title: 'Wrap up all running instances',
+        group: 'Memory',
+        keywords: ['session', 'end'],
+        enabled: instances.some((instance) => instance.running),
+        run: () => send(null),
+      },
+      ...instances.map((instance) => ({
+        id: `memory.wrapUp.${instance.name}`,
+        title: instance.takesInstructions ? `Wrap up ${instance.name}` : `Show wrap-up for ${instance.name}`,
+        group: 'Memory',
+        keywords: ['session', 'end'],
+        enabled: instance.running || !instance.takesInstructions,
+        run: () => send(instance.name),
+      })),
+    ];
+  }, [source, wrapUp]);
+  useCommands('memory', commands);
 }

@@ -14,15 +14,18 @@ import {
 } from '@dnd-kit/core';
 import { memo, useCallback, useEffect, useId, useMemo, useState } from 'react';
 import type { RequestBoard, RequestStatus, RequestSummary } from '../../../main/contract/requests';
+import { useInstances } from '../instances/store';
 import { useWorkspace } from '../workspace/store';
 import { columnsOf } from './board-view';
 import { ColumnKeyboardSensor } from './column-keyboard-sensor';
+import { NEW_REQUEST_SHORTCUT, defaultReceiver, useNewRequest } from './new-request';
 import { NewRequestDialog } from './NewRequestDialog';
 import { CardFace, RequestCard } from './RequestCard';
 import { RequestDialog } from './RequestDialog';
 import { COLUMNS, STATUS_LABEL, useRequests } from './store';
 import './requests.css';
 import { NoWorkspace } from '../shell/Banners';
+import { shortcutLabel } from '../shell/commands';
 
 /** Cards drawn per column before "Show all": keeps a board of thousands of files quick to draw. */
 const PAGE = 40;
@@ -73,7 +76,8 @@ function Board({ board }: { board: RequestBoard }) {
   const error = useRequests((state) => state.error);
   const { move, setFilter, setQuery, dismissError } = useRequests.getState();
   const [openFile, setOpenFile] = useState<string | null>(null);
-  const [creating, setCreating] = useState(false);
+  const creating = useNewRequest((state) => state.open);
+  const focusedInstance = useInstances((state) => state.focused);
   const [dragging, setDragging] = useState<RequestSummary | null>(null);
   const filterId = useId();
   const searchId = useId();
@@ -122,7 +126,7 @@ function Board({ board }: { board: RequestBoard }) {
             Search requests
           </label>
           <input id={searchId} className="input" type="search" placeholder="Search requests" value={query} onChange={(event) => setQuery(event.target.value)} />
-          <button type="button" className="button primary" onClick={() => setCreating(true)}>
+          <button type="button" className="button primary" onClick={() => useNewRequest.getState().show()} title={`New request (${shortcutLabel(NEW_REQUEST_SHORTCUT)})`}>
             New request
           </button>
         </div>
@@ -161,9 +165,10 @@ function Board({ board }: { board: RequestBoard }) {
       {openFile && <RequestDialog file={openFile} onClose={() => setOpenFile(null)} />}
       {creating && (
         <NewRequestDialog
-          onClose={() => setCreating(false)}
+          to={defaultReceiver(board.instances, filterInstance, focusedInstance)}
+          onClose={() => useNewRequest.getState().hide()}
           onCreated={(request) => {
-            setCreating(false);
+            useNewRequest.getState().hide();
             setOpenFile(request.file);
           }}
         />

@@ -1,23 +1,37 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import type { CreateInstanceArgs, InstanceOptions } from '../../../main/contract/worktrees';
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import type { InstanceOptions } from '../../../main/contract/worktrees';
+import { shortcutLabel } from '../shell/commands';
 import { useWorkspace } from '../workspace/store';
-import { useWorktrees, type Creation } from './store';
+import { CUSTOM_ROLE, EMPTY_FORM, NO_DEFAULTS, createArgs, shownBase, shownName, shownPrompt, type NewInstanceForm } from './new-instance-form';
+import { NEW_INSTANCE_SHORTCUT, useWorktrees, type Creation } from './store';
 import './worktrees.css';
 
-/** Opens the form that creates an instance (name, role, agent, branch, worktree) and follows its creation. */
+/** Opens the form that creates an instance (name, role, agent, base; the rest under "More options") and follows its creation. */
 export function NewInstanceButton() {
   const hasWorkspace = useWorkspace((state) => state.snapshot !== null);
-  const [open, setOpen] = useState(false);
+  const open = useWorktrees((state) => state.dialogOpen);
   const buttonRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    useWorktrees.getState().countButton(1);
+    return () => useWorktrees.getState().countButton(-1);
+  }, []);
   return (
     <>
-      <button ref={buttonRef} className="button primary" type="button" onClick={() => setOpen(true)} disabled={!hasWorkspace} aria-haspopup="dialog">
+      <button
+        ref={buttonRef}
+        className="button primary"
+        type="button"
+        onClick={() => useWorktrees.getState().openDialog()}
+        disabled={!hasWorkspace}
+        aria-haspopup="dialog"
+        title={`New instance (${shortcutLabel(NEW_INSTANCE_SHORTCUT)})`}
+      >
         New instance
       </button>
       {open && (
         <NewInstanceDialog
           onClose={() => {
-            setOpen(false);
+            useWorktrees.getState().closeDialog();
             buttonRef.current?.focus();
           }}
         />
@@ -26,31 +40,31 @@ export function NewInstanceButton() {
   );
 }
 
-type WorktreeMode = 'default' | 'path' | 'none';
-
 function NewInstanceDialog({ onClose }: { onClose: () => void }) {
   const dialogRef = useRef<HTMLDialogElement>(null);
-  const { options, optionsError, creation, loadOptions, suggest, createInstance, resetCreation } = useWorktrees();
+  const nameRef = useRef<HTMLInputElement>(null);
+  const { options, optionsError, creation, loadOptions, suggest, createInstance } = useWorktrees();
   const id = useId();
-
-  const [name, setName] = useState('');
-  const [role, setRole] = useState('frontend');
-  const [prompt, setPrompt] = useState<string | null>(null);
-  const [agent, setAgent] = useState('claude');
-  const [command, setCommand] = useState('');
-  const [takesInstructions, setTakesInstructions] = useState(false);
-  const [base, setBase] = useState('');
-  const [branch, setBranch] = useState('');
-  const [mode, setMode] = useState<WorktreeMode>('default');
-  const [folder, setFolder] = useState('');
-  const [runSetup, setRunSetup] = useState(true);
+  const [form, setForm] = useState<NewInstanceForm>(EMPTY_FORM);
+  const change = (patch: Partial<NewInstanceForm>) => setForm((current) => ({ ...current, ...patch }));
   const [suggestion, setSuggestion] = useState<{ branch: string; path: string } | null>(null);
 
   useEffect(() => {
-    resetCreation();
     void loadOptions();
     dialogRef.current?.showModal();
-  }, [loadOptions, resetCreation]);
+    nameRef.current?.focus();
+  }, [loadOptions]);
+
+  const defaults = options ?? NO_DEFAULTS;
+  const name = shownName(form, defaults);
+  const base = shownBase(form, defaults);
+  const prompt = shownPrompt(form, defaults);
+  const custom = form.role === CUSTOM_ROLE;
+
+  // The suggested name arrives with the options: select it, so typing replaces it.
+  useEffect(() => {
+    if (options && form.name === null && document.activeElement === nameRef.current) nameRef.current?.select();
+  }, [options, form.name]);
 
   useEffect(() => {
     let current = true;
@@ -63,27 +77,43 @@ function NewInstanceDialog({ onClose }: { onClose: () => void }) {
     };
   }, [name, suggest]);
 
-  const rolePrompt = options?.roles.find((preset) => preset.id === role)?.prompt ?? '';
-  const shownPrompt = prompt ?? rolePrompt;
   const busy = creation?.busy ?? false;
   const finished = creation?.result ?? null;
 
+  // Created: Enter (or Esc) closes.
+  const doneRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (finished) doneRef.current?.focus();
+  }, [finished]);
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (busy) return;
-    const args: Omit<CreateInstanceArgs, 'operation'> = {
-      name,
-      role,
-      prompt: shownPrompt,
-      agent: agent === 'custom' ? { command } : { preset: agent },
-      ...(agent === 'custom' && takesInstructions ? { takesInstructions: true } : {}),
-      worktree: mode === 'path' ? { mode: 'path', path: folder } : { mode },
-      runSetup,
-      ...(base.trim() ? { base: base.trim() } : {}),
-      ...(branch.trim() ? { branch: branch.trim() } : {}),
-    };
-    void createInstance(args);
+    if (busy || finished) return;
+    void createInstance(createArgs(form, defaults));
   };
+
+  // Enter submits from a list too, as it does from a text field; a text area keeps its new lines.
+  const submitOnEnter = (event: KeyboardEvent<HTMLFormElement>) => {
+    if (event.key !== 'Enter' || event.shiftKey || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (!(event.target instanceof HTMLSelectElement)) return;
+    event.preventDefault();
+    event.currentTarget.requestSubmit();
+  };
+
+  const promptField = (
+    <>
+      <label htmlFor={`${id}-prompt`}>Role prompt{custom ? '' : ' (optional)'}</label>
+      <textarea
+        id={`${id}-prompt`}
+        className="input"
+        rows={4}
+        value={prompt}
+        onChange={(event) => change({ prompt: event.target.value })}
+        placeholder={custom ? 'What this instance is responsible for, and what it must not touch.' : 'Empty: the role’s own prompt.'}
+        required={custom}
+      />
+    </>
+  );
 
   return (
     <dialog
@@ -95,7 +125,7 @@ function NewInstanceDialog({ onClose }: { onClose: () => void }) {
       }}
       onClose={onClose}
     >
-      <form method="dialog" className="worktrees-form" onSubmit={submit} aria-busy={busy}>
+      <form method="dialog" className="worktrees-form" onSubmit={submit} onKeyDown={submitOnEnter} aria-busy={busy}>
         <header className="worktrees-dialog-header">
           <h2 id={`${id}-title`}>New instance</h2>
         </header>
@@ -108,158 +138,155 @@ function NewInstanceDialog({ onClose }: { onClose: () => void }) {
           <CreatedSummary creation={creation!} />
         ) : (
           <fieldset className="worktrees-fields" disabled={busy}>
-            <label htmlFor={`${id}-name`}>Name</label>
-            <input
-              id={`${id}-name`}
-              className="input"
-              value={name}
-              onChange={(event) => setName(event.target.value)}
-              placeholder="Frontend"
-              autoComplete="off"
-              spellCheck={false}
-              required
-              maxLength={64}
-              autoFocus
-            />
+            <div className="worktrees-grid">
+              <label htmlFor={`${id}-name`}>Name</label>
+              <input
+                ref={nameRef}
+                id={`${id}-name`}
+                className="input"
+                value={name}
+                onChange={(event) => change({ name: event.target.value })}
+                autoComplete="off"
+                spellCheck={false}
+                required
+                maxLength={64}
+              />
 
-            <label htmlFor={`${id}-role`}>Role</label>
-            <select
-              id={`${id}-role`}
-              className="input"
-              value={role}
-              onChange={(event) => {
-                setRole(event.target.value);
-                setPrompt(event.target.value === 'custom' ? '' : null);
-              }}
-            >
-              {options?.roles.map((preset) => (
-                <option key={preset.id} value={preset.id}>
-                  {preset.label}
-                </option>
-              ))}
-              <option value="custom">Custom prompt</option>
-            </select>
-            <label htmlFor={`${id}-prompt`}>Role prompt</label>
-            <textarea
-              id={`${id}-prompt`}
-              className="input"
-              rows={4}
-              value={shownPrompt}
-              onChange={(event) => setPrompt(event.target.value)}
-              placeholder="What this instance is responsible for, and what it must not touch."
-              required
-            />
+              <label htmlFor={`${id}-role`}>Role</label>
+              <select id={`${id}-role`} className="input" value={form.role} onChange={(event) => change({ role: event.target.value, prompt: null })}>
+                {options?.roles.map((preset) => (
+                  <option key={preset.id} value={preset.id}>
+                    {preset.label}
+                  </option>
+                ))}
+                <option value={CUSTOM_ROLE}>Custom prompt</option>
+              </select>
 
-            <label htmlFor={`${id}-agent`}>Agent</label>
-            <select id={`${id}-agent`} className="input" value={agent} onChange={(event) => setAgent(event.target.value)}>
-              {(options?.agents ?? [{ id: 'claude', label: 'Claude Code', command: 'claude' }]).map((preset) => (
-                <option key={preset.id} value={preset.id}>
-                  {preset.label}
-                  {preset.command ? ` (${preset.command})` : ''}
-                </option>
-              ))}
-            </select>
-            {agent === 'custom' && (
-              <>
-                <label htmlFor={`${id}-command`}>Command line</label>
-                <input
-                  id={`${id}-command`}
-                  className="input mono"
-                  value={command}
-                  onChange={(event) => setCommand(event.target.value)}
-                  placeholder="my-agent --flag"
-                  spellCheck={false}
-                  required
-                />
-                <label className="worktrees-radio">
-                  <input type="checkbox" checked={takesInstructions} onChange={(event) => setTakesInstructions(event.target.checked)} />
-                  <span>
-                    This command reads typed instructions
-                    <span className="muted worktrees-path">
-                      Lanes then types hand-offs and wrap-ups into its terminal. Leave it off for a shell, which would run them as commands.
+              <label htmlFor={`${id}-agent`}>Agent</label>
+              <select id={`${id}-agent`} className="input" value={form.agent} onChange={(event) => change({ agent: event.target.value })}>
+                {(options?.agents ?? [{ id: 'claude', label: 'Claude Code', command: 'claude' }]).map((preset) => (
+                  <option key={preset.id} value={preset.id}>
+                    {preset.label}
+                    {preset.command ? ` (${preset.command})` : ''}
+                  </option>
+                ))}
+              </select>
+
+              {form.agent === 'custom' && (
+                <>
+                  <label htmlFor={`${id}-command`}>Command line</label>
+                  <input
+                    id={`${id}-command`}
+                    className="input mono"
+                    value={form.command}
+                    onChange={(event) => change({ command: event.target.value })}
+                    placeholder="my-agent --flag"
+                    spellCheck={false}
+                    required
+                  />
+                  <label className="worktrees-radio worktrees-span">
+                    <input type="checkbox" checked={form.takesInstructions} onChange={(event) => change({ takesInstructions: event.target.checked })} />
+                    <span>
+                      This command reads typed instructions
+                      <span className="muted worktrees-path">
+                        Lanes then types hand-offs and wrap-ups into its terminal. Leave it off for a shell, which would run them as commands.
+                      </span>
                     </span>
-                  </span>
-                </label>
-              </>
-            )}
-
-            <fieldset className="worktrees-choice">
-              <legend>Where it works</legend>
-              <label className="worktrees-radio">
-                <input type="radio" name={`${id}-mode`} checked={mode === 'default'} onChange={() => setMode('default')} />
-                <span>
-                  New worktree beside the repository
-                  {suggestion && <span className="mono muted worktrees-path">{suggestion.path}</span>}
-                </span>
-              </label>
-              <label className="worktrees-radio">
-                <input type="radio" name={`${id}-mode`} checked={mode === 'path'} onChange={() => setMode('path')} />
-                <span>New worktree in another folder</span>
-              </label>
-              {mode === 'path' && (
-                <input
-                  aria-label="Worktree folder"
-                  className="input mono"
-                  value={folder}
-                  onChange={(event) => setFolder(event.target.value)}
-                  placeholder={suggestion?.path ?? '../my-worktree'}
-                  spellCheck={false}
-                  required
-                />
+                  </label>
+                </>
               )}
-              <label className="worktrees-radio">
-                <input type="radio" name={`${id}-mode`} checked={mode === 'none'} onChange={() => setMode('none')} />
-                <span>No worktree: run in the main checkout</span>
-              </label>
-            </fieldset>
 
-            {mode !== 'none' && (
-              <div className="worktrees-pair">
-                <div>
+              {form.mode !== 'none' && (
+                <>
                   <label htmlFor={`${id}-base`}>Base</label>
-                  <input
-                    id={`${id}-base`}
-                    className="input mono"
-                    list={`${id}-refs`}
-                    value={base}
-                    onChange={(event) => setBase(event.target.value)}
-                    placeholder={options?.currentBranch ?? options?.currentCommit ?? 'main'}
-                    aria-describedby={`${id}-base-hint`}
-                    spellCheck={false}
-                    autoComplete="off"
-                  />
-                  <datalist id={`${id}-refs`}>
-                    {[...(options?.branches ?? []), ...(options?.otherRefs ?? [])].map((ref) => (
-                      <option key={ref} value={ref} />
-                    ))}
-                  </datalist>
-                  <p id={`${id}-base-hint`} className="muted worktrees-hint" data-testid="base-hint">
-                    {base.trim() !== '' ? 'A branch, tag, remote branch or commit.' : defaultBaseText(options)}
-                  </p>
-                </div>
-                <div>
-                  <label htmlFor={`${id}-branch`}>New branch</label>
-                  <input
-                    id={`${id}-branch`}
-                    className="input mono"
-                    value={branch}
-                    onChange={(event) => setBranch(event.target.value)}
-                    placeholder={suggestion?.branch ?? 'lanes/instance'}
-                    spellCheck={false}
-                    autoComplete="off"
-                  />
-                </div>
+                  <div className="worktrees-field">
+                    <input
+                      id={`${id}-base`}
+                      className="input mono"
+                      list={`${id}-refs`}
+                      value={base}
+                      onChange={(event) => change({ base: event.target.value })}
+                      placeholder={options?.currentCommit ?? 'main'}
+                      aria-describedby={`${id}-base-hint`}
+                      spellCheck={false}
+                      autoComplete="off"
+                    />
+                    <datalist id={`${id}-refs`}>
+                      {[...(options?.branches ?? []), ...(options?.otherRefs ?? [])].map((ref) => (
+                        <option key={ref} value={ref} />
+                      ))}
+                    </datalist>
+                    <p id={`${id}-base-hint`} className="muted worktrees-hint" data-testid="base-hint">
+                      {baseHint(base.trim(), options)}
+                    </p>
+                  </div>
+                </>
+              )}
+            </div>
+
+            {custom && promptField}
+
+            <p className="muted worktrees-where" data-testid="create-where">
+              <WhereItWorks form={form} suggestion={suggestion} setup={options?.setup ?? null} />
+            </p>
+
+            <details className="worktrees-more">
+              <summary>More options</summary>
+              <div className="worktrees-more-body">
+                {!custom && promptField}
+
+                <fieldset className="worktrees-choice">
+                  <legend>Where it works</legend>
+                  <label className="worktrees-radio">
+                    <input type="radio" name={`${id}-mode`} checked={form.mode === 'default'} onChange={() => change({ mode: 'default' })} />
+                    <span>New worktree beside the repository</span>
+                  </label>
+                  <label className="worktrees-radio">
+                    <input type="radio" name={`${id}-mode`} checked={form.mode === 'path'} onChange={() => change({ mode: 'path' })} />
+                    <span>New worktree in another folder</span>
+                  </label>
+                  {form.mode === 'path' && (
+                    <input
+                      aria-label="Worktree folder"
+                      className="input mono"
+                      value={form.folder}
+                      onChange={(event) => change({ folder: event.target.value })}
+                      placeholder={suggestion?.path ?? '../my-worktree'}
+                      spellCheck={false}
+                      required
+                    />
+                  )}
+                  <label className="worktrees-radio">
+                    <input type="radio" name={`${id}-mode`} checked={form.mode === 'none'} onChange={() => change({ mode: 'none' })} />
+                    <span>No worktree: run in the main checkout</span>
+                  </label>
+                </fieldset>
+
+                {form.mode !== 'none' && (
+                  <>
+                    <label htmlFor={`${id}-branch`}>New branch</label>
+                    <input
+                      id={`${id}-branch`}
+                      className="input mono"
+                      value={form.branch}
+                      onChange={(event) => change({ branch: event.target.value })}
+                      placeholder={suggestion?.branch ?? 'lanes/instance'}
+                      spellCheck={false}
+                      autoComplete="off"
+                    />
+                  </>
+                )}
+                {form.mode !== 'none' && options?.setup && (
+                  <label className="worktrees-radio">
+                    <input type="checkbox" checked={form.runSetup} onChange={(event) => change({ runSetup: event.target.checked })} />
+                    <span>
+                      Run the setup command <code>{options.setup}</code> in the new worktree
+                    </span>
+                  </label>
+                )}
+                {form.mode !== 'none' && options?.hasWorktreeInclude && <p className="muted">Files listed in .worktreeinclude are copied from the main checkout.</p>}
               </div>
-            )}
-            {mode !== 'none' && options?.setup && (
-              <label className="worktrees-radio">
-                <input type="checkbox" checked={runSetup} onChange={(event) => setRunSetup(event.target.checked)} />
-                <span>
-                  Run the setup command <code>{options.setup}</code> in the new worktree
-                </span>
-              </label>
-            )}
-            {mode !== 'none' && options?.hasWorktreeInclude && <p className="muted">Files listed in .worktreeinclude are copied from the main checkout.</p>}
+            </details>
           </fieldset>
         )}
 
@@ -267,7 +294,7 @@ function NewInstanceDialog({ onClose }: { onClose: () => void }) {
 
         <footer className="worktrees-dialog-footer">
           {finished ? (
-            <button className="button primary" type="button" onClick={() => dialogRef.current?.close()}>
+            <button ref={doneRef} className="button primary" type="button" onClick={() => dialogRef.current?.close()}>
               Done
             </button>
           ) : (
@@ -286,8 +313,29 @@ function NewInstanceDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
-/** What an empty base means, said before the user creates anything. */
-function defaultBaseText(options: InstanceOptions | null): string {
+/** One line on where the instance will work, so the defaults are visible without opening More options. */
+function WhereItWorks({ form, suggestion, setup }: { form: NewInstanceForm; suggestion: { branch: string; path: string } | null; setup: string | null }) {
+  if (form.mode === 'none') return <>Runs in the main checkout, without a worktree of its own.</>;
+  const folder = form.mode === 'path' ? form.folder.trim() : (suggestion?.path ?? '');
+  const branch = form.branch.trim() || suggestion?.branch || '';
+  return (
+    <>
+      Works in a new worktree{folder && <> at <span className="mono">{folder}</span></>}
+      {branch && <> on branch <span className="mono">{branch}</span></>}.
+      {setup && form.runSetup && (
+        <>
+          {' '}
+          Then runs <code>{setup}</code> there.
+        </>
+      )}
+    </>
+  );
+}
+
+/** What the base field holds, or what leaving it empty means, said before the user creates anything. */
+function baseHint(base: string, options: InstanceOptions | null): string {
+  if (base !== '' && base === options?.currentBranch) return 'The main checkout’s branch. Or type another branch, a tag, a remote branch or a commit.';
+  if (base !== '') return 'A branch, tag, remote branch or commit.';
   if (!options) return '';
   if (options.currentBranch) return `Empty: the main checkout's branch ${options.currentBranch}. Or type a tag, remote branch or commit.`;
   if (options.currentCommit) return `Empty: current commit ${options.currentCommit} (detached HEAD). Or type a branch, tag or commit.`;

@@ -45,7 +45,7 @@ describe('the worktrees store', () => {
     expect(steps.at(-1)).toBe('done');
   });
 
-  it('a refused creation ends as failed with main\'s reason, and the next one starts clean', async () => {
+  it('a refused creation ends as failed with main\'s reason, and the dialog opened again starts clean', async () => {
     const { useWorktrees } = await worktreesPage();
     await useWorktrees.getState().createInstance(frontend);
 
@@ -55,7 +55,7 @@ describe('the worktrees store', () => {
     expect(failed).toMatchObject({ busy: false, step: 'failed', result: null });
     expect(failed.error).toContain('Frontend');
 
-    useWorktrees.getState().resetCreation();
+    useWorktrees.getState().openDialog();
     expect(useWorktrees.getState().creation).toBeNull();
   });
 

@@ -9,6 +9,8 @@ import type {
   WorktreeStatus,
 } from '../../../main/contract/worktrees';
 import { LanesClientError, errorMessage, lanes } from '../client';
+import { useCommandRegistry, type PaletteCommand } from '../shell/commands';
+import { goTo } from '../shell/routes';
 import { useWorkspace } from '../workspace/store';
 
 export type ProgressStep = 'check' | 'worktree' | 'include' | 'config' | 'setup' | 'done' | 'failed';
@@ -54,15 +56,23 @@ const emptyPanel = (): PanelState => ({
 interface WorktreesState {
   options: InstanceOptions | null;
   optionsError: string | null;
+  /** The New instance dialog is open (from its button, or from the palette on any screen). */
+  dialogOpen: boolean;
+  /** New instance buttons on the screen shown now: the palette opens the dialog there, else on Instances. */
+  buttons: number;
   creation: Creation | null;
   panels: Record<string, PanelState>;
   list: WorktreeEntry[] | null;
   listError: string | null;
   pruned: string[] | null;
+  /** Opens the dialog with a fresh form (the last creation's outcome is dropped). */
+  openDialog(): void;
+  closeDialog(): void;
+  /** A New instance button came (+1) or went (-1). */
+  countButton(change: 1 | -1): void;
   loadOptions(): Promise<void>;
   suggest(name: string): Promise<{ branch: string; path: string } | null>;
   createInstance(args: Omit<CreateInstanceArgs, 'operation'>): Promise<CreateInstanceResult | null>;
-  resetCreation(): void;
   loadStatus(instance: string): Promise<void>;
   loadDiff(instance: string): Promise<void>;
   hideDiff(instance: string): void;
@@ -85,11 +95,18 @@ export const useWorktrees = create<WorktreesState>((set, get) => {
   return {
     options: null,
     optionsError: null,
+    dialogOpen: false,
+    buttons: 0,
     creation: null,
     panels: {},
     list: null,
     listError: null,
     pruned: null,
+
+    // Asked again while open (the palette's shortcut), it keeps the form and the creation under way.
+    openDialog: () => set((state) => (state.dialogOpen ? {} : { dialogOpen: true, creation: null })),
+    closeDialog: () => set({ dialogOpen: false }),
+    countButton: (change) => set((state) => ({ buttons: state.buttons + change })),
 
     async loadOptions() {
       try {
@@ -120,8 +137,6 @@ export const useWorktrees = create<WorktreesState>((set, get) => {
         return null;
       }
     },
-
-    resetCreation: () => set({ creation: null }),
 
     async loadStatus(instance) {
       patchPanel(instance, { loading: true });
@@ -242,13 +257,35 @@ lanes.on('config.changed', () => {
 useWorkspace.subscribe((state, previous) => {
   // Another repository (or none): what the panels showed belongs to the old one.
   if (state.snapshot?.root !== previous.snapshot?.root) {
-    useWorktrees.setState({ options: null, panels: {}, list: null, pruned: null });
+    useWorktrees.setState({ options: null, panels: {}, list: null, pruned: null, dialogOpen: false });
+    newInstanceCommand(state.snapshot !== null);
     return;
   }
   // Same repository, but git's list of worktrees changed on disk (added, removed, moved).
   const paths = (snapshot: typeof state.snapshot) => snapshot?.worktrees.map((worktree) => `${worktree.path}\0${worktree.branch}\0${worktree.prunable}`).join('\n');
   if (paths(state.snapshot) !== paths(previous.snapshot) && useWorktrees.getState().list) void useWorktrees.getState().loadList();
 });
+
+export const NEW_INSTANCE_SHORTCUT = 'Alt+Shift+N';
+
+/** "New instance…" works from every screen: where no New instance button is shown, it goes to Instances first. */
+function newInstanceCommand(hasWorkspace: boolean): void {
+  const command: PaletteCommand = {
+    id: 'instances.new',
+    title: 'New instance…',
+    group: 'Instances',
+    shortcut: NEW_INSTANCE_SHORTCUT,
+    keywords: ['create', 'add', 'agent', 'worktree'],
+    enabled: hasWorkspace,
+    run: () => {
+      if (useWorktrees.getState().buttons === 0) goTo('instances');
+      useWorktrees.getState().openDialog();
+    },
+  };
+  useCommandRegistry.getState().set('worktrees', [command]);
+}
+
+newInstanceCommand(useWorkspace.getState().snapshot !== null);
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
