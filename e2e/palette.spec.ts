@@ -119,6 +119,10 @@ test('the screens\' actions run from the palette: new instance and new request f
   const requestForm = page.getByRole('dialog', { name: 'New request' });
   await expect(requestForm.getByLabel('To', { exact: true })).toHaveValue('web');
   await expect(requestForm.getByLabel('From', { exact: true })).toBeFocused();
+  // The open form keeps the screen behind it: Alt+3 does not go to Zones under it.
+  await page.keyboard.press('Alt+3');
+  await expect(page).toHaveURL(/#\/requests$/);
+  await expect(requestForm).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(requestForm).toBeHidden();
   await run('new request', /New request…/);

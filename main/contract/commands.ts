@@ -37,6 +37,8 @@ export const APP_COMMANDS = {
   palette: { id: 'palette', title: 'Command palette', shortcut: 'Mod+K' },
   shortcuts: { id: 'shortcuts', title: 'Keyboard shortcuts', shortcut: 'Mod+/' },
   about: { id: 'about', title: 'About Lanes' },
+  newInstance: { id: 'instances.new', title: 'New instance…', shortcut: 'Alt+Shift+N' },
+  newRequest: { id: 'requests.new', title: 'New request…', shortcut: 'Alt+N' },
   startAll: { id: 'instances.startAll', title: 'Start all instances' },
   stopAll: { id: 'instances.stopAll', title: 'Stop all instances' },
 } as const satisfies Record<string, AppCommand>;

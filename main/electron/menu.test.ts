@@ -18,6 +18,8 @@ describe('the native menus', () => {
     expect(items).toContainEqual(expect.objectContaining({ command: APP_COMMANDS.palette.id, accelerator: 'CmdOrCtrl+K' }));
     expect(items).toContainEqual(expect.objectContaining({ command: APP_COMMANDS.shortcuts.id, accelerator: 'CmdOrCtrl+/' }));
     expect(items.map((item) => item.command)).toEqual(expect.arrayContaining([APP_COMMANDS.startAll.id, APP_COMMANDS.stopAll.id]));
+    expect(items).toContainEqual({ kind: 'command', label: 'New Request…', command: 'requests.new', accelerator: 'Alt+N' });
+    expect(items).toContainEqual({ kind: 'command', label: 'New Instance…', command: 'instances.new', accelerator: 'Alt+Shift+N' });
   });
 
   it('offers About once: under Help, or in the app menu on macOS', () => {

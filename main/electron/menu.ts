@@ -43,7 +43,15 @@ export function applicationMenu(platform: NodeJS.Platform): MenuSpec[] {
   const menus: MenuSpec[] = [
     {
       label: 'File',
-      items: [{ kind: 'action', label: 'Open Repository…', action: 'openFolder' }, separator, role('close'), ...(mac ? [] : [role('quit')])],
+      items: [
+        command(APP_COMMANDS.newInstance, 'New Instance…'),
+        command(APP_COMMANDS.newRequest, 'New Request…'),
+        separator,
+        { kind: 'action', label: 'Open Repository…', action: 'openFolder' },
+        separator,
+        role('close'),
+        ...(mac ? [] : [role('quit')]),
+      ],
     },
     { label: 'Edit', items: [role('undo'), role('redo'), separator, role('cut'), role('copy'), role('paste'), role('selectAll')] },
     {

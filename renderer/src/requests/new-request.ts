@@ -1,9 +1,10 @@
 import { create } from 'zustand';
+import { APP_COMMANDS } from '../../../main/contract/commands';
 import { useCommandRegistry, type PaletteCommand } from '../shell/commands';
 import { goTo } from '../shell/routes';
 import { useWorkspace } from '../workspace/store';
 
-export const NEW_REQUEST_SHORTCUT = 'Alt+N';
+export const NEW_REQUEST_SHORTCUT = APP_COMMANDS.newRequest.shortcut;
 
 /** The sender a request from the person at the keyboard names, rather than an instance. */
 export const USER_PARTY = 'user';
@@ -33,8 +34,8 @@ export function defaultReceiver(instances: readonly string[], ...candidates: rea
 /** "New request…" works from every screen: it goes to Requests and opens the form there. */
 function newRequestCommand(hasWorkspace: boolean): void {
   const command: PaletteCommand = {
-    id: 'requests.new',
-    title: 'New request…',
+    id: APP_COMMANDS.newRequest.id,
+    title: APP_COMMANDS.newRequest.title,
     group: 'Requests',
     shortcut: NEW_REQUEST_SHORTCUT,
     keywords: ['create', 'ask', 'cross-instance'],

@@ -29,12 +29,14 @@ describe('shortcuts', () => {
 });
 
 describe('availableCommands', () => {
-  it('lists enabled commands in the order offered, help last', () => {
+  it('lists enabled commands in the order offered, Go to first and Help last', () => {
     const command = (id: string, group: string, enabled?: boolean): PaletteCommand => ({ id, title: id, group, enabled, run: () => undefined });
     const sources = new Map([
+      // Registered when their module loads, before the shell's own commands.
+      ['requests', [command('new request', 'Requests')]],
       ['shell', [command('help', 'Help'), command('go', 'Go to')]],
       ['instances', [command('start', 'Instances'), command('stop', 'Instances', false)]],
     ]);
-    expect(availableCommands(sources).map((entry) => entry.id)).toEqual(['go', 'start', 'help']);
+    expect(availableCommands(sources).map((entry) => entry.id)).toEqual(['go', 'new request', 'start', 'help']);
   });
 });

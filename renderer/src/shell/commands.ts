@@ -47,10 +47,14 @@ export function useCommands(source: string, commands: readonly PaletteCommand[])
 /** The group listed last: the palette leads with actions, not with help about itself. */
 export const HELP_GROUP = 'Help';
 
-/** Every command offered now, enabled ones only, in registration order with Help last. */
+/** The group listed first: where to go. */
+export const GO_TO_GROUP = 'Go to';
+
+/** Every command offered now, enabled ones only, in registration order with Go to first and Help last. */
 export function availableCommands(sources: ReadonlyMap<string, readonly PaletteCommand[]>): PaletteCommand[] {
   const enabled = [...sources.values()].flat().filter((command) => command.enabled !== false);
-  return [...enabled.filter((command) => command.group !== HELP_GROUP), ...enabled.filter((command) => command.group === HELP_GROUP)];
+  const rank = (command: PaletteCommand) => (command.group === GO_TO_GROUP ? 0 : command.group === HELP_GROUP ? 2 : 1);
+  return enabled.map((command, index) => ({ command, index })).sort((a, b) => rank(a.command) - rank(b.command) || a.index - b.index).map(({ command }) => command);
 }
 
 export function isMacPlatform(platform = typeof navigator === 'undefined' ? '' : navigator.platform): boolean {

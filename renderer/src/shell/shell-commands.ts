@@ -2,7 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { APP_COMMANDS, goToCommand, showInstanceCommand } from '../../../main/contract/commands';
 import { lanes } from '../client';
 import { useInstances } from '../instances/store';
-import { HELP_GROUP, availableCommands, isMacPlatform, matchesShortcut, useCommandRegistry, useCommands, type PaletteCommand } from './commands';
+import { GO_TO_GROUP, HELP_GROUP, availableCommands, isMacPlatform, matchesShortcut, useCommandRegistry, useCommands, type PaletteCommand } from './commands';
 import { SCREENS, goTo } from './routes';
 
 /** Statuses in which an instance's agent is alive. */
@@ -13,7 +13,7 @@ export function useShellCommands(openPalette: () => void, openShortcuts: () => v
   const instances = useInstances((state) => state.instances);
   const shell = useMemo<PaletteCommand[]>(
     () => [
-      ...SCREENS.map((screen) => ({ id: goToCommand(screen.id), title: `Go to ${screen.label}`, group: 'Go to', shortcut: `Alt+${screen.key}`, run: () => goTo(screen.id) })),
+      ...SCREENS.map((screen) => ({ id: goToCommand(screen.id), title: `Go to ${screen.label}`, group: GO_TO_GROUP, shortcut: `Alt+${screen.key}`, run: () => goTo(screen.id) })),
       { ...APP_COMMANDS.palette, group: HELP_GROUP, run: openPalette },
       { ...APP_COMMANDS.shortcuts, group: HELP_GROUP, keywords: ['keys', 'help'], run: openShortcuts },
       { ...APP_COMMANDS.about, group: HELP_GROUP, keywords: ['version'], run: openAbout },
@@ -67,11 +67,19 @@ export function useShortcutKeys(openPalette: () => void): void {
         openPalette();
         return;
       }
-      const inTerminal = event.target instanceof Element && event.target.closest('.xterm') !== null;
+      const target = event.target instanceof Element ? event.target : null;
+      const inTerminal = target?.closest('.xterm') != null;
+      const inTextField = target !== null && !inTerminal && (target.matches('input, textarea, select') || (target as HTMLElement).isContentEditable);
+      const underDialog = document.querySelector('dialog[open]') !== null;
       for (const command of availableCommands(useCommandRegistry.getState().sources)) {
         if (!command.shortcut || !matchesShortcut(event, command.shortcut, mac)) continue;
         // Off macOS, Ctrl+<key> in a terminal is the shell's (Ctrl+K kills a line, Ctrl+/ undoes).
         if (inTerminal && !mac && command.shortcut.startsWith('Mod+')) return;
+        const alt = command.shortcut.startsWith('Alt+');
+        // On macOS, Option+<key> in a text field types a character (Option+N starts ñ): it is the field's.
+        if (alt && mac && inTextField) return;
+        // An open dialog keeps the screen behind it: Alt+<key> would change screens under it.
+        if (alt && underDialog) return;
         event.preventDefault();
         event.stopPropagation();
         void command.run();

@@ -8,6 +8,7 @@ import type {
   WorktreeEntry,
   WorktreeStatus,
 } from '../../../main/contract/worktrees';
+import { APP_COMMANDS } from '../../../main/contract/commands';
 import { LanesClientError, errorMessage, lanes } from '../client';
 import { useCommandRegistry, type PaletteCommand } from '../shell/commands';
 import { goTo } from '../shell/routes';
@@ -266,13 +267,13 @@ useWorkspace.subscribe((state, previous) => {
   if (paths(state.snapshot) !== paths(previous.snapshot) && useWorktrees.getState().list) void useWorktrees.getState().loadList();
 });
 
-export const NEW_INSTANCE_SHORTCUT = 'Alt+Shift+N';
+export const NEW_INSTANCE_SHORTCUT = APP_COMMANDS.newInstance.shortcut;
 
 /** "New instance…" works from every screen: where no New instance button is shown, it goes to Instances first. */
 function newInstanceCommand(hasWorkspace: boolean): void {
   const command: PaletteCommand = {
-    id: 'instances.new',
-    title: 'New instance…',
+    id: APP_COMMANDS.newInstance.id,
+    title: APP_COMMANDS.newInstance.title,
     group: 'Instances',
     shortcut: NEW_INSTANCE_SHORTCUT,
     keywords: ['create', 'add', 'agent', 'worktree'],
