@@ -58,6 +58,26 @@ export function listProcesses(): Promise<ProcessTable> {
 }
 
 let scanning: Promise<ProcessTable> | null = null;
+let nextScan: Promise<ProcessTable> | null = null;
+
+/**
+ * A table read wholly after this call, so it holds every process started before it. A scan
+ * already under way may have begun before an agent was started a moment ago: stopping it with
+ * that table missed it, and the agent ran on. Callers that ask meanwhile share the next scan.
+ */
+export function freshProcessTable(): Promise<ProcessTable> {
+  if (!scanning) return listProcesses();
+  nextScan ??= scanning
+    .then(
+      () => undefined,
+      () => undefined,
+    )
+    .then(() => {
+      nextScan = null;
+      return listProcesses();
+    });
+  return nextScan;
+}
 
 /**
  * One line per process: pid, parent pid, creation time (FILETIME; it tells a process from a later
@@ -254,7 +274,7 @@ const HANG_UP_WAIT_MS = 400;
 export async function killTree(options: KillTreeOptions): Promise<number> {
   const targets = new Map<number, TrackedProcess>();
   const collect = async (): Promise<ProcessTable> => {
-    const table = await listProcesses();
+    const table = await freshProcessTable();
     const add = (info: ProcessInfo) => {
       if (info.pid !== process.pid && info.pid > 1 && info.state !== 'Z') targets.set(info.pid, { pid: info.pid, startTime: info.startTime });
     };

@@ -240,11 +240,16 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
     return describe(root, loaded?.config.instances.find((candidate) => candidate.name === name) ?? null, name);
   }
 
+  /**
+   * Stops every agent the host runs for this workspace. The host is asked whatever this room last
+   * heard of them: an agent started just before could still look stopped here, and closing the
+   * workspace left it running. With no host running there is nothing to stop, and none is started.
+   */
   async function stopEverything(): Promise<void> {
-    if (![...agents.values()].some((snapshot) => snapshot.running)) return;
     const client = await host(false);
-    await client?.call('agents.stopAll', { workspace: workspaceKey });
-    for (const snapshot of (await client?.call<AgentSnapshot[]>('agents.list', { workspace: workspaceKey })) ?? []) remember(snapshot);
+    if (!client) return;
+    await client.call('agents.stopAll', { workspace: workspaceKey });
+    for (const snapshot of await client.call<AgentSnapshot[]>('agents.list', { workspace: workspaceKey })) remember(snapshot);
   }
 
   function running(name: string): AgentSnapshot {
