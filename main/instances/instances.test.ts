@@ -69,6 +69,30 @@ describe('instances: start and stop', () => {
     await call('instances.stop', { name: 'api' });
   });
 
+  it("keeps a hook's report for an agent read from its screen until the agent prints again", async () => {
+    // Not Claude Code, so its status comes from the screen; a wrapper may still report through the hook channel.
+    const record = path.join(makeTempDir(), 'record.json');
+    const root = makeWorkspace([{ name: 'api', agent: fakeAgent(`--record=${record}`, '--print=ready', '--ask=', '--wait') }]);
+    const { call, output } = await open(root);
+    await call('instances.start', { name: 'api' });
+    await waitFor(() => output('api').includes('ready'), 'ready');
+    const recorded = await waitFor(() => (existsSync(record) ? JSON.parse(readFileSync(record, 'utf8')) : null), 'the record');
+    const report = await fetch(recorded.env.LANES_NOTIFY_URL, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${recorded.env.LANES_NOTIFY_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ instance: 'api', event: 'Notification', message: 'Allow edit?' }),
+    });
+    expect(report.status).toBe(204);
+    await waitFor(async () => (await stateOf(call, 'api')).statusSource === 'hook', 'the report');
+    // Four status ticks without output: the screen has nothing new to say, so the report stands.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await stateOf(call, 'api')).toMatchObject({ status: 'waiting', statusSource: 'hook', statusDetail: 'Allow edit?' });
+
+    await call('instances.write', { name: 'api', data: 'yes\r' });
+    await waitFor(() => output('api').includes('answer: yes'), 'the answer');
+    await waitFor(async () => (await stateOf(call, 'api')).statusSource === 'screen', 'the screen to speak again');
+  });
+
   it('reports the exit code and ends what the agent left behind when it exits by itself', async () => {
     const tmp = makeTempDir();
     const grandchildFile = path.join(tmp, 'grandchild.pid');

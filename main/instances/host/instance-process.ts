@@ -48,6 +48,8 @@ export class InstanceProcess {
   private stopping: Promise<void> | null = null;
   private stopRequested = false;
   private hooksSeen = false;
+  /** When the last hook report arrived: it stands until the agent prints again. */
+  private hookReportAt = 0;
   private hooks = false;
   private draining = false;
   /** Paused by flow control: its viewers are behind, so the agent is blocked writing. */
@@ -188,6 +190,7 @@ export class InstanceProcess {
   hookEvent(event: string, message: string | null): void {
     if (!this.pty) return;
     this.hooksSeen = true;
+    this.hookReportAt = Date.now();
     if (event === 'Notification') this.setStatus('waiting', 'hook', message ?? 'needs your input');
     else if (event === 'Stop') this.setStatus('idle', 'hook', 'finished its turn');
     else if (event === 'UserPromptSubmit') this.setStatus('running', 'hook', null);
@@ -202,6 +205,8 @@ export class InstanceProcess {
       this.setStatus('running', 'screen', null);
       return;
     }
+    // A hook's report (from a wrapper around an agent without Claude Code's hooks) stands until the screen has news.
+    if (this.current.source === 'hook' && this.screen.lastOutput <= this.hookReportAt) return;
     const { status, detail } = this.screen.assess(now);
     this.setStatus(status, 'screen', detail);
   }

@@ -48,6 +48,11 @@ export class ScreenStatusTracker {
 
   constructor(private readonly timings: ScreenTimings = SCREEN_TIMINGS) {}
 
+  /** When the agent last printed (0 before its first output). */
+  get lastOutput(): number {
+    return this.lastOutputAt;
+  }
+
   /** Runs on every chunk of a flood, so it only scans forward (indexOf is far faster than lastIndexOf) and copies nothing. */
   feed(data: string, now = Date.now()): void {
     this.lastOutputAt = now;
