@@ -101,6 +101,9 @@ describe("the agents' API", () => {
     // An owner lends its own path; a grant to oneself is refused before anything is written.
     expect((await refusal(callAgentApi(web, 'leases.grant', { to: 'Web', path: 'src/web/App.tsx', minutes: 5 }))).code).toBe('invalid-argument');
     expect(await callAgentApi(web, 'leases.grant', { to: 'API', path: 'src/web/App.tsx', minutes: 5 })).toMatchObject({ instance: 'API', path: 'src/web/App.tsx', grantedBy: 'Web' });
+    // While the lease lasts, who_owns tells the owner it may not write its own file, and the holder that it may.
+    expect(await callAgentApi(web, 'zones.owner', { path: 'src/web/App.tsx' })).toMatchObject({ owners: ['Web'], mayWrite: false, why: expect.stringContaining('API holds a lease') });
+    expect(await callAgentApi(api, 'zones.owner', { path: 'src/web/App.tsx' })).toMatchObject({ mayWrite: true, why: expect.stringContaining('API holds a lease') });
     expect(await callAgentApi(api, 'leases.release', { path: 'package.json' })).toMatchObject({ released: { id: taken.id } });
     const leases = await call('zones.leases');
     expect(leases.live.map((lease: { path: string }) => lease.path)).toEqual(['src/web/App.tsx']);

@@ -4,9 +4,9 @@ import { agentOperations, isAgentOperation } from '../contract/agents';
 import type { RequestSummary } from '../contract/requests';
 import type { RoomContext } from '../core/room';
 import { LanesError } from '../shared/errors';
-import { ignoresCase, relativeInside } from '../shared/path-guard';
+import { relativeInside } from '../shared/path-guard';
 import { coordinationPaths, workspaceHome, type CoordinationPaths } from '../workspace/home';
-import { compileGroups, normalizeRepoPath } from '../zones/matcher';
+import { normalizeRepoPath } from '../zones/matcher';
 import type { AgentRun } from './run-secrets';
 
 type Results = { [O in keyof typeof agentOperations]: AgentOperationResult<O> };
@@ -96,27 +96,27 @@ export function createOperations(context: RoomContext, reportProgress: (progress
     },
 
     async 'zones.owner'(run, { path: asked }: { path: string }) {
-      const { home, paths } = await workspaceOf(run);
-      const zones = await context.call('zones.load', {});
-      const checkouts = [home, ...zones.instances.flatMap((instance) => (instance.worktree ? [path.resolve(home, instance.worktree)] : []))];
-      const repoPath = repositoryPath(asked, checkouts);
-      const ignoreCase = ignoresCase(home);
-      const owning = compileGroups([...zones.instances.map((instance) => instance.zones), zones.common], { ignoreCase })(repoPath);
-      const owners = zones.instances.filter((_, index) => (owning & (1 << index)) !== 0).map((instance) => instance.name);
-      const common = (owning & (1 << zones.instances.length)) !== 0;
-      const inHome = path.join(home, ...repoPath.split('/'));
-      const coordination = [paths.requests, paths.memory].some((folder) => relativeInside(folder, inHome, { ignoreCase }) !== null) || inHome === paths.sharedState;
+      const { home } = await workspaceOf(run);
+      const answer = await context.call('zones.owner', { path: asked });
+      const { owners, common, coordination, lease } = answer;
       const mine = owners.includes(run.instance);
-      const why = mine
-        ? `${run.instance} owns it.`
-        : coordination
-          ? `It is a shared coordination file: every instance writes it, in the home \`${home}\`.`
-          : common
-            ? 'It is a common file every instance may write.'
-            : owners.length > 0
-              ? `${owners.join(' and ')} ${owners.length > 1 ? 'own' : 'owns'} it: ask with a request.`
-              : 'Nobody owns it: ask the user before writing it.';
-      return { path: repoPath, owners, common, coordination, mayWrite: mine || common || coordination, why };
+      const leasedToMe = lease?.instance === run.instance;
+      const until = lease ? ` until ${lease.until}` : '';
+      const why = lease && !leasedToMe
+        ? `${lease.instance} holds a lease on \`${lease.path}\`${until}: only it may write there until the lease ends.`
+        : leasedToMe
+          ? `${run.instance} holds a lease on \`${lease.path}\`${until}.`
+          : mine
+            ? `${run.instance} owns it.`
+            : coordination
+              ? `It is a shared coordination file (${coordination}): every instance writes it, in the home \`${home}\`.`
+              : common
+                ? 'It is a common file every instance may write.'
+                : owners.length > 0
+                  ? `${owners.join(' and ')} ${owners.length > 1 ? 'own' : 'owns'} it: ask with a request.`
+                  : 'Nobody owns it: ask the user before writing it.';
+      const mayWrite = lease ? leasedToMe : mine || common || coordination !== null;
+      return { path: answer.path, owners, common, coordination: coordination !== null, mayWrite, why };
     },
 
     async 'memory.write'(run, { kind, name, text }: { kind: 'user' | 'project' | 'success' | 'correction' | 'other'; name: string; text: string }) {
@@ -171,21 +171,4 @@ export function createOperations(context: RoomContext, reportProgress: (progress
     }
     return (handlers[operation] as (run: AgentRun, args: unknown) => Promise<unknown>)(run, parsed.data);
   };
-}
-
-/** A path repository-relative (as lanes.yml writes zones), or absolute inside one of the workspace's checkouts. */
-function repositoryPath(asked: string, checkouts: readonly string[]): string {
-  let relative: string | null = asked;
-  if (path.isAbsolute(asked)) {
-    relative = null;
-    for (const checkout of checkouts) {
-      const inside = relativeInside(checkout, asked, { ignoreCase: ignoresCase(checkout) });
-      if (inside !== null && (relative === null || inside.length < relative.length)) relative = inside;
-    }
-  }
-  const normalized = relative === null ? null : normalizeRepoPath(relative);
-  if (normalized === null || normalized === '' || normalized.split('/').includes('..')) {
-    throw new LanesError('outside-workspace', `\`${asked}\` is not inside this repository or its worktrees; give a path relative to the repository root.`);
-  }
-  return normalized;
 }

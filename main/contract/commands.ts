@@ -39,6 +39,7 @@ export const APP_COMMANDS = {
   about: { id: 'about', title: 'About Lanes' },
   newInstance: { id: 'instances.new', title: 'New instance…', shortcut: 'Alt+Shift+N' },
   newRequest: { id: 'requests.new', title: 'New request…', shortcut: 'Alt+N' },
+  whoOwns: { id: 'zones.whoOwns', title: 'Who owns a path…', shortcut: 'Alt+O' },
   startAll: { id: 'instances.startAll', title: 'Start all instances' },
   stopAll: { id: 'instances.stopAll', title: 'Stop all instances' },
 } as const satisfies Record<string, AppCommand>;

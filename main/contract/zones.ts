@@ -157,7 +157,24 @@ export const leasesSchema = z.object({
 });
 export type Leases = z.infer<typeof leasesSchema>;
 
+/** Who owns one path, as the "Who owns a path…" dialog and the agents' API answer it. */
+export const pathOwnerSchema = z.object({
+  /** Repository-relative, with `/`. */
+  path: z.string(),
+  /** The instances whose zones hold it, in lanes.yml's order: none (unowned), or two or more (an overlap). */
+  owners: z.array(z.string()),
+  /** In the common paths every instance may write. */
+  common: z.boolean(),
+  /** Which shared coordination file it is ("the requests folder"…), which agents write in the home; null otherwise. */
+  coordination: z.string().nullable(),
+  /** The live lease on it: while it lasts only its holder may write it. */
+  lease: leaseSchema.nullable(),
+});
+export type PathOwner = z.infer<typeof pathOwnerSchema>;
+
 export const zonesCalls = {
+  /** Who owns a path: repository-relative, or absolute inside the main checkout or a worktree. */
+  'zones.owner': call(z.object({ path: z.string().trim().min(1, 'Give a path.').max(4096) }).strict(), pathOwnerSchema),
   /** The live leases and the latest history. */
   'zones.leases': call(noArgs, leasesSchema),
   /** An instance takes a lease on a common path (another owner's path needs a grant). */

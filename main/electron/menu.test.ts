@@ -20,6 +20,7 @@ describe('the native menus', () => {
     expect(items.map((item) => item.command)).toEqual(expect.arrayContaining([APP_COMMANDS.startAll.id, APP_COMMANDS.stopAll.id]));
     expect(items).toContainEqual({ kind: 'command', label: 'New Request…', command: 'requests.new', accelerator: 'Alt+N' });
     expect(items).toContainEqual({ kind: 'command', label: 'New Instance…', command: 'instances.new', accelerator: 'Alt+Shift+N' });
+    expect(items).toContainEqual({ kind: 'command', label: 'Who Owns a Path…', command: 'zones.whoOwns', accelerator: 'Alt+O' });
   });
 
   it('offers About once: under Help, or in the app menu on macOS', () => {

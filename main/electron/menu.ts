@@ -58,6 +58,7 @@ export function applicationMenu(platform: NodeJS.Platform): MenuSpec[] {
       label: 'View',
       items: [
         command(APP_COMMANDS.palette, 'Command Palette…'),
+        command(APP_COMMANDS.whoOwns, 'Who Owns a Path…'),
         separator,
         ...SCREENS.map((screen) => command({ id: goToCommand(screen.id), title: screen.label, shortcut: `Alt+${screen.key}` })),
         separator,

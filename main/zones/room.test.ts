@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Lanes } from '../app/lanes';
 import type { Envelope } from '../contract';
-import type { Enforcement, Ownership, ScopeImport, ZonesState } from '../contract/zones';
+import type { Enforcement, Lease, Ownership, PathOwner, ScopeImport, ZonesState } from '../contract/zones';
 import { makeGitRepo, makeTempDir } from '../../test/support/repo';
 import { waitFor } from '../../test/support/wait';
 import { FIELD_REPORT_CONFIG } from './test-support';
@@ -73,6 +73,25 @@ describe('the zones room', () => {
     expect(state.fileCount).toBe(11);
     expect(state.versions.config).toMatch(/^[0-9a-f]{64}$/);
     expect(state.common).toEqual(['docs/cross-instance-prs/', 'memory/', 'COMPRESSED_PROMPT_V3.md']);
+  });
+
+  it('answers who owns any path: relative or absolute, owned, overlapping, common, coordination, leased, and refuses one outside', async () => {
+    const root = fieldRepo();
+    const lanes = await openCore(root);
+    const owner = (asked: string) => value<PathOwner>(lanes.call('zones.owner', { path: asked }));
+    expect(await owner('lib/pages/a.dart')).toEqual({ path: 'lib/pages/a.dart', owners: ['VSCode'], common: false, coordination: null, lease: null });
+    // Not tracked yet, and given absolute with a trailing slash: a folder to be.
+    expect(await owner(path.join(root, 'supabase', 'migrations', 'new') + '/')).toMatchObject({ path: 'supabase/migrations/new', owners: ['Windows'] });
+    expect(await owner('docs/cross-instance-prs/20260413_x.md')).toMatchObject({ owners: ['Windows'], common: true, coordination: 'the requests folder' });
+    expect(await owner('./README.md')).toMatchObject({ path: 'README.md', owners: [], common: false, coordination: null });
+
+    const lease = await value<Lease>(lanes.call('zones.grantLease', { instance: 'PowerShell', path: 'lib/pages', minutes: 30 }));
+    expect(await owner('lib/pages/a.dart')).toMatchObject({ owners: ['VSCode'], lease: { id: lease.id, instance: 'PowerShell', path: 'lib/pages' } });
+
+    for (const outside of ['../elsewhere/a.ts', '/etc/passwd']) {
+      const refused = await lanes.call('zones.owner', { path: outside });
+      expect(refused.ok ? null : refused.error).toMatchObject({ code: 'outside-workspace', message: expect.stringContaining('is not inside this repository') });
+    }
   });
 
   it('analyzes draft zones: owners, overlaps, unowned, percentages and folder children', async () => {

@@ -12,6 +12,7 @@ import type { Lease } from './leases';
 import { FileTree, computeOwnership, listTrackedFiles } from './ownership';
 import { ZoneSet } from './zone-set';
 import { ZoneWatcher, type WatchTarget } from './watcher';
+import { whoOwns } from './who-owns';
 import { instanceCheckout, ownCopyOfCoordinationFile, zonesConfigFrom, type ZonesConfig } from './zones-config';
 import { importScopeTable, readZonesFiles, saveZones, setOnViolation, syncScopeTable, zonesState } from './zones-store';
 
@@ -222,6 +223,12 @@ export const createZonesRoom: RoomFactory = (context): Room => {
 
   return {
     handlers: {
+      'zones.owner': async ({ path: asked }) => {
+        const zones = state();
+        const config = zonesConfigFrom((await zones.lanesYml.read()).config);
+        const leases = await (await leaseBook(zones)).state();
+        return whoOwns(asked, workspaceHome(zones.workspace.root), config, leases.live);
+      },
       'zones.load': async () => {
         const zones = state();
         const files = await readZonesFiles(zones.workspace.root, zones.lanesYml);

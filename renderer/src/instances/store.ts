@@ -124,11 +124,16 @@ lanes.on('instances.notification', (notification) => {
   // As in the desktop app: the click shows that instance's terminal, large.
   shown.onclick = () => {
     window.focus();
-    useInstances.getState().setLayout('focus');
-    useInstances.getState().focus(notification.instance);
-    goTo('instances');
+    showTerminal(notification.instance);
   };
 });
+
+/** Shows an instance's terminal large: the Instances screen, in the Focus layout, on that instance. */
+export function showTerminal(name: string): void {
+  useInstances.getState().setLayout('focus');
+  useInstances.getState().focus(name);
+  goTo('instances');
+}
 
 /* ---- Terminal traffic: too fast for a store, so it goes straight to the terminal views. ---- */
 

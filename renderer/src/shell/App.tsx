@@ -10,6 +10,7 @@ import { useWorkspace } from '../workspace/store';
 import { RestrictedModeBar, TrustDialog, TrustStatus } from '../trust/TrustDialog';
 import { useTrust } from '../trust/store';
 import { ZonesScreen } from '../zones/ZonesScreen';
+import { WhoOwnsDialog } from '../zones/WhoOwnsDialog';
 import { useApp } from './app-store';
 import { CommandPalette } from './CommandPalette';
 import { shortcutLabel } from './commands';
@@ -52,7 +53,9 @@ export function App() {
   const openShortcuts = useCallback(() => setShortcutsOpen(true), []);
   const [aboutOpen, setAboutOpen] = useState(false);
   const openAbout = useCallback(() => setAboutOpen(true), []);
-  useShellCommands(openPalette, openShortcuts, openAbout);
+  const [whoOwnsOpen, setWhoOwnsOpen] = useState(false);
+  const openWhoOwns = useCallback(() => setWhoOwnsOpen(true), []);
+  useShellCommands({ openPalette, openShortcuts, openAbout, openWhoOwns });
   useShortcutKeys(openPalette);
   useCommandsFromMain();
   useWaitingBadge(workspaceName);
@@ -102,6 +105,7 @@ export function App() {
       <CommandPalette open={paletteOpen} onOpenChange={setPaletteOpen} />
       {shortcutsOpen && <ShortcutsSheet onClose={() => setShortcutsOpen(false)} />}
       {aboutOpen && <AboutDialog onClose={() => setAboutOpen(false)} />}
+      {whoOwnsOpen && <WhoOwnsDialog onClose={() => setWhoOwnsOpen(false)} />}
     </div>
   );
 }

@@ -1,24 +1,35 @@
 import { useEffect, useMemo } from 'react';
 import { APP_COMMANDS, goToCommand, showInstanceCommand } from '../../../main/contract/commands';
 import { lanes } from '../client';
-import { useInstances } from '../instances/store';
+import { showTerminal, useInstances } from '../instances/store';
 import { GO_TO_GROUP, HELP_GROUP, availableCommands, isMacPlatform, matchesShortcut, useCommandRegistry, useCommands, type PaletteCommand } from './commands';
+import { useWorkspace } from '../workspace/store';
 import { SCREENS, goTo } from './routes';
 
 /** Statuses in which an instance's agent is alive. */
 const ALIVE = new Set(['starting', 'running', 'waiting', 'idle']);
 
+/** The shell's dialogs that commands open. */
+export interface ShellDialogs {
+  openPalette(): void;
+  openShortcuts(): void;
+  openAbout(): void;
+  openWhoOwns(): void;
+}
+
 /** The commands that work on every screen: the palette itself, going to a screen, and each instance's start, stop and terminal. */
-export function useShellCommands(openPalette: () => void, openShortcuts: () => void, openAbout: () => void): void {
+export function useShellCommands({ openPalette, openShortcuts, openAbout, openWhoOwns }: ShellDialogs): void {
   const instances = useInstances((state) => state.instances);
+  const hasWorkspace = useWorkspace((state) => state.snapshot !== null);
   const shell = useMemo<PaletteCommand[]>(
     () => [
       ...SCREENS.map((screen) => ({ id: goToCommand(screen.id), title: `Go to ${screen.label}`, group: GO_TO_GROUP, shortcut: `Alt+${screen.key}`, run: () => goTo(screen.id) })),
       { ...APP_COMMANDS.palette, group: HELP_GROUP, run: openPalette },
       { ...APP_COMMANDS.shortcuts, group: HELP_GROUP, keywords: ['keys', 'help'], run: openShortcuts },
       { ...APP_COMMANDS.about, group: HELP_GROUP, keywords: ['version'], run: openAbout },
+      { ...APP_COMMANDS.whoOwns, group: 'Zones', keywords: ['owner', 'zone', 'lease', 'file', 'path'], enabled: hasWorkspace, run: openWhoOwns },
     ],
-    [openPalette, openShortcuts, openAbout],
+    [openPalette, openShortcuts, openAbout, openWhoOwns, hasWorkspace],
   );
   const perInstance = useMemo<PaletteCommand[]>(() => {
     const store = () => useInstances.getState();
@@ -35,11 +46,7 @@ export function useShellCommands(openPalette: () => void, openShortcuts: () => v
             title: `Show ${name}'s terminal`,
             group: 'Instances',
             keywords: [instance.role, instance.agent],
-            run: () => {
-              store().setLayout('focus');
-              store().focus(name);
-              goTo('instances');
-            },
+            run: () => showTerminal(name),
           },
           { id: `instance.start.${name}`, title: `Start ${name}`, group: 'Instances', enabled: !running, run: () => store().start(name) },
           { id: `instance.restart.${name}`, title: `Restart ${name}`, group: 'Instances', enabled: running, run: () => store().restart(name) },

@@ -1,8 +1,7 @@
 import { useEffect, useMemo } from 'react';
-import { useInstances } from '../instances/store';
+import { showTerminal } from '../instances/store';
 import { NoWorkspace } from '../shell/Banners';
 import { useCommands, type PaletteCommand } from '../shell/commands';
-import { goTo } from '../shell/routes';
 import { useWorkspace } from '../workspace/store';
 import { useLeases } from './leases-store';
 import { LEASES_LINK, violationsLink } from './routes';
@@ -51,12 +50,8 @@ function useZonesCommands(): void {
             id: `zones.owner.${owner.name}.${entry.path}`,
             title: `Go to the owner of ${shown}: ${owner.name}`,
             group: 'Zones',
-            keywords: ['who owns', 'owner', entry.path],
-            run: () => {
-              useInstances.getState().setLayout('focus');
-              useInstances.getState().focus(owner.name);
-              goTo('instances');
-            },
+            keywords: ['owner', entry.path],
+            run: () => showTerminal(owner.name),
           };
         }),
     );
