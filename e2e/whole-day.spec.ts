@@ -148,12 +148,19 @@ test('the whole day: three agents in worktrees, one home for requests, memory an
   expect(() => git(worktree('Alpha'), 'commit', '-q', '-m', 'sneak')).toThrow(/supabase\/migrations\/002_sneak\.sql/);
   git(worktree('Alpha'), 'rm', '-q', '--cached', 'supabase/migrations/002_sneak.sql');
 
-  // 5. Wrap up all: memory entries land in the home, show under their kind, and the index is healthy.
-  await app.goto('memory');
-  await page.getByTestId('wrap-up').getByRole('button', { name: 'Wrap up all running instances' }).click();
+  // 5. Wrap up all from the Instances screen, where the agents are watched: memory entries land
+  // in the home; the notice counts them and leads to Memory, where they show under their kind.
+  await page.getByRole('button', { name: 'Wrap up', exact: true }).click();
+  const notice = page.getByTestId('wrap-up-notice');
+  for (const name of names) await expect(notice).toContainText(name);
+  await expect(notice).toContainText('Wrap-up typed into');
   for (const name of names) {
     await expect.poll(() => readFileSync(path.join(home, 'memory', 'MEMORY.md'), 'utf8'), { timeout: 20_000 }).toContain(`[${name} wrap-up]`);
   }
+  await expect(notice).toContainText(/\d+ memory files have changed since/);
+  await page.screenshot({ path: test.info().outputPath('wrap-up-notice.png') });
+  await notice.getByRole('link', { name: 'Review on Memory' }).click();
+  await expect(page).toHaveURL(/#\/memory$/);
   // Nothing landed in a worktree's own copy of the memory folder.
   for (const name of names) expect(readdirSync(path.join(worktree(name), 'memory')).sort()).toEqual(['MEMORY.md', 'user_profile.md']);
   const worked = page.getByRole('region', { name: /^What worked/ });

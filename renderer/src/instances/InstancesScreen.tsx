@@ -6,6 +6,7 @@ import { NewInstanceButton } from '../worktrees/NewInstanceButton';
 import { WorktreePanel } from '../worktrees/WorktreePanel';
 import { RequestBadge } from '../requests/RequestBadge';
 import { ViolationBadge } from '../zones/ViolationBadge';
+import { useWrapUpAction, useWrapUpCommands } from '../memory/wrap-up';
 import { ALL_PENDING, useInstances, type Layout } from './store';
 import { TerminalView } from './TerminalView';
 import './instances.css';
@@ -35,13 +36,15 @@ export function InstancesScreen() {
     if (hasWorkspace) void useInstances.getState().load();
   }, [hasWorkspace]);
   useInstancesScreenCommands(layout, details, toggleDetails);
+  useWrapUpCommands();
+  const runningCount = instances.filter((instance) => isLive(instance.status)).length;
+  const wrapUp = useWrapUpAction(runningCount);
 
   if (!hasWorkspace) {
     return <NoWorkspace title="Instances" what="Open a repository first: its instances come from its lanes.yml." />;
   }
 
   const focusedInstance = instances.find((instance) => instance.name === focused) ?? instances[0] ?? null;
-  const runningCount = instances.filter((instance) => isLive(instance.status)).length;
   const waitingCount = instances.filter((instance) => instance.status === 'waiting').length;
 
   return (
@@ -62,6 +65,7 @@ export function InstancesScreen() {
           <button className="button" type="button" onClick={() => void useInstances.getState().stopAll()} disabled={pending[ALL_PENDING] || runningCount === 0}>
             Stop all
           </button>
+          {wrapUp.button}
           <LayoutSwitch layout={layout} />
           <button className="button small ghost" type="button" aria-pressed={details} onClick={toggleDetails} title="Show or hide the column of instance details beside the terminals">
             Details
@@ -73,6 +77,7 @@ export function InstancesScreen() {
       {error && (
         <ErrorBanner message={error} onDismiss={dismissError} />
       )}
+      {wrapUp.notice}
       {configProblem && (
         <div className="banner banner-warn" role="status">
           lanes.yml has a problem, so the instances below may be out of date: {configProblem}

@@ -6,6 +6,7 @@ import { CoordinationChanges } from '../workspace/CoordinationChanges';
 import { useWorkspace } from '../workspace/store';
 import { ClaudeFolders } from './ClaudeFolders';
 import { FileView } from './FileView';
+import { useWrapUpCommands } from './wrap-up';
 import { HealthCard, KIND_LABELS, KIND_ORDER, NewEntryForm, SearchResults, WrapUpPanel } from './parts';
 import { SHARED_STATE_HREF, fileHref, sourceHref, useMemoryView, type MemoryView } from './routes';
 import { SharedStateView } from './SharedStateView';
@@ -277,13 +278,10 @@ function Overview({ listing }: { listing: MemoryListing | null }) {
   );
 }
 
-/** The Memory screen's actions in the command palette: a new entry, the shared state, and each wrap-up. */
+/** The Memory screen's actions in the command palette: a new entry and the shared state (and each wrap-up, from useWrapUpCommands). */
 function useMemoryCommands(source: MemorySourceId): void {
-  const wrapUp = useMemory((state) => state.wrapUp);
+  useWrapUpCommands();
   const commands = useMemo<PaletteCommand[]>(() => {
-    const send = (instance: string | null) => useMemory.getState().sendWrapUp(instance);
-    // As the wrap-up panel offers them: an agent that takes typed instructions is wrapped up while it runs; any other shows the instruction to paste.
-    const instances = wrapUp?.available ? wrapUp.instances : [];
     return [
       { id: 'memory.newEntry', title: 'New memory entry…', group: 'Memory', keywords: ['write', 'create', 'note'], run: () => openNewEntry(source) },
       {
@@ -295,23 +293,7 @@ function useMemoryCommands(source: MemorySourceId): void {
           window.location.hash = SHARED_STATE_HREF;
         },
       },
-      {
-        id: 'memory.wrapUpAll',
-        title: 'Wrap up all running instances',
-        group: 'Memory',
-        keywords: ['session', 'end'],
-        enabled: instances.some((instance) => instance.running),
-        run: () => send(null),
-      },
-      ...instances.map((instance) => ({
-        id: `memory.wrapUp.${instance.name}`,
-        title: instance.takesInstructions ? `Wrap up ${instance.name}` : `Show wrap-up for ${instance.name}`,
-        group: 'Memory',
-        keywords: ['session', 'end'],
-        enabled: instance.running || !instance.takesInstructions,
-        run: () => send(instance.name),
-      })),
     ];
-  }, [source, wrapUp]);
+  }, [source]);
   useCommands('memory', commands);
 }
