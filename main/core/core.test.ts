@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +9,11 @@ import { waitFor } from '../../test/support/wait';
 import { Lanes } from '../app/lanes';
 import { LanesCore } from './core';
 import type { OpenWorkspace, RoomContext, WorkspaceSession } from './room';
+
+/** The real git this test's stand-in passes through to. */
+function gitPath(): string {
+  return execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+}
 
 function makeCore() {
   return new Lanes({ userDataDir: makeTempDir(), platform: { mode: 'web' }, version: '1.2.3' });
@@ -108,6 +114,32 @@ describe('Lanes', () => {
     expect(events.filter(([name]) => name === 'workspace.changed').at(-1)![1]).toBeNull();
     await core.dispose();
     expect(await core.call('app.info', {})).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+  });
+
+  it('leaves nothing open when opening fails halfway (git cannot list the worktrees): the error says why, and the next open works', async () => {
+    const core = makeCore();
+    const events: [string, unknown][] = [];
+    core.onEvent((name, payload) => events.push([name, payload]));
+    const previous = makeGitRepo();
+    const repo = makeGitRepo({ 'lanes.yml': 'instances:\n  - name: api\n    agent: bash\n' });
+    expect(await core.call('workspace.open', { path: previous })).toMatchObject({ ok: true });
+    // A git on PATH that fails one subcommand, as a broken install or a hook-wrapped git might.
+    const bin = makeTempDir('lanes-git-');
+    writeFileSync(path.join(bin, 'git'), `#!/bin/sh\nif [ "$1" = worktree ]; then echo "fatal: worktree list broke" >&2; exit 128; fi\nexec ${JSON.stringify(gitPath())} "$@"\n`, { mode: 0o755 });
+    const pathBefore = process.env.PATH;
+    process.env.PATH = `${bin}${path.delimiter}${pathBefore}`;
+    try {
+      const failed = await core.call('workspace.open', { path: repo });
+      expect(failed).toMatchObject({ ok: false, error: { message: expect.stringContaining('worktree list broke') } });
+    } finally {
+      process.env.PATH = pathBefore;
+    }
+    // Neither the old workspace nor the half-opened one: the screens were told, and the trust prompt has nothing to ask about.
+    expect(await core.call('workspace.current', {})).toEqual({ ok: true, value: null });
+    expect(events.filter(([name]) => name === 'workspace.changed').at(-1)![1]).toBeNull();
+    expect(await core.call('trust.state', {})).toEqual({ ok: true, value: null });
+    expect(await core.call('workspace.open', { path: repo })).toMatchObject({ ok: true, value: { root: repo } });
+    await core.dispose();
   });
 
   it('serializes opens so the last one asked for wins', async () => {

@@ -102,9 +102,15 @@ export class LanesCore {
     this.listeners.clear();
   }
 
-  /** Rooms start their work for a workspace side by side: none depends on another's start. */
+  /**
+   * Rooms start their work for a workspace side by side: none depends on another's start. All of
+   * them have finished (or failed) before a failure is reported, so closing after it finds none
+   * still starting.
+   */
   private async roomsOpened(workspace: OpenWorkspace): Promise<void> {
-    await Promise.all(this.rooms.map((room) => room.workspaceOpened?.(workspace)));
+    const results = await Promise.allSettled(this.rooms.map((room) => room.workspaceOpened?.(workspace)));
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private async roomsClosed(workspace: OpenWorkspace): Promise<void> {

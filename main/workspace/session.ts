@@ -66,8 +66,16 @@ class RepositorySession implements WorkspaceSession {
           published: null,
         };
         this.opened = opened;
-        await this.hooks.roomsOpened(workspace);
-        await this.watchFolders(opened, await opened.config.state());
+        try {
+          await this.hooks.roomsOpened(workspace);
+          await this.watchFolders(opened, await opened.config.state());
+          return await this.publish(true);
+        } catch (error) {
+          // Half open is worse than closed: the rooms would serve a workspace no screen shows.
+          await this.closeNow().catch((closing: unknown) => console.error('Lanes could not close a workspace that failed to open:', closing));
+          this.hooks.emit('workspace.changed', null);
+          throw error;
+        }
       }
       return this.publish(true);
     });

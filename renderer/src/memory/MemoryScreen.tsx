@@ -16,8 +16,6 @@ import { ErrorBanner, NoWorkspace } from '../shell/Banners';
 
 export function MemoryScreen() {
   const root = useWorkspace((state) => state.snapshot?.root ?? null);
-  const loading = useWorkspace((state) => state.loading);
-  if (loading) return <section className="screen" aria-busy="true" />;
   if (!root) {
     return <NoWorkspace title="Memory" what="Open a repository to browse its memory folder and shared state." />;
   }

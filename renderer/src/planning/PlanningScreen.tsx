@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { RequestSummary } from '../../../main/contract/requests';
 import { RequestDialog } from '../requests/RequestDialog';
 import { useRequests } from '../requests/store';
-import { NoWorkspace } from '../shell/Banners';
+import { NoWorkspace, ScreenLoading } from '../shell/Banners';
 import { Message } from '../shell/Message';
 import { useWorkspace } from '../workspace/store';
 import { DecisionForm } from './DecisionForm';
@@ -19,7 +19,6 @@ import './planning.css';
  */
 export function PlanningScreen() {
   const snapshot = useWorkspace((state) => state.snapshot);
-  const workspaceLoading = useWorkspace((state) => state.loading);
   const board = useRequests((state) => state.board);
   const plan = useRequests((state) => state.plan);
   const loaded = useRequests((state) => state.loaded);
@@ -32,9 +31,8 @@ export function PlanningScreen() {
     if (snapshot && (!useRequests.getState().board || !useRequests.getState().plan)) void useRequests.getState().load();
   }, [snapshot?.root]);
 
-  if (workspaceLoading) return <section className="screen" aria-busy="true" />;
   if (!snapshot) return <NoWorkspace title="Plan" what="Open a repository to plan its cross-instance requests." />;
-  if (!loaded || !board) return <section className="screen" aria-busy="true" aria-label="Loading the plan" />;
+  if (!loaded || !board) return <ScreenLoading title="Plan" what="Reading the requests and the plan…" />;
 
   return (
     <section className="screen plan-screen" aria-labelledby="plan-title">

@@ -33,6 +33,7 @@ export function App() {
   const screen = useScreen();
   const connected = useApp((state) => state.connected);
   const workspaceName = useWorkspace((state) => state.snapshot?.name ?? null);
+  const workspaceLoading = useWorkspace((state) => state.loading);
   const Screen = SCREEN_COMPONENTS[screen];
 
   useEffect(() => {
@@ -80,7 +81,7 @@ export function App() {
           ))}
         </ul>
         <div className="nav-footer">
-          {workspaceName ? <span title="Open workspace">{workspaceName}</span> : <span className="muted">No workspace</span>}
+          {workspaceName ? <span title="Open workspace">{workspaceName}</span> : <span className="muted">{workspaceLoading ? 'Reading…' : 'No workspace'}</span>}
           <TrustStatus />
           <div className="nav-help">
             <button type="button" className="button ghost small" onClick={openPalette} title={`Every action (${shortcutLabel('Mod+K')})`}>

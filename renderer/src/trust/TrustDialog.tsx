@@ -115,8 +115,10 @@ export function RestrictedModeBar() {
   return (
     <div className="banner banner-warn trust-bar" role="status" data-testid="restricted-mode">
       <span className="grow">
-        <strong>Restricted mode.</strong> Lanes runs none of the {untrusted === 1 ? 'command' : `${untrusted} commands`} from this repository's
-        lanes.yml you have not trusted: instances using {untrusted === 1 ? 'it' : 'them'} do not start.
+        <strong>Restricted mode.</strong>{' '}
+        {untrusted === 1
+          ? "Lanes does not run the command from this repository's lanes.yml you have not trusted: instances using it do not start."
+          : `Lanes runs none of the ${untrusted} commands from this repository's lanes.yml you have not trusted: instances using them do not start.`}
       </span>
       <button className="button small" type="button" onClick={() => useTrust.getState().review()}>
         Review commands

@@ -8,12 +8,12 @@ import { relativeTime } from '../shell/format';
 import { CoordinationChanges } from './CoordinationChanges';
 import { useWorkspace } from './store';
 import './workspace.css';
-import { ErrorBanner } from '../shell/Banners';
+import { ErrorBanner, ScreenLoading } from '../shell/Banners';
 
 export function WorkspaceScreen() {
   const snapshot = useWorkspace((state) => state.snapshot);
   const loading = useWorkspace((state) => state.loading);
-  if (loading) return <section className="screen" aria-busy="true" />;
+  if (loading) return <ScreenLoading title="Workspace" what="Reading the workspace…" />;
   return snapshot ? <OpenWorkspace snapshot={snapshot} /> : <OpenRepository />;
 }
 
@@ -51,7 +51,7 @@ function OpenRepository() {
             aria-describedby={error ? `${inputId}-error` : undefined}
           />
           <button className="button primary" type="submit" disabled={busy || path.trim() === ''}>
-            Open
+            {busy ? 'Opening…' : 'Open'}
           </button>
           {canPick && (
             <button className="button" type="button" onClick={() => void pickAndOpen()} disabled={busy}>
@@ -59,6 +59,11 @@ function OpenRepository() {
             </button>
           )}
         </div>
+        {busy && (
+          <p className="muted" role="status">
+            <span className="busy-dot" aria-hidden="true" /> Reading the repository: its worktrees, lanes.yml and the coordination files…
+          </p>
+        )}
         {error && (
           <p id={`${inputId}-error`} className="form-error" role="alert">
             <Message text={error} />

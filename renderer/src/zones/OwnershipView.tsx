@@ -13,7 +13,7 @@ import { focusZoneChip } from './ZoneChip';
 
 /** The drag-and-drop editor: the repository tree beside the instances, with what the draft leaves unowned or shared. */
 export function OwnershipView() {
-  const { saved, draft, analysis, loading, addZone, moveZone } = useZones();
+  const { root, saved, draft, analysis, loading, load, addZone, moveZone } = useZones();
   const [dragging, setDragging] = useState<DragItem | null>(null);
   // By keyboard, Space picks a row or a chip up and each arrow carries it to the next instance (not 25 px at a time).
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(ColumnKeyboardSensor, { grid: true }));
@@ -38,7 +38,7 @@ export function OwnershipView() {
 
       {loading && !saved ? (
         <p className="muted" aria-busy="true">
-          Reading the repository…
+          <span className="busy-dot" aria-hidden="true" /> Reading the repository…
         </p>
       ) : saved ? (
         <DndContext sensors={sensors} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragging(null)} accessibility={{ announcements: dragAnnouncements }}>
@@ -53,7 +53,14 @@ export function OwnershipView() {
           </div>
           <DragOverlay>{dragging ? <span className="chip zone-chip dragging">{dragging.kind === 'path' ? zoneFor(dragging) : dragging.pattern}</span> : null}</DragOverlay>
         </DndContext>
-      ) : null}
+      ) : (
+        <div className="card empty" role="status">
+          <p>Lanes could not read the zones of this repository. Once what the error named is fixed, try again.</p>
+          <button className="button" type="button" onClick={() => root && void load(root)} disabled={!root}>
+            Try again
+          </button>
+        </div>
+      )}
 
       {saved && analysis && <OwnershipProblems analysis={analysis} />}
       {saved && <EnforcementPanel />}
