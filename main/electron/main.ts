@@ -1,4 +1,4 @@
-import { BrowserWindow, Menu, Notification, app, clipboard, dialog, ipcMain, net, protocol, screen, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions, type WebContents } from 'electron';
+import { BrowserWindow, Menu, Notification, app, clipboard, dialog, ipcMain, nativeImage, net, protocol, screen, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions, type WebContents } from 'electron';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +13,7 @@ import { appFileOfUrlPath } from '../shared/app-path';
 import { isInside } from '../shared/path-guard';
 import { applicationMenu, type MenuAction, type MenuItemSpec } from './menu';
 import { APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, isHttpUrl } from './policy';
+import { WAITING_DOT_PNG_BASE64, waitingBadge } from './waiting-badge';
 import { MIN_WINDOW, initialBounds, readWindowPlacement, saveWindowPlacement } from './window-state';
 
 /**
@@ -93,10 +94,18 @@ function registerIpc(lanes: Lanes): void {
   }
   lanes.onEvent((name, payload) => {
     for (const window of windows) if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, name, payload);
-    // The dock or taskbar badge: how many agents wait for the user (Linux shows it where the launcher supports it).
-    if (name === 'instances.changed') app.setBadgeCount((payload as InstanceList).instances.filter((instance) => instance.status === 'waiting').length);
-    if (name === 'workspace.changed') app.setBadgeCount(0);
+    if (name === 'instances.changed') showWaiting((payload as InstanceList).instances.filter((instance) => instance.status === 'waiting').length);
+    if (name === 'workspace.changed') showWaiting(0);
   });
+}
+
+/** The dock or taskbar badge: how many agents wait for the user (Linux shows it where the launcher supports it). */
+function showWaiting(waiting: number): void {
+  const badge = waitingBadge(waiting, process.platform);
+  app.setBadgeCount(badge.count);
+  if (badge.overlay === undefined) return;
+  const icon = badge.overlay ? nativeImage.createFromDataURL(`data:image/png;base64,${WAITING_DOT_PNG_BASE64}`) : null;
+  for (const window of windows) if (!window.isDestroyed()) window.setOverlayIcon(icon, badge.overlay?.description ?? '');
 }
 
 /** Asks the window to run one of the palette's commands, as if the user had picked it there. */
