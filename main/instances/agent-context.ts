@@ -1,8 +1,10 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { MCP_TOOLS } from '../contract/agents';
+import { AGENT_API_ENV, MCP_TOOLS } from '../contract/agents';
 import { excludeFromGit, setClaudeHooks, setClaudeMemoryDirectory } from '../shared/agent-files';
 import { appRoot } from '../shared/app-root';
 import { writeInsideCheckout } from '../shared/checkout-file';
+import { LanesError } from '../shared/errors';
 import type { WorkspaceConfig, InstanceConfig } from '../workspace/config';
 import type { CoordinationPaths } from '../workspace/home';
 import { splitCommandLine } from './command-line';
@@ -57,7 +59,7 @@ ${common}
 - Shared state: \`${paths.sharedState}\` (leave its Instance Scope Table as it is; Lanes keeps it)
 
 They live in the workspace's main checkout \`${paths.home}\`, which every instance and Lanes read. Your worktree may hold its own copies of them: never write those, nobody reads them.
-${agentKind(programOf(instance)) === 'claude' ? `Your own auto memory is this memory folder too (Lanes sets \`autoMemoryDirectory\` to \`${paths.memory}\`): keep its entries and its MEMORY.md there, not in ~/.claude/projects.\n` : ''}${agentKind(programOf(instance)) === 'claude' ? `Lanes' own tools are the MCP server \`${LANES_MCP_SERVER}\`: ${Object.keys(MCP_TOOLS).join(', ')}. Prefer them to writing these files by hand: Lanes checks names and keeps the formats.\n` : ''}
+${agentKind(programOf(instance)) === 'claude' ? `Your own auto memory is this memory folder too (Lanes sets \`autoMemoryDirectory\` to \`${paths.memory}\`): keep its entries and its MEMORY.md there, not in ~/.claude/projects.\n` : ''}${MCP_AGENTS.has(agentKind(programOf(instance))) ? `Lanes' own tools are the MCP server \`${LANES_MCP_SERVER}\`: ${Object.keys(MCP_TOOLS).join(', ')}. Prefer them to writing these files by hand: Lanes checks names and keeps the formats.\n` : ''}
 ## Rules
 1. Write only inside your zones and the shared coordination files above. Never edit, move or delete other files, even to fix something small.
 2. When you need a change outside your zones, ask its owner: write a request file in \`${paths.requests}\`
@@ -79,6 +81,9 @@ function programOf(instance: InstanceConfig): string {
     return instance.agent.trim().split(/\s+/)[0] ?? instance.agent;
   }
 }
+
+/** The agents Lanes registers its MCP server for, each in its own way (see prepareAgent). */
+const MCP_AGENTS: ReadonlySet<AgentKind> = new Set(['claude', 'codex', 'gemini']);
 
 /** The agents whose prompt takes typed text as a message to act on. */
 const PROSE_AGENTS: ReadonlySet<AgentKind> = new Set(['claude', 'codex', 'gemini', 'aider']);
@@ -107,6 +112,8 @@ export function whyNotTyped(instance: InstanceConfig): string | null {
 
 export interface PreparedAgent {
   readonly args: string[];
+  /** Variables the agent's environment needs beside Lanes' own (Gemini's settings file). */
+  readonly env: Record<string, string>;
   /** The context file Lanes wrote, git-excluded, relative to the working folder. */
   readonly contextFile: string;
 }
@@ -138,6 +145,8 @@ export async function prepareAgent(options: {
    * learns lands in the one memory every instance reads, where the guard lets it write.
    */
   readonly memoryFolder?: string;
+  /** The environment the agent inherits (where Gemini's system settings may already be named). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }): Promise<PreparedAgent> {
   const contextFile = path.posix.join('.lanes', 'context', `${options.instanceName}.md`);
   // Claude Code reads MCP servers from the file named by --mcp-config, kept beside the context
@@ -149,6 +158,7 @@ export async function prepareAgent(options: {
   await writeInsideCheckout({ root: options.cwd, what: "the agent's context" }, contextFile, options.context);
   const pointer = `Read ${contextFile}: it gives your role, the zones you own, the rules and the session-start ritual. Follow it.`;
   const args = [...options.args];
+  const env: Record<string, string> = {};
   switch (options.kind) {
     case 'claude': {
       await ensureClaudeHooks(options.cwd, options.notifyCommand());
@@ -159,18 +169,75 @@ export async function prepareAgent(options: {
       break;
     }
     case 'codex':
-      args.push(pointer);
+      // Codex has no MCP config file flag: `-c` overrides add the server for this run only, and
+      // its secret reaches the server through the environment Codex forwards (`env_vars`).
+      args.push(...codexMcpOverrides(), pointer);
       break;
-    case 'gemini':
+    case 'gemini': {
+      // Gemini reads a system settings file (named by GEMINI_CLI_SYSTEM_SETTINGS_PATH) over the
+      // user's and the project's: Lanes writes one, git-excluded, holding the system file's own
+      // settings plus its server. The secret is a `$VAR` reference Gemini resolves when it starts.
+      const settingsFile = path.posix.join('.lanes', 'context', `${options.instanceName}.gemini-settings.json`);
+      const settings = await geminiSettingsWithLanes(options.env ?? process.env);
+      await writeInsideCheckout({ root: options.cwd, what: "the agent's MCP servers" }, settingsFile, `${JSON.stringify(settings, null, 2)}\n`);
+      env[GEMINI_SYSTEM_SETTINGS] = path.join(options.cwd, settingsFile);
       args.push('--prompt-interactive', pointer);
       break;
+    }
     case 'aider':
       args.push('--read', contextFile);
       break;
     default:
       break;
   }
-  return { args, contextFile };
+  return { args, env, contextFile };
+}
+
+/** The variables `lanes mcp` reads to reach this Lanes as its instance. */
+const MCP_SERVER_VARIABLES = [AGENT_API_ENV.socket, AGENT_API_ENV.secret];
+
+/** Codex's `-c key=value` overrides (values in TOML; JSON strings and arrays are TOML too) that add Lanes' server. */
+export function codexMcpOverrides(): string[] {
+  const server = lanesMcpServer();
+  const prefix = `mcp_servers.${LANES_MCP_SERVER}`;
+  const overrides = [
+    `${prefix}.command=${JSON.stringify(server.command)}`,
+    `${prefix}.args=${JSON.stringify(server.args)}`,
+    `${prefix}.env_vars=${JSON.stringify(MCP_SERVER_VARIABLES)}`,
+    ...Object.entries(server.env ?? {}).map(([name, value]) => `${prefix}.env.${name}=${JSON.stringify(value)}`),
+  ];
+  return overrides.flatMap((override) => ['-c', override]);
+}
+
+const GEMINI_SYSTEM_SETTINGS = 'GEMINI_CLI_SYSTEM_SETTINGS_PATH';
+
+/** Where Gemini CLI reads its system settings when no variable names the file. */
+function defaultGeminiSystemSettings(): string {
+  if (process.platform === 'darwin') return '/Library/Application Support/GeminiCli/settings.json';
+  if (process.platform === 'win32') return 'C:\\ProgramData\\gemini-cli\\settings.json';
+  return '/etc/gemini-cli/settings.json';
+}
+
+/**
+ * The system settings Gemini would have read, with Lanes' server added. A system file Lanes
+ * cannot read as JSON is not replaced: its policy would be lost, so the error says what to fix.
+ */
+async function geminiSettingsWithLanes(env: Readonly<Record<string, string | undefined>>): Promise<Record<string, unknown>> {
+  const file = env[GEMINI_SYSTEM_SETTINGS] || defaultGeminiSystemSettings();
+  let system: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('it is not a JSON object');
+    system = parsed as Record<string, unknown>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new LanesError('malformed-file', `Lanes could not read Gemini's system settings \`${file}\` to add its MCP server (${(error as Error).message}). Fix that file, then start the instance again.`);
+    }
+  }
+  const server = lanesMcpServer();
+  const variables = Object.fromEntries(MCP_SERVER_VARIABLES.map((name) => [name, `$${name}`]));
+  const servers = typeof system.mcpServers === 'object' && system.mcpServers !== null ? (system.mcpServers as Record<string, unknown>) : {};
+  return { ...system, mcpServers: { ...servers, [LANES_MCP_SERVER]: { command: server.command, args: server.args, env: { ...server.env, ...variables } } } };
 }
 
 async function ensureClaudeHooks(cwd: string, notifyCommand: string): Promise<void> {

@@ -209,6 +209,7 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
       context: contextText({ instance: config, config: loaded.config, paths, workspaceName }),
       memoryFolder: paths.memory,
       notifyCommand,
+      env: baseEnv,
     });
     return {
       file,
@@ -225,6 +226,7 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
         LANES_WORKSPACE: root,
         LANES_ZONES: config.zones.join('\n'),
         LANES_CONTEXT_FILE: prepared.contextFile,
+        ...prepared.env,
         ...(await context.services.agentApi?.environmentFor(config.name)),
       },
     };
