@@ -107,8 +107,9 @@ describe('instances: start and stop', () => {
     expect(state.statusDetail).toBe('exited with code 3');
     const grandchildPid = Number(readFileSync(grandchildFile, 'utf8'));
     await waitFor(() => !isRunningPid(grandchildPid), 'the orphaned grandchild to be ended');
-    const notification = events.find((event) => event.name === 'instances.notification');
-    expect(notification?.payload).toMatchObject({ instance: 'web', kind: 'exited' });
+    // The host sends the exit's notification after its status change: it may arrive a read later.
+    const notification = await waitFor(() => events.find((event) => event.name === 'instances.notification'), 'the exit notification');
+    expect(notification.payload).toMatchObject({ instance: 'web', kind: 'exited' });
   });
 
   it('kills an agent that ignores SIGHUP and SIGTERM after the grace period', async () => {
@@ -300,7 +301,8 @@ describe('instances: status', () => {
         .map((event) => event.payload.instances.find((instance: any) => instance.name === 'cc'))
         .filter((state) => state?.statusSource === 'hook')
         .map((state) => state.status as string);
-    await waitFor(() => statuses().includes('idle'), 'the Stop hook', 15_000);
+    // Each hook runs `lanes notify` from source (tsx): seconds apiece on a loaded machine.
+    await waitFor(() => statuses().includes('idle'), 'the Stop hook', 45_000);
     expect(statuses().filter((status, index, all) => status !== all[index - 1])).toEqual(['waiting', 'running', 'idle']);
     const waiting = events.find((event) => event.name === 'instances.notification' && event.payload.kind === 'waiting');
     expect(waiting?.payload.body).toBe('fake agent reached Notification');
@@ -313,7 +315,7 @@ describe('instances: status', () => {
     const settings = JSON.parse(readFileSync(path.join(root, '.claude', 'settings.local.json'), 'utf8'));
     expect(Object.keys(settings.hooks)).toEqual(expect.arrayContaining(['Notification', 'Stop', 'UserPromptSubmit']));
     expect(git(root, 'status', '--porcelain')).toBe('');
-  });
+  }, 60_000);
 });
 
 describe('instances: terminal output', () => {
