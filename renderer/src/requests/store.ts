@@ -104,7 +104,7 @@ async function readBoard(set: (partial: Partial<RequestsState>) => void): Promis
     // answer, and the deltas after it are applied to it: drawing this one too would only
     // draw the board twice, or go back to an older one.
     if (boardsReceived !== boardsBefore) set({ error: null });
-    else set({ board, loaded: true, error: null });
+    else set({ board: replaceBoard(useRequests.getState().board, board), loaded: true, error: null });
   } catch (error) {
     set({ error: errorMessage(error), loaded: true });
   }
@@ -212,12 +212,38 @@ export const useRequests = create<RequestsState>((set, get) => {
   };
 });
 
-/** Applies a change pushed by main; deltas replace cards by `file`. */
+/**
+ * Applies a change pushed by main; deltas replace cards by `file`. A card whose summary is the
+ * same as before keeps its object, so the board draws again only the cards that changed.
+ */
 export function applyChange(board: RequestBoard | null, change: RequestChange): RequestBoard | null {
-  if (change.kind === 'board') return change.board;
+  if (change.kind === 'board') return replaceBoard(board, change.board);
   if (!board) return board;
   const gone = new Set([...change.removed, ...change.upserted.map((request) => request.file)]);
   return { ...board, exists: board.exists || change.upserted.length > 0, requests: [...board.requests.filter((request) => !gone.has(request.file)), ...change.upserted] };
+}
+
+/** The board read again (the workspace opened, the folder moved): the cards that did not change keep their objects. */
+function replaceBoard(board: RequestBoard | null, next: RequestBoard | null): RequestBoard | null {
+  if (!board || !next) return next;
+  const known = new Map(board.requests.map((request) => [request.file, request]));
+  return {
+    ...next,
+    requests: next.requests.map((request) => {
+      const before = known.get(request.file);
+      return before && sameSummary(before, request) ? before : request;
+    }),
+  };
+}
+
+function sameSummary(a: RequestSummary, b: RequestSummary): boolean {
+  const keys = Object.keys(b) as (keyof RequestSummary)[];
+  if (keys.length !== Object.keys(a).length) return false;
+  return keys.every((key) => {
+    const [before, after] = [a[key], b[key]];
+    if (before === after) return true;
+    return Array.isArray(before) && Array.isArray(after) && before.length === after.length && before.every((item, index) => item === after[index]);
+  });
 }
 
 lanes.on('requests.changed', (change) => {
