@@ -182,6 +182,18 @@ test('refuses to save an edit over a file changed on disk meanwhile', async ({ a
   expect(readFileSync(path.join(root, file), 'utf8')).toBe('# Task (Windows → VSCode)\nmine, on top of theirs\n');
 });
 
+test('a long column draws its first cards, then its page of forty, and every card on "Show all"', async ({ app, temp }) => {
+  const files = Object.fromEntries(Array.from({ length: 45 }, (_, index) => [`${DIR}/202604${String(1 + (index % 28)).padStart(2, '0')}_task_${index}.md`, `# Task ${index} (Windows → VSCode)\n`]));
+  const { page } = await openBoard({ app, temp }, files);
+  const open = column(page, 'open');
+  await expect(open.getByTestId('column-count')).toHaveText('45');
+  await expect(open.getByTestId('request-card')).toHaveCount(40);
+  await page.screenshot({ path: '/tmp/requests-long-column.png' });
+  await open.getByRole('button', { name: 'Show all 45' }).click();
+  await expect(open.getByTestId('request-card')).toHaveCount(45);
+  await expect(open.getByRole('button', { name: /^Show all/ })).toHaveCount(0);
+});
+
 /**
  * Moves a card with the keyboard as a user does (Space, arrows, Space), waiting for the board's
  * own announcement after each key so a busy machine cannot outrun the drag.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestSummary } from '../contract/requests';
 import { requestSummary } from '../../renderer/src/requests/test-support';
-import { blockerResolver, cyclesOf, levelsOf, newlyUnblocked, planOf, quadrantOf, waitingCounts } from './plan';
+import { blockerResolver, cyclesOf, levelsOf, newlyUnblocked, planOf, quadrantOf, waitingCounts, wavesOf } from './plan';
 
 const request = requestSummary;
 
@@ -87,6 +87,29 @@ describe('the plan', () => {
     const plan = planOf([request('done/20260410_a.md', { blockedBy: ['b'] }), request('20260410_b.md', { blockedBy: ['a'] })]);
     expect(plan.cycles).toEqual([]);
     expect(plan.waves).toEqual([['20260410_b.md']]);
+  });
+
+  it('looks at each request and asks for its blockers once, however many waves a few receivers make', () => {
+    // 500 open requests for two receivers make 250 waves: asking again for every wave made the
+    // plan of a big board take a fifth of a second, after every change of any file.
+    const files = Array.from({ length: 500 }, (_, index) => `20260101_r${String(index).padStart(3, '0')}.md`);
+    const requests = new Map(files.map((file, index) => [file, request(file, { toInstance: index % 2 === 0 ? 'Windows' : 'VSCode' })]));
+    const asked: string[] = [];
+    const waitsFor = (file: string) => {
+      asked.push(file);
+      return file === files[499] ? [files[0]!] : [];
+    };
+    const looked: string[] = [];
+    const requestOf = (file: string) => {
+      looked.push(file);
+      return requests.get(file)!;
+    };
+    const waves = wavesOf(files, waitsFor, requestOf);
+    expect(waves).toHaveLength(250);
+    expect(waves[0]).toEqual([files[0], files[1]]);
+    expect(waves.flat().sort()).toEqual(files);
+    expect(asked.sort()).toEqual(files);
+    expect(looked.sort()).toEqual(files);
   });
 
   it('finds cycles in a chain of ten thousand requests without running out of stack', () => {

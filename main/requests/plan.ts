@@ -100,16 +100,18 @@ export function planOf(requests: readonly RequestSummary[]): RequestPlan {
 /**
  * Waves of a topological order: each wave takes, in priority order, the requests whose blockers
  * are all in earlier waves, at most one per receiver (an agent does one thing at a time).
+ * Hundreds of open requests for a few receivers make hundreds of waves, so the priority order is
+ * sorted and each request's blockers asked once, not again for every wave.
  */
 export function wavesOf(files: readonly string[], waitsFor: (file: string) => string[], requestOf: (file: string) => RequestSummary): string[][] {
-  const remaining = new Set(files);
+  let remaining = files.map((file) => ({ request: requestOf(file), blockers: waitsFor(file) })).sort((a, b) => byPriority(a.request, b.request));
   const placed = new Set<string>();
   const waves: string[][] = [];
-  while (remaining.size > 0) {
-    const ready = [...remaining].filter((file) => waitsFor(file).every((blocker) => placed.has(blocker))).map(requestOf).sort(byPriority);
+  while (remaining.length > 0) {
     const receivers = new Set<string>();
     const wave: string[] = [];
-    for (const request of ready) {
+    for (const { request, blockers } of remaining) {
+      if (!blockers.every((blocker) => placed.has(blocker))) continue;
       const receiver = request.toInstance ?? request.to?.toLowerCase() ?? `file:${request.file}`;
       if (receivers.has(receiver)) continue;
       receivers.add(receiver);
@@ -117,10 +119,8 @@ export function wavesOf(files: readonly string[], waitsFor: (file: string) => st
     }
     // Only requests that wait on something outside `files` are left: nothing more can be placed.
     if (wave.length === 0) break;
-    for (const file of wave) {
-      remaining.delete(file);
-      placed.add(file);
-    }
+    for (const file of wave) placed.add(file);
+    remaining = remaining.filter(({ request }) => !placed.has(request.file));
     waves.push(wave);
   }
   return waves;

@@ -12,7 +12,7 @@ import {
   type DragEndEvent,
   type DragStartEvent,
 } from '@dnd-kit/core';
-import { memo, useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useId, useMemo, useState } from 'react';
 import type { RequestBoard, RequestStatus, RequestSummary } from '../../../main/contract/requests';
 import { useInstances } from '../instances/store';
 import { useWorkspace } from '../workspace/store';
@@ -29,6 +29,11 @@ import { shortcutLabel } from '../shell/commands';
 
 /** Cards drawn per column before "Show all": keeps a board of thousands of files quick to draw. */
 const PAGE = 40;
+/**
+ * Cards a column draws first, more than a tall window shows; the rest of its page follows in a
+ * render React does after that first frame, so the board appears without waiting for them.
+ */
+const FIRST_SCREEN = 12;
 
 export function RequestsScreen() {
   const snapshot = useWorkspace((state) => state.snapshot);
@@ -188,7 +193,8 @@ interface ColumnProps {
 const Column = memo(function Column({ status, label, requests, instances, onOpen }: ColumnProps) {
   const { setNodeRef, isOver } = useDroppable({ id: status });
   const [showAll, setShowAll] = useState(false);
-  const shown = showAll ? requests : requests.slice(0, PAGE);
+  const page = useDeferredValue(PAGE, FIRST_SCREEN);
+  const shown = showAll ? requests : requests.slice(0, page);
   const headingId = useId();
   return (
     <section ref={setNodeRef} className="req-column" data-status={status} data-over={isOver || undefined} aria-labelledby={headingId} data-testid={`column-${status}`}>

@@ -73,6 +73,44 @@ let plansReceived = 0;
 function withPlan(plan: RequestPlan | null): Pick<RequestsState, 'plan' | 'planByFile'> {
   return { plan, planByFile: new Map(plan?.requests.map((entry) => [entry.file, entry])) };
 }
+/** The reading of the board under way, and the workspace it reads (see `shapeOf`). */
+let reading: { workspace: string; done: Promise<void> } | null = null;
+
+/** What the board depends on: the workspace, its requests folder and the instances of lanes.yml. */
+function shapeOf(snapshot: ReturnType<typeof useWorkspace.getState>['snapshot']): string | null {
+  return snapshot ? [snapshot.root, snapshot.config.paths.requests, ...snapshot.config.instances.map((instance) => instance.name)].join('\n') : null;
+}
+
+/**
+ * Reads the board, the paths and the plan side by side. The board is drawn as soon as it
+ * arrives: the plan only adds the "waits for" lines and the Plan screen, so it never holds the board back.
+ */
+async function readBoard(set: (partial: Partial<RequestsState>) => void): Promise<void> {
+  const boardsBefore = boardsReceived;
+  const plansBefore = plansReceived;
+  const paths = lanes.call('requests.paths', {}).then(
+    (value) => set({ paths: value }),
+    () => set({ paths: null }),
+  );
+  const plan = lanes.call('requests.plan', {}).then(
+    (value) => {
+      if (plansReceived === plansBefore) set(withPlan(value));
+    },
+    () => undefined,
+  );
+  try {
+    const board = await lanes.call('requests.list', {});
+    // A whole board pushed meanwhile (the workspace just opened) is at least as new as this
+    // answer, and the deltas after it are applied to it: drawing this one too would only
+    // draw the board twice, or go back to an older one.
+    if (boardsReceived !== boardsBefore) set({ error: null });
+    else set({ board: replaceBoard(useRequests.getState().board, board), loaded: true, error: null });
+  } catch (error) {
+    set({ error: errorMessage(error), loaded: true });
+  }
+  await Promise.all([paths, plan]);
+}
+
 let searchSeq = 0;
 
 export const useRequests = create<RequestsState>((set, get) => {
@@ -132,29 +170,21 @@ export const useRequests = create<RequestsState>((set, get) => {
     filterInstance: '',
     query: '',
     matches: null,
-    async load() {
-      if (!useWorkspace.getState().snapshot) {
+    load() {
+      const workspace = shapeOf(useWorkspace.getState().snapshot);
+      if (workspace === null) {
         set({ board: null, loaded: true });
-        return;
+        return Promise.resolve();
       }
+      // The Instances screen's badges and the Requests screen both ask as they are drawn: one
+      // reading of the board (a megabyte for thousands of files) serves them all.
+      if (reading?.workspace === workspace) return reading.done;
       if (!get().board) set({ loaded: false });
-      const boardsBefore = boardsReceived;
-      const plansBefore = plansReceived;
-      try {
-        const [board, paths, plan] = await Promise.all([
-          lanes.call('requests.list', {}),
-          lanes.call('requests.paths', {}).catch(() => null),
-          lanes.call('requests.plan', {}).catch(() => null),
-        ]);
-        if (plan && plansReceived === plansBefore) set(withPlan(plan));
-        // A whole board pushed meanwhile (the workspace just opened) is at least as new as this
-        // answer, and the deltas after it are applied to it: drawing this one too would only
-        // draw the board twice, or go back to an older one.
-        if (boardsReceived !== boardsBefore) set({ paths, error: null });
-        else set({ board, paths, loaded: true, error: null });
-      } catch (error) {
-        set({ error: errorMessage(error), loaded: true });
-      }
+      const done = readBoard(set).finally(() => {
+        if (reading?.done === done) reading = null;
+      });
+      reading = { workspace, done };
+      return done;
     },
     ensureLoaded() {
       if (!get().loaded) void get().load();
@@ -182,12 +212,38 @@ export const useRequests = create<RequestsState>((set, get) => {
   };
 });
 
-/** Applies a change pushed by main; deltas replace cards by `file`. */
+/**
+ * Applies a change pushed by main; deltas replace cards by `file`. A card whose summary is the
+ * same as before keeps its object, so the board draws again only the cards that changed.
+ */
 export function applyChange(board: RequestBoard | null, change: RequestChange): RequestBoard | null {
-  if (change.kind === 'board') return change.board;
+  if (change.kind === 'board') return replaceBoard(board, change.board);
   if (!board) return board;
   const gone = new Set([...change.removed, ...change.upserted.map((request) => request.file)]);
   return { ...board, exists: board.exists || change.upserted.length > 0, requests: [...board.requests.filter((request) => !gone.has(request.file)), ...change.upserted] };
+}
+
+/** The board read again (the workspace opened, the folder moved): the cards that did not change keep their objects. */
+function replaceBoard(board: RequestBoard | null, next: RequestBoard | null): RequestBoard | null {
+  if (!board || !next) return next;
+  const known = new Map(board.requests.map((request) => [request.file, request]));
+  return {
+    ...next,
+    requests: next.requests.map((request) => {
+      const before = known.get(request.file);
+      return before && sameSummary(before, request) ? before : request;
+    }),
+  };
+}
+
+function sameSummary(a: RequestSummary, b: RequestSummary): boolean {
+  const keys = Object.keys(b) as (keyof RequestSummary)[];
+  if (keys.length !== Object.keys(a).length) return false;
+  return keys.every((key) => {
+    const [before, after] = [a[key], b[key]];
+    if (before === after) return true;
+    return Array.isArray(before) && Array.isArray(after) && before.length === after.length && before.every((item, index) => item === after[index]);
+  });
 }
 
 lanes.on('requests.changed', (change) => {
@@ -208,9 +264,7 @@ lanes.on('requests.unblocked', (notice) => {
 
 // Another workspace, requests folder or set of instances in lanes.yml: read the board again.
 useWorkspace.subscribe((state, previous) => {
-  const shape = (snapshot: typeof state.snapshot) =>
-    snapshot ? [snapshot.root, snapshot.config.paths.requests, ...snapshot.config.instances.map((instance) => instance.name)].join('\n') : null;
-  if (shape(state.snapshot) !== shape(previous.snapshot)) {
+  if (shapeOf(state.snapshot) !== shapeOf(previous.snapshot)) {
     if (!state.snapshot) useRequests.setState({ board: null, paths: null, unblocked: [], ...withPlan(null) });
     else if (useRequests.getState().loaded) void useRequests.getState().load();
   }
