@@ -2,8 +2,9 @@
 // the core sees it (this process is a host client): the time from sending one character to an
 // agent that echoes it in raw mode (as Claude Code does) to receiving the echo.
 //  1. Baseline: the echo agent alone in the host.
-//  2. Under load, in the same run: 8 more agents flood their terminals (no viewer, so nothing
-//     holds them back and the host parses all of it) and 2 more agents spin in CPU-bound loops.
+//  2. Under load, in the same run: 8 more agents flood their terminals (no viewer, so no flow
+//     control; the host parses all of it, and holds them back only by giving screens nobody views
+//     a quarter of its time) and 2 more agents spin in CPU-bound loops.
 // Goal: p95 under load < 50 ms; the ratio to the baseline is reported beside it.
 import { performance } from 'node:perf_hooks';
 import type { HostClient } from '../main/instances/host/client';

@@ -52,7 +52,11 @@ export class InstanceProcess {
   private hookReportAt = 0;
   private hooks = false;
   private draining = false;
-  /** Paused by flow control: its viewers are behind, so the agent is blocked writing. */
+  /**
+   * Why the pty is paused (the agent is blocked writing): its viewers are behind on
+   * acknowledgements, or its screen is behind on parsing. It resumes once neither holds it.
+   */
+  private readonly holds = new Set<'viewers' | 'screen'>();
   private ptyPaused = false;
   private exitWatch: NodeJS.Timeout | null = null;
   private marker: string | null = null;
@@ -61,7 +65,10 @@ export class InstanceProcess {
   private screen: ScreenStatusTracker;
   private current: Status = { status: 'stopped', source: 'process', detail: null, since: new Date().toISOString() };
   readonly pipe: OutputPipe;
-  private readonly display = new TerminalScreen(DEFAULT_SIZE.cols, DEFAULT_SIZE.rows);
+  private readonly display = new TerminalScreen(DEFAULT_SIZE.cols, DEFAULT_SIZE.rows, {
+    fallingBehind: (behind) => (behind ? this.hold('screen') : this.release('screen')),
+    isWatched: () => this.pipe.viewerCount > 0,
+  });
   pid: number | null = null;
   exitCode: number | null = null;
   signal: number | null = null;
@@ -79,8 +86,8 @@ export class InstanceProcess {
     this.pipe = new OutputPipe({
       ...timings.pipe,
       emit: (data, seq) => this.events.output(data, seq),
-      pause: () => this.pausePty(),
-      resume: () => this.resumePty(),
+      pause: () => this.hold('viewers'),
+      resume: () => this.release('viewers'),
     });
   }
 
@@ -119,6 +126,8 @@ export class InstanceProcess {
     }
     this.pty = pty;
     this.pid = pty.pid;
+    // The screen may still be parsing the previous run's output.
+    if (this.display.isBehind) this.hold('screen');
     // Set before the agent starts its own children, which inherit it.
     if (spec.niceness !== undefined) lowerPriority(pty.pid, spec.niceness);
     this.startedAt = new Date().toISOString();
@@ -233,14 +242,18 @@ export class InstanceProcess {
   }
 
   /**
+   * Pauses the pty for `reason` (it stays paused until every reason is released).
+   *
    * node-pty 1.1.0 loses what is still unread when the process exits while the pty is paused:
    * its stream ends early, dropping up to the kernel's pty buffer. A paused pty therefore checks
    * every 20 ms that its process still exists, and once it is gone reads the rest itself,
    * synchronously, before the stream can end. This reaches into node-pty's private `_socket`
    * (its `fd` is public); the flood test fails if an update changes them.
    */
-  private pausePty(): void {
+  private hold(reason: 'viewers' | 'screen'): void {
     if (!this.pty || this.draining) return;
+    this.holds.add(reason);
+    if (this.ptyPaused) return;
     this.ptyPaused = true;
     this.pty.pause();
     const pid = this.pid;
@@ -273,11 +286,17 @@ export class InstanceProcess {
     } catch {
       // EAGAIN or EIO: the kernel has nothing more
     }
+    this.holds.clear();
     this.ptyPaused = false;
     pty.resume();
   }
 
+  private release(reason: 'viewers' | 'screen'): void {
+    if (this.holds.delete(reason) && this.holds.size === 0) this.resumePty();
+  }
+
   private resumePty(): void {
+    this.holds.clear();
     this.ptyPaused = false;
     if (this.exitWatch) clearInterval(this.exitWatch);
     this.exitWatch = null;

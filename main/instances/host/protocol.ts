@@ -24,11 +24,12 @@ export type HostMessage =
   | { readonly type: 'result'; readonly id: number; readonly ok: false; readonly code: string; readonly message: string }
   | { readonly type: 'event'; readonly name: string; readonly payload: unknown };
 
+/** One buffer, the JSON encoded straight into it after the length: terminal output is copied once, not twice. */
 export function encodeFrame(message: ClientMessage | HostMessage): Buffer {
-  const body = Buffer.from(JSON.stringify(message), 'utf8');
-  const frame = Buffer.allocUnsafe(4 + body.length);
-  frame.writeUInt32BE(body.length, 0);
-  body.copy(frame, 4);
+  const json = JSON.stringify(message);
+  const frame = Buffer.allocUnsafe(4 + Buffer.byteLength(json, 'utf8'));
+  frame.writeUInt32BE(frame.length - 4, 0);
+  frame.write(json, 4, 'utf8');
   return frame;
 }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { TerminalScreen } from './terminal-screen';
+import { SCREEN_BEHIND_CHARS, TerminalScreen } from './terminal-screen';
 
 const screens: TerminalScreen[] = [];
 function screen(): TerminalScreen {
@@ -51,5 +51,44 @@ describe('TerminalScreen', () => {
     expect(a).toBe(b);
     expect(a).not.toContain('beta');
     expect(c).toContain('beta');
+  });
+});
+
+describe('TerminalScreen parsing in turns', () => {
+  const lines = (from: number, count: number) => Array.from({ length: count }, (_, index) => `line ${from + index} ${'.'.repeat(60)}\r\n`).join('');
+
+  it('says when more output waits to be parsed than it lets an agent run ahead, and when it caught up; nothing is lost', async () => {
+    const signals: boolean[] = [];
+    const terminal = new TerminalScreen(120, 30, { fallingBehind: (behind) => signals.push(behind), isWatched: () => false });
+    screens.push(terminal);
+    // Written in pieces of the size a pty hands over, more than SCREEN_BEHIND_CHARS in all.
+    const count = Math.ceil((2 * SCREEN_BEHIND_CHARS.unwatched) / 70);
+    for (let line = 1; line <= count; line += 50) terminal.write(lines(line, Math.min(50, count - line + 1)));
+    expect(signals).toEqual([true]);
+    expect(terminal.isBehind).toBe(true);
+    const drawn = (await terminal.serialize()).split('\r\n').filter((line) => line.startsWith('line '));
+    expect(signals).toEqual([true, false]);
+    expect(terminal.isBehind).toBe(false);
+    expect(drawn).toEqual(Array.from({ length: count }, (_, index) => `line ${index + 1} ${'.'.repeat(60)}`));
+  });
+
+  it('parses a screen someone waits for before the output of screens nobody views', async () => {
+    const unwatched = new TerminalScreen(120, 30, { isWatched: () => false });
+    const watched = new TerminalScreen(120, 30, { isWatched: () => true });
+    screens.push(unwatched, watched);
+    for (let line = 1; line <= 60_000; line += 50) unwatched.write(lines(line, 50));
+    watched.write('typed\r\n');
+    expect(await watched.serialize()).toContain('typed');
+    // A slice or two of the flood at most went first: far more than a quarter of SCREEN_BEHIND_CHARS still waits.
+    expect(unwatched.isBehind).toBe(true);
+    expect(await unwatched.serialize()).toContain(`line 60000 `);
+  });
+
+  it('a closed screen answers a pending serialization with an error instead of never', async () => {
+    const terminal = new TerminalScreen(80, 24);
+    terminal.write(lines(1, 10_000));
+    const pending = terminal.serialize();
+    terminal.dispose();
+    await expect(pending).rejects.toThrow(/closed/);
   });
 });
