@@ -24,7 +24,7 @@ import { CardFace, RequestCard } from './RequestCard';
 import { RequestDialog } from './RequestDialog';
 import { COLUMNS, STATUS_LABEL, useRequests } from './store';
 import './requests.css';
-import { NoWorkspace } from '../shell/Banners';
+import { NoWorkspace, ScreenLoading } from '../shell/Banners';
 import { shortcutLabel } from '../shell/commands';
 
 /** Cards drawn per column before "Show all": keeps a board of thousands of files quick to draw. */
@@ -37,7 +37,6 @@ const FIRST_SCREEN = 12;
 
 export function RequestsScreen() {
   const snapshot = useWorkspace((state) => state.snapshot);
-  const workspaceLoading = useWorkspace((state) => state.loading);
   const board = useRequests((state) => state.board);
   const loaded = useRequests((state) => state.loaded);
 
@@ -47,11 +46,10 @@ export function RequestsScreen() {
     if (snapshot && !useRequests.getState().board) void useRequests.getState().load();
   }, [snapshot?.root]);
 
-  if (workspaceLoading) return <section className="screen" aria-busy="true" />;
   if (!snapshot) {
     return <NoWorkspace title="Requests" what="Open a repository to see its cross-instance requests." />;
   }
-  if (!loaded) return <section className="screen" aria-busy="true" aria-label="Loading requests" />;
+  if (!loaded) return <ScreenLoading title="Requests" what="Reading the requests…" />;
   if (!board) return <BoardUnavailable />;
   return <Board board={board} />;
 }
