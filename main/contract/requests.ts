@@ -202,7 +202,7 @@ export const syncStateSchema = z.object({
   agents: z.array(
     z.object({
       instance: z.string(),
-      /** When a sync point was last typed into it (ISO time), and which; null if never since the workspace opened. */
+      /** When a sync point was last typed into it (ISO time), and which; kept across restarts of Lanes; null if never. */
       lastSyncedAt: z.string().nullable(),
       lastText: z.string().nullable(),
       /** Why the last sync point was not typed into it, or null when it was. */

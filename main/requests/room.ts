@@ -12,6 +12,7 @@ import { whyNotTyped } from '../instances/agent-context';
 import { part, typedLine } from '../instances/typed-text';
 import { blockerResolver, newlyUnblocked, planOf, waitingCounts } from './plan';
 import { RequestBoard } from './request-board';
+import { LastSynced } from './last-synced';
 import { SyncSchedule, systemClock, type SyncClock } from './sync-schedule';
 
 /**
@@ -25,8 +26,8 @@ export const requestsRoomWith = (clock: SyncClock): RoomFactory => (context): Ro
   /** The lanes.yml the schedule follows: the last valid one, so a typo in the file stops no sync. */
   let scheduledConfig: WorkspaceConfig | null = null;
   let configSubscription: { dispose(): void } | null = null;
-  /** When a sync point was last typed into each instance, and which; since the workspace opened. */
-  const lastSynced = new Map<string, { at: string; text: string }>();
+  /** When a sync point was last typed into each instance, and which; kept across restarts. */
+  let lastSynced: LastSynced | null = null;
   /** Why the last sync point was not typed into an instance. */
   const notSyncedBecause = new Map<string, string>();
   /** How many blockers each request waited for when the plan was last made (see `waitingCounts`); null before the first scan. */
@@ -151,8 +152,8 @@ export const requestsRoomWith = (clock: SyncClock): RoomFactory => (context): Ro
       })),
       agents: (scheduledConfig?.instances ?? []).map((instance) => ({
         instance: instance.name,
-        lastSyncedAt: lastSynced.get(instance.name)?.at ?? null,
-        lastText: lastSynced.get(instance.name)?.text ?? null,
+        lastSyncedAt: lastSynced?.get(instance.name)?.at ?? null,
+        lastText: lastSynced?.get(instance.name)?.text ?? null,
         notSyncedBecause: notSyncedBecause.get(instance.name) ?? null,
       })),
     };
@@ -169,10 +170,8 @@ export const requestsRoomWith = (clock: SyncClock): RoomFactory => (context): Ro
     const result = await typeIntoRunningAgents(scheduledConfig, line);
     const at = new Date(clock.now()).toISOString();
     if (schedule === of) {
-      for (const instance of result.typed) {
-        lastSynced.set(instance, { at, text: point.text });
-        notSyncedBecause.delete(instance);
-      }
+      await lastSynced?.record(result.typed, { at, text: point.text });
+      for (const instance of result.typed) notSyncedBecause.delete(instance);
       for (const { instance, reason } of result.notTyped) notSyncedBecause.set(instance, reason);
       announceSync(of);
     }
@@ -185,7 +184,7 @@ export const requestsRoomWith = (clock: SyncClock): RoomFactory => (context): Ro
     schedule?.close();
     schedule = null;
     scheduledConfig = null;
-    lastSynced.clear();
+    lastSynced = null;
     notSyncedBecause.clear();
   };
 
@@ -242,6 +241,9 @@ export const requestsRoomWith = (clock: SyncClock): RoomFactory => (context): Ro
         void sync(scheduled, point).catch((error: unknown) => console.error('Lanes: typing a scheduled sync point failed:', error));
       });
       schedule = scheduled;
+      const synced = await LastSynced.open(context.userDataDir, homeFor(workspace));
+      if (schedule !== scheduled) return;
+      lastSynced = synced;
       // The last valid `sync:` list stays scheduled while lanes.yml is invalid.
       const follow = (state: ConfigState) => {
         if (!state.loaded || schedule !== scheduled) return;

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SyncState } from '../contract/requests';
@@ -28,8 +28,8 @@ function workspace(sync: string): string {
 }
 
 /** A real core on a fake clock with VSCode's fake agent running, recording the sync states it announces. */
-async function openWithVSCodeRunning(root: string, clock: FakeClock) {
-  const opened = await openRequests(root, clock);
+async function openWithVSCodeRunning(root: string, clock: FakeClock, userDataDir?: string) {
+  const opened = await openRequests(root, clock, userDataDir);
   const output: string[] = [];
   const states: (SyncState | null)[] = [];
   opened.core.onEvent((name, payload) => {
@@ -132,5 +132,25 @@ describe('sync points: typed into the running agents', () => {
     expect(await failure('requests.syncNow', { point: 1, text: 'An older text' })).toMatchObject({ code: 'conflict', message: expect.stringMatching(/changed since the screen showed it/) });
     expect(await failure('requests.syncNow', { point: 7, text: 'Anything' })).toMatchObject({ code: 'conflict' });
     await call('instances.stop', { name: 'VSCode' });
+  });
+
+  it('keeps when each agent was last synced across a restart of Lanes, and sets a damaged record aside', async () => {
+    const clock = new FakeClock(START);
+    const root = workspace(SYNC);
+    const first = await openWithVSCodeRunning(root, clock);
+    await first.call('requests.syncNow', { point: 0, text: 'Post your plan for today.' });
+    await first.call('instances.stop', { name: 'VSCode' });
+    await first.core.dispose();
+
+    const second = await openRequests(root, clock, first.userDataDir);
+    expect((await second.call('requests.syncState')).agents[0]).toMatchObject({ instance: 'VSCode', lastSyncedAt: local(8, 45), lastText: 'Post your plan for today.' });
+    await second.core.dispose();
+
+    const folder = path.join(first.userDataDir, 'sync');
+    const [record] = readdirSync(folder);
+    writeFileSync(path.join(folder, record!), '{ "version": 1, "agents": [');
+    const third = await openRequests(root, clock, first.userDataDir);
+    expect((await third.call('requests.syncState')).agents[0].lastSyncedAt).toBeNull();
+    expect(readdirSync(folder).filter((name) => name.startsWith(`${record}.damaged-`))).toHaveLength(1);
   });
 });

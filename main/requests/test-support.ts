@@ -16,9 +16,9 @@ afterEach(async () => {
  * A real core with the workspace open, recording the requests room's events; disposed after the
  * test. Its requests room keeps time by `clock` (a `FakeClock` for tests of the sync schedule).
  */
-export async function openRequests(root: string, clock: SyncClock = systemClock) {
+export async function openRequests(root: string, clock: SyncClock = systemClock, userDataDir = makeTempDir('lanes-user-')) {
   const rooms = lanesComposition.rooms.map((room) => (room === createRequestsRoom ? requestsRoomWith(clock) : room));
-  const core = new LanesCore({ userDataDir: makeTempDir('lanes-user-'), platform: { mode: 'web' }, version: 'test' }, { ...lanesComposition, rooms });
+  const core = new LanesCore({ userDataDir, platform: { mode: 'web' }, version: 'test' }, { ...lanesComposition, rooms });
   opened.push(core);
   const changes: RequestChange[] = [];
   core.onEvent((name, payload) => {
@@ -37,7 +37,7 @@ export async function openRequests(root: string, clock: SyncClock = systemClock)
     if (envelope.ok) throw new Error(`${name} should have failed`);
     return envelope.error;
   };
-  return { core, changes, call, failure };
+  return { core, changes, call, failure, userDataDir };
 }
 
 export { waitFor } from '../../test/support/wait';

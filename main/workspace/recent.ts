@@ -1,9 +1,7 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { recentWorkspaceSchema, type RecentWorkspace } from '../contract/workspace';
-import { writeFileAtomic } from '../shared/atomic-file';
-import { errnoCode } from '../shared/errors';
+import { readUserDataFile, writeUserDataFile } from '../shared/user-data-file';
 
 const RECENT_FILE = 'recent-workspaces.json';
 export const RECENT_LIMIT = 10;
@@ -22,21 +20,7 @@ export class RecentWorkspaces {
   }
 
   async list(): Promise<RecentWorkspace[]> {
-    let text: string;
-    try {
-      text = await fs.readFile(this.file, 'utf8');
-    } catch (error) {
-      if (errnoCode(error) === 'ENOENT') return [];
-      throw error;
-    }
-    try {
-      return recentFileSchema.parse(JSON.parse(text)).workspaces;
-    } catch {
-      const aside = `${this.file}.damaged-${Date.now()}`;
-      await fs.rename(this.file, aside);
-      console.warn(`Lanes: the recent-workspaces list was damaged and was moved to ${aside}.`);
-      return [];
-    }
+    return (await readUserDataFile(this.file, recentFileSchema, 'the recent-workspaces list'))?.workspaces ?? [];
   }
 
   async remember(root: string, now = new Date()): Promise<RecentWorkspace[]> {
@@ -50,8 +34,7 @@ export class RecentWorkspaces {
   }
 
   private async save(workspaces: RecentWorkspace[]): Promise<RecentWorkspace[]> {
-    await fs.mkdir(this.userDataDir, { recursive: true });
-    await writeFileAtomic(this.file, `${JSON.stringify({ version: 1, workspaces }, null, 2)}\n`, { mode: 0o600 });
+    await writeUserDataFile(this.file, { version: 1, workspaces });
     return workspaces;
   }
 }
