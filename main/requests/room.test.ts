@@ -338,6 +338,7 @@ describe('requests: hand-off to an agent', () => {
     const service = await ConfigService.open(root);
     const context = {
       services: {},
+      userDataDir: makeTempDir('lanes-user-'),
       emit: () => undefined,
       requireWorkspace: () => ({ root, name: 'repo' }),
       currentWorkspace: () => ({ root, name: 'repo' }),
