@@ -27,8 +27,13 @@ export class LastSynced {
 
   static async open(userDataDir: string, home: string): Promise<LastSynced> {
     const store = new LastSynced(userDataDir, home);
-    const saved = await readUserDataFile(store.file, fileSchema, `the record of when ${home}'s agents were last synced`);
-    if (saved && saved.home === home) for (const [name, synced] of Object.entries(saved.agents)) store.agents.set(name, synced);
+    try {
+      const saved = await readUserDataFile(store.file, fileSchema, `the record of when ${home}'s agents were last synced`);
+      if (saved && saved.home === home) for (const [name, synced] of Object.entries(saved.agents)) store.agents.set(name, synced);
+    } catch (error) {
+      // Not worth failing to open the workspace over: the screen shows "never" until the next sync.
+      console.error(`Lanes could not read when the agents were last synced (${store.file}):`, error);
+    }
     return store;
   }
 
@@ -36,17 +41,13 @@ export class LastSynced {
     return this.agents.get(instance) ?? null;
   }
 
-  /** Records a sync of these agents; resolves once it is on disk. */
+  /** Records a sync of these agents; resolves once it is on disk (or the write failed, which is logged: the sync itself happened). */
   record(instances: readonly string[], synced: Synced): Promise<void> {
     for (const instance of instances) this.agents.set(instance, synced);
     const value = { version: 1, home: this.home, agents: Object.fromEntries(this.agents) };
-    const turn = this.saving.then(() => writeUserDataFile(this.file, value));
-    this.saving = turn.catch((error: unknown) => console.error(`Lanes could not keep when the agents were last synced (${this.file}):`, error));
-    return turn;
-  }
-
-  /** Waits for the saves under way. */
-  settled(): Promise<void> {
+    this.saving = this.saving
+      .then(() => writeUserDataFile(this.file, value))
+      .catch((error: unknown) => console.error(`Lanes could not keep when the agents were last synced (${this.file}):`, error));
     return this.saving;
   }
 }

@@ -84,7 +84,7 @@ function OwnerAnswer({ answer, onShowTerminal }: { answer: PathOwner; onShowTerm
   const instances = useInstances((state) => state.instances);
   const { owners, lease, common, coordination } = answer;
   const facts: string[] = [];
-  if (owners.length > 1) facts.push(`Overlap: ${owners.join(' and ')} all own it. Give it to one of them on the Zones screen.`);
+  if (owners.length > 1) facts.push(`Overlap: ${owners.join(' and ')} ${owners.length === 2 ? 'both' : 'all'} own it. Give it to one of them on the Zones screen.`);
   if (lease) facts.push(`${lease.instance} holds a lease on \`${lease.path}\` until ${new Date(lease.until).toLocaleTimeString()}: only ${lease.instance} may write it until then.`);
   if (coordination) facts.push(`A shared coordination file (${coordination}): every agent writes it, in the main checkout.`);
   else if (common) facts.push('A common path: every instance may write it.');
