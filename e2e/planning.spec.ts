@@ -70,7 +70,7 @@ test('places requests on the priority matrix by mouse and by keyboard, writing o
 });
 
 test('draws a blocked request and its blocker, and tells the receiver when the blocker is done', async ({ app, temp }) => {
-  const { page } = await openPlan(
+  const { root, page } = await openPlan(
     { app, temp },
     {
       [`${DIR}/20260410_schema.md`]: '---\nurgency: high\nimportance: high\n---\n# Schema (VSCode → Windows)\n',
@@ -98,6 +98,12 @@ test('draws a blocked request and its blocker, and tells the receiver when the b
   await page.screenshot({ path: '/tmp/plan-graph-dark.png' });
   await page.emulateMedia({ colorScheme: 'light' });
   await page.screenshot({ path: '/tmp/plan-graph-light.png' });
+
+  // A blocker that finds no request is let go from the Plan: only that name leaves the file.
+  await page.getByRole('button', { name: 'Remove "20260401_gone.md" from the blocked_by of Orphan' }).click();
+  await expect(node('missing:20260401_gone.md')).toHaveCount(0);
+  await expect(page.getByTestId('plan-problems')).not.toContainText('20260401_gone.md');
+  await expect.poll(() => read(root, '20260412_orphan.md')).toBe('# Orphan (Windows → VSCode)\n');
 
   // The board shows what blocks the card; finishing the blocker there tells the receiver.
   await page.keyboard.press('Alt+4');

@@ -243,6 +243,11 @@ export const requestsCalls = {
     z.object({ file: fileArg, quadrant: quadrantSchema.nullable(), version: z.string().optional() }).strict(),
     requestSummarySchema,
   ),
+  /**
+   * Takes one name off a request's `blocked_by:` (one that finds no request, or a blocker the user
+   * lets go), keeping the rest of the file; refused when the file changed since `version`.
+   */
+  'requests.unblock': call(z.object({ file: fileArg, blocker: z.string().min(1).max(500), version: z.string().optional() }).strict(), requestSummarySchema),
   'requests.plan': call(noArgs, requestPlanSchema),
   /**
    * A decision entered once: appended to the Decisions section of the shared-state file (its

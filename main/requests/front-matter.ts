@@ -19,7 +19,7 @@ export function withStatus(text: string, status: WrittenStatus | null, fileLabel
  * file whose front matter Lanes cannot read is refused rather than rewritten, and so is a result
  * that would not read back as the values asked for.
  */
-export function withFields(text: string, fields: Readonly<Record<string, string | null>>, fileLabel: string): string {
+export function withFields(text: string, fields: Readonly<Record<string, FieldValue>>, fileLabel: string): string {
   const frontMatter = splitFrontMatter(text);
   if (frontMatter.kind === 'malformed') {
     throw new LanesError('malformed-file', `${fileLabel}: ${frontMatter.message} Lanes did not change it; fix the front matter by hand first.`);
@@ -33,6 +33,7 @@ export function withFields(text: string, fields: Readonly<Record<string, string 
   for (const [key, value] of Object.entries(fields)) {
     const present = Object.hasOwn(data, key) && data[key] !== null && data[key] !== undefined;
     if (value === null ? !present : readsAs(data[key], value)) continue;
+    const asText = typeof value === 'string' || value === null ? value : flowList(value);
     changed = true;
     const start = lines.findIndex((line) => new RegExp(`^${key}[ \\t]*:`).test(line));
     let end = start + 1;
@@ -41,14 +42,14 @@ export function withFields(text: string, fields: Readonly<Record<string, string 
       while (end < lines.length && /^(?:[ \t]|-(?:[ \t]|\r?\n|$))/.test(lines[end]!)) end += 1;
     }
     if (start === -1) {
-      if (value === null) continue;
+      if (asText === null) continue;
       const last = lines.length - 1;
       if (last >= 0 && !/\n$/.test(lines[last]!)) lines[last] += eol;
-      lines.push(`${key}: ${value}${eol}`);
-    } else if (value === null) {
+      lines.push(`${key}: ${asText}${eol}`);
+    } else if (asText === null) {
       lines.splice(start, end - start);
     } else {
-      lines.splice(start, end - start, `${key}: ${value}${lineEndOf(lines[end - 1], eol)}`);
+      lines.splice(start, end - start, `${key}: ${asText}${lineEndOf(lines[end - 1], eol)}`);
     }
   }
   if (!changed) return text;
@@ -65,9 +66,18 @@ export function withFields(text: string, fields: Readonly<Record<string, string 
   return result;
 }
 
-/** True when a front matter value means `value` (`In-Progress` means `in-progress`). */
-function readsAs(current: unknown, value: string): boolean {
+/** A value to write: one word, a list of names (written as a YAML flow list), or null to remove the key. */
+export type FieldValue = string | readonly string[] | null;
+
+/** True when a front matter value means `value` (`In-Progress` means `in-progress`; a list, the same names in order). */
+function readsAs(current: unknown, value: string | readonly string[]): boolean {
+  if (typeof value !== 'string') return Array.isArray(current) && current.length === value.length && current.every((item, index) => String(item) === value[index]);
   return typeof current === 'string' && canonical(current) === canonical(value);
+}
+
+/** `[a, b]`, each name quoted when YAML would read it otherwise. */
+function flowList(items: readonly string[]): string {
+  return `[${items.map((item) => (/^[\w.\-/#]+$/.test(item) && !/^[-#]/.test(item) ? item : JSON.stringify(item))).join(', ')}]`;
 }
 
 function canonical(word: string): string {

@@ -37,6 +37,31 @@ async function withVSCodeRunning(root: string) {
   return { ...opened, output };
 }
 
+describe('planning: letting go of a blocker', () => {
+  it('takes a name that finds no request off blocked_by, keeping the other names and every other byte, then the key itself', async () => {
+    const original = '---\r\n# keep\r\nblocked_by:\r\n  - 20260401_schema.md\r\n  - ghost\r\n  - "odd: name"\r\nurgency: high\r\n---\r\n# B (Windows → VSCode)\r\nbody\r\n';
+    const root = makeGitRepo({ 'lanes.yml': LANES_YML, [`${DIR}/20260401_schema.md`]: '# Schema (VSCode → Windows)\n', [`${DIR}/20260413_b.md`]: original });
+    const { call, failure } = await openPlanning(root);
+    const shown: RequestSummary = (await call('requests.read', { file: '20260413_b.md' })).request;
+    expect(shown.blockedBy).toEqual(['20260401_schema.md', 'ghost', 'odd: name']);
+
+    const once: RequestSummary = await call('requests.unblock', { file: '20260413_b.md', blocker: 'ghost', version: shown.version });
+    expect(once.blockedBy).toEqual(['20260401_schema.md', 'odd: name']);
+    expect(read(root, '20260413_b.md')).toBe('---\r\n# keep\r\nblocked_by: [20260401_schema.md, "odd: name"]\r\nurgency: high\r\n---\r\n# B (Windows → VSCode)\r\nbody\r\n');
+    const plan: RequestPlan = await call('requests.plan');
+    expect(plan.requests.find((entry) => entry.file === '20260413_b.md')!.blockers.map((blocker) => blocker.ref)).toEqual(['20260401_schema.md', 'odd: name']);
+
+    // Asked again with the old version, or for a name it no longer has: refused, nothing written.
+    expect(await failure('requests.unblock', { file: '20260413_b.md', blocker: 'odd: name', version: shown.version })).toMatchObject({ code: 'conflict' });
+    expect(await failure('requests.unblock', { file: '20260413_b.md', blocker: 'ghost' })).toMatchObject({ code: 'not-found', message: expect.stringContaining('is not blocked by "ghost"') });
+
+    await call('requests.unblock', { file: '20260413_b.md', blocker: 'odd: name' });
+    const last: RequestSummary = await call('requests.unblock', { file: '20260413_b.md', blocker: '20260401_schema.md' });
+    expect(last.blockedBy).toEqual([]);
+    expect(read(root, '20260413_b.md')).toBe('---\r\n# keep\r\nurgency: high\r\n---\r\n# B (Windows → VSCode)\r\nbody\r\n');
+  });
+});
+
 describe('planning: the priority matrix writes the front matter', () => {
   it('writes only urgency and importance into a tracked file, keeping every other byte, and takes a card back to the tray', async () => {
     const original = '---\r\n# keep this comment\r\nstatus: blocked\r\npriority:  "high"\r\n---\r\n# A (Windows → VSCode)\r\nbody\r\n';

@@ -11,7 +11,7 @@ import { composeRequest, fileDate, slugify } from './compose';
 import { sameStamp } from '../shared/folder-engine';
 import { FolderWatch, type FolderChange } from './folder-watch';
 import { withFields, withStatus } from './front-matter';
-import { matchInstance, parseRequestFile, type ParsedRequest } from './parse';
+import { matchInstance, parseRequestFile, splitFrontMatter, type ParsedRequest } from './parse';
 import { levelsOf, quadrantOf } from './plan';
 
 const DONE = 'done';
@@ -162,6 +162,27 @@ export class RequestBoard {
       if (!parsed.editable) throw new LanesError('malformed-file', `Lanes does not rewrite \`${file}\`: ${parsed.warnings[0] ?? 'it cannot read it.'}`);
       const next = withFields(parsed.text, levelsOf(quadrant), `\`${file}\``);
       if (next !== parsed.text) await writeFileAtomic(abs, (parsed.bom ? '\uFEFF' : '') + next, { expected: { hash: hashContent(bytes) } });
+      return this.refreshOne(file);
+    });
+  }
+
+  /**
+   * Takes one name off a request's `blocked_by:` (one that finds no request, or a blocker the user
+   * lets go), the other names and the rest of the file as they were.
+   */
+  unblock(file: string, blocker: string, version: string | undefined): Promise<RequestSummary> {
+    return this.mutate(async () => {
+      const { abs, name, inDone } = this.locate(file);
+      const bytes = await readRequestBytes(abs, file);
+      if (version !== undefined && hashContent(bytes) !== version) throw changedSinceShown(file);
+      const parsed = parseRequestFile(bytes, name, inDone);
+      if (!parsed.editable) throw new LanesError('malformed-file', `Lanes does not rewrite \`${file}\`: ${parsed.warnings[0] ?? 'it cannot read it.'}`);
+      if (!parsed.blockedBy.includes(blocker)) throw new LanesError('not-found', `\`${file}\` is not blocked by "${blocker}" (any more); its \`blocked_by\` is: ${parsed.blockedBy.join(', ') || 'empty'}.`);
+      const frontMatter = splitFrontMatter(parsed.text);
+      const key = frontMatter.kind === 'ok' && frontMatter.data.blocked_by === undefined && frontMatter.data.blockedBy !== undefined ? 'blockedBy' : 'blocked_by';
+      const remaining = parsed.blockedBy.filter((ref) => ref !== blocker);
+      const next = withFields(parsed.text, { [key]: remaining.length > 0 ? remaining : null }, `\`${file}\``);
+      await writeFileAtomic(abs, (parsed.bom ? '\uFEFF' : '') + next, { expected: { hash: hashContent(bytes) } });
       return this.refreshOne(file);
     });
   }

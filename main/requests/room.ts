@@ -204,6 +204,7 @@ export const requestsRoomWith = (clock: SyncClock): RoomFactory => (context): Ro
       'requests.search': async ({ query }) => ({ files: await current().search(query) }),
       'requests.send': async ({ file }) => sendToReceiver(await current().summary(file)),
       'requests.prioritize': ({ file, quadrant, version }) => current().prioritize(file, quadrant, version),
+      'requests.unblock': ({ file, blocker, version }) => current().unblock(file, blocker, version),
       'requests.plan': async () => {
         const requests = current();
         await requests.ready;

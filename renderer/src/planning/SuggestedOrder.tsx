@@ -1,3 +1,4 @@
+import { useRequests } from '../requests/store';
 import { Message } from '../shell/Message';
 import type { RequestBoard, RequestPlan, RequestSummary } from '../../../main/contract/requests';
 
@@ -44,11 +45,24 @@ export function SuggestedOrder({ plan, board, onOpen }: { plan: RequestPlan; boa
                 {link(entry.file)}: <Message text={entry.reason} />
               </li>
             ))}
-            {problems.map(({ file, blocker }) => (
-              <li key={`${file}\n${blocker.ref}`}>
-                {link(file)}: <Message text={`\`blocked_by\`: ${blocker.problem}`} />
-              </li>
-            ))}
+            {problems.map(({ file, blocker }) => {
+              const request = byFile.get(file);
+              return (
+                <li key={`${file}\n${blocker.ref}`}>
+                  {link(file)}: <Message text={`\`blocked_by\`: ${blocker.problem}`} />{' '}
+                  {request && (
+                    <button
+                      type="button"
+                      className="button small"
+                      aria-label={`Remove "${blocker.ref}" from the blocked_by of ${request.title}`}
+                      onClick={() => void useRequests.getState().unblock(request, blocker.ref)}
+                    >
+                      Remove from blocked_by
+                    </button>
+                  )}
+                </li>
+              );
+            })}
           </ul>
         </>
       )}

@@ -52,6 +52,8 @@ interface RequestsState {
   move(request: RequestSummary, status: RequestStatus): Promise<RequestSummary | null>;
   /** Places a card on the priority matrix (null: back to the unsorted tray); null when refused (see `error`). */
   prioritize(request: RequestSummary, quadrant: Quadrant | null): Promise<RequestSummary | null>;
+  /** Takes one name off the request's `blocked_by` (one that finds no request); an error lands in `error`. */
+  unblock(request: RequestSummary, blocker: string): Promise<RequestSummary | null>;
   dismissUnblocked(file: string): void;
   /** Records a decision in the shared-state file and types it into the running agents. */
   decide(text: string): Promise<DecisionResult>;
@@ -196,6 +198,15 @@ export const useRequests = create<RequestsState>((set, get) => {
     prioritize(request, quadrant) {
       if (request.quadrant === quadrant) return Promise.resolve(request);
       return shownMeanwhile('placing', request.file, quadrant, () => lanes.call('requests.prioritize', { file: request.file, quadrant, version: request.version }));
+    },
+    async unblock(request, blocker) {
+      set({ error: null });
+      try {
+        return await lanes.call('requests.unblock', { file: request.file, blocker, version: request.version });
+      } catch (error) {
+        set({ error: errorMessage(error) });
+        return null;
+      }
     },
     dismissUnblocked: (file) => set((state) => ({ unblocked: state.unblocked.filter((notice) => notice.file !== file) })),
     decide: (text) => lanes.call('requests.decide', { text }),
