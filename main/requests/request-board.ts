@@ -10,7 +10,7 @@ import { DEFAULT_PATHS, type LoadedConfig } from '../workspace/config';
 import { composeRequest, fileDate, slugify } from './compose';
 import { sameStamp } from '../shared/folder-engine';
 import { FolderWatch, type FolderChange } from './folder-watch';
-import { withFields, withStatus } from './front-matter';
+import { withFields, withStatus, type FieldValue } from './front-matter';
 import { matchInstance, parseRequestFile, splitFrontMatter, type ParsedRequest } from './parse';
 import { levelsOf, quadrantOf } from './plan';
 
@@ -154,16 +154,7 @@ export class RequestBoard {
 
   /** Places a card on the priority matrix: writes only the front matter's `urgency:` and `importance:`. */
   prioritize(file: string, quadrant: Quadrant | null, version: string | undefined): Promise<RequestSummary> {
-    return this.mutate(async () => {
-      const { abs, name, inDone } = this.locate(file);
-      const bytes = await readRequestBytes(abs, file);
-      if (version !== undefined && hashContent(bytes) !== version) throw changedSinceShown(file);
-      const parsed = parseRequestFile(bytes, name, inDone);
-      if (!parsed.editable) throw new LanesError('malformed-file', `Lanes does not rewrite \`${file}\`: ${parsed.warnings[0] ?? 'it cannot read it.'}`);
-      const next = withFields(parsed.text, levelsOf(quadrant), `\`${file}\``);
-      if (next !== parsed.text) await writeFileAtomic(abs, (parsed.bom ? '\uFEFF' : '') + next, { expected: { hash: hashContent(bytes) } });
-      return this.refreshOne(file);
-    });
+    return this.rewriteFrontMatter(file, version, () => levelsOf(quadrant));
   }
 
   /**
@@ -171,18 +162,30 @@ export class RequestBoard {
    * lets go), the other names and the rest of the file as they were.
    */
   unblock(file: string, blocker: string, version: string | undefined): Promise<RequestSummary> {
+    return this.rewriteFrontMatter(file, version, (parsed) => {
+      if (!parsed.blockedBy.includes(blocker)) {
+        throw new LanesError('not-found', `\`${file}\` is not blocked by "${blocker}" (any more); its \`blocked_by\` is: ${parsed.blockedBy.join(', ') || 'empty'}.`);
+      }
+      const frontMatter = splitFrontMatter(parsed.text);
+      const key = frontMatter.kind === 'ok' && frontMatter.data.blocked_by === undefined && frontMatter.data.blockedBy !== undefined ? 'blockedBy' : 'blocked_by';
+      const remaining = parsed.blockedBy.filter((ref) => ref !== blocker);
+      return { [key]: remaining.length > 0 ? remaining : null };
+    });
+  }
+
+  /**
+   * Writes the fields `edit` gives into a request's front matter, the rest of the file as it was;
+   * refused when the file changed since `version` or Lanes cannot read its front matter.
+   */
+  private rewriteFrontMatter(file: string, version: string | undefined, edit: (parsed: ParsedRequest) => Record<string, FieldValue>): Promise<RequestSummary> {
     return this.mutate(async () => {
       const { abs, name, inDone } = this.locate(file);
       const bytes = await readRequestBytes(abs, file);
       if (version !== undefined && hashContent(bytes) !== version) throw changedSinceShown(file);
       const parsed = parseRequestFile(bytes, name, inDone);
       if (!parsed.editable) throw new LanesError('malformed-file', `Lanes does not rewrite \`${file}\`: ${parsed.warnings[0] ?? 'it cannot read it.'}`);
-      if (!parsed.blockedBy.includes(blocker)) throw new LanesError('not-found', `\`${file}\` is not blocked by "${blocker}" (any more); its \`blocked_by\` is: ${parsed.blockedBy.join(', ') || 'empty'}.`);
-      const frontMatter = splitFrontMatter(parsed.text);
-      const key = frontMatter.kind === 'ok' && frontMatter.data.blocked_by === undefined && frontMatter.data.blockedBy !== undefined ? 'blockedBy' : 'blocked_by';
-      const remaining = parsed.blockedBy.filter((ref) => ref !== blocker);
-      const next = withFields(parsed.text, { [key]: remaining.length > 0 ? remaining : null }, `\`${file}\``);
-      await writeFileAtomic(abs, (parsed.bom ? '\uFEFF' : '') + next, { expected: { hash: hashContent(bytes) } });
+      const next = withFields(parsed.text, edit(parsed), `\`${file}\``);
+      if (next !== parsed.text) await writeFileAtomic(abs, (parsed.bom ? '\uFEFF' : '') + next, { expected: { hash: hashContent(bytes) } });
       return this.refreshOne(file);
     });
   }
