@@ -170,10 +170,13 @@ export const requestsRoomWith = (clock: SyncClock): RoomFactory => (context): Ro
     const result = await typeIntoRunningAgents(scheduledConfig, line);
     const at = new Date(clock.now()).toISOString();
     if (schedule === of) {
-      await lastSynced?.record(result.typed, { at, text: point.text });
+      // Who took it and why the others did not change together, before the save is awaited: a
+      // reader in between must never see one half of this sync without the other.
+      const saved = lastSynced?.record(result.typed, { at, text: point.text });
       for (const instance of result.typed) notSyncedBecause.delete(instance);
       for (const { instance, reason } of result.notTyped) notSyncedBecause.set(instance, reason);
       announceSync(of);
+      await saved;
     }
     return { text: point.text, at, ...result };
   };
