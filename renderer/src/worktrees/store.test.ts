@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { makeGitRepo } from '../../../test/support/repo';
 import { trustAllCommands } from '../../../test/support/trust';
 import { bridgedCore, stateWhere } from '../test-support';
@@ -89,6 +89,30 @@ describe('the worktrees store', () => {
     writeFileSync(path.join(root, 'lanes.yml'), 'setup: npm ci\n');
     const reread = await stateWhere(useWorktrees, (state) => state.options?.setup !== SETUP, 'the new setup command in the form');
     expect(reread.options?.setup).toBe('npm ci');
+  });
+
+  it('lanes.yml changed while the form\'s first read was on its way: the form is read again, not left with the old answer', async () => {
+    const { core, useWorktrees, root } = await worktreesPage();
+    // The first read of the choices answers from the old file, and only after the change was announced.
+    const call = core.call.bind(core);
+    let changed!: () => void;
+    const announced = new Promise<void>((resolve) => (changed = resolve));
+    const subscription = core.onEvent((name) => name === 'config.changed' && setTimeout(changed, 50));
+    let first = true;
+    vi.spyOn(core, 'call').mockImplementation(async (name, args) => {
+      const answer = await call(name, args);
+      if (name === 'worktrees.options' && first) {
+        first = false;
+        writeFileSync(path.join(root, 'lanes.yml'), 'setup: npm ci\n');
+        await announced;
+      }
+      return answer;
+    });
+
+    await useWorktrees.getState().loadOptions();
+    const reread = await stateWhere(useWorktrees, (state) => state.options?.setup === 'npm ci', 'the new setup command in the form');
+    expect(reread.options?.setup).toBe('npm ci');
+    subscription.dispose();
   });
 
   it('another repository opened: the panels and lists of the old one are dropped', async () => {

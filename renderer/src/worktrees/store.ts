@@ -87,6 +87,9 @@ interface WorktreesState {
 
 let operationCounter = 0;
 
+/** The creation form's reads of its choices: how many were started (only the last one's answer counts), and whether it is still on its way. */
+const optionsReads = { started: 0, pending: false };
+
 export const useWorktrees = create<WorktreesState>((set, get) => {
   const patchPanel = (instance: string, patch: Partial<PanelState>) =>
     set((state) => ({ panels: { ...state.panels, [instance]: { ...(state.panels[instance] ?? emptyPanel()), ...patch } } }));
@@ -110,10 +113,15 @@ export const useWorktrees = create<WorktreesState>((set, get) => {
     countButton: (change) => set((state) => ({ buttons: state.buttons + change })),
 
     async loadOptions() {
+      const read = ++optionsReads.started;
+      optionsReads.pending = true;
       try {
-        set({ options: await lanes.call('worktrees.options', {}), optionsError: null });
+        const options = await lanes.call('worktrees.options', {});
+        if (read === optionsReads.started) set({ options, optionsError: null });
       } catch (error) {
-        set({ optionsError: errorMessage(error) });
+        if (read === optionsReads.started) set({ optionsError: errorMessage(error) });
+      } finally {
+        if (read === optionsReads.started) optionsReads.pending = false;
       }
     },
 
@@ -250,7 +258,8 @@ lanes.on('worktrees.changed', () => {
 // names, setup command, worktrees folder) and each panel's base and folder come from it.
 lanes.on('config.changed', () => {
   const state = useWorktrees.getState();
-  if (state.options) void state.loadOptions();
+  // A read on its way may carry the file from before this change: read again, and only the last read counts.
+  if (state.options || optionsReads.pending) void state.loadOptions();
   for (const instance of Object.keys(state.panels)) void state.loadStatus(instance);
   if (state.list) void state.loadList();
 });
@@ -258,6 +267,8 @@ lanes.on('config.changed', () => {
 useWorkspace.subscribe((state, previous) => {
   // Another repository (or none): what the panels showed belongs to the old one.
   if (state.snapshot?.root !== previous.snapshot?.root) {
+    optionsReads.started += 1; // a read of the old repository's choices is not this one's
+    optionsReads.pending = false;
     useWorktrees.setState({ options: null, panels: {}, list: null, pruned: null, dialogOpen: false });
     newInstanceCommand(state.snapshot !== null);
     return;
