@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
+import { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../../test/support/repo';
 import { isRunningPid, waitFor } from '../test-support';
@@ -10,6 +11,7 @@ import type { HostStatus } from './main';
 import { describeHost, stopHost } from './manage';
 import { hostPaths, readOrCreateSecret, readSecret } from './paths';
 import { encodeFrame, FrameReader, HostRefusedError, PROTOCOL_VERSION } from './protocol';
+import { HostServer } from './server';
 
 const hosts: Array<{ client: HostClient; pid: number }> = [];
 async function startHost(userDataDir: string, idleSeconds = 30) {
@@ -50,6 +52,60 @@ describe('pty host protocol', () => {
       { type: 'event', name: 'b', payload: null },
     ]);
     expect(() => new FrameReader(() => undefined).push(Buffer.from([0xff, 0xff, 0xff, 0xff]))).toThrow(/over the .* limit/);
+  });
+});
+
+/**
+ * A client that reads nothing until `read()`: what the host writes waits in the stream, as it
+ * does in a socket whose reader is busy. `received` is what reached the client, in order.
+ */
+class BusyClient extends Duplex {
+  readonly received = new FrameReader((message) => this.messages.push(message as { type: string; name?: string; payload?: unknown }));
+  readonly messages: Array<{ type: string; name?: string; payload?: unknown }> = [];
+  private reading = false;
+  private waiting: (() => void) | null = null;
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.received.push(chunk);
+    if (this.reading) setImmediate(done);
+    else this.waiting = done;
+  }
+
+  override _read(): void {}
+
+  startReading(): void {
+    this.reading = true;
+    const waiting = this.waiting;
+    this.waiting = null;
+    waiting?.();
+  }
+}
+
+describe.runIf(process.platform !== 'win32')('pty host connection', () => {
+  it("answers a call ahead of the output queued for a client that is behind on reading, and keeps the output's order", async () => {
+    const paths = hostPaths(makeTempDir('lanes-user-'));
+    let called: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => (called = resolve));
+    const server = new HostServer(paths, { 'agents.write': () => (called(), null) }, { connected: () => undefined, disconnected: () => undefined });
+    await server.listen();
+    try {
+      const client = new BusyClient();
+      server.serveStream(client);
+      client.push(encodeFrame({ type: 'hello', version: PROTOCOL_VERSION, secret: await readSecret(paths) }));
+      await waitFor(() => server.clientCount === 1, 'the welcome');
+      const batch = 'x'.repeat(100_000);
+      for (let seq = 1; seq <= 4; seq += 1) server.broadcast('output', { name: 'flood', data: batch, seq });
+      client.push(encodeFrame({ type: 'call', id: 1, method: 'agents.write', args: {} }));
+      await answered;
+      await new Promise((resolve) => setImmediate(resolve));
+      client.startReading();
+      await waitFor(() => client.messages.length === 6, 'every frame');
+      const order = client.messages.map((message) => (message.type === 'event' ? `output ${(message.payload as { seq: number }).seq}` : message.type));
+      expect(order.indexOf('result')).toBeLessThan(order.indexOf('output 2'));
+      expect(order.filter((entry) => entry !== 'result')).toEqual(['welcome', 'output 1', 'output 2', 'output 3', 'output 4']);
+    } finally {
+      await server.close();
+    }
   });
 });
 
@@ -142,6 +198,22 @@ describe.runIf(process.platform !== 'win32')('pty host', () => {
     const stat = readFileSync(`/proc/${agent.state.pid}/stat`, 'utf8');
     expect(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])).toBe(10);
   });
+
+  // With autogroup scheduling (most desktop Linux), a process's nice value only counts within its
+  // session, and every pty is a session of its own: the agent's whole session must be lowered.
+  it.runIf(existsSync('/proc/self/autogroup') && readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1')(
+    "lowers its agent's whole session, not only its process, where Linux schedules sessions as groups",
+    async () => {
+      const { client, status } = await startHost(makeTempDir('lanes-user-'));
+      const request = sleeper('/repo', 'api');
+      const lowered = await client.call<AgentSnapshot>('agents.start', { ...request, spec: { ...request.spec, niceness: 10 } });
+      await waitFor(() => / nice 10\n$/.test(readFileSync(`/proc/${lowered.state.pid}/autogroup`, 'utf8')), "the agent's session group lowered to nice 10");
+      const normal = await client.call<AgentSnapshot>('agents.start', sleeper('/repo', 'web'));
+      expect(readFileSync(`/proc/${normal.state.pid}/autogroup`, 'utf8')).toMatch(/ nice 0\n$/);
+      // The host's own group, which the agent's process was in until it made its session, keeps its priority.
+      expect(readFileSync(`/proc/${status.pid}/autogroup`, 'utf8')).toMatch(/ nice 0\n$/);
+    },
+  );
 
   it('stops its agents and exits when its folder is deleted, since no Lanes can reach them again', async () => {
     const userDataDir = makeTempDir('lanes-user-');

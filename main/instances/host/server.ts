@@ -9,7 +9,42 @@ import { ensurePrivateFolder, readOrCreateSecret, type HostPaths } from './paths
 /** One client of the host, over whatever stream carries it. */
 export interface HostConnection {
   readonly id: number;
+  /** Written at once, ahead of the events still waiting for this client (see ConnectionWriter). */
   send(message: HostMessage): void;
+}
+
+/**
+ * What the host writes to one client, in two lanes. Answers to calls (and the handshake) are
+ * written to the stream at once. Events (the agents' output above all) wait in the connection's
+ * own queue and are handed to the stream only while it is not backed up, so a keystroke's answer
+ * waits behind at most the frame the stream already holds and what the operating system buffers,
+ * not behind every batch of output of eight flooding agents a busy client has yet to read.
+ * Events keep their order among themselves; an answer may overtake events sent before it, which
+ * clients allow for (snapshots carry a revision, output a `seq`).
+ */
+class ConnectionWriter {
+  private readonly events: Buffer[] = [];
+
+  constructor(private readonly stream: Duplex) {
+    stream.on('drain', () => this.handOver());
+    stream.on('close', () => (this.events.length = 0));
+  }
+
+  answer(frame: Buffer): void {
+    if (!this.stream.destroyed) this.stream.write(frame);
+  }
+
+  event(frame: Buffer): void {
+    if (this.stream.destroyed) return;
+    this.events.push(frame);
+    if (this.events.length === 1) this.handOver();
+  }
+
+  private handOver(): void {
+    let handed = 0;
+    while (handed < this.events.length && !this.stream.destroyed && !this.stream.writableNeedDrain) this.stream.write(this.events[handed++]!);
+    this.events.splice(0, handed);
+  }
 }
 
 export type HostHandler = (args: any, connection: HostConnection) => unknown;
@@ -43,7 +78,7 @@ export interface HostInfo {
  */
 export class HostServer {
   private server: net.Server | null = null;
-  private readonly connections = new Map<number, { connection: HostConnection; stream: Duplex }>();
+  private readonly connections = new Map<number, { connection: HostConnection; stream: Duplex; writer: ConnectionWriter }>();
   private nextId = 1;
   private secret: Buffer | null = null;
   private socketInode: number | null = null;
@@ -106,12 +141,8 @@ export class HostServer {
 
   /** Serves one client over any byte stream; the socket server calls it for each connection. */
   serveStream(stream: Duplex): void {
-    const connection: HostConnection = {
-      id: this.nextId++,
-      send: (message) => {
-        if (!stream.destroyed) stream.write(encodeFrame(message));
-      },
-    };
+    const writer = new ConnectionWriter(stream);
+    const connection: HostConnection = { id: this.nextId++, send: (message) => writer.answer(encodeFrame(message)) };
     let welcomed = false;
     const refuse = (reason: 'secret' | 'version' | 'handshake', message: string) => {
       connection.send({ type: 'refused', reason, version: PROTOCOL_VERSION, hostPid: process.pid, message });
@@ -125,7 +156,7 @@ export class HostServer {
         if (typeof received.secret !== 'string' || !this.secretMatches(received.secret)) return refuse('secret', 'Wrong or missing secret.');
         if (received.version !== PROTOCOL_VERSION) return refuse('version', versionMismatchMessage(PROTOCOL_VERSION, process.pid, Number(received.version)));
         welcomed = true;
-        this.connections.set(connection.id, { connection, stream });
+        this.connections.set(connection.id, { connection, stream, writer });
         connection.send({ type: 'welcome', version: PROTOCOL_VERSION, hostPid: process.pid });
         this.events.connected(connection);
         return;
@@ -149,7 +180,7 @@ export class HostServer {
   broadcast(name: string, payload: unknown): void {
     if (this.connections.size === 0) return;
     const frame = encodeFrame({ type: 'event', name, payload });
-    for (const { stream } of this.connections.values()) if (!stream.destroyed) stream.write(frame);
+    for (const { writer } of this.connections.values()) writer.event(frame);
   }
 
   async close(): Promise<void> {
