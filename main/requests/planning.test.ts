@@ -18,8 +18,8 @@ async function openPlanning(root: string) {
     if (name === 'requests.planned') plans.push(payload as RequestPlan | null);
     if (name === 'requests.unblocked') unblocked.push(payload as Unblocked);
   });
-  // The first whole board comes with the first plan: from then on changes are compared with it.
-  await waitFor(() => opened.changes.some((change) => change.kind === 'board' && change.board !== null), 'the first board');
+  // The first plan answered: from then on changes are compared with the board it was made from.
+  await opened.call('requests.plan');
   return { ...opened, plans, unblocked };
 }
 

@@ -1,8 +1,10 @@
-import { mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RequestSummary } from '../contract/requests';
 import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
+import { loadConfig } from '../workspace/config';
+import { RequestBoard } from './request-board';
 import { LANES_YML, openRequests, waitFor } from './test-support';
 
 const DIR = 'docs/cross-instance-prs';
@@ -73,14 +75,53 @@ describe('requests: folders that are symbolic links', () => {
 });
 
 describe('requests: opening the workspace', () => {
-  it('sends the board once, whole, instead of also sending every file read before anyone holds a board', async () => {
+  it('pushes nothing while reading the folder, neither the board nor the plan: the screen that needs them asks, and gets them once', async () => {
     const files: Record<string, string> = { 'lanes.yml': LANES_YML };
     for (let index = 0; index < 20; index += 1) files[`${DIR}/${index < 10 ? '' : 'done/'}202604${String(10 + index)}_r${index}.md`] = `# R${index} (Windows → VSCode)\n`;
     const root = makeGitRepo(files);
-    const { changes } = await open(root);
-    await waitFor(() => changes.some((change) => change.kind === 'board' && change.board !== null), 'the board');
-    const board = changes.find((change) => change.kind === 'board')!;
-    expect(board.kind === 'board' && board.board!.requests).toHaveLength(20);
-    expect(changes.filter((change) => change.kind === 'delta')).toEqual([]);
+    const { core, call, changes } = await open(root);
+    const plans: unknown[] = [];
+    core.onEvent((name, payload) => {
+      if (name === 'requests.planned') plans.push(payload);
+    });
+    expect((await call('requests.list')).requests).toHaveLength(20);
+    expect((await call('requests.plan')).requests).toHaveLength(20);
+    // The positive control: a file written now is reported, so anything pushed at the open came before it.
+    writeFiles(root, { [`${DIR}/20260501_late.md`]: '# Late (Windows → VSCode)\n' });
+    await waitFor(() => plans.length > 0, 'the plan after the late card');
+    expect(changes.map((change) => (change.kind === 'delta' ? change.upserted.map((request) => request.file) : 'board'))).toEqual([['20260501_late.md']]);
+    expect(plans).toHaveLength(1);
+  });
+
+  it('opened again, re-reads only the files changed while it was closed, and matches the instances lanes.yml names now', async () => {
+    const root = makeGitRepo({
+      'lanes.yml': LANES_YML,
+      [`${DIR}/20260410_kept.md`]: '# Kept (Windows → VSCode)\n',
+      [`${DIR}/20260411_edited.md`]: '# Edited (Windows → VSCode)\n',
+      [`${DIR}/done/20260412_gone.md`]: '# Gone (Windows → VSCode)\n',
+    });
+    const lanesYml = { read: () => loadConfig(root) };
+    const first = new RequestBoard(root, lanesYml, () => undefined);
+    await first.ready;
+    const before = new Map(first.current().map((request) => [request.file, request]));
+    first.close();
+
+    writeFileSync(path.join(root, DIR, '20260411_edited.md'), '# Edited again, longer (Windows → VSCode)\n');
+    rmSync(path.join(root, DIR, 'done/20260412_gone.md'));
+    writeFiles(root, { [`${DIR}/20260413_new.md`]: '# New (Windows → VSCode)\n' });
+    const again = new RequestBoard(root, lanesYml, () => undefined, first.cache());
+    await again.ready;
+    const after = new Map(again.current().map((request) => [request.file, request]));
+    again.close();
+    expect([...after.keys()].sort()).toEqual(['20260410_kept.md', '20260411_edited.md', '20260413_new.md']);
+    // Not read again: the very summary the closed board made.
+    expect(after.get('20260410_kept.md')).toBe(before.get('20260410_kept.md'));
+    expect(after.get('20260411_edited.md')!.title).toBe('Edited again, longer');
+
+    writeFileSync(path.join(root, 'lanes.yml'), 'instances:\n  - name: Windows\n');
+    const renamed = new RequestBoard(root, lanesYml, () => undefined, again.cache());
+    await renamed.ready;
+    renamed.close();
+    expect(renamed.current().find((request) => request.file === '20260410_kept.md')).toMatchObject({ title: 'Kept', fromInstance: 'Windows', toInstance: null });
   });
 });

@@ -35,6 +35,19 @@ interface Location {
 }
 
 /**
+ * What a closed board had read, handed to the next board of the same home: opening the
+ * workspace again re-reads only the files whose size or time changed meanwhile, not thousands.
+ */
+export interface BoardCache {
+  readonly root: string;
+  /** The requests folder, absolute, the entries were read from. */
+  readonly folder: string;
+  /** The instance names the summaries were matched with. */
+  readonly instances: readonly string[];
+  readonly entries: ReadonlyMap<string, Entry>;
+}
+
+/**
  * The requests of one open workspace: what is in the requests folder and its `done/` folder,
  * kept current by watching both, and every change the board makes to those files. Files are
  * the truth: the cache only saves re-reading files that did not change.
@@ -61,14 +74,35 @@ export class RequestBoard {
     /** The workspace's lanes.yml, as the room context's config service reads it. */
     private readonly lanesYml: { read(): Promise<LoadedConfig> },
     private readonly emit: (change: RequestChange) => void,
+    carried: BoardCache | null = null,
   ) {
     // Watch first, then read: a file written between the two is seen by one or the other.
     this.ready = this.serialize(async () => {
       await this.readConfig();
+      if (carried) this.adopt(carried);
       this.watch();
       await this.rescanAll();
       this.scanned = true;
     });
+  }
+
+  /** What this board read, for the next board of the same home (see `BoardCache`); null when it read no folder. */
+  cache(): BoardCache | null {
+    if (this.location.abs === null) return null;
+    return { root: this.root, folder: this.location.abs, instances: [...this.instances], entries: this.entries };
+  }
+
+  /**
+   * Starts from what a closed board of the same folder read; the first scan then re-reads only
+   * what changed since. A file Lanes could not read is read again: its permissions may have changed.
+   */
+  private adopt(carried: BoardCache): void {
+    if (carried.root !== this.root || carried.folder !== this.location.abs) return;
+    const sameInstances = carried.instances.join('\n') === this.instances.join('\n');
+    for (const [file, entry] of carried.entries) {
+      if (entry.summary.version === '') continue;
+      this.entries.set(file, sameInstances ? entry : { ...entry, summary: this.withInstances(entry.summary) });
+    }
   }
 
   close(): void {

@@ -11,7 +11,7 @@ import { coordinationPaths, workspaceHome } from '../workspace/home';
 import { whyNotTyped } from '../instances/agent-context';
 import { part, typedLine } from '../instances/typed-text';
 import { blockerResolver, newlyUnblocked, planOf, waitingCounts } from './plan';
-import { RequestBoard } from './request-board';
+import { RequestBoard, type BoardCache } from './request-board';
 import { LastSynced } from './last-synced';
 import { SyncSchedule, systemClock, type SyncClock } from './sync-schedule';
 
@@ -22,6 +22,8 @@ import { SyncSchedule, systemClock, type SyncClock } from './sync-schedule';
  */
 export const requestsRoomWith = (clock: SyncClock): RoomFactory => (context): Room => {
   let board: RequestBoard | null = null;
+  /** What the last closed board read, so opening its workspace again re-reads only what changed. */
+  let carried: BoardCache | null = null;
   let schedule: SyncSchedule | null = null;
   /** The lanes.yml the schedule follows: the last valid one, so a typo in the file stops no sync. */
   let scheduledConfig: WorkspaceConfig | null = null;
@@ -238,6 +240,7 @@ export const requestsRoomWith = (clock: SyncClock): RoomFactory => (context): Ro
       },
     },
     async workspaceOpened(workspace: OpenWorkspace) {
+      carried = board?.cache() ?? carried;
       board?.close();
       waiting = null;
       stopSchedule();
@@ -259,22 +262,29 @@ export const requestsRoomWith = (clock: SyncClock): RoomFactory => (context): Ro
         announceSync(scheduled);
       });
       follow(await context.workspaceConfig().state());
-      const opened: RequestBoard = new RequestBoard(homeFor(workspace), context.workspaceConfig(), (change) => {
-        context.emit('requests.changed', change);
-        replan(opened);
-      });
+      const opened: RequestBoard = new RequestBoard(
+        homeFor(workspace),
+        context.workspaceConfig(),
+        (change) => {
+          context.emit('requests.changed', change);
+          replan(opened);
+        },
+        carried,
+      );
+      carried = null;
       board = opened;
+      // Neither the board nor the plan is pushed now: every window that shows them asks as the
+      // workspace appears (`requests.list`, then `requests.plan`), and a push as well would send
+      // a megabyte twice and make the asking window wait behind it. Only the baseline for
+      // "no longer blocked" is taken here; the plan handler awaits `ready` after this does.
       void opened.ready
-        .then(async () => {
-          const view = await opened.list();
-          if (board !== opened) return;
-          context.emit('requests.changed', { kind: 'board', board: view });
-          waiting = waitingCounts(view.requests);
-          context.emit('requests.planned', planOf(view.requests));
+        .then(() => {
+          if (board === opened) waiting = waitingCounts(opened.current());
         })
         .catch((error: unknown) => console.error('Lanes: reading the requests folder failed:', error));
     },
     async workspaceClosed() {
+      carried = board?.cache() ?? null;
       board?.close();
       board = null;
       waiting = null;
@@ -286,6 +296,7 @@ export const requestsRoomWith = (clock: SyncClock): RoomFactory => (context): Ro
     async dispose() {
       board?.close();
       board = null;
+      carried = null;
       stopSchedule();
     },
   };

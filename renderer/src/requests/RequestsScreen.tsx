@@ -40,8 +40,8 @@ export function RequestsScreen() {
   const board = useRequests((state) => state.board);
   const loaded = useRequests((state) => state.loaded);
 
-  // The board arrives with the workspace (a `requests.changed` event) and stays current through
-  // events; it is read here only when this window has none yet.
+  // The board is read once per workspace (this window asks; main pushes no whole board when a
+  // workspace opens) and stays current through events; it is read here only when this window has none yet.
   useEffect(() => {
     if (snapshot && !useRequests.getState().board) void useRequests.getState().load();
   }, [snapshot?.root]);

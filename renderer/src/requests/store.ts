@@ -84,22 +84,25 @@ function shapeOf(snapshot: ReturnType<typeof useWorkspace.getState>['snapshot'])
 }
 
 /**
- * Reads the board, the paths and the plan side by side. The board is drawn as soon as it
- * arrives: the plan only adds the "waits for" lines and the Plan screen, so it never holds the board back.
+ * Reads the board and the paths, then the plan. The board is drawn as soon as it arrives: the
+ * plan only adds the "waits for" lines and the Plan screen, so it is asked for after the board,
+ * never before it (main would make the plan first and the board would wait for it).
  */
 async function readBoard(set: (partial: Partial<RequestsState>) => void): Promise<void> {
   const boardsBefore = boardsReceived;
-  const plansBefore = plansReceived;
   const paths = lanes.call('requests.paths', {}).then(
     (value) => set({ paths: value }),
     () => set({ paths: null }),
   );
-  const plan = lanes.call('requests.plan', {}).then(
-    (value) => {
-      if (plansReceived === plansBefore) set(withPlan(value));
-    },
-    () => undefined,
-  );
+  const readPlan = () => {
+    const plansBefore = plansReceived;
+    return lanes.call('requests.plan', {}).then(
+      (value) => {
+        if (plansReceived === plansBefore) set(withPlan(value));
+      },
+      () => undefined,
+    );
+  };
   try {
     const board = await lanes.call('requests.list', {});
     // A whole board pushed meanwhile (the workspace just opened) is at least as new as this
@@ -110,7 +113,7 @@ async function readBoard(set: (partial: Partial<RequestsState>) => void): Promis
   } catch (error) {
     set({ error: errorMessage(error), loaded: true });
   }
-  await Promise.all([paths, plan]);
+  await Promise.all([paths, readPlan()]);
 }
 
 let searchSeq = 0;
