@@ -8,12 +8,12 @@
 // Where the time goes: the host with no viewer (no flow control, but a terminal nobody views is
 // parsed at most a quarter of the host's time and its agent waits for it), and the headless
 // xterm's parse rate alone in this process (the host parses every byte on its one thread).
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as headlessModule from '@xterm/headless';
 import * as nodePty from 'node-pty';
 import { TERMINAL_ACK_CHARS } from '../main/contract/instances';
 import type { HostClient } from '../main/instances/host/client';
-import { lowerPriority } from '../main/instances/host/instance-process';
 import { median, numberOption as option } from './support/cpu-load';
 import { LINES_AGENT, nodeAgent, withBenchHost, WORKSPACE } from './support/host-agents';
 import { figureOf, inBothConditions, reportFigures } from './support/report';
@@ -44,8 +44,8 @@ async function direct(): Promise<number> {
   const receiver = new Receiver();
   const spec = nodeAgent([LINES_AGENT, String(LINES)]);
   const pty = nodePty.spawn(spec.file, [...spec.args], { name: 'xterm-256color', cols: 120, rows: 30, cwd: spec.cwd, env: spec.env, encoding: 'utf8' });
-  // The same priority the host gives the agent (its session group included), so both reads compete for the CPU alike.
-  lowerPriority(pty.pid, spec.niceness ?? 0);
+  // The same priority the host gives the agent, so both reads compete for the CPU alike.
+  os.setPriority(pty.pid, spec.niceness ?? 0);
   pty.onData((data) => receiver.take(data));
   try {
     return await receiver.finished;

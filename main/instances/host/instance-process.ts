@@ -360,8 +360,7 @@ export class InstanceProcess {
   }
 }
 
-/** Sets an agent's CPU priority right after its pty is spawned: its nice value, and on Linux its session's group. */
-export function lowerPriority(pid: number, niceness: number): void {
+function lowerPriority(pid: number, niceness: number): void {
   try {
     os.setPriority(pid, process.platform !== 'win32' ? niceness : niceness === 0 ? os.constants.priority.PRIORITY_NORMAL : os.constants.priority.PRIORITY_BELOW_NORMAL);
   } catch (error) {
