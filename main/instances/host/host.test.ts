@@ -199,22 +199,6 @@ describe.runIf(process.platform !== 'win32')('pty host', () => {
     expect(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])).toBe(10);
   });
 
-  // With autogroup scheduling (most desktop Linux), a process's nice value only counts within its
-  // session, and every pty is a session of its own: the agent's whole session must be lowered.
-  it.runIf(existsSync('/proc/self/autogroup') && readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1')(
-    "lowers its agent's whole session, not only its process, where Linux schedules sessions as groups",
-    async () => {
-      const { client, status } = await startHost(makeTempDir('lanes-user-'));
-      const request = sleeper('/repo', 'api');
-      const lowered = await client.call<AgentSnapshot>('agents.start', { ...request, spec: { ...request.spec, niceness: 10 } });
-      await waitFor(() => / nice 10\n$/.test(readFileSync(`/proc/${lowered.state.pid}/autogroup`, 'utf8')), "the agent's session group lowered to nice 10");
-      const normal = await client.call<AgentSnapshot>('agents.start', sleeper('/repo', 'web'));
-      expect(readFileSync(`/proc/${normal.state.pid}/autogroup`, 'utf8')).toMatch(/ nice 0\n$/);
-      // The host's own group, which the agent's process was in until it made its session, keeps its priority.
-      expect(readFileSync(`/proc/${status.pid}/autogroup`, 'utf8')).toMatch(/ nice 0\n$/);
-    },
-  );
-
   it('stops its agents and exits when its folder is deleted, since no Lanes can reach them again', async () => {
     const userDataDir = makeTempDir('lanes-user-');
     const { client, status } = await startHost(userDataDir);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, readSync, writeFileSync } from 'node:fs';
+import { readSync } from 'node:fs';
 import os from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import * as nodePty from 'node-pty';
@@ -365,41 +365,6 @@ function lowerPriority(pid: number, niceness: number): void {
     os.setPriority(pid, process.platform !== 'win32' ? niceness : niceness === 0 ? os.constants.priority.PRIORITY_NORMAL : os.constants.priority.PRIORITY_BELOW_NORMAL);
   } catch (error) {
     console.error(`Lanes could not lower the CPU priority of process ${pid}:`, error);
-  }
-  lowerSessionGroup(pid, niceness);
-}
-
-/** How often, 2 ms apart, the agent is checked for having made its session before its group is lowered. */
-const SESSION_CHECKS = 50;
-
-/**
- * Where Linux schedules each session as one group (autogroup, the default of most desktop
- * distributions), a nice value weighs only against the processes of the same session, and each
- * pty is a session of its own: agents at nice 10 took as much CPU as the host and Lanes (two
- * spinning agents held the host's keystroke echo back for tens of ms,
- * bench/host-keystroke.bench.ts). The agent's session group is lowered as well, once the agent
- * leads its session: forkpty's child makes it just after the fork, and until then it is in the
- * host's group, which must keep its priority.
- */
-function lowerSessionGroup(pid: number, niceness: number, checksLeft = SESSION_CHECKS): void {
-  if (process.platform !== 'linux' || niceness <= 0) return;
-  let session: number;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // After the command's name in parentheses: state, parent, process group, session.
-    session = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
-  } catch {
-    return; // the agent has already ended
-  }
-  if (session !== pid) {
-    if (checksLeft > 0) setTimeout(() => lowerSessionGroup(pid, niceness, checksLeft - 1), 2);
-    return;
-  }
-  try {
-    writeFileSync(`/proc/${pid}/autogroup`, String(niceness));
-  } catch (error) {
-    // ENOENT: a kernel without autogroup, where the nice value alone does it.
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') console.error(`Lanes could not lower the CPU priority of the session of process ${pid}:`, error);
   }
 }
 
