@@ -51,8 +51,10 @@ test('a slow git: opening says what it reads, and a page loaded meanwhile shows 
   await expect(page.getByTestId('workspace-root')).toHaveText(root, { timeout: 60_000 });
   await page.getByRole('dialog', { name: 'Do you trust the commands in this repository?' }).getByRole('button', { name: 'Browse without running' }).click();
 
-  // Reloaded on Zones: main still knows the workspace, but says so only once git has answered.
-  flag('slow', true, '4');
+  // Reloaded on Zones: main still knows the workspace, but says so only once git has answered
+  // (8 s a call: both transient states below must still show on a machine busy enough to take
+  // seconds over the reload itself).
+  flag('slow', true, '8');
   await app.goto('zones');
   await page.reload();
   await expect(page.getByRole('region', { name: 'Zones' }).getByRole('status').filter({ hasText: 'Reading the workspace…' })).toBeVisible();
