@@ -24,6 +24,9 @@ async function openInstances(page: Page, root: string): Promise<void> {
 }
 
 test('the web-mode server restarts while an agent runs: its terminal comes back with its scrollback and takes input', async ({ page, temp }) => {
+  // Two servers started and a workspace opened twice: beside two CPU-bound loops that alone took
+  // 40 s of the default 45. The test measures no speed.
+  test.setTimeout(90_000);
   const agent = [process.execPath, FAKE_AGENT, '--print=agent ready', '--repl'].map(quote).join(' ');
   const root = temp.repo({ 'README.md': '# demo\n', 'lanes.yml': `instances:\n  - name: api\n    role: backend\n    agent: ${JSON.stringify(agent)}\n    zones: [src/]\n` });
   const userDataDir = temp.dir('lanes-e2e-userdata-');
