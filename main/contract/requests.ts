@@ -76,8 +76,28 @@ export const requestBoardSchema = z.object({
   /** Instance names from lanes.yml, for filters and the "unknown receiver" marker. */
   instances: z.array(z.string()),
   requests: z.array(requestSummarySchema),
+  /**
+   * The done requests left out of `requests` (files), when the caller asked for only the newest
+   * of them (`requests.list` with `doneLimit`): the first screenful crosses the wire first, and
+   * the Done column still counts every request. Absent from a whole board.
+   */
+  doneLeftOut: z.array(z.string()).optional(),
 });
 export type RequestBoard = z.infer<typeof requestBoardSchema>;
+
+/**
+ * The board's order within a column: newest first, by the date in the file name (else the file's
+ * time), then the file's time, then the name. Main cuts the Done column by it (`doneLimit`), so the
+ * cards it sends first are the ones the column draws first.
+ */
+export function newestFirst(a: RequestSummary, b: RequestSummary): number {
+  return descending(a.date ?? a.modifiedAt.slice(0, 10), b.date ?? b.modifiedAt.slice(0, 10)) || descending(a.modifiedAt, b.modifiedAt) || a.name.localeCompare(b.name);
+}
+
+/** Dates and times are ISO strings, so plain string order is time order (and cheaper than the locale's). */
+function descending(a: string, b: string): number {
+  return a < b ? 1 : a > b ? -1 : 0;
+}
 
 export const requestDetailSchema = z.object({
   request: requestSummarySchema,
@@ -216,7 +236,11 @@ export const syncResultSchema = z.object({ text: z.string(), at: z.string(), ...
 export type SyncResult = z.infer<typeof syncResultSchema>;
 
 export const requestsCalls = {
-  'requests.list': call(noArgs, requestBoardSchema),
+  /**
+   * The board. With `doneLimit`, only the newest that many done requests are sent, and the rest are
+   * named in `doneLeftOut`: the page draws that first and asks for the whole board after.
+   */
+  'requests.list': call(z.object({ doneLimit: z.number().int().min(0).max(1_000_000).optional() }).strict(), requestBoardSchema),
   'requests.read': call(z.object({ file: fileArg }).strict(), requestDetailSchema),
   /** Changes the state: writes the front matter or moves the file into or out of `done/`. */
   'requests.move': call(

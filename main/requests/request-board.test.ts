@@ -75,6 +75,26 @@ describe('requests: folders that are symbolic links', () => {
 });
 
 describe('requests: opening the workspace', () => {
+  it('sends the first screenful first: every request to do and the newest done ones, the other done ones named', async () => {
+    const tree: Record<string, string> = { 'lanes.yml': LANES_YML };
+    tree[`${DIR}/20260420_todo.md`] = '# To do (Windows → VSCode)\n';
+    for (let day = 10; day < 16; day += 1) tree[`${DIR}/done/202604${day}_d${day}.md`] = `# D${day} (Windows → VSCode)\n`;
+    tree[`${DIR}/done/undated.md`] = '# Undated (Windows → VSCode)\n';
+    const root = makeGitRepo(tree);
+    const { call } = await open(root);
+
+    // The undated file takes its date from its time (today), so it is the newest.
+    const first = await call('requests.list', { doneLimit: 3 });
+    expect(files(first.requests)).toEqual(['20260420_todo.md', 'done/20260414_d14.md', 'done/20260415_d15.md', 'done/undated.md']);
+    expect([...first.doneLeftOut!].sort()).toEqual(['done/20260410_d10.md', 'done/20260411_d11.md', 'done/20260412_d12.md', 'done/20260413_d13.md']);
+
+    const whole = await call('requests.list');
+    expect(whole.requests).toHaveLength(8);
+    expect(whole.doneLeftOut).toBeUndefined();
+    expect((await call('requests.list', { doneLimit: 7 })).doneLeftOut).toEqual([]);
+    expect((await call('requests.list', { doneLimit: 0 })).requests.map((request: RequestSummary) => request.file)).toEqual(['20260420_todo.md']);
+  });
+
   it('pushes nothing while reading the folder, neither the board nor the plan: the screen that needs them asks, and gets them once', async () => {
     const files: Record<string, string> = { 'lanes.yml': LANES_YML };
     for (let index = 0; index < 20; index += 1) files[`${DIR}/${index < 10 ? '' : 'done/'}202604${String(10 + index)}_r${index}.md`] = `# R${index} (Windows → VSCode)\n`;

@@ -1,7 +1,7 @@
 import { lstatSync, promises as fs, readFileSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import type { RequestBoard as BoardView, Quadrant, RequestChange, RequestDetail, RequestStatus, RequestSummary, newRequestSchema } from '../contract/requests';
+import { newestFirst, type RequestBoard as BoardView, type Quadrant, type RequestChange, type RequestDetail, type RequestStatus, type RequestSummary, type newRequestSchema } from '../contract/requests';
 import { ABSENT, hashContent, writeFileAtomic } from '../shared/atomic-file';
 import { LanesError, errnoCode, isLanesError } from '../shared/errors';
 import { git, gitOrNull } from '../shared/git';
@@ -111,8 +111,11 @@ export class RequestBoard {
     this.watches = [];
   }
 
-  /** The whole board; re-reads lanes.yml first, so a changed folder or instance list shows at once. */
-  async list(): Promise<BoardView> {
+  /**
+   * The board; re-reads lanes.yml first, so a changed folder or instance list shows at once. With
+   * `doneLimit`, only the newest that many done requests, the others named in `doneLeftOut`.
+   */
+  async list(doneLimit?: number): Promise<BoardView> {
     await this.ready;
     return this.serialize(async () => {
       const before = this.location.abs;
@@ -125,7 +128,8 @@ export class RequestBoard {
       } else if (this.instances.join('\n') !== instancesBefore) {
         for (const entry of this.entries.values()) entry.summary = this.withInstances(entry.summary);
       }
-      return this.view();
+      const board = this.view();
+      return doneLimit === undefined ? board : newestDone(board, doneLimit);
     });
   }
 
@@ -610,4 +614,12 @@ async function exists(abs: string): Promise<boolean> {
 
 function changedSinceShown(file: string): LanesError {
   return new LanesError('conflict', `\`${file}\` was changed on disk since the board showed it. Nothing was written; look at the new version and try again.`, { file });
+}
+
+/** The board with only the newest `limit` done requests; the others are named in `doneLeftOut`. */
+function newestDone(board: BoardView, limit: number): BoardView {
+  const done = board.requests.filter((request) => request.status === 'done').sort(newestFirst);
+  if (done.length <= limit) return { ...board, doneLeftOut: [] };
+  const leftOut = new Set(done.slice(limit).map((request) => request.file));
+  return { ...board, requests: board.requests.filter((request) => !leftOut.has(request.file)), doneLeftOut: [...leftOut] };
 }

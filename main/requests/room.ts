@@ -201,7 +201,7 @@ export const requestsRoomWith = (clock: SyncClock): RoomFactory => (context): Ro
 
   return {
     handlers: {
-      'requests.list': () => current().list(),
+      'requests.list': ({ doneLimit }) => current().list(doneLimit),
       'requests.read': ({ file }) => current().read(file),
       'requests.move': ({ file, status, version }) => current().move(file, status, version),
       'requests.save': ({ file, text, version }) => current().save(file, text, version),

@@ -1,10 +1,9 @@
 import { DndContext, DragOverlay, PointerSensor, useDroppable, useSensor, useSensors, type Announcements, type DragEndEvent } from '@dnd-kit/core';
 import { memo, useId, useMemo, useState } from 'react';
-import type { Quadrant, RequestBoard, RequestSummary } from '../../../main/contract/requests';
+import { newestFirst, type Quadrant, type RequestBoard, type RequestSummary } from '../../../main/contract/requests';
 import { ColumnKeyboardSensor, type KeyboardDragOptions } from '../requests/column-keyboard-sensor';
 import { CardFace, RequestCard } from '../requests/RequestCard';
 import { useRequests } from '../requests/store';
-import { newestFirst } from '../requests/board-view';
 import { pointerFirst } from '../requests/RequestsScreen';
 
 /** A drop area of the matrix: a quadrant, or the tray of requests without urgency and importance. */

@@ -87,6 +87,11 @@ function Board({ board }: { board: RequestBoard }) {
   const openRequest = useCallback((request: RequestSummary) => setOpenFile(request.file), []);
 
   const columns = useMemo(() => columnsOf(board.requests, { pending, instance: filterInstance, matches }), [board.requests, pending, filterInstance, matches]);
+  // Done requests not read yet (the first answer holds the newest; the rest follow): counted by
+  // name where the search decides, a lower bound ("+") where the instance filter would need them read.
+  const leftOut = board.doneLeftOut ?? NONE;
+  const doneNotRead = filterInstance !== '' ? 0 : matches ? leftOut.filter((file) => matches.has(file)).length : leftOut.length;
+  const doneUnsure = filterInstance !== '' && leftOut.length > 0;
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }), useSensor(ColumnKeyboardSensor));
   const titleOf = (file: unknown) => board.requests.find((request) => request.file === file)?.title ?? String(file);
   const announcements: Announcements = {
@@ -159,7 +164,16 @@ function Board({ board }: { board: RequestBoard }) {
       >
         <div className="req-board">
           {COLUMNS.map((column) => (
-            <Column key={column.status} status={column.status} label={column.label} requests={columns[column.status]} instances={board.instances} onOpen={openRequest} />
+            <Column
+              key={column.status}
+              status={column.status}
+              label={column.label}
+              requests={columns[column.status]}
+              notRead={column.status === 'done' ? doneNotRead : 0}
+              atLeast={column.status === 'done' && doneUnsure}
+              instances={board.instances}
+              onOpen={openRequest}
+            />
           ))}
         </div>
         <DragOverlay dropAnimation={null}>{dragging && <div className="req-card req-card-overlay"><CardFace request={dragging} instances={board.instances} onOpen={() => undefined} /></div>}</DragOverlay>
@@ -184,11 +198,17 @@ interface ColumnProps {
   status: RequestStatus;
   label: string;
   requests: RequestSummary[];
+  /** Requests the column holds that are not read yet (counted, not drawn). */
+  notRead: number;
+  /** True when the count is a lower bound: requests not read yet may belong to the column too. */
+  atLeast: boolean;
   instances: readonly string[];
   onOpen(request: RequestSummary): void;
 }
 
-const Column = memo(function Column({ status, label, requests, instances, onOpen }: ColumnProps) {
+const NONE: readonly string[] = [];
+
+const Column = memo(function Column({ status, label, requests, notRead, atLeast, instances, onOpen }: ColumnProps) {
   const { setNodeRef, isOver } = useDroppable({ id: status });
   const [showAll, setShowAll] = useState(false);
   const page = useDeferredValue(PAGE, FIRST_SCREEN);
@@ -197,16 +217,21 @@ const Column = memo(function Column({ status, label, requests, instances, onOpen
   return (
     <section ref={setNodeRef} className="req-column" data-status={status} data-over={isOver || undefined} aria-labelledby={headingId} data-testid={`column-${status}`}>
       <h2 id={headingId} className="req-column-title">
-        {label} <span className="count" data-testid="column-count">{requests.length}</span>
+        {label}{' '}
+        <span className="count" data-testid="column-count" title={atLeast ? 'At least: some done requests are still being read.' : undefined}>
+          {requests.length + notRead}
+          {atLeast && '+'}
+        </span>
       </h2>
       <div className="req-column-cards">
         {shown.map((request) => (
           <RequestCard key={request.file} request={request} instances={instances} onOpen={onOpen} />
         ))}
-        {requests.length === 0 && <p className="req-column-empty muted">No requests</p>}
-        {shown.length < requests.length && (
+        {requests.length + notRead === 0 && !atLeast && <p className="req-column-empty muted">No requests</p>}
+        {showAll && notRead > 0 && <p className="req-column-empty muted">Reading {notRead} more…</p>}
+        {!showAll && shown.length < requests.length + notRead && (
           <button type="button" className="button ghost small" onClick={() => setShowAll(true)}>
-            Show all {requests.length}
+            Show all {requests.length + notRead}
           </button>
         )}
       </div>
@@ -219,6 +244,8 @@ function sameColumn(before: ColumnProps, after: ColumnProps): boolean {
   return (
     before.status === after.status &&
     before.instances === after.instances &&
+    before.notRead === after.notRead &&
+    before.atLeast === after.atLeast &&
     before.onOpen === after.onOpen &&
     before.requests.length === after.requests.length &&
     before.requests.every((request, index) => request === after.requests[index])

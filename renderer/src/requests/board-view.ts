@@ -1,4 +1,4 @@
-import type { RequestStatus, RequestSummary } from '../../../main/contract/requests';
+import { newestFirst, type RequestStatus, type RequestSummary } from '../../../main/contract/requests';
 
 /** What the board shows in each column after the instance filter and the search. */
 export function columnsOf(
@@ -13,15 +13,6 @@ export function columnsOf(
   }
   for (const list of Object.values(columns)) list.sort(newestFirst);
   return columns;
-}
-
-/** Dates and times are ISO strings, so plain string order is time order (and cheaper than the locale's). */
-export function newestFirst(a: RequestSummary, b: RequestSummary): number {
-  return descending(a.date ?? a.modifiedAt.slice(0, 10), b.date ?? b.modifiedAt.slice(0, 10)) || descending(a.modifiedAt, b.modifiedAt) || a.name.localeCompare(b.name);
-}
-
-function descending(a: string, b: string): number {
-  return a < b ? 1 : a > b ? -1 : 0;
 }
 
 /** "today", "yesterday", "5 days ago": from the date in the file name, else the file's time. */

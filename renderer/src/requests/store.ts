@@ -84,9 +84,35 @@ function shapeOf(snapshot: ReturnType<typeof useWorkspace.getState>['snapshot'])
 }
 
 /**
- * Reads the board and the paths, then the plan. The board is drawn as soon as it arrives: the
- * plan only adds the "waits for" lines and the Plan screen, so it is asked for after the board,
- * never before it (main would make the plan first and the board would wait for it).
+ * Done cards asked for in the first answer: a column's first page (`PAGE` on the Requests screen).
+ * A long-lived repository keeps most of its requests in `done/`; the rest follow in a second answer.
+ */
+export const FIRST_DONE = 40;
+
+/**
+ * Resolves once the next frame is drawn, so a second answer does not delay the first board; after
+ * 100 ms at the latest, as a hidden window draws no frames.
+ */
+function afterNextFrame(): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 100);
+    if (typeof requestAnimationFrame === 'function') {
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          clearTimeout(timer);
+          resolve();
+        }, 0),
+      );
+    }
+  });
+}
+
+/**
+ * Reads the board and the paths, then the plan. The first screenful comes first: every request
+ * still to do and the newest done ones (the Done column counts the rest, named in `doneLeftOut`);
+ * once that is drawn, the whole board replaces it. The plan only adds the "waits for" lines and
+ * the Plan screen, so it is asked for after the first board, never before it (main would make the
+ * plan first and the board would wait for it).
  */
 async function readBoard(set: (partial: Partial<RequestsState>) => void): Promise<void> {
   const boardsBefore = boardsReceived;
@@ -103,17 +129,24 @@ async function readBoard(set: (partial: Partial<RequestsState>) => void): Promis
       () => undefined,
     );
   };
-  try {
-    const board = await lanes.call('requests.list', {});
-    // A whole board pushed meanwhile (the workspace just opened) is at least as new as this
-    // answer, and the deltas after it are applied to it: drawing this one too would only
-    // draw the board twice, or go back to an older one.
+  // A whole board pushed meanwhile (the workspace just opened, the folder moved) is at least as
+  // new as an answer, and the deltas after it are applied to it: drawing the answer too would only
+  // draw the board twice, or go back to an older one.
+  const take = (board: RequestBoard) => {
     if (boardsReceived !== boardsBefore) set({ error: null });
     else set({ board: replaceBoard(useRequests.getState().board, board), loaded: true, error: null });
+  };
+  let plan: Promise<void> | null = null;
+  try {
+    const first = await lanes.call('requests.list', { doneLimit: FIRST_DONE });
+    take(first);
+    await afterNextFrame();
+    plan = readPlan();
+    if ((first.doneLeftOut?.length ?? 0) > 0 && boardsReceived === boardsBefore) take(await lanes.call('requests.list', {}));
   } catch (error) {
     set({ error: errorMessage(error), loaded: true });
   }
-  await Promise.all([paths, readPlan()]);
+  await Promise.all([paths, plan ?? readPlan()]);
 }
 
 let searchSeq = 0;
@@ -234,7 +267,10 @@ export function applyChange(board: RequestBoard | null, change: RequestChange): 
   if (change.kind === 'board') return replaceBoard(board, change.board);
   if (!board) return board;
   const gone = new Set([...change.removed, ...change.upserted.map((request) => request.file)]);
-  return { ...board, exists: board.exists || change.upserted.length > 0, requests: [...board.requests.filter((request) => !gone.has(request.file)), ...change.upserted] };
+  const next: RequestBoard = { ...board, exists: board.exists || change.upserted.length > 0, requests: [...board.requests.filter((request) => !gone.has(request.file)), ...change.upserted] };
+  // A left-out done request that changed or went is now known, or gone: it is no longer counted as left out.
+  if (board.doneLeftOut) next.doneLeftOut = board.doneLeftOut.filter((file) => !gone.has(file));
+  return next;
 }
 
 /** The board read again (the workspace opened, the folder moved): the cards that did not change keep their objects. */
