@@ -109,6 +109,74 @@ describe.runIf(process.platform !== 'win32')('pty host connection', () => {
   });
 });
 
+describe.runIf(process.platform !== 'win32')('pty host connection limits', () => {
+  it('closes the connection of a client that stopped reading while output piles up, and only that one', async () => {
+    const paths = hostPaths(makeTempDir('lanes-user-'));
+    const gone: number[] = [];
+    let now = 0;
+    const limits = { bytes: 1_000_000, stalledMs: 20_000, hardBytes: 5_000_000, now: () => now };
+    const server = new HostServer(paths, {}, { connected: () => undefined, disconnected: (connection) => gone.push(connection.id) }, limits);
+    await server.listen();
+    try {
+      const secret = await readSecret(paths);
+      const stalled = new BusyClient();
+      const reading = new BusyClient();
+      reading.startReading();
+      for (const client of [stalled, reading]) {
+        server.serveStream(client);
+        client.push(encodeFrame({ type: 'hello', version: PROTOCOL_VERSION, secret }));
+      }
+      await waitFor(() => server.clientCount === 2, 'both welcomes');
+      const batch = 'x'.repeat(100_000);
+      let seq = 0;
+      // Output arrives in batches, with time for a reading client to take each one.
+      const flood = async (batches: number) => {
+        for (let index = 0; index < batches; index += 1) {
+          server.broadcast('output', { name: 'flood', data: batch, seq: ++seq });
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      };
+      // 2 MB unread, but the client has not been silent for long: a busy client is not cut off.
+      await flood(20);
+      expect(stalled.destroyed).toBe(false);
+      now += 19_000;
+      await flood(5);
+      expect(stalled.destroyed).toBe(false);
+      // Silent for more than 20 s with more than 1 MB waiting: let go, with its queue.
+      now += 2_000;
+      await flood(1);
+      expect(stalled.destroyed).toBe(true);
+      expect(gone).toHaveLength(1);
+      expect(server.clientCount).toBe(1);
+      await waitFor(() => reading.messages.length === 1 + seq, 'every frame for the client that reads');
+      expect(reading.messages.filter((message) => message.type === 'event').map((message) => (message.payload as { seq: number }).seq)).toEqual(Array.from({ length: seq }, (_, index) => index + 1));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('closes the connection of a client that leaves more than the hard limit unread, however recently it read', async () => {
+    const paths = hostPaths(makeTempDir('lanes-user-'));
+    const gone: number[] = [];
+    const server = new HostServer(paths, {}, { connected: () => undefined, disconnected: (connection) => gone.push(connection.id) }, { bytes: 1_000_000, stalledMs: 20_000, hardBytes: 3_000_000, now: () => 0 });
+    await server.listen();
+    try {
+      const stalled = new BusyClient();
+      server.serveStream(stalled);
+      stalled.push(encodeFrame({ type: 'hello', version: PROTOCOL_VERSION, secret: await readSecret(paths) }));
+      await waitFor(() => server.clientCount === 1, 'the welcome');
+      const batch = 'x'.repeat(100_000);
+      for (let seq = 1; seq <= 30; seq += 1) server.broadcast('output', { name: 'flood', data: batch, seq });
+      expect(stalled.destroyed).toBe(false);
+      for (let seq = 31; seq <= 35; seq += 1) server.broadcast('output', { name: 'flood', data: batch, seq });
+      expect(stalled.destroyed).toBe(true);
+      await waitFor(() => gone.length === 1, 'the disconnection');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe.runIf(process.platform !== 'win32')('pty host', () => {
   it('keeps its socket and secret private, and refuses a client without the secret, with a wrong one, or without a handshake', async () => {
     const userDataDir = makeTempDir('lanes-user-');

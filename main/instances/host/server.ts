@@ -21,13 +21,34 @@ export interface HostConnection {
  * not behind every batch of output of eight flooding agents a busy client has yet to read.
  * Events keep their order among themselves; an answer may overtake events sent before it, which
  * clients allow for (snapshots carry a revision, output a `seq`).
+ *
+ * The queue is bounded. A client that stops reading (a Lanes frozen while agents flood; a viewer
+ * silent for 5 s no longer holds its agents back) would otherwise grow it without end, in the host
+ * that keeps every agent alive. A client that has read nothing for `stalledMs` while more than
+ * `bytes` wait for it, or that leaves more than `hardBytes` unread at all, has its connection closed
+ * (`overflowed`): the agents keep running, and a Lanes started again reattaches them with their
+ * screens. A client that is slow but reads (a busy machine) is not cut off below `hardBytes`.
  */
 class ConnectionWriter {
   private readonly events: Buffer[] = [];
+  private queued = 0;
+  /** When the client last took what waited for it (the stream drained), or nothing waited. */
+  private lastRead: number;
 
-  constructor(private readonly stream: Duplex) {
-    stream.on('drain', () => this.handOver());
-    stream.on('close', () => (this.events.length = 0));
+  constructor(
+    private readonly stream: Duplex,
+    private readonly limits: EventQueueLimits,
+    private readonly overflowed: (queued: number) => void,
+  ) {
+    this.lastRead = this.now();
+    stream.on('drain', () => {
+      this.lastRead = this.now();
+      this.handOver();
+    });
+    stream.on('close', () => {
+      this.events.length = 0;
+      this.queued = 0;
+    });
   }
 
   answer(frame: Buffer): void {
@@ -37,15 +58,43 @@ class ConnectionWriter {
   event(frame: Buffer): void {
     if (this.stream.destroyed) return;
     this.events.push(frame);
+    this.queued += frame.length;
     if (this.events.length === 1) this.handOver();
+    if (this.queued > this.limits.hardBytes || (this.queued > this.limits.bytes && this.now() - this.lastRead > this.limits.stalledMs)) {
+      const queued = this.queued;
+      this.stream.destroy();
+      this.events.length = 0;
+      this.queued = 0;
+      this.overflowed(queued);
+    }
   }
 
   private handOver(): void {
     let handed = 0;
-    while (handed < this.events.length && !this.stream.destroyed && !this.stream.writableNeedDrain) this.stream.write(this.events[handed++]!);
+    while (handed < this.events.length && !this.stream.destroyed && !this.stream.writableNeedDrain) {
+      const frame = this.events[handed++]!;
+      this.queued -= frame.length;
+      this.stream.write(frame);
+    }
     this.events.splice(0, handed);
+    if (this.events.length === 0) this.lastRead = this.now();
+  }
+
+  private now(): number {
+    return (this.limits.now ?? Date.now)();
   }
 }
+
+/** How much a client may leave unread before the host closes its connection (see ConnectionWriter). */
+export interface EventQueueLimits {
+  readonly bytes: number;
+  readonly stalledMs: number;
+  readonly hardBytes: number;
+  /** The clock, for tests. */
+  readonly now?: () => number;
+}
+
+export const EVENT_QUEUE_LIMITS: EventQueueLimits = { bytes: 16 * 1024 * 1024, stalledMs: 20_000, hardBytes: 256 * 1024 * 1024 };
 
 export type HostHandler = (args: any, connection: HostConnection) => unknown;
 
@@ -87,6 +136,7 @@ export class HostServer {
     private readonly paths: HostPaths,
     private readonly handlers: Record<string, HostHandler>,
     private readonly events: HostServerEvents,
+    private readonly eventQueueLimits = EVENT_QUEUE_LIMITS,
   ) {}
 
   get clientCount(): number {
@@ -141,8 +191,11 @@ export class HostServer {
 
   /** Serves one client over any byte stream; the socket server calls it for each connection. */
   serveStream(stream: Duplex): void {
-    const writer = new ConnectionWriter(stream);
-    const connection: HostConnection = { id: this.nextId++, send: (message) => writer.answer(encodeFrame(message)) };
+    const id = this.nextId++;
+    const writer = new ConnectionWriter(stream, this.eventQueueLimits, (queued) =>
+      console.log(`${new Date().toISOString()} pty host ${process.pid}: client ${id} left ${Math.round(queued / 1024 / 1024)} MB of events unread (it stopped reading); its connection is closed, its agents keep running`),
+    );
+    const connection: HostConnection = { id, send: (message) => writer.answer(encodeFrame(message)) };
     let welcomed = false;
     const refuse = (reason: 'secret' | 'version' | 'handshake', message: string) => {
       connection.send({ type: 'refused', reason, version: PROTOCOL_VERSION, hostPid: process.pid, message });
