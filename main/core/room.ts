@@ -59,6 +59,12 @@ export interface TrustControl {
 export interface ZonesControl {
   /** `content` is what the file will hold, or null when Lanes deletes it. */
   expectOwnChange(checkout: string, repoPath: string, content: Buffer | null): void;
+  /**
+   * Resolves once the zone guard is installed in `checkout` for the instances that work there
+   * as lanes.yml says now (`instance` among them): Claude Code reads its hooks once, when it
+   * starts, so an agent started before its guard would run the whole session without it.
+   */
+  guard(instance: string, checkout: string): Promise<void>;
 }
 
 /**

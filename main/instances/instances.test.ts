@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync, symlinkSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, symlinkSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { git, makeTempDir } from '../../test/support/repo';
-import { fakeAgent, FAKE_AGENT, isRunningPid, makeWorkspace, NOTIFY_FROM_SOURCE, openCore, waitFor } from './test-support';
+import { fakeAgent, FAKE_AGENT, isRunningPid, lanesYml, makeWorkspace, NOTIFY_FROM_SOURCE, openCore, waitFor } from './test-support';
 import { FLOW_DEFAULTS } from './host/output-pipe';
 import { SCREEN_TIMINGS } from './host/screen-status';
 
@@ -315,6 +315,42 @@ describe('instances: status', () => {
     const settings = JSON.parse(readFileSync(path.join(root, '.claude', 'settings.local.json'), 'utf8'));
     expect(Object.keys(settings.hooks)).toEqual(expect.arrayContaining(['Notification', 'Stop', 'UserPromptSubmit']));
     expect(git(root, 'status', '--porcelain')).toBe('');
+  }, 60_000);
+});
+
+describe('instances: the zone guard before Claude Code starts', () => {
+  it('installs the guard in a new worktree before its Claude Code agent starts, even right after lanes.yml added the instance', async () => {
+    const tmp = makeTempDir();
+    const bin = path.join(tmp, 'bin');
+    mkdirSync(bin);
+    symlinkSync(FAKE_AGENT, path.join(bin, 'claude'));
+    const record = path.join(tmp, 'record.json');
+    const claude = `${bin}/claude --record=${record} --wait`;
+    const root = makeWorkspace([{ name: 'first', agent: fakeAgent('--wait') }]);
+    const { call } = await open(root);
+    // The pty host is running already, so the start below is quick.
+    await call('instances.start', { name: 'first' });
+    const worktree = path.join(path.dirname(root), `${path.basename(root)}-cc`);
+    git(root, 'worktree', 'add', '-q', '-b', 'lanes/cc', worktree);
+    await call('trust.grant', { commands: [{ kind: 'agent', command: claude, instance: 'cc' }] });
+    writeFileSync(
+      path.join(root, 'lanes.yml'),
+      lanesYml([
+        { name: 'first', agent: fakeAgent('--wait') },
+        { name: 'cc', agent: claude, zones: ['docs/'], worktree: `../${path.basename(worktree)}` },
+      ]),
+    );
+    // Started as soon as lanes.yml names it (a hand edit, then Start): before the zones room heard of the change.
+    await waitFor(() => call('instances.start', { name: 'cc' }).then(
+      () => true,
+      () => false,
+    ), 'the start of the new instance');
+
+    // Claude Code reads its hooks once, when it starts: the guard must have been there.
+    const recorded = await waitFor(() => (existsSync(record) ? JSON.parse(readFileSync(record, 'utf8')) : null), 'the agent to start');
+    expect(recorded.cwd).toBe(realpathSync(worktree));
+    expect(recorded.hooksAtStart.PreToolUse?.[0]?.hooks?.[0]?.command).toMatch(/guard.*--instance cc/);
+    await call('instances.stopAll');
   }, 60_000);
 });
 

@@ -200,6 +200,8 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
     const baseEnv = inheritedEnvironment(process.env);
     const file = resolveProgram(program!, cwd, baseEnv);
     const kind = agentKind(file);
+    // Claude Code reads its hooks once, at start: the zone guard must be in place before it runs.
+    if (kind === 'claude') await context.services.zones?.guard(config.name, cwd);
     const paths = coordinationPaths(root, loaded.config.paths);
     const prepared = await prepareAgent({
       cwd,

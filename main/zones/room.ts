@@ -55,6 +55,22 @@ export const createZonesRoom: RoomFactory = (context): Room => {
   let current: WorkspaceZones | null = null;
   context.services.zones = {
     expectOwnChange: (checkout, repoPath, content) => current?.watcher?.expectOwnChange(real(checkout), repoPath, content),
+    guard: async (instance, checkout) => {
+      const zones = current;
+      if (!zones || zones.closed) return;
+      // As lanes.yml says now: the change that added the instance may not have reached enforcement yet.
+      const config = zonesConfigFrom((await zones.lanesYml.read()).config);
+      const target = (await watchTargets(zones.workspace.root, config)).find((candidate) => candidate.instances.includes(instance) && real(candidate.checkout) === real(checkout));
+      if (!target) return;
+      // In line with the other installs: every guard adds to the same git exclude file.
+      const installed = zones.installing.then(() => installGuards(zones.workspace.root, config, [target], zones.guarded));
+      zones.installing = installed.then(
+        () => undefined,
+        () => undefined,
+      );
+      const notes = await installed;
+      if (notes.length > 0) console.error(`Lanes: ${notes.join(' ')}`);
+    },
   };
 
   const state = (): WorkspaceZones => {

@@ -6,11 +6,11 @@
 //   --repl                print "> ", echo each line as "echo: <line>"; "exit N" exits with N
 //   --write=FILE:CONTENT  write CONTENT to FILE (relative to the working folder)
 //   --grandchild=PIDFILE  start a grandchild in its own session (setsid), write its pid to PIDFILE
-//   --hook=EVENT          run the Lanes hook installed for EVENT in .claude/settings.local.json
+//   --hook=EVENT          run the Lanes hook for EVENT, as .claude/settings.local.json had it at start
 //   --flood=BYTES         print BYTES of numbered 100-byte lines ("L00000001 xxx…")
 //   --sleep=MS            wait
 //   --ignore-term         ignore SIGHUP and SIGTERM from now on (so only SIGKILL ends it)
-//   --record=FILE         write its arguments and Lanes environment as JSON to FILE
+//   --record=FILE         write its arguments, Lanes environment and hooks at start as JSON to FILE
 //   --wait                stay alive until killed
 //   --exit=CODE           exit with CODE
 //   --claude              act like Claude Code until "/exit": see runClaude below
@@ -50,14 +50,23 @@ function runHook(event) {
 }
 
 /**
- * Runs the hooks of .claude/settings.local.json for one event as Claude Code does: each group
- * whose matcher matches the tool name (PreToolUse), its commands through the shell, the JSON
- * payload on stdin. Returns each command's result.
+ * The hooks of .claude/settings.local.json as they were when the agent started: Claude Code
+ * captures a snapshot of its hooks at startup and keeps it for the whole session (a hook written
+ * later does not run until the user reviews it in /hooks). So a guard Lanes installs after the
+ * agent started would never run, here as there.
+ */
+const HOOKS_AT_START = (() => {
+  const file = '.claude/settings.local.json';
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')).hooks ?? {}) : {};
+})();
+
+/**
+ * Runs the hooks for one event as Claude Code does: each group whose matcher matches the tool
+ * name (PreToolUse), its commands through the shell, the JSON payload on stdin. Returns each
+ * command's result.
  */
 function claudeHooks(event, payload, toolName = null) {
-  const file = '.claude/settings.local.json';
-  if (!existsSync(file)) return [];
-  const settings = JSON.parse(readFileSync(file, 'utf8'));
+  const settings = { hooks: HOOKS_AT_START };
   const results = [];
   for (const group of settings.hooks?.[event] ?? []) {
     if (toolName !== null && group.matcher && !new RegExp(`^(?:${group.matcher})$`).test(toolName)) continue;
@@ -291,7 +300,7 @@ for (const argument of process.argv.slice(2)) {
       break;
     case '--record': {
       const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('LANES_') || key === 'TERM'));
-      writeFileSync(`${value}.tmp`, JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd(), env }));
+      writeFileSync(`${value}.tmp`, JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd(), env, hooksAtStart: HOOKS_AT_START }));
       renameSync(`${value}.tmp`, value); // readers never see half a file
       break;
     }
