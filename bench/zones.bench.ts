@@ -6,7 +6,7 @@
  *   ZONES_BENCH_FILES=50000 ZONES_BENCH_WORKTREES=8 npx tsx bench/zones.bench.ts
  *
  * Lanes runs as in real use: the core behind the web mode (`startWebServer`) in a process of
- * its own. Its readiness is timed from the start of `workspace.open` to every checkout watched;
+ * its own, bundled and run under plain Node as `lanes serve` is (bench/support/zones-serve.ts). Its readiness is timed from the start of `workspace.open` to every checkout watched;
  * a violation's latency from the write to the event arriving over the web mode's WebSocket, at
  * a Node `ws` client and, when the renderer is built and Chromium is found, in the real page in
  * Chromium. The bare @parcel/watcher subscribes to the same checkouts in a fresh process too.
@@ -34,21 +34,20 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import watcher from '@parcel/watcher';
 import { chromium, type Browser, type Page } from '@playwright/test';
+import { build } from 'esbuild';
 import WebSocket from 'ws';
 import { ZoneSet } from '../main/zones/zone-set';
 import { withCpuLoad } from './support/cpu-load';
+import type { ServerReport } from './support/zones-serve';
+import { clockNow, mb, ms, PROBE_FOLDER } from './support/zones-shared';
 
 const FILES = Number(process.env.ZONES_BENCH_FILES ?? 50_000);
 const WORKTREES = Number(process.env.ZONES_BENCH_WORKTREES ?? 8);
 const SAMPLES = Number(process.env.ZONES_BENCH_SAMPLES ?? 60);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PROBE_FOLDER = 'probe';
 const GOAL_READY_MS = 3000;
 const GOAL_P95_MS = 100;
 const GOAL_RSS_MB = 300;
-// tsx runs this file as an ES module, where CommonJS's __dirname does not exist; the core's
-// appRoot (main/shared/app-root.ts, written for the CommonJS bundle) reads it to find dist/cli for the hooks.
-(globalThis as { __dirname?: string }).__dirname ??= path.join(ROOT, 'main', 'cli');
 const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b.invalid', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b.invalid' };
 
 function git(cwd: string, ...args: string[]): string {
@@ -60,8 +59,6 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-const ms = (value: number) => `${value.toFixed(1)} ms`;
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 function instanceName(index: number): string {
   return `agent${index + 1}`;
@@ -203,71 +200,19 @@ async function benchBareWatcher(checkouts: string[]): Promise<WatcherFigures> {
   return { ready, rssBefore, rssWatching, latencies };
 }
 
-/** What the Lanes process reports once every checkout is watched. */
-interface ServerReport {
-  readonly port: number;
-  readonly token: string;
-  /** From the start of `workspace.open`: the call's answer, every checkout watching, hooks installed too. */
-  readonly opened: number;
-  readonly watching: number;
-  readonly enforced: number;
-  readonly states: string[];
-  readonly rssBefore: number;
-  readonly rssWatching: number;
-}
+let bundled: string | null = null;
 
-/** The Lanes side, in its own process: the real core behind the real web mode, as `lanes serve` runs them. */
-async function serve(root: string, worktrees: readonly string[], userDataDir: string): Promise<void> {
-  const { Lanes } = await import('../main/app/lanes');
-  const { startWebServer } = await import('../main/web/server');
-  const core = new Lanes({ userDataDir, platform: { mode: 'web' }, version: 'bench' });
-  const staticDir = existsSync(path.join(ROOT, 'dist', 'renderer', 'index.html')) ? path.join(ROOT, 'dist', 'renderer') : userDataDir;
-  if (process.env.ZONES_BENCH_DEBUG) {
-    const call = core.call.bind(core);
-    core.call = async (name, args) => {
-      const begun = performance.now();
-      const result = await call(name, args);
-      console.error(`[lanes] ${String(name)} ${ms(performance.now() - begun)} rss ${mb(process.memoryUsage().rss)}`);
-      return result;
-    };
-  }
-  const server = await startWebServer({ core, staticDir, log: () => undefined });
-  const rssBefore = process.memoryUsage().rss;
-  let watching = Number.NaN;
-  const started = performance.now();
-  core.onEvent((name, payload) => {
-    const states = (payload as { watchers?: Array<{ state: string }> } | null)?.watchers?.map((status) => status.state) ?? [];
-    if (process.env.ZONES_BENCH_DEBUG) console.error(`[lanes] ${ms(performance.now() - started)} ${name} ${states.map((state) => state[0]).join('')}`);
-    if (name === 'zones.enforcementChanged' && Number.isNaN(watching) && states.length > 0 && states.every((state) => state === 'watching')) watching = performance.now() - started;
-  });
-  const opened = await core.call('workspace.open', { path: root });
-  if (!opened.ok) throw new Error(opened.error.message);
-  const openedAt = performance.now() - started;
-  const enforcement = await core.call('zones.enforcement', {});
-  const enforced = performance.now() - started;
-  const states = enforcement.ok ? (enforcement.value as { watchers: Array<{ state: string }> }).watchers.map((status) => status.state) : [];
-  const report: ServerReport = { port: server.port, token: server.token, opened: openedAt, watching, enforced, states, rssBefore, rssWatching: process.memoryUsage().rss };
-  // For the breakdown: when @parcel/watcher hands this process a write (a second subscription on
-  // each worktree's probe folder: the library's debounce and callback thread are shared by every
-  // subscription of a process, so it hears of a write when the zone watcher does) and when the
-  // core emits its violation. Both on the monotonic clock the bench's other processes share (`clockNow`).
-  for (const worktree of worktrees) {
-    await watcher.subscribe(path.join(worktree, PROBE_FOLDER), (_error, events) => {
-      const at = clockNow();
-      for (const event of events) process.stdout.write(`${JSON.stringify({ probe: event.path, at })}\n`);
-    });
-  }
-  core.onEvent((name, payload) => {
-    if (name !== 'zones.violationsAdded') return;
-    const at = clockNow();
-    for (const violation of (payload as { added: Array<{ checkout: string; path: string }> }).added) {
-      process.stdout.write(`${JSON.stringify({ emitted: path.join(violation.checkout, violation.path), at })}\n`);
-    }
-  });
-  process.stdout.write(`${JSON.stringify(report)}\n`);
-  process.once('SIGTERM', () => {
-    void server.close().then(() => core.dispose()).then(() => process.exit(0));
-  });
+/**
+ * bench/support/zones-serve.ts bundled as the app's build bundles `lanes serve` (CommonJS for
+ * Node, dependencies left to node_modules), inside the repository so the core finds its own
+ * package (and dist/cli for the hooks) from the bundle's folder.
+ */
+async function serveBundle(): Promise<string> {
+  if (bundled) return bundled;
+  const outfile = path.join(ROOT, 'node_modules', '.cache', 'lanes-bench', 'zones-serve.cjs');
+  await build({ entryPoints: [path.join(ROOT, 'bench', 'support', 'zones-serve.ts')], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'error' });
+  bundled = outfile;
+  return outfile;
 }
 
 /** A web-mode client in Node that notes when each violation arrives. */
@@ -414,7 +359,7 @@ interface LanesFigures {
 async function benchLanes(root: string, worktrees: string[], tag: string): Promise<LanesFigures> {
   const userData = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'lanes-zones-bench-data-')));
   const profile = process.env.ZONES_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.ZONES_BENCH_PROFILE}`] : [];
-  const server = spawn(process.execPath, [...profile, '--import', 'tsx', fileURLToPath(import.meta.url), '--serve', root, userData, ...worktrees], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, [...profile, await serveBundle(), root, userData, ...worktrees], { stdio: ['ignore', 'pipe', 'inherit'] });
   const probed = new Map<string, number>();
   const emitted = new Map<string, number>();
   try {
@@ -494,9 +439,6 @@ function inOwnProcess<T>(args: string[]): Promise<T> {
  * taken once per process and put the parts of the breakdown a few ms off, some below zero). The
  * page's clock is put on it by `BrowserClient`'s measured offset.
  */
-function clockNow(): number {
-  return Number(process.hrtime.bigint()) / 1e6;
-}
 
 /** Resident memory of another process, from /proc (Linux); null elsewhere. */
 function processRss(pid: number): number | null {
@@ -583,9 +525,7 @@ async function main(): Promise<boolean> {
   }
 }
 
-if (process.argv[2] === '--serve') {
-  await serve(process.argv[3]!, process.argv.slice(5), process.argv[4]!);
-} else if (process.argv[2] === '--bare') {
+if (process.argv[2] === '--bare') {
   process.stdout.write(`${JSON.stringify(await benchBareWatcher(process.argv.slice(3)))}\n`);
 } else {
   await main().then(
