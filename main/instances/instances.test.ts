@@ -340,11 +340,10 @@ describe('instances: the zone guard before Claude Code starts', () => {
         { name: 'cc', agent: claude, zones: ['docs/'], worktree: `../${path.basename(worktree)}` },
       ]),
     );
-    // Started as soon as lanes.yml names it (a hand edit, then Start): before the zones room heard of the change.
-    await waitFor(() => call('instances.start', { name: 'cc' }).then(
-      () => true,
-      () => false,
-    ), 'the start of the new instance');
+    // Started as soon as Lanes knows the instance (a hand edit of lanes.yml, then Start), without
+    // waiting for the zones room to catch up with the change.
+    const started = () => call('instances.start', { name: 'cc' }).then(() => true, () => false);
+    await waitFor(started, 'the start of the new instance');
 
     // Claude Code reads its hooks once, when it starts: the guard must have been there.
     const recorded = await waitFor(() => (existsSync(record) ? JSON.parse(readFileSync(record, 'utf8')) : null), 'the agent to start');
