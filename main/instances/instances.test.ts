@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync, realpathSync, symlinkSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { git, makeTempDir } from '../../test/support/repo';
@@ -319,29 +320,39 @@ describe('instances: status', () => {
 });
 
 describe('instances: the zone guard before Claude Code starts', () => {
-  it('installs the guard in a new worktree before its Claude Code agent starts, even right after lanes.yml added the instance', async () => {
+  const pathBefore = process.env.PATH;
+  afterEach(() => {
+    process.env.PATH = pathBefore;
+  });
+
+  it('installs the guard in a new worktree before its Claude Code agent starts, even while the zones room is held up', async () => {
     const tmp = makeTempDir();
     const bin = path.join(tmp, 'bin');
     mkdirSync(bin);
     symlinkSync(FAKE_AGENT, path.join(bin, 'claude'));
+    // A git that answers `worktree list` 3 s late once the flag is there: the zones room asks it
+    // which checkout each instance works in before it guards and watches them (an instance on a
+    // `branch:`), as a slow or busy machine makes it wait.
+    const slowFlag = path.join(tmp, 'slow');
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    writeFileSync(path.join(bin, 'git'), `#!/bin/sh\ncase " $* " in *" worktree list "*) [ -f ${JSON.stringify(slowFlag)} ] && sleep 3 ;; esac\nexec ${JSON.stringify(realGit)} "$@"\n`, { mode: 0o755 });
+    process.env.PATH = `${bin}${path.delimiter}${pathBefore ?? ''}`;
     const record = path.join(tmp, 'record.json');
     const claude = `${bin}/claude --record=${record} --wait`;
-    const root = makeWorkspace([{ name: 'first', agent: fakeAgent('--wait') }]);
+    const before = [
+      { name: 'first', agent: fakeAgent('--wait') },
+      { name: 'other', agent: fakeAgent('--wait'), branch: 'lanes/other' },
+    ];
+    const root = makeWorkspace(before);
     const { call } = await open(root);
     // The pty host is running already, so the start below is quick.
     await call('instances.start', { name: 'first' });
     const worktree = path.join(path.dirname(root), `${path.basename(root)}-cc`);
     git(root, 'worktree', 'add', '-q', '-b', 'lanes/cc', worktree);
     await call('trust.grant', { commands: [{ kind: 'agent', command: claude, instance: 'cc' }] });
-    writeFileSync(
-      path.join(root, 'lanes.yml'),
-      lanesYml([
-        { name: 'first', agent: fakeAgent('--wait') },
-        { name: 'cc', agent: claude, zones: ['docs/'], worktree: `../${path.basename(worktree)}` },
-      ]),
-    );
-    // Started as soon as Lanes knows the instance (a hand edit of lanes.yml, then Start), without
-    // waiting for the zones room to catch up with the change.
+    writeFileSync(slowFlag, '');
+    writeFileSync(path.join(root, 'lanes.yml'), lanesYml([...before, { name: 'cc', agent: claude, zones: ['docs/'], worktree: `../${path.basename(worktree)}` }]));
+    // Started as soon as Lanes knows the instance (a hand edit of lanes.yml, then Start).
     const started = () => call('instances.start', { name: 'cc' }).then(() => true, () => false);
     await waitFor(started, 'the start of the new instance');
 
@@ -349,6 +360,7 @@ describe('instances: the zone guard before Claude Code starts', () => {
     const recorded = await waitFor(() => (existsSync(record) ? JSON.parse(readFileSync(record, 'utf8')) : null), 'the agent to start');
     expect(recorded.cwd).toBe(realpathSync(worktree));
     expect(recorded.hooksAtStart.PreToolUse?.[0]?.hooks?.[0]?.command).toMatch(/guard.*--instance cc/);
+    rmSync(slowFlag);
     await call('instances.stopAll');
   }, 60_000);
 });

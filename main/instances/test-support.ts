@@ -31,6 +31,7 @@ export interface TestInstance {
   role?: string;
   zones?: string[];
   worktree?: string;
+  branch?: string;
 }
 
 export function lanesYml(instances: TestInstance[]): string {
@@ -38,7 +39,8 @@ export function lanesYml(instances: TestInstance[]): string {
     .map(
       (instance) =>
         `  - name: ${JSON.stringify(instance.name)}\n    role: ${instance.role ?? 'backend'}\n    agent: ${JSON.stringify(instance.agent)}\n` +
-        `    zones: ${JSON.stringify(instance.zones ?? ['src/'])}\n${instance.worktree ? `    worktree: ${JSON.stringify(instance.worktree)}\n` : ''}`,
+        `    zones: ${JSON.stringify(instance.zones ?? ['src/'])}\n${instance.worktree ? `    worktree: ${JSON.stringify(instance.worktree)}\n` : ''}` +
+        (instance.branch ? `    branch: ${JSON.stringify(instance.branch)}\n` : ''),
     )
     .join('')}`;
 }
