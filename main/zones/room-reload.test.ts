@@ -1,4 +1,4 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Lanes } from '../app/lanes';
@@ -40,6 +40,28 @@ describe('the zones room after an instance is added', () => {
         { timeout: 10_000 },
       )
       .toBe(true);
+  });
+
+  it('watches a worktree that lanes.yml adds only once its guard is in place, so the guard\'s own writes there come before the watch', async () => {
+    const repo = makeGitRepo({ 'lanes.yml': 'instances:\n  - name: Main\n    zones: [docs/]\n', 'lib/a.ts': 'x', 'docs/a.md': 'x' });
+    core = new Lanes({ userDataDir: makeTempDir(), platform: { mode: 'web' }, version: 'test' });
+    expect((await core.call('workspace.open', { path: repo })).ok).toBe(true);
+    await core.call('zones.enforcement', {});
+    const worktree = path.join(path.dirname(repo), `${path.basename(repo)}-side`);
+    git(repo, 'worktree', 'add', '-q', '-b', 'lanes/side', worktree);
+    worktrees.push([repo, worktree]);
+    // Whether the guard was there at the moment the new checkout was first said to be watched.
+    const guardedWhenWatched: boolean[] = [];
+    core.onEvent((name, payload) => {
+      if (name !== 'zones.enforcementChanged' || guardedWhenWatched.length > 0) return;
+      const watchers = (payload as { watchers: { checkout: string; state: string }[] }).watchers;
+      if (watchers.some((status) => status.checkout === realpathSync(worktree) && status.state === 'watching')) {
+        guardedWhenWatched.push(existsSync(path.join(worktree, '.claude', 'settings.local.json')));
+      }
+    });
+    writeFileSync(path.join(repo, 'lanes.yml'), `instances:\n  - name: Main\n    zones: [docs/]\n  - name: Side\n    worktree: ../${path.basename(worktree)}\n    zones: [lib/]\n`);
+    await expect.poll(() => guardedWhenWatched.length, { timeout: 10_000 }).toBe(1);
+    expect(guardedWhenWatched).toEqual([true]);
   });
 
   it('installs the guard again in a checkout whose instance left lanes.yml and came back', async () => {

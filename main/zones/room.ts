@@ -189,9 +189,10 @@ export const createZonesRoom: RoomFactory = (context): Room => {
     });
     const watcher = zones.watcher;
     // Installing the hooks and starting to watch are independent (the watcher never counts
-    // .claude/settings.local.json or .git/), so both happen at once; the next change to lanes.yml
-    // waits only for the watcher, not for the hooks (git work in every checkout, slow under load).
-    const installing = zones.installing.then(() => Promise.all([installGuards(root, config, targets, zones.guarded), installHook(root, config)]));
+    // .claude/settings.local.json or .git/), so at open both happen at once; the next change to
+    // lanes.yml waits only for the watcher, not for the pre-commit hook (git work, slow under load).
+    const guarding = zones.installing.then(() => installGuards(root, config, targets, zones.guarded));
+    const installing = Promise.all([guarding, zones.installing.then(() => installHook(root, config))]);
     zones.installing = installing.then(
       ([guardNotes, hookNotes]) => {
         zones.notes = [...guardNotes, ...hookNotes];
@@ -204,6 +205,11 @@ export const createZonesRoom: RoomFactory = (context): Room => {
         context.emit('zones.enforcementChanged', enforcement(zones));
       },
     );
+    // A checkout that a change to lanes.yml adds is guarded before it is watched. The guard's own
+    // writes there (.claude/, a temporary file, a rename) would otherwise reach the watcher library
+    // just as the watch begins, and its debounce (one per process: 50 ms after any event, restarted
+    // by each further one, up to 500 ms) would hold back its report of an agent's first write.
+    if (changed) await guarding.catch(() => undefined);
     await watcher.update(targets);
   };
 
