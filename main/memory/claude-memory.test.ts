@@ -5,7 +5,7 @@ import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/re
 import { instanceConfigSchema } from '../workspace/config';
 import { claudeFolderOf, claudeFolders, moveClaudeEntries } from './claude-memory';
 import { MemoryFolder } from './memory-folder';
-import { claudeMemoryFolder } from './sources';
+import { claudeMemoryFolder, claudeProjectName, claudeProjectsFolder } from './sources';
 
 /** A home with API in a worktree and Main in the home, and a Claude config folder of its own. */
 function workspace() {
@@ -23,6 +23,28 @@ function claudeFolderWith(folder: string, files: Record<string, string>) {
 }
 
 describe('Claude Code memory per instance', () => {
+  it('names the folder of a long path as Claude Code does: cut to 200 characters, then a hash; a folder Claude Code made with that start is found', () => {
+    const env = { CLAUDE_CONFIG_DIR: makeTempDir('lanes-claude-') };
+    const short = '/home/me/src/app';
+    expect(claudeProjectName(short, env)).toBe('-home-me-src-app');
+    const long = `/home/me/${'very-deep-folder/'.repeat(14)}app_ü`;
+    const sanitized = long.replace(/[^a-zA-Z0-9]/g, '-');
+    expect(sanitized.length).toBeGreaterThan(200);
+    // The Node build's hash of the path: 31·h + c over UTF-16 code units, 32-bit, base 36 of its absolute value.
+    let hash = 0;
+    for (let index = 0; index < long.length; index += 1) hash = ((hash << 5) - hash + long.charCodeAt(index)) | 0;
+    const computed = `${sanitized.slice(0, 200)}-${Math.abs(hash).toString(36)}`;
+    expect(claudeProjectName(long, env)).toBe(computed);
+    expect(claudeMemoryFolder(long, env)).toBe(path.join(claudeProjectsFolder(env), computed, 'memory'));
+    // A native build hashes otherwise: the one folder Claude Code made with that start is the one.
+    const native = `${sanitized.slice(0, 200)}-on930v`;
+    mkdirSync(path.join(claudeProjectsFolder(env), native), { recursive: true });
+    expect(claudeProjectName(long, env)).toBe(native);
+    // Two folders with that start (another long path shares it): the computed name, not a guess.
+    mkdirSync(path.join(claudeProjectsFolder(env), `${sanitized.slice(0, 200)}-zzzzzz`), { recursive: true });
+    expect(claudeProjectName(long, env)).toBe(computed);
+  });
+
   it('keys each instance’s folder by its checkout’s path, says which share the repository’s, and lists the entries of those that exist', async () => {
     const { home, worktree, env, instances } = workspace();
     const apiFolder = claudeMemoryFolder(worktree, env);
