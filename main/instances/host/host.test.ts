@@ -81,6 +81,17 @@ class BusyClient extends Duplex {
   }
 }
 
+/** Serves each client on `server` with the right secret, and waits until the server has welcomed them all. */
+async function welcome(server: HostServer, paths: ReturnType<typeof hostPaths>, ...clients: BusyClient[]): Promise<void> {
+  const secret = await readSecret(paths);
+  const before = server.clientCount;
+  for (const client of clients) {
+    server.serveStream(client);
+    client.push(encodeFrame({ type: 'hello', version: PROTOCOL_VERSION, secret }));
+  }
+  await waitFor(() => server.clientCount === before + clients.length, 'the welcome');
+}
+
 describe.runIf(process.platform !== 'win32')('pty host connection', () => {
   it("answers a call ahead of the output queued for a client that is behind on reading, and keeps the output's order", async () => {
     const paths = hostPaths(makeTempDir('lanes-user-'));
@@ -90,9 +101,7 @@ describe.runIf(process.platform !== 'win32')('pty host connection', () => {
     await server.listen();
     try {
       const client = new BusyClient();
-      server.serveStream(client);
-      client.push(encodeFrame({ type: 'hello', version: PROTOCOL_VERSION, secret: await readSecret(paths) }));
-      await waitFor(() => server.clientCount === 1, 'the welcome');
+      await welcome(server, paths, client);
       const batch = 'x'.repeat(100_000);
       for (let seq = 1; seq <= 4; seq += 1) server.broadcast('output', { name: 'flood', data: batch, seq });
       client.push(encodeFrame({ type: 'call', id: 1, method: 'agents.write', args: {} }));
@@ -118,15 +127,10 @@ describe.runIf(process.platform !== 'win32')('pty host connection limits', () =>
     const server = new HostServer(paths, {}, { connected: () => undefined, disconnected: (connection) => gone.push(connection.id) }, limits);
     await server.listen();
     try {
-      const secret = await readSecret(paths);
       const stalled = new BusyClient();
       const reading = new BusyClient();
       reading.startReading();
-      for (const client of [stalled, reading]) {
-        server.serveStream(client);
-        client.push(encodeFrame({ type: 'hello', version: PROTOCOL_VERSION, secret }));
-      }
-      await waitFor(() => server.clientCount === 2, 'both welcomes');
+      await welcome(server, paths, stalled, reading);
       const batch = 'x'.repeat(100_000);
       let seq = 0;
       // Output arrives in batches, with time for a reading client to take each one.
@@ -162,9 +166,7 @@ describe.runIf(process.platform !== 'win32')('pty host connection limits', () =>
     await server.listen();
     try {
       const stalled = new BusyClient();
-      server.serveStream(stalled);
-      stalled.push(encodeFrame({ type: 'hello', version: PROTOCOL_VERSION, secret: await readSecret(paths) }));
-      await waitFor(() => server.clientCount === 1, 'the welcome');
+      await welcome(server, paths, stalled);
       const batch = 'x'.repeat(100_000);
       for (let seq = 1; seq <= 30; seq += 1) server.broadcast('output', { name: 'flood', data: batch, seq });
       expect(stalled.destroyed).toBe(false);
