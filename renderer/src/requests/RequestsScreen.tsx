@@ -22,13 +22,11 @@ import { NEW_REQUEST_SHORTCUT, defaultReceiver, useNewRequest } from './new-requ
 import { NewRequestDialog } from './NewRequestDialog';
 import { CardFace, RequestCard } from './RequestCard';
 import { RequestDialog } from './RequestDialog';
-import { COLUMNS, STATUS_LABEL, useRequests } from './store';
+import { COLUMN_PAGE, COLUMNS, STATUS_LABEL, useRequests } from './store';
 import './requests.css';
 import { NoWorkspace, ScreenLoading } from '../shell/Banners';
 import { shortcutLabel } from '../shell/commands';
 
-/** Cards drawn per column before "Show all": keeps a board of thousands of files quick to draw. */
-const PAGE = 40;
 /**
  * Cards a column draws first, more than a tall window shows; the rest of its page follows in a
  * render React does after that first frame, so the board appears without waiting for them.
@@ -211,7 +209,7 @@ const NONE: readonly string[] = [];
 const Column = memo(function Column({ status, label, requests, notRead, atLeast, instances, onOpen }: ColumnProps) {
   const { setNodeRef, isOver } = useDroppable({ id: status });
   const [showAll, setShowAll] = useState(false);
-  const page = useDeferredValue(PAGE, FIRST_SCREEN);
+  const page = useDeferredValue(COLUMN_PAGE, FIRST_SCREEN);
   const shown = showAll ? requests : requests.slice(0, page);
   const headingId = useId();
   return (

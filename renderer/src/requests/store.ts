@@ -83,11 +83,14 @@ function shapeOf(snapshot: ReturnType<typeof useWorkspace.getState>['snapshot'])
   return snapshot ? [snapshot.root, snapshot.config.paths.requests, ...snapshot.config.instances.map((instance) => instance.name)].join('\n') : null;
 }
 
+/** Cards a column of the board draws before "Show all": keeps a board of thousands of files quick to draw. */
+export const COLUMN_PAGE = 40;
+
 /**
- * Done cards asked for in the first answer: a column's first page (`PAGE` on the Requests screen).
- * A long-lived repository keeps most of its requests in `done/`; the rest follow in a second answer.
+ * Done cards asked for in the first answer: the Done column's first page. A long-lived repository
+ * keeps most of its requests in `done/`; the rest follow in a second answer.
  */
-export const FIRST_DONE = 40;
+export const FIRST_DONE = COLUMN_PAGE;
 
 /**
  * Resolves once the next frame is drawn, so a second answer does not delay the first board; after
