@@ -33,6 +33,9 @@ export class CoordinationPanel {
   private configWatch: Disposable | null = null;
   private watchedPaths: string | null = null;
   private announced: string | null = null;
+  /** Reads of the list started, and the newest of them that finished (announced, or found the same as announced). */
+  private readsStarted = 0;
+  private announcedRead = 0;
   private lastCommit: CoordinationState['lastCommit'] = null;
   private autoCommitUntil: number | null = null;
   private autoCommitError: string | null = null;
@@ -101,13 +104,22 @@ export class CoordinationPanel {
     this.unwatch();
   }
 
-  /** Reads the list again and tells the screens when it differs from what they were last told. */
+  /**
+   * Reads the list again and tells the screens when it differs from what they were last told.
+   * Reads overlap (a watcher's and a commit's), and git answers them in any order: a read that
+   * started before the one last announced is never announced after it, or the screens would show
+   * the changes a commit has just taken.
+   */
   private async announce(): Promise<CoordinationState> {
+    const read = ++this.readsStarted;
     const state = await this.state();
     const text = JSON.stringify(state);
-    if (text !== this.announced && !this.closed) {
-      this.announced = text;
-      this.context.emit('memory.coordinationChanged', state);
+    if (read > this.announcedRead && !this.closed) {
+      this.announcedRead = read;
+      if (text !== this.announced) {
+        this.announced = text;
+        this.context.emit('memory.coordinationChanged', state);
+      }
     }
     return state;
   }

@@ -1,4 +1,5 @@
-import { promises as fs, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, promises as fs, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
@@ -358,6 +359,11 @@ describe('wrap-up', () => {
 });
 
 describe('coordination changes panel', () => {
+  const pathBefore = process.env.PATH;
+  afterEach(() => {
+    process.env.PATH = pathBefore;
+  });
+
   it('announces the list as coordination files change, commits them, and refuses during a merge', async () => {
     const { call, fail, root, waitFor } = await openCore();
     const first = await call<CoordinationState>('memory.coordinationChanges', {});
@@ -386,6 +392,47 @@ describe('coordination changes panel', () => {
     const blocked = await waitFor<CoordinationState>('memory.coordinationChanged', (state) => state.blockedBy !== null);
     expect(blocked.blockedBy).toMatch(/merge in progress/);
     expect((await fail('memory.commitCoordination', {})).message).toMatch(/merge in progress/);
+  });
+
+  it('never announces a list read before a commit after the commit’s own: a slow read that started first is dropped', async () => {
+    // A git whose next status of the coordination paths answers 2 s late, with what it read at once:
+    // the read a watcher starts just before the user commits ends after the commit (CI under load).
+    const tmp = makeTempDir();
+    const bin = path.join(tmp, 'bin');
+    await fs.mkdir(bin);
+    const slowFlag = path.join(tmp, 'slow');
+    const started = path.join(tmp, 'started');
+    const ended = path.join(tmp, 'ended');
+    const held = path.join(tmp, 'held');
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    writeFileSync(
+      path.join(bin, 'git'),
+      [
+        '#!/bin/sh',
+        `case " $* " in *" status "*"--untracked-files=all"*"memory"*) if [ -f ${JSON.stringify(slowFlag)} ]; then`,
+        `  rm -f ${JSON.stringify(slowFlag)}; ${JSON.stringify(realGit)} "$@" > ${JSON.stringify(held)} || exit $?; touch ${JSON.stringify(started)}`,
+        `  sleep 2; cat ${JSON.stringify(held)}; touch ${JSON.stringify(ended)}; exit 0`,
+        'fi ;; esac',
+        `exec ${JSON.stringify(realGit)} "$@"`,
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    process.env.PATH = `${bin}${path.delimiter}${pathBefore ?? ''}`;
+    const { call, root, waitFor, events } = await openCore();
+    await call<CoordinationState>('memory.coordinationChanges', {});
+    writeFiles(root, { 'memory/feedback_success_one.md': 'one\n' });
+    await waitFor<CoordinationState>('memory.coordinationChanged', (state) => state.changes.length === 1);
+
+    writeFileSync(slowFlag, '');
+    writeFiles(root, { 'memory/feedback_success_two.md': 'two\n' });
+    await waitUntil(() => existsSync(started), 'the slow read to start');
+    const committed = await call<CoordinationState>('memory.commitCoordination', {});
+    expect(committed.changes).toEqual([]);
+    await waitUntil(() => existsSync(ended), 'the slow read to end', 5000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const announced = events.filter((event) => event.name === 'memory.coordinationChanged').map((event) => event.payload as CoordinationState);
+    expect(announced.at(-1)!.changes).toEqual([]);
   });
 
   it('keeps “commit at each wrap-up” in lanes.yml and commits what the agents write after a wrap-up', async () => {
