@@ -15,7 +15,8 @@
 //     summed counts those once per process, and is printed beside it. Each process's share is
 //     printed; Chromium's browser and GPU processes are printed too, not counted (the desktop
 //     app has its own main process).
-//     Without a built renderer (dist/) or Chromium, the goal is reported as not measured.
+//     Without a built renderer (dist/) or Chromium, the goal is reported as not measured. With a
+//     build, the host runs from it (dist/host/host.cjs), as in the product.
 // Taken idle and beside two CPU-bound loops.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ import { performance } from 'node:perf_hooks';
 import { chromium } from '@playwright/test';
 import { startWebMode } from '../e2e/support/web-mode';
 import { Lanes } from '../main/app/lanes';
+import { ensureHost, hostCommand } from '../main/instances/host/client';
 import { hostPaths } from '../main/instances/host/paths';
 import { trustAllCommands } from '../test/support/trust';
 import { numberOption as option } from './support/cpu-load';
@@ -179,6 +181,12 @@ async function measure(label: string): Promise<Measured> {
   writeFileSync(path.join(root, 'lanes.yml'), `instances:\n${Array.from({ length: AGENTS }, (_, index) => `  - name: agent-${index + 1}\n    agent: ${JSON.stringify(agent)}\n    zones: [src/]\n`).join('')}`);
   execFileSync('git', ['-C', root, 'add', '-A']);
   execFileSync('git', ['-C', root, '-c', 'user.name=Bench', '-c', 'user.email=bench@lanes.invalid', 'commit', '-q', '-m', 'agents']);
+  if (BUILT) {
+    // The host as the product runs it (the built bundle), not from source through tsx, which
+    // costs it about 30 MB more: started here, the in-process core finds it running.
+    const starter = await ensureHost(userDataDir, { command: hostCommand('built') });
+    await starter.close();
+  }
   const first = openCore(userDataDir);
   const finished = new Set<string>();
   const tails = new Map<string, string>();

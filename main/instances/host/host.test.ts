@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../../test/support/repo';
 import { isRunningPid, waitFor } from '../test-support';
 import type { AgentSnapshot } from './agents';
-import { connectToHost, ensureHost, hostCommand, HostClient } from './client';
+import { connectToHost, ensureHost, HOST_NODE_FLAGS, hostCommand, HostClient } from './client';
 import type { HostStatus } from './main';
 import { describeHost, stopHost } from './manage';
 import { hostPaths, readOrCreateSecret, readSecret } from './paths';
@@ -267,6 +267,13 @@ describe.runIf(process.platform !== 'win32')('pty host', () => {
     const agent = await client.call<AgentSnapshot>('agents.start', { ...request, spec: { ...request.spec, niceness: 10 } });
     const stat = readFileSync(`/proc/${agent.state.pid}/stat`, 'utf8');
     expect(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])).toBe(10);
+  });
+
+  it('runs with V8 set to favour memory over peak speed, as it holds every screen for hours', async () => {
+    const { status } = await startHost(makeTempDir('lanes-user-'));
+    const argv = readFileSync(`/proc/${status.pid}/cmdline`, 'utf8').split('\0');
+    expect(argv).toEqual(expect.arrayContaining([...HOST_NODE_FLAGS]));
+    expect(argv.indexOf('--optimize-for-size')).toBeLessThan(argv.findIndex((arg) => arg.endsWith('main.ts') || arg.endsWith('host.cjs')));
   });
 
   it('stops its agents and exits when its folder is deleted, since no Lanes can reach them again', async () => {

@@ -20,7 +20,8 @@ afterEach(() => {
 
 /** A host of another protocol version, listening for `userDataDir`, and the pid of its agent. */
 async function otherVersionHost(userDataDir: string): Promise<{ host: ChildProcess; agentPid: number }> {
-  const loader = hostCommand().args.slice(0, 2); // --import <tsx loader>
+  const { args } = hostCommand();
+  const loader = args.slice(args.indexOf('--import'), args.indexOf('--import') + 2); // --import <tsx loader>
   const host = spawn(process.execPath, [...loader, OTHER_VERSION_HOST, '--user-data', userDataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
   started.push(host);
   let printed = '';
