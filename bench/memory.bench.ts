@@ -154,6 +154,7 @@ async function browserFigures(root: string): Promise<{ firstRender: number; keys
     await page.getByPlaceholder('Search memory').focus();
     await page.evaluate(`document.addEventListener('keydown', () => { window.lanesBenchKeyAt = performance.now(); }, { capture: true })`);
     const keystrokes: number[] = [];
+    const typed: string[] = [];
     for (const query of QUERIES) {
       await page.keyboard.press('Control+A');
       await page.keyboard.press('Backspace');
@@ -167,8 +168,11 @@ async function browserFigures(root: string): Promise<{ firstRender: number; keys
         })`) as Promise<number>;
         await page.keyboard.type(query[length - 1]!);
         keystrokes.push(await waiting);
+        typed.push(prefix);
       }
     }
+    const slowest = keystrokes.map((ms, at) => ({ ms, prefix: typed[at]! })).sort((a, b) => b.ms - a.ms).slice(0, 5);
+    console.log(`  slowest keystrokes in the page: ${slowest.map(({ ms, prefix }) => `"${prefix}" ${ms.toFixed(1)} ms`).join(', ')}`);
     return { firstRender, keystrokes };
   } finally {
     await browser.close();
