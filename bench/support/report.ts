@@ -31,6 +31,8 @@ export interface Figure {
 export const RESULTS_ENV = 'LANES_BENCH_RESULTS';
 
 export function meets(goal: Goal, value: number): boolean {
+  // Not measured (NaN, or null once it went through JSON to the runner) never meets a goal.
+  if (typeof value !== 'number' || !Number.isFinite(value)) return false;
   if (goal.op === '<') return value < goal.value;
   if (goal.op === '<=') return value <= goal.value;
   return value >= goal.value;
@@ -64,6 +66,7 @@ export function figureOf(
 }
 
 export function formatValue(value: number, unit: string): string {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return 'not measured';
   if (unit === 'ms') return `${value.toFixed(value < 100 ? 1 : 0)} ms`;
   if (unit === 'MB') return `${value.toFixed(0)} MB`;
   return `${value.toFixed(2)}${unit === '' ? '' : ` ${unit}`}`;
