@@ -39,6 +39,31 @@ describe('searchFiles', () => {
     expect(result.truncated).toBe(true);
   });
 
+  it('orders the files it returns as all the matches ordered: name first, then more matches, then newer, then by name', () => {
+    // Ties on every key but the name, and files in no particular order, so no shortcut can pass.
+    const shuffled = Array.from({ length: 200 }, (_, index) => (index * 73) % 200).map((index) =>
+      file(`${index % 17 === 0 ? 'needle_' : ''}f${String(index).padStart(3, '0')}.md`, 'needle '.repeat(1 + (index % 5)), index % 7),
+    );
+    const key = (hit: { name: string }) => {
+      const source = shuffled.find((candidate) => candidate.name === hit.name)!;
+      return [source.name.startsWith('needle_') ? 1 : 0, (source.text.match(/needle/g) ?? []).length, source.modifiedMs, hit.name] as const;
+    };
+    const all = searchFiles(shuffled, 'needle', { limit: 500 });
+    expect(all.hits).toHaveLength(200);
+    expect(all.truncated).toBe(false);
+    for (let at = 1; at < all.hits.length; at += 1) {
+      const [nameA, matchesA, modifiedA, a] = key(all.hits[at - 1]!);
+      const [nameB, matchesB, modifiedB, b] = key(all.hits[at]!);
+      const ordered = nameA !== nameB ? nameA > nameB : matchesA !== matchesB ? matchesA > matchesB : modifiedA !== modifiedB ? modifiedA > modifiedB : a < b;
+      expect(ordered, `${a} before ${b}`).toBe(true);
+    }
+    for (const limit of [1, 7, 12, 199]) {
+      const some = searchFiles(shuffled, 'needle', { limit });
+      expect(some.hits.map((hit) => hit.name)).toEqual(all.hits.slice(0, limit).map((hit) => hit.name));
+      expect(some.truncated).toBe(true);
+    }
+  });
+
   it('cuts long lines around the match and keeps the highlight on it', () => {
     const long = `${'x'.repeat(500)} needle ${'y'.repeat(500)}`;
     const hit = searchFiles([file('long.md', long)], 'needle', { limit: 1 }).hits[0]!;

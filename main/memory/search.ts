@@ -82,17 +82,23 @@ export class SearchIndex {
     const linesPerFile = options.linesPerFile ?? 3;
 
     // Per slot: matches of every term so far, or -1 once a term is missing from the file and its name.
-    const total = new Float64Array(this.slots.length);
-    const nameMatch = new Uint8Array(this.slots.length);
-    for (const [slot, indexed] of this.slots.entries()) if (indexed === undefined) total[slot] = -1;
+    // Plain loops and `forEach` rather than `for…of` over entries: a keystroke on a broad term
+    // ("e") visits every file several times, and each entry pair is an allocation.
+    const count = this.slots.length;
+    const total = new Float64Array(count);
+    const nameMatch = new Uint8Array(count);
+    for (let slot = 0; slot < count; slot += 1) if (this.slots[slot] === undefined) total[slot] = -1;
     for (const term of lowered) {
-      const counts = new Float64Array(this.slots.length);
-      for (const [word, holders] of this.postings) {
-        if (!word.includes(term)) continue;
+      const counts = new Float64Array(count);
+      this.postings.forEach((holders, word) => {
+        if (!word.includes(term)) return;
         const inWord = countOccurrences(word, term);
-        for (const [slot, times] of holders) counts[slot]! += inWord * times;
-      }
-      for (const [slot, indexed] of this.slots.entries()) {
+        holders.forEach((times, slot) => {
+          counts[slot]! += inWord * times;
+        });
+      });
+      for (let slot = 0; slot < count; slot += 1) {
+        const indexed = this.slots[slot];
         if (indexed === undefined || total[slot]! < 0) continue;
         const named = indexed.lowerName.includes(term);
         if (counts[slot] === 0 && !named) total[slot] = -1;
@@ -102,16 +108,35 @@ export class SearchIndex {
         }
       }
     }
-    const scored: { file: SearchableFile; nameMatch: boolean; matches: number }[] = [];
-    for (const [slot, indexed] of this.slots.entries()) {
-      if (indexed !== undefined && total[slot]! >= 0) scored.push({ file: indexed.file, nameMatch: nameMatch[slot] === 1, matches: total[slot]! });
+    // Files whose name matches first, then by number of matches, then newest, then by name: only
+    // the `limit` best are kept in order as the files are visited, not every match sorted.
+    const slots = this.slots;
+    const before = (a: number, b: number): boolean => {
+      const fileA = slots[a]!.file;
+      const fileB = slots[b]!.file;
+      if (nameMatch[a] !== nameMatch[b]) return nameMatch[a]! > nameMatch[b]!;
+      if (total[a] !== total[b]) return total[a]! > total[b]!;
+      if (fileA.modifiedMs !== fileB.modifiedMs) return fileA.modifiedMs > fileB.modifiedMs;
+      return fileA.name < fileB.name;
+    };
+    const best: number[] = [];
+    let matched = 0;
+    for (let slot = 0; slot < count; slot += 1) {
+      if (total[slot]! < 0) continue;
+      matched += 1;
+      if (best.length >= options.limit && (options.limit <= 0 || !before(slot, best[best.length - 1]!))) continue;
+      let low = 0;
+      let high = best.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (before(slot, best[middle]!)) high = middle;
+        else low = middle + 1;
+      }
+      best.splice(low, 0, slot);
+      if (best.length > options.limit) best.pop();
     }
-    scored.sort(
-      (a, b) =>
-        Number(b.nameMatch) - Number(a.nameMatch) || b.matches - a.matches || b.file.modifiedMs - a.file.modifiedMs || (a.file.name < b.file.name ? -1 : a.file.name > b.file.name ? 1 : 0),
-    );
-    const hits = scored.slice(0, options.limit).map(({ file, matches }) => ({ ...collectLines(file, any, linesPerFile), matches }));
-    return { query, hits, truncated: scored.length > options.limit };
+    const hits = best.map((slot) => ({ ...collectLines(slots[slot]!.file, any, linesPerFile), matches: total[slot]! }));
+    return { query, hits, truncated: matched > options.limit };
   }
 
   private add(file: SearchableFile, pass: number): void {
