@@ -26,6 +26,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { withCpuLoad } from './support/cpu-load';
+import { figureOf, reportFigures } from './support/report';
 
 const VIOLATIONS = Number(process.env.SOAK_VIOLATIONS ?? 10_000);
 const REQUEST_CHANGES = Number(process.env.SOAK_REQUEST_CHANGES ?? 10_000);
@@ -233,6 +234,10 @@ interface SoakResult {
   readonly end: Memory;
   readonly seconds: number;
   readonly met: boolean;
+  /** RSS growth from the start to the end, as a share of the start. */
+  readonly growth: number;
+  /** The one-minute load average at the end. */
+  readonly load: number;
 }
 
 async function soak(label: string): Promise<SoakResult> {
@@ -305,7 +310,7 @@ async function soak(label: string): Promise<SoakResult> {
         `  heap used ${mb(opened.heapUsed)} once open, ${mb(start.heapUsed)} at the start, ${quarters.map((entry) => mb(entry.heapUsed)).join(' → ')}; heap total ${mb(start.heapTotal)} → ${mb(end.heapTotal)}; external ${mb(start.external)} → ${mb(end.external)}\n` +
         `  RSS growth ${(growth * 100).toFixed(1)}% (goal: within ${GOAL_GROWTH * 100}%) ${met ? 'PASS' : 'FAIL'}`,
     );
-    return { start, end, seconds, met };
+    return { start, end, seconds, met, growth, load: os.loadavg()[0]! };
   } finally {
     await lanes.stop();
     for (const worktree of repo.worktrees) git(repo.root, 'worktree', 'remove', '--force', worktree);
@@ -324,6 +329,14 @@ if (process.argv[2] === '--serve') {
     console.log(`load after: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}`);
     const met = idle.met && loaded.met;
     console.log(`goal (RSS after a GC within ${GOAL_GROWTH * 100}% of the start, idle and under load): ${met ? 'PASS' : 'FAIL'}`);
+    const load = { idle: idle.load, loaded: loaded.load };
+    const both = (pick: (result: typeof idle) => number) => ({ idle: pick(idle), loaded: pick(loaded) });
+    reportFigures('soak', [
+      figureOf(`Lanes process RSS growth after a GC, ${VIOLATIONS.toLocaleString('en')} violations + ${REQUEST_CHANGES.toLocaleString('en')} request-file changes`, '%', { op: '<=', value: GOAL_GROWTH * 100 }, both((result) => result.growth * 100), load),
+      figureOf('Lanes process RSS after a GC at the start (warmed up)', 'MB', null, both((result) => result.start.rss / 1024 / 1024), load),
+      figureOf('Lanes process RSS after a GC at the end', 'MB', null, both((result) => result.end.rss / 1024 / 1024), load),
+      figureOf('time for the whole soak', 's', null, both((result) => result.seconds), load),
+    ]);
     process.exit(met ? 0 : 1);
   } catch (error) {
     console.error(error);
