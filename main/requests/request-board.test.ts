@@ -113,6 +113,33 @@ describe('requests: opening the workspace', () => {
     expect(plans).toHaveLength(1);
   });
 
+  it('pushes the plan only when it changed: a card whose body is edited sends no plan, one that gains a blocker does', async () => {
+    const root = makeGitRepo({
+      'lanes.yml': LANES_YML,
+      [`${DIR}/20260410_a.md`]: '# A (Windows → VSCode)\nfirst body\n',
+      [`${DIR}/20260411_b.md`]: '# B (Windows → VSCode)\n',
+    });
+    const { core, call, changes } = await open(root);
+    const plans: unknown[] = [];
+    core.onEvent((name, payload) => {
+      if (name === 'requests.planned') plans.push(payload);
+    });
+    expect((await call('requests.plan')).requests).toHaveLength(2);
+    // The plan as it is now becomes the one last sent (the first change after opening always sends it).
+    writeFiles(root, { [`${DIR}/20260412_c.md`]: '# C (Windows → VSCode)\n' });
+    await waitFor(() => plans.length === 1, 'the plan after a new card');
+
+    writeFiles(root, { [`${DIR}/20260410_a.md`]: '# A (Windows → VSCode)\nan edited body, nothing the plan reads\n' });
+    await waitFor(() => changes.some((change) => change.kind === 'delta' && change.upserted.some((request) => request.file === '20260410_a.md')), 'the edited card');
+    // The positive control: a change of blocked_by, after the edit, pushes a plan; only that one came.
+    writeFiles(root, { [`${DIR}/20260411_b.md`]: '---\nblocked_by: [20260410_a.md]\n---\n# B (Windows → VSCode)\n' });
+    await waitFor(() => plans.length === 2, 'the plan after a new blocker');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(plans).toHaveLength(2);
+    const last = plans[1] as { requests: Array<{ file: string; blockers: Array<{ file: string | null }> }> };
+    expect(last.requests.find((entry) => entry.file === '20260411_b.md')!.blockers.map((blocker) => blocker.file)).toEqual(['20260410_a.md']);
+  });
+
   it('opened again, re-reads only the files changed while it was closed, and matches the instances lanes.yml names now', async () => {
     const root = makeGitRepo({
       'lanes.yml': LANES_YML,

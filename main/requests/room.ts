@@ -35,6 +35,12 @@ export const requestsRoomWith = (clock: SyncClock): RoomFactory => (context): Ro
   /** How many blockers each request waited for when the plan was last made (see `waitingCounts`); null before the first scan. */
   let waiting: Map<string, number> | null = null;
   let replanQueued = false;
+  /**
+   * The plan last pushed, as sent: a change that leaves the plan as it was (a body or a title
+   * edited, a card rewritten as it was) pushes nothing, where it sent the whole plan (~200 KB
+   * for 2,000 requests) to every window. Null once no plan stands (a workspace opened or closed).
+   */
+  let pushedPlan: string | null = null;
 
   /**
    * Makes the plan again after the board changed (once for a burst of changes) and tells the
@@ -50,7 +56,12 @@ export const requestsRoomWith = (clock: SyncClock): RoomFactory => (context): Ro
       const counts = waitingCounts(requests, waiting);
       const unblocked = newlyUnblocked(waiting, counts, requests);
       waiting = counts;
-      context.emit('requests.planned', planOf(requests));
+      const plan = planOf(requests);
+      const sent = JSON.stringify(plan);
+      if (sent !== pushedPlan) {
+        pushedPlan = sent;
+        context.emit('requests.planned', plan);
+      }
       for (const request of unblocked) {
         void tellUnblocked(request, requests).catch((error: unknown) => console.error('Lanes: telling the receiver of an unblocked request failed:', error));
       }
@@ -273,6 +284,7 @@ export const requestsRoomWith = (clock: SyncClock): RoomFactory => (context): Ro
       );
       carried = null;
       board = opened;
+      pushedPlan = null;
       // Neither the board nor the plan is pushed now: every window that shows them asks as the
       // workspace appears (`requests.list`, then `requests.plan`), and a push as well would send
       // a megabyte twice and make the asking window wait behind it. Only the baseline for
@@ -289,6 +301,7 @@ export const requestsRoomWith = (clock: SyncClock): RoomFactory => (context): Ro
       board = null;
       waiting = null;
       stopSchedule();
+      pushedPlan = null;
       context.emit('requests.synced', null);
       context.emit('requests.changed', { kind: 'board', board: null });
       context.emit('requests.planned', null);
