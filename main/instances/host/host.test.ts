@@ -53,6 +53,37 @@ describe('pty host protocol', () => {
     ]);
     expect(() => new FrameReader(() => undefined).push(Buffer.from([0xff, 0xff, 0xff, 0xff]))).toThrow(/over the .* limit/);
   });
+
+  it('carries output as a bulk body, not as JSON, and reads it back whole', () => {
+    // Escapes, quotes, multi-byte characters and a pair of surrogates: what JSON would escape.
+    const data = 'line 1 "quoted" \\ back\r\n\u001b[31mred\u001b[0m é 漢 😀\r\n';
+    const output = { type: 'event', name: 'output', payload: { workspace: '/w', name: 'a', data, seq: 7 } } as const;
+    const frame = encodeFrame(output);
+    expect(frame[4]).toBe(0x00);
+    // The text is there as UTF-8, byte for byte, not JSON-escaped.
+    expect(frame.subarray(frame.length - Buffer.byteLength(data)).toString('utf8')).toBe(data);
+    const messages: unknown[] = [];
+    const reader = new FrameReader((message) => messages.push(message));
+    const bytes = Buffer.concat([frame, encodeFrame({ type: 'event', name: 'changed', payload: { data: 'not bulk' } }), frame]);
+    for (let at = 0; at < bytes.length; at += 5) reader.push(bytes.subarray(at, at + 5));
+    expect(messages).toEqual([output, { type: 'event', name: 'changed', payload: { data: 'not bulk' } }, output]);
+    // Output without text goes as JSON.
+    expect(encodeFrame({ type: 'event', name: 'output', payload: { name: 'a', seq: 1 } })[4]).toBe('{'.charCodeAt(0));
+  });
+
+  it('refuses a bulk body that does not hold together', () => {
+    const body = (bytes: number[]) => {
+      const frame = Buffer.alloc(4 + bytes.length);
+      frame.writeUInt32BE(bytes.length, 0);
+      Buffer.from(bytes).copy(frame, 4);
+      return frame;
+    };
+    const header = [...Buffer.from(JSON.stringify({ type: 'event', name: 'changed', payload: {} }))];
+    const length = (count: number) => [count >>> 24, (count >>> 16) & 0xff, (count >>> 8) & 0xff, count & 0xff];
+    expect(() => new FrameReader(() => undefined).push(body([0x00, 0x00]))).toThrow(/too short/);
+    expect(() => new FrameReader(() => undefined).push(body([0x00, ...length(999), 0x7b]))).toThrow(/shorter than its header/);
+    expect(() => new FrameReader(() => undefined).push(body([0x00, ...length(header.length), ...header]))).toThrow(/unexpected header/);
+  });
 });
 
 /**
