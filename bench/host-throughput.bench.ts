@@ -6,10 +6,18 @@
 //     acknowledges every TERMINAL_ACK_CHARS, as the renderer does, so flow control is in play.
 // Goal: through the host ≥ 0.7× the direct read, measured in the same run (median of --runs).
 // Where the time goes: the host with no viewer (no flow control, but a terminal nobody views is
-// parsed at most a quarter of the host's time and its agent waits for it), and the headless
-// xterm's parse rate alone in this process (the host parses every byte on its one thread).
+// parsed at most a quarter of the host's time and its agent waits for it); the headless xterm's
+// parse rate alone in this process (the host parses every byte on its one thread); the floor of
+// any separate pty process, a bare forwarder (support/pty-forwarder.ts: pty → Unix socket → this
+// process, batched as the host batches, no screen, no JSON, no flow control); and the CPU each
+// process spends per MB (the direct reader; the host and this process as its client).
+import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import * as headlessModule from '@xterm/headless';
 import * as nodePty from 'node-pty';
 import { TERMINAL_ACK_CHARS } from '../main/contract/instances';
@@ -40,24 +48,65 @@ class Receiver {
   }
 }
 
-async function direct(): Promise<number> {
+/** CPU time this process has used, in ms. */
+function ownCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** CPU time another process has used, in ms (Linux: /proc/<pid>/stat, in clock ticks of 10 ms). */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function direct(): Promise<{ mbs: number; readerMsPerMb: number }> {
   const receiver = new Receiver();
   const spec = nodeAgent([LINES_AGENT, String(LINES)]);
+  const cpuBefore = ownCpuMs();
   const pty = nodePty.spawn(spec.file, [...spec.args], { name: 'xterm-256color', cols: 120, rows: 30, cwd: spec.cwd, env: spec.env, encoding: 'utf8' });
   // The same priority the host gives the agent, so both reads compete for the CPU alike.
   os.setPriority(pty.pid, spec.niceness ?? 0);
   pty.onData((data) => receiver.take(data));
   try {
-    return await receiver.finished;
+    const mbs = await receiver.finished;
+    return { mbs, readerMsPerMb: (ownCpuMs() - cpuBefore) / (receiver.chars / 1e6) };
   } finally {
     pty.kill('SIGKILL');
   }
 }
 
+const FORWARDER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support', 'pty-forwarder.ts');
+
+/** The bare forwarder: the agent's pty read in another process and handed over a Unix socket. */
+async function forwarded(): Promise<number> {
+  const socketPath = path.join(os.tmpdir(), `lanes-bench-forwarder-${process.pid}.sock`);
+  // This process runs under tsx (`node --import tsx`); the forwarder inherits it.
+  const child = fork(FORWARDER, [socketPath, JSON.stringify(nodeAgent([LINES_AGENT, String(LINES)]))], { stdio: 'inherit' });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.once('message', () => resolve());
+      child.once('exit', (code) => reject(new Error(`the forwarder exited with ${code} before it listened`)));
+    });
+    const receiver = new Receiver();
+    const socket = net.connect(socketPath);
+    socket.setEncoding('utf8');
+    socket.on('data', (data: string) => receiver.take(data));
+    try {
+      return await receiver.finished;
+    } finally {
+      socket.destroy();
+    }
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
 let agentNumber = 0;
-async function throughHost(client: HostClient, withViewer: boolean): Promise<number> {
+async function throughHost(client: HostClient, withViewer: boolean): Promise<{ mbs: number; hostMsPerMb: number; clientMsPerMb: number }> {
   const name = `flood-${(agentNumber += 1)}`;
   const receiver = new Receiver();
+  const cpuBefore = { host: processCpuMs(client.hostPid), client: ownCpuMs() };
   let unacked = 0;
   let viewer: string | null = null;
   const stopListening = client.onEvent((event, payload: { name: string; data: string }) => {
@@ -72,7 +121,9 @@ async function throughHost(client: HostClient, withViewer: boolean): Promise<num
   try {
     if (withViewer) viewer = (await client.call<{ viewer: string }>('agents.attach', { workspace: WORKSPACE, name })).viewer;
     await client.call('agents.start', { workspace: WORKSPACE, name, spec: nodeAgent([LINES_AGENT, String(LINES)]) });
-    return await receiver.finished;
+    const mbs = await receiver.finished;
+    const megabytes = receiver.chars / 1e6;
+    return { mbs, hostMsPerMb: (processCpuMs(client.hostPid) - cpuBefore.host) / megabytes, clientMsPerMb: (ownCpuMs() - cpuBefore.client) / megabytes };
   } finally {
     stopListening();
     await client.call('agents.stop', { workspace: WORKSPACE, name });
@@ -97,27 +148,35 @@ interface Measured {
   directMbs: number;
   hostMbs: number;
   ratio: number;
+  forwardedMbs: number;
+  forwardedRatio: number;
   noViewerMbs: number;
   parseMbs: number;
+  readerMsPerMb: number;
+  hostMsPerMb: number;
+  clientMsPerMb: number;
 }
 
 async function measure(label: string): Promise<Measured> {
   return withBenchHost(async (client) => {
     const runs: Measured[] = [];
     for (let run = 0; run < RUNS; run += 1) {
-      // Alternated in each run, so a burst of load from elsewhere on the machine hits both alike.
-      const directMbs = await direct();
-      const hostMbs = await throughHost(client, true);
-      const noViewerMbs = await throughHost(client, false);
+      // Alternated in each run, so a burst of load from elsewhere on the machine hits all alike.
+      const { mbs: directMbs, readerMsPerMb } = await direct();
+      const { mbs: hostMbs, hostMsPerMb, clientMsPerMb } = await throughHost(client, true);
+      const forwardedMbs = await forwarded();
+      const { mbs: noViewerMbs } = await throughHost(client, false);
       const parseMbs = await parseRate();
-      runs.push({ directMbs, hostMbs, ratio: hostMbs / directMbs, noViewerMbs, parseMbs });
+      runs.push({ directMbs, hostMbs, ratio: hostMbs / directMbs, forwardedMbs, forwardedRatio: forwardedMbs / directMbs, noViewerMbs, parseMbs, readerMsPerMb, hostMsPerMb, clientMsPerMb });
     }
     const pick = (key: keyof Measured) => median(runs.map((run) => run[key]));
-    const result = { directMbs: pick('directMbs'), hostMbs: pick('hostMbs'), ratio: pick('ratio'), noViewerMbs: pick('noViewerMbs'), parseMbs: pick('parseMbs') };
+    const result = Object.fromEntries(Object.keys(runs[0]!).map((key) => [key, pick(key as keyof Measured)])) as unknown as Measured;
     console.log(
       `${label}: direct ${result.directMbs.toFixed(1)} MB/s, through the host ${result.hostMbs.toFixed(1)} MB/s (ratio ${result.ratio.toFixed(2)}), ` +
-        `host without a viewer ${result.noViewerMbs.toFixed(1)} MB/s, headless xterm parse alone ${result.parseMbs.toFixed(1)} MB/s ` +
-        `(median of ${RUNS}; per run ratio ${runs.map((run) => run.ratio.toFixed(2)).join(', ')})`,
+        `bare forwarder ${result.forwardedMbs.toFixed(1)} MB/s (ratio ${result.forwardedRatio.toFixed(2)}), ` +
+        `host without a viewer ${result.noViewerMbs.toFixed(1)} MB/s, headless xterm parse alone ${result.parseMbs.toFixed(1)} MB/s; ` +
+        `CPU per MB: direct reader ${result.readerMsPerMb.toFixed(1)} ms, host ${result.hostMsPerMb.toFixed(1)} ms, its client ${result.clientMsPerMb.toFixed(1)} ms ` +
+        `(median of ${RUNS}; per run ratio ${runs.map((run) => run.ratio.toFixed(2)).join(', ')}; forwarder ${runs.map((run) => run.forwardedRatio.toFixed(2)).join(', ')})`,
     );
     return result;
   });
@@ -130,8 +189,12 @@ async function main(): Promise<void> {
     figureOf('pty → client through the host, as a share of a direct read of the pty', '×', { op: '>=', value: RATIO_GOAL }, values('ratio'), both.load),
     figureOf('direct read of the pty', 'MB/s', null, values('directMbs'), both.load),
     figureOf('through the host, one viewer acknowledging', 'MB/s', null, values('hostMbs'), both.load),
+    figureOf('a bare forwarder process (pty → Unix socket → client; no screen, no JSON), as a share of the direct read', '×', null, values('forwardedRatio'), both.load),
     figureOf('through the host, no viewer (no flow control; parsed at a quarter of the host\'s time)', 'MB/s', null, values('noViewerMbs'), both.load),
     figureOf('headless xterm parse alone (the host does it for every byte)', 'MB/s', null, values('parseMbs'), both.load),
+    figureOf('CPU per MB: the direct reader', 'ms', null, values('readerMsPerMb'), both.load),
+    figureOf('CPU per MB: the host (read, parse, frame, send)', 'ms', null, values('hostMsPerMb'), both.load),
+    figureOf('CPU per MB: its client (receive, decode, acknowledge)', 'ms', null, values('clientMsPerMb'), both.load),
   ]);
 }
 
