@@ -9,8 +9,10 @@
 // parsed at most a quarter of the host's time and its agent waits for it); the headless xterm's
 // parse rate alone in this process (the host parses every byte on its one thread); the floor of
 // any separate pty process, a bare forwarder (support/pty-forwarder.ts: pty → Unix socket → this
-// process, batched as the host batches, no screen, no JSON, no flow control); and the CPU each
-// process spends per MB (the direct reader; the host and this process as its client).
+// process, batched as the host batches, no screen, no JSON, no flow control); the CPU each
+// process spends per MB (the direct reader; the host and this process as its client); and a flood
+// three times as long, past what the host lets a viewed screen's parse put off, for the rate a
+// long flood keeps (the goal's burst can go at the speed of the hop, a long flood cannot).
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -27,6 +29,8 @@ import { LINES_AGENT, nodeAgent, withBenchHost, WORKSPACE } from './support/host
 import { figureOf, inBothConditions, reportFigures } from './support/report';
 
 const LINES = option('lines', 200_000);
+/** A flood three times as long (about 44 MB): longer than the host lets a viewed screen's parse wait, so it shows the rate a flood keeps up, not a burst's. */
+const LONG_LINES = option('long-lines', 600_000);
 const RUNS = option('runs', 3);
 const RATIO_GOAL = 0.7;
 const { Terminal } = ('Terminal' in headlessModule ? headlessModule : (headlessModule as unknown as { default: typeof headlessModule }).default) as typeof headlessModule;
@@ -60,9 +64,9 @@ function processCpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-async function direct(): Promise<{ mbs: number; readerMsPerMb: number }> {
+async function direct(lines = LINES): Promise<{ mbs: number; readerMsPerMb: number }> {
   const receiver = new Receiver();
-  const spec = nodeAgent([LINES_AGENT, String(LINES)]);
+  const spec = nodeAgent([LINES_AGENT, String(lines)]);
   const cpuBefore = ownCpuMs();
   const pty = nodePty.spawn(spec.file, [...spec.args], { name: 'xterm-256color', cols: 120, rows: 30, cwd: spec.cwd, env: spec.env, encoding: 'utf8' });
   // The same priority the host gives the agent, so both reads compete for the CPU alike.
@@ -103,7 +107,7 @@ async function forwarded(): Promise<number> {
 }
 
 let agentNumber = 0;
-async function throughHost(client: HostClient, withViewer: boolean): Promise<{ mbs: number; hostMsPerMb: number; clientMsPerMb: number }> {
+async function throughHost(client: HostClient, withViewer: boolean, lines = LINES): Promise<{ mbs: number; hostMsPerMb: number; clientMsPerMb: number }> {
   const name = `flood-${(agentNumber += 1)}`;
   const receiver = new Receiver();
   const cpuBefore = { host: processCpuMs(client.hostPid), client: ownCpuMs() };
@@ -120,7 +124,7 @@ async function throughHost(client: HostClient, withViewer: boolean): Promise<{ m
   });
   try {
     if (withViewer) viewer = (await client.call<{ viewer: string }>('agents.attach', { workspace: WORKSPACE, name })).viewer;
-    await client.call('agents.start', { workspace: WORKSPACE, name, spec: nodeAgent([LINES_AGENT, String(LINES)]) });
+    await client.call('agents.start', { workspace: WORKSPACE, name, spec: nodeAgent([LINES_AGENT, String(lines)]) });
     const mbs = await receiver.finished;
     const megabytes = receiver.chars / 1e6;
     return { mbs, hostMsPerMb: (processCpuMs(client.hostPid) - cpuBefore.host) / megabytes, clientMsPerMb: (ownCpuMs() - cpuBefore.client) / megabytes };
@@ -150,6 +154,7 @@ interface Measured {
   ratio: number;
   forwardedMbs: number;
   forwardedRatio: number;
+  longRatio: number;
   noViewerMbs: number;
   parseMbs: number;
   readerMsPerMb: number;
@@ -167,13 +172,15 @@ async function measure(label: string): Promise<Measured> {
       const forwardedMbs = await forwarded();
       const { mbs: noViewerMbs } = await throughHost(client, false);
       const parseMbs = await parseRate();
-      runs.push({ directMbs, hostMbs, ratio: hostMbs / directMbs, forwardedMbs, forwardedRatio: forwardedMbs / directMbs, noViewerMbs, parseMbs, readerMsPerMb, hostMsPerMb, clientMsPerMb });
+      const longRatio = (await throughHost(client, true, LONG_LINES)).mbs / (await direct(LONG_LINES)).mbs;
+      runs.push({ directMbs, hostMbs, ratio: hostMbs / directMbs, forwardedMbs, forwardedRatio: forwardedMbs / directMbs, longRatio, noViewerMbs, parseMbs, readerMsPerMb, hostMsPerMb, clientMsPerMb });
     }
     const pick = (key: keyof Measured) => median(runs.map((run) => run[key]));
     const result = Object.fromEntries(Object.keys(runs[0]!).map((key) => [key, pick(key as keyof Measured)])) as unknown as Measured;
     console.log(
       `${label}: direct ${result.directMbs.toFixed(1)} MB/s, through the host ${result.hostMbs.toFixed(1)} MB/s (ratio ${result.ratio.toFixed(2)}), ` +
         `bare forwarder ${result.forwardedMbs.toFixed(1)} MB/s (ratio ${result.forwardedRatio.toFixed(2)}), ` +
+        `a flood of ${LONG_LINES.toLocaleString('en')} lines through the host at ${result.longRatio.toFixed(2)}× its direct read, ` +
         `host without a viewer ${result.noViewerMbs.toFixed(1)} MB/s, headless xterm parse alone ${result.parseMbs.toFixed(1)} MB/s; ` +
         `CPU per MB: direct reader ${result.readerMsPerMb.toFixed(1)} ms, host ${result.hostMsPerMb.toFixed(1)} ms, its client ${result.clientMsPerMb.toFixed(1)} ms ` +
         `(median of ${RUNS}; per run ratio ${runs.map((run) => run.ratio.toFixed(2)).join(', ')}; forwarder ${runs.map((run) => run.forwardedRatio.toFixed(2)).join(', ')})`,
@@ -189,6 +196,7 @@ async function main(): Promise<void> {
     figureOf('pty → client through the host, as a share of a direct read of the pty', '×', { op: '>=', value: RATIO_GOAL }, values('ratio'), both.load),
     figureOf('direct read of the pty', 'MB/s', null, values('directMbs'), both.load),
     figureOf('through the host, one viewer acknowledging', 'MB/s', null, values('hostMbs'), both.load),
+    figureOf(`a longer flood (${LONG_LINES.toLocaleString('en')} lines, ~44 MB) through the host, as a share of its direct read`, '×', null, values('longRatio'), both.load),
     figureOf('a bare forwarder process (pty → Unix socket → client; no screen, no JSON), as a share of the direct read', '×', null, values('forwardedRatio'), both.load),
     figureOf('through the host, no viewer (no flow control; parsed at a quarter of the host\'s time)', 'MB/s', null, values('noViewerMbs'), both.load),
     figureOf('headless xterm parse alone (the host does it for every byte)', 'MB/s', null, values('parseMbs'), both.load),

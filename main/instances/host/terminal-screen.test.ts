@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SCREEN_BEHIND_CHARS, TerminalScreen } from './terminal-screen';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HOST_UNPARSED_CHARS, SCREEN_BEHIND_CHARS, STREAMING_DEFER_CHARS, TerminalScreen } from './terminal-screen';
 
 const screens: TerminalScreen[] = [];
 function screen(): TerminalScreen {
@@ -82,6 +83,67 @@ describe('TerminalScreen parsing in turns', () => {
     // A slice or two of the flood at most went first: far more than a quarter of SCREEN_BEHIND_CHARS still waits.
     expect(unwatched.isBehind).toBe(true);
     expect(await unwatched.serialize()).toContain(`line 60000 `);
+  });
+
+  it('a viewed screen whose output streams in gives way to the output, and catches up once it pauses; nothing is lost', async () => {
+    const signals: boolean[] = [];
+    const terminal = new TerminalScreen(120, 30, { fallingBehind: (behind) => signals.push(behind), isWatched: () => true });
+    screens.push(terminal);
+    // A burst of half STREAMING_DEFER_CHARS (4 MB, as much as a viewed screen was once allowed to fall behind), then a line every 10 ms for 200 ms.
+    const burst = Math.ceil(STREAMING_DEFER_CHARS / 2 / 70);
+    for (let line = 1; line <= burst; line += 50) terminal.write(lines(line, Math.min(50, burst - line + 1)));
+    const written = terminal.unparsed;
+    for (let line = burst + 1; line <= burst + 20; line += 1) {
+      terminal.write(lines(line, 1));
+      await sleep(10);
+    }
+    // Parsed at full speed (30–60 MB/s here) it would all be parsed by now; at a twentieth of the
+    // host's time, a fraction of it. A busier machine parses less, not more.
+    expect(terminal.unparsed).toBeGreaterThan(written / 2);
+    // The agent was never held for it.
+    expect(signals).toEqual([]);
+    const drawn = (await terminal.serialize()).split('\r\n').filter((line) => line.startsWith('line '));
+    expect(drawn.at(-1)).toBe(`line ${burst + 20} ${'.'.repeat(60)}`);
+    expect(terminal.unparsed).toBe(0);
+  });
+
+  it('a flood longer than the burst it defers is parsed at full speed beside its output', async () => {
+    const signals: boolean[] = [];
+    const terminal = new TerminalScreen(120, 30, { fallingBehind: (behind) => signals.push(behind), isWatched: () => true });
+    screens.push(terminal);
+    const burst = Math.ceil((STREAMING_DEFER_CHARS + 1_000_000) / 70);
+    for (let line = 1; line <= burst; line += 50) terminal.write(lines(line, Math.min(50, burst - line + 1)));
+    const written = terminal.unparsed;
+    for (let line = burst + 1; line <= burst + 20; line += 1) {
+      terminal.write(lines(line, 1));
+      await sleep(10);
+    }
+    // At a twentieth of the host's time, about 0.3 MB in 200 ms; at full speed (10 MB/s even on a busy machine), over 1 MB.
+    expect(written - terminal.unparsed).toBeGreaterThan(1_000_000);
+    expect(signals).toEqual([]);
+    expect((await terminal.serialize()).split('\r\n').filter((line) => line.startsWith('line ')).at(-1)).toBe(`line ${burst + 20} ${'.'.repeat(60)}`);
+  });
+
+  it('holds a viewed screen\'s agent at a smaller backlog while the host holds much unparsed output in all', () => {
+    const held = new Map<string, boolean[]>();
+    const make = (name: string) => {
+      const terminal = new TerminalScreen(120, 30, { fallingBehind: (behind) => held.set(name, [...(held.get(name) ?? []), behind]), isWatched: () => true });
+      screens.push(terminal);
+      return terminal;
+    };
+    const piece = lines(1, 15_000); // about 1 MB
+    // Two screens fill the host past HOST_UNPARSED_CHARS, each within its own allowance.
+    const first = make('first');
+    const second = make('second');
+    for (const terminal of [first, second]) while (terminal.unparsed + piece.length <= SCREEN_BEHIND_CHARS.watched) terminal.write(piece);
+    const third = make('third');
+    while (third.unparsed <= SCREEN_BEHIND_CHARS.crowded) third.write(piece);
+    expect(first.unparsed + second.unparsed + third.unparsed).toBeGreaterThan(HOST_UNPARSED_CHARS);
+    expect(held.get('first')).toBeUndefined();
+    expect(held.get('second')).toBeUndefined();
+    // The third is past the crowded allowance: held, well before its own allowance.
+    expect(held.get('third')).toEqual([true]);
+    expect(third.unparsed).toBeLessThan(SCREEN_BEHIND_CHARS.crowded + piece.length + 1);
   });
 
   it('a closed screen answers a pending serialization with an error instead of never', async () => {
