@@ -131,6 +131,9 @@ async function throughHost(client: HostClient, withViewer: boolean, lines = LINE
   } finally {
     stopListening();
     await client.call('agents.stop', { workspace: WORKSPACE, name });
+    // The screen asked for: the host has parsed the whole flood before the next measure starts.
+    const { viewer: last } = await client.call<{ viewer: string }>('agents.attach', { workspace: WORKSPACE, name });
+    for (const id of [viewer, last]) if (id !== null) await client.call('agents.detach', { workspace: WORKSPACE, name, viewer: id });
   }
 }
 

@@ -107,21 +107,27 @@ describe('TerminalScreen parsing in turns', () => {
     expect(terminal.unparsed).toBe(0);
   });
 
-  it('a flood longer than the burst it defers is parsed at full speed beside its output', async () => {
+  it('once the host holds more unparsed output than it puts off, in one flood or several, viewed screens are parsed at full speed beside their output', async () => {
     const signals: boolean[] = [];
-    const terminal = new TerminalScreen(120, 30, { fallingBehind: (behind) => signals.push(behind), isWatched: () => true });
-    screens.push(terminal);
-    const burst = Math.ceil((STREAMING_DEFER_CHARS + 1_000_000) / 70);
-    for (let line = 1; line <= burst; line += 50) terminal.write(lines(line, Math.min(50, burst - line + 1)));
-    const written = terminal.unparsed;
+    const make = () => {
+      const terminal = new TerminalScreen(120, 30, { fallingBehind: (behind) => signals.push(behind), isWatched: () => true });
+      screens.push(terminal);
+      return terminal;
+    };
+    // Two agents, each with a burst under STREAMING_DEFER_CHARS, together over it.
+    const both = [make(), make()];
+    const burst = Math.ceil((STREAMING_DEFER_CHARS / 2 + 500_000) / 70);
+    for (const terminal of both) for (let line = 1; line <= burst; line += 50) terminal.write(lines(line, Math.min(50, burst - line + 1)));
+    const unparsed = () => both[0]!.unparsed + both[1]!.unparsed;
+    const written = unparsed();
     for (let line = burst + 1; line <= burst + 20; line += 1) {
-      terminal.write(lines(line, 1));
+      for (const terminal of both) terminal.write(lines(line, 1));
       await sleep(10);
     }
     // At a twentieth of the host's time, about 0.3 MB in 200 ms; at full speed (10 MB/s even on a busy machine), over 1 MB.
-    expect(written - terminal.unparsed).toBeGreaterThan(1_000_000);
+    expect(written - unparsed()).toBeGreaterThan(1_000_000);
     expect(signals).toEqual([]);
-    expect((await terminal.serialize()).split('\r\n').filter((line) => line.startsWith('line ')).at(-1)).toBe(`line ${burst + 20} ${'.'.repeat(60)}`);
+    for (const terminal of both) expect((await terminal.serialize()).split('\r\n').filter((line) => line.startsWith('line ')).at(-1)).toBe(`line ${burst + 20} ${'.'.repeat(60)}`);
   });
 
   it('holds a viewed screen\'s agent at a smaller backlog while the host holds much unparsed output in all', () => {
