@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../test/support/repo';
 import * as nodePty from 'node-pty';
 import { InstanceProcess } from './host/instance-process';
-import { killTree } from './process-tree';
+import { killTree, processExists } from './process-tree';
 import { fakeAgent, isRunningPid, makeWorkspace, openCore, openDescriptors, waitFor } from './test-support';
 
 function startTimeOf(pid: number): string {
@@ -33,6 +33,29 @@ describe.runIf(process.platform === 'linux')('pty processes', () => {
     // About 12 s on a quiet machine; beside other CPU-bound work each pty's fork can take ten
     // times longer. The test is about descriptors, not speed.
   }, 180_000);
+
+  it('keeps the last output of an agent that exited while its host was off the CPU', async () => {
+    const outputs: string[] = [];
+    let ended!: () => void;
+    const done = new Promise<void>((resolve) => (ended = resolve));
+    const instance = new InstanceProcess('late', { output: (data) => outputs.push(data), changed() {}, attention() {}, tracked() {}, ended: () => ended() });
+    // About 2 KB, which the pty holds without blocking the agent.
+    const text = `${Array.from({ length: 30 }, (_, index) => `line ${index + 1} ${'.'.repeat(60)}`).join('\n')}\nend\n`;
+    instance.start({ file: process.execPath, args: ['-e', `process.stdout.write(${JSON.stringify(text)})`], cwd: '/', env: { PATH: process.env.PATH ?? '' }, hooks: false });
+    // Nothing of this process runs until the agent has exited and been reaped (node-pty reaps on a thread of its own).
+    const pid = instance.pid!;
+    const until = Date.now() + 20_000;
+    while (processExists(pid) && Date.now() < until) {
+      // off the CPU, as a host is beside CPU-bound loops
+    }
+    expect(processExists(pid)).toBe(false);
+    // What node-pty does 200 ms after the exit when its stream has not ended: its timer comes
+    // due before the read it was waiting for, and it destroys the stream.
+    (instance as unknown as { pty: { _socket: { destroy(): void } } }).pty._socket.destroy();
+    await done;
+    instance.dispose();
+    expect(outputs.join('').replace(/\r\n/g, '\n')).toContain(text);
+  });
 
   it('ends the processes a crashed Lanes left running, and only those', async () => {
     const userDataDir = makeTempDir('lanes-user-');

@@ -10,6 +10,9 @@ import { ScreenStatusTracker, type ScreenTimings } from './screen-status';
 import { TerminalScreen } from './terminal-screen';
 
 export const DEFAULT_SIZE = { cols: 120, rows: 32 } as const;
+
+/** node-pty's private parts the host reaches into (see InstanceProcess.readRest); the flood tests fail if an update changes them. */
+type PtyInternals = nodePty.IPty & { _socket?: { read(): unknown; destroy(...args: unknown[]): unknown; destroyed?: boolean }; fd?: number };
 export const STOP_GRACE_MS = 3_000;
 /** The environment variable that marks every process of one run, so strays can be found. */
 export const RUN_MARKER_VARIABLE = 'LANES_RUN';
@@ -126,6 +129,7 @@ export class InstanceProcess {
     }
     this.pty = pty;
     this.pid = pty.pid;
+    this.readRestBeforeDestroy(pty);
     // The screen may still be parsing the previous run's output.
     if (this.display.isBehind) this.hold('screen');
     // Set before the agent starts its own children, which inherit it.
@@ -263,32 +267,57 @@ export class InstanceProcess {
   }
 
   private drainAfterExit(): void {
-    const pty = this.pty as (nodePty.IPty & { _socket?: { read(): unknown }; fd?: number }) | null;
+    const pty = this.pty as PtyInternals | null;
     this.draining = true;
     if (this.exitWatch) clearInterval(this.exitWatch);
     this.exitWatch = null;
     if (!pty) return;
+    this.readRest(pty);
+    this.holds.clear();
+    this.ptyPaused = false;
+    pty.resume();
+  }
+
+  /**
+   * Reads, synchronously, what the agent left in the pty and hands it on: what node-pty's stream
+   * holds, then what the kernel holds, until it has no more (EAGAIN) or the agent's side is
+   * closed (EIO). Reaches into node-pty's private `_socket` (its `fd` is public).
+   */
+  private readRest(pty: PtyInternals): void {
+    const decoder = new StringDecoder('utf8');
     try {
       while (pty._socket && pty._socket.read() !== null) {
         // each read() hands what the stream holds to the data listener
       }
       if (typeof pty.fd === 'number' && process.platform !== 'win32') {
         const buffer = Buffer.alloc(64 * 1024);
-        const decoder = new StringDecoder('utf8');
         for (;;) {
           const count = readSync(pty.fd, buffer, 0, buffer.length, null);
           if (count <= 0) break;
           this.receive(decoder.write(buffer.subarray(0, count)));
         }
-        const rest = decoder.end();
-        if (rest) this.receive(rest);
       }
     } catch {
       // EAGAIN or EIO: the kernel has nothing more
     }
-    this.holds.clear();
-    this.ptyPaused = false;
-    pty.resume();
+    const rest = decoder.end();
+    if (rest) this.receive(rest);
+  }
+
+  /**
+   * node-pty destroys its stream 200 ms after the agent exits if the stream has not ended by
+   * then, and what the kernel still holds is lost. A host kept off the CPU that long (beside
+   * CPU-bound loops on two cores, the timer runs before the read it has been waiting for) lost
+   * the last lines of a flood. What is left is read first.
+   */
+  private readRestBeforeDestroy(pty: nodePty.IPty): void {
+    const socket = (pty as PtyInternals)._socket;
+    if (!socket) return;
+    const destroy = socket.destroy.bind(socket);
+    socket.destroy = (...args: unknown[]) => {
+      if (this.pty === pty && !socket.destroyed) this.readRest(pty as PtyInternals);
+      return destroy(...args);
+    };
   }
 
   private release(reason: 'viewers' | 'screen'): void {
