@@ -10,12 +10,12 @@ import { ScreenStatusTracker, type ScreenTimings } from './screen-status';
 import { TerminalScreen } from './terminal-screen';
 
 export const DEFAULT_SIZE = { cols: 120, rows: 32 } as const;
-
-/** node-pty's private parts the host reaches into (see InstanceProcess.readRest); the flood tests fail if an update changes them. */
-type PtyInternals = nodePty.IPty & { _socket?: { read(): unknown; destroy(...args: unknown[]): unknown; destroyed?: boolean }; fd?: number };
 export const STOP_GRACE_MS = 3_000;
 /** The environment variable that marks every process of one run, so strays can be found. */
 export const RUN_MARKER_VARIABLE = 'LANES_RUN';
+
+/** node-pty's private parts the host reaches into (see InstanceProcess.readRest); the flood tests fail if an update changes them. */
+type PtyInternals = nodePty.IPty & { _socket?: { read(): unknown; destroy(...args: unknown[]): unknown; destroyed?: boolean }; fd?: number };
 
 export interface LaunchSpec {
   readonly file: string;
@@ -308,14 +308,15 @@ export class InstanceProcess {
    * node-pty destroys its stream 200 ms after the agent exits if the stream has not ended by
    * then, and what the kernel still holds is lost. A host kept off the CPU that long (beside
    * CPU-bound loops on two cores, the timer runs before the read it has been waiting for) lost
-   * the last lines of a flood. What is left is read first.
+   * the last lines of a flood. What is left is read first, once the agent is gone (while it
+   * runs, a read until the kernel has nothing might not end).
    */
   private readRestBeforeDestroy(pty: nodePty.IPty): void {
     const socket = (pty as PtyInternals)._socket;
     if (!socket) return;
     const destroy = socket.destroy.bind(socket);
     socket.destroy = (...args: unknown[]) => {
-      if (this.pty === pty && !socket.destroyed) this.readRest(pty as PtyInternals);
+      if (this.pty === pty && !socket.destroyed && !processExists(pty.pid)) this.readRest(pty as PtyInternals);
       return destroy(...args);
     };
   }

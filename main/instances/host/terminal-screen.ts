@@ -34,18 +34,18 @@ const { SerializeAddon } = ('SerializeAddon' in serializeModule ? serializeModul
  *
  * A screen someone views while its output still streams in is parsed at most
  * STREAMING_PARSE_SHARE of the time, until its output has paused STREAM_PAUSE_MS or the host
- * holds STREAMING_DEFER_CHARS unparsed in all; then at full speed. The parse costs the host more than everything
- * else it does with the output (35–55 ms of CPU per MB here, against 15–25 for reading, framing
- * and sending it): done in step with a burst, it halves the burst's speed. The viewer gets the
- * output as it comes either way; the screen, which only a reattaching Lanes or a newly opened
- * view reads, catches up when the burst is over, or at once when someone asks for it. A flood
- * longer than that is parsed at full speed beside its output, as the host's one thread allows:
- * deferring it all (up to SCREEN_BEHIND_CHARS) made a 14.7 MB burst twice as fast, but a 29 MB
- * flood 40% slower, as the agent then waited while 12 MB were parsed, and the host, idle half the
- * time while it waits for the pty, had parsed nothing meanwhile. The allowance is the host's, not
- * each screen's: eight viewed agents flooding at once are parsed at full speed and held back by
- * their screens as before, which keeps the host free for keystrokes (bench/host-keystroke: p95
- * beside two loops 40 ms before, 52–58 ms with an allowance per screen).
+ * holds STREAMING_DEFER_CHARS unparsed in all; then at full speed. The parse costs the host more
+ * than everything else it does with the output (35–55 ms of CPU per MB here, against 15–25 for
+ * reading, framing and sending it): done in step with a burst, it halves the burst's speed. The
+ * viewer gets the output as it comes either way; the screen, which only a reattaching Lanes or a
+ * newly opened view reads, catches up when the burst is over, or at once when someone asks for
+ * it. A flood longer than that is parsed at full speed beside its output, as the host's one
+ * thread allows: deferring it all (up to SCREEN_BEHIND_CHARS) made a 14.7 MB burst twice as
+ * fast, but a 29 MB flood 40% slower, as the agent then waited while 12 MB were parsed, and the
+ * host, idle half the time while it waits for the pty, had parsed nothing meanwhile. The
+ * allowance is the host's, not each screen's: eight viewed agents flooding at once are parsed at
+ * full speed and held back by their screens as before, which keeps the host free for keystrokes
+ * (with an allowance per screen, bench/host-keystroke's p95 under load rose by about a third).
  */
 const PARSE_SLICE_CHARS = 32 * 1024;
 const UNWATCHED_PARSE_SHARE = 0.25;
