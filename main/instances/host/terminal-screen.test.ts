@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '../../../test/support/wait';
 import { HOST_UNPARSED_CHARS, SCREEN_BEHIND_CHARS, STREAMING_DEFER_CHARS, TerminalScreen } from './terminal-screen';
 
 const screens: TerminalScreen[] = [];
@@ -89,8 +90,8 @@ describe('TerminalScreen parsing in turns', () => {
     const signals: boolean[] = [];
     const terminal = new TerminalScreen(120, 30, { fallingBehind: (behind) => signals.push(behind), isWatched: () => true });
     screens.push(terminal);
-    // A burst of half STREAMING_DEFER_CHARS (4 MB, as much as a viewed screen was once allowed to fall behind), then a line every 10 ms for 200 ms.
-    const burst = Math.ceil(STREAMING_DEFER_CHARS / 2 / 70);
+    // A burst of 6 MB (more than a viewed screen was once allowed to fall behind; under STREAMING_DEFER_CHARS), then a line every 10 ms for 200 ms.
+    const burst = Math.ceil(6_000_000 / 70);
     for (let line = 1; line <= burst; line += 50) terminal.write(lines(line, Math.min(50, burst - line + 1)));
     const written = terminal.unparsed;
     for (let line = burst + 1; line <= burst + 20; line += 1) {
@@ -138,19 +139,32 @@ describe('TerminalScreen parsing in turns', () => {
       return terminal;
     };
     const piece = lines(1, 15_000); // about 1 MB
-    // Two screens fill the host past HOST_UNPARSED_CHARS, each within its own allowance.
+    // One screen falls behind by nearly its whole allowance, short of HOST_UNPARSED_CHARS.
     const first = make('first');
+    while (first.unparsed + piece.length <= Math.min(SCREEN_BEHIND_CHARS.watched, HOST_UNPARSED_CHARS - 2 * SCREEN_BEHIND_CHARS.crowded)) first.write(piece);
+    // A second takes the host past it.
     const second = make('second');
-    for (const terminal of [first, second]) while (terminal.unparsed + piece.length <= SCREEN_BEHIND_CHARS.watched) terminal.write(piece);
-    const third = make('third');
-    while (third.unparsed <= SCREEN_BEHIND_CHARS.crowded) third.write(piece);
-    expect(first.unparsed + second.unparsed + third.unparsed).toBeGreaterThan(HOST_UNPARSED_CHARS);
+    while (first.unparsed + second.unparsed <= HOST_UNPARSED_CHARS) second.write(piece);
     expect(held.get('first')).toBeUndefined();
-    expect(held.get('second')).toBeUndefined();
-    // The third is past the crowded allowance: held, well before its own allowance.
-    expect(held.get('third')).toEqual([true]);
-    expect(third.unparsed).toBeLessThan(SCREEN_BEHIND_CHARS.crowded + piece.length + 1);
+    // The second is past the crowded allowance: held, far short of its own.
+    expect(held.get('second')).toEqual([true]);
+    expect(second.unparsed).toBeLessThan(SCREEN_BEHIND_CHARS.watched / 2);
   });
+
+  it('lets a viewed screen\'s agent go on once 4 MB of its allowance are parsed, not three quarters', async () => {
+    let resumedAt: number | null = null;
+    const terminal: TerminalScreen = new TerminalScreen(120, 30, {
+      fallingBehind: (behind) => {
+        if (!behind) resumedAt = terminal.unparsed;
+      },
+      isWatched: () => true,
+    });
+    screens.push(terminal);
+    const piece = lines(1, 15_000); // about 1 MB
+    while (!terminal.isBehind) terminal.write(piece);
+    await waitFor(() => resumedAt !== null, 'the agent let go');
+    expect(resumedAt!).toBeGreaterThan(SCREEN_BEHIND_CHARS.watched - 5_000_000);
+  }, 30_000);
 
   it('a closed screen answers a pending serialization with an error instead of never', async () => {
     const terminal = new TerminalScreen(80, 24);

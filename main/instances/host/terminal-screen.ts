@@ -40,27 +40,30 @@ const { SerializeAddon } = ('SerializeAddon' in serializeModule ? serializeModul
  * viewer gets the output as it comes either way; the screen, which only a reattaching Lanes or a
  * newly opened view reads, catches up when the burst is over, or at once when someone asks for
  * it. A flood longer than that is parsed at full speed beside its output, as the host's one
- * thread allows: deferring it all (up to SCREEN_BEHIND_CHARS) made a 14.7 MB burst twice as
- * fast, but a 29 MB flood 40% slower, as the agent then waited while 12 MB were parsed, and the
- * host, idle half the time while it waits for the pty, had parsed nothing meanwhile. The
- * allowance is the host's, not each screen's: eight viewed agents flooding at once are parsed at
- * full speed and held back by their screens as before, which keeps the host free for keystrokes
- * (with an allowance per screen, bench/host-keystroke's p95 under load rose by about a third).
+ * thread allows: deferring all of a long flood made it 40% slower, as the agent then waited
+ * while 12 MB were parsed, and the host, idle half the time while it waits for the pty, had
+ * parsed nothing meanwhile. The allowance is the host's, not each screen's: eight viewed agents
+ * flooding at once are parsed at full speed and held back by their screens as before, which
+ * keeps the host free for keystrokes (with an allowance per screen, bench/host-keystroke's p95
+ * under load rose by about a third).
  */
 const PARSE_SLICE_CHARS = 32 * 1024;
 const UNWATCHED_PARSE_SHARE = 0.25;
 const STREAMING_PARSE_SHARE = 0.05;
 const STREAM_PAUSE_MS = 50;
-export const STREAMING_DEFER_CHARS = 8_000_000;
+export const STREAMING_DEFER_CHARS = 16_000_000;
 /**
- * Unparsed output past which the agent is paused until its screen catches up to a quarter of it.
- * Someone viewing the terminal gets a burst at the speed of the pty, the screen parsing behind
- * it, up to `watched`; while the host holds more than HOST_UNPARSED_CHARS unparsed in all (many
- * viewed agents flooding at once), up to `crowded`. A terminal nobody views is held close, its
- * output kept small until parsed. (xterm itself refuses writes past 50 MB waiting.)
+ * Unparsed output past which the agent is paused until its screen catches up: to a quarter of
+ * it, or RESUME_GAP_CHARS below it when that is less to wait for (a flood longer than a burst
+ * then waits for 4 MB to be parsed, about 150 ms, not for 18). Someone viewing the terminal gets
+ * a burst at the speed of the pty, the screen parsing behind it, up to `watched`; while the host
+ * holds more than HOST_UNPARSED_CHARS unparsed in all (many viewed agents flooding at once), up
+ * to `crowded`. A terminal nobody views is held close, its output kept small until parsed.
+ * (xterm itself refuses writes past 50 MB waiting.)
  */
-export const SCREEN_BEHIND_CHARS = { watched: 16_000_000, crowded: 4_000_000, unwatched: 128 * 1024 } as const;
+export const SCREEN_BEHIND_CHARS = { watched: 24_000_000, crowded: 4_000_000, unwatched: 128 * 1024 } as const;
 export const HOST_UNPARSED_CHARS = 32_000_000;
+const RESUME_GAP_CHARS = 4_000_000;
 
 const waitingScreens = new Set<TerminalScreen>();
 const askedScreens = new Set<TerminalScreen>();
@@ -183,7 +186,7 @@ export class TerminalScreen {
 
   /**
    * `fallingBehind` hears true once SCREEN_BEHIND_CHARS wait to be parsed (the agent should be
-   * paused) and false once they are down to a quarter of that; `isWatched` tells
+   * paused) and false once it has caught up enough to go on; `isWatched` tells
    * whether someone views the terminal.
    */
   constructor(
@@ -200,7 +203,7 @@ export class TerminalScreen {
     return this.unparsedChars;
   }
 
-  /** Whether it had more than SCREEN_BEHIND_CHARS to parse, and is not yet down to a quarter of that. */
+  /** Whether it had more than SCREEN_BEHIND_CHARS to parse, and has not yet caught up enough to go on (see SCREEN_BEHIND_CHARS). */
   get isBehind(): boolean {
     return this.behind;
   }
@@ -275,7 +278,7 @@ export class TerminalScreen {
     const slice = this.pending.splice(0, count) as string[];
     this.unparsedChars -= chars;
     unparsedTotal -= chars;
-    if (this.behind && this.unparsedChars <= this.behindChars() / 4) {
+    if (this.behind && this.unparsedChars <= Math.max(this.behindChars() / 4, this.behindChars() - RESUME_GAP_CHARS)) {
       this.behind = false;
       this.owner.fallingBehind?.(false);
     }
