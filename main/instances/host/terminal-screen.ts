@@ -93,13 +93,13 @@ function nextScreen(): { screen: TerminalScreen; share: Share | null } | undefin
   let streaming: TerminalScreen | undefined;
   for (const screen of waitingScreens) {
     if (!screen.watched) unwatched ??= screen;
-    else if (now - screen.lastOutput < STREAM_PAUSE_MS && unparsedTotal < STREAMING_DEFER_CHARS) streaming ??= screen;
+    else if (screen.streamsAt(now) && unparsedTotal < STREAMING_DEFER_CHARS) streaming ??= screen;
     else return { screen, share: null };
   }
   if (streaming && now >= turnAt.streaming) return { screen: streaming, share: 'streaming' };
   if (unwatched && now >= turnAt.unwatched) return { screen: unwatched, share: 'unwatched' };
   const waits: number[] = [];
-  if (streaming) waits.push(Math.min(turnAt.streaming, streaming.lastOutput + STREAM_PAUSE_MS));
+  if (streaming) waits.push(Math.min(turnAt.streaming, streaming.pausesAt));
   if (unwatched) waits.push(turnAt.unwatched);
   if (waits.length > 0) {
     gateTimer = setTimeout(
@@ -139,7 +139,7 @@ function waiting(screen: TerminalScreen, asked: boolean): void {
   waitingScreens.add(screen);
   if (asked) askedScreens.add(screen);
   // A screen someone waits for, or a viewed one whose output has paused (a resize), does not wait out the shares of the others.
-  if (gateTimer !== null && (asked || (screen.watched && performance.now() - screen.lastOutput >= STREAM_PAUSE_MS))) {
+  if (gateTimer !== null && (asked || (screen.watched && !screen.streamsAt(performance.now())))) {
     clearTimeout(gateTimer);
     gateTimer = null;
   }
@@ -178,8 +178,8 @@ export class TerminalScreen {
   private generation = 0;
   private serialized: { readonly generation: number; readonly data: string } | null = null;
   private lastChange = 0;
-  /** When output was last written (performance.now()): within STREAM_PAUSE_MS, it still streams in. */
-  lastOutput = Number.NEGATIVE_INFINITY;
+  /** When output was last written (performance.now()). */
+  private lastOutput = Number.NEGATIVE_INFINITY;
   private lastSerializeMs = 0;
   private warmTimer: NodeJS.Timeout | null = null;
   private disposed = false;
@@ -196,6 +196,16 @@ export class TerminalScreen {
   ) {
     this.terminal = new Terminal({ cols, rows, scrollback: SCREEN_SCROLLBACK, allowProposedApi: true });
     this.terminal.loadAddon(this.serializer);
+  }
+
+  /** Whether output still streams in at `now` (performance.now()): some came within STREAM_PAUSE_MS. */
+  streamsAt(now: number): boolean {
+    return now - this.lastOutput < STREAM_PAUSE_MS;
+  }
+
+  /** When output still streaming in will have paused, if no more comes. */
+  get pausesAt(): number {
+    return this.lastOutput + STREAM_PAUSE_MS;
   }
 
   /** Output written and not yet parsed, in characters. */
