@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { waitFor } from '../../../test/support/wait';
-import { HOST_UNPARSED_CHARS, SCREEN_BEHIND_CHARS, STREAMING_DEFER_CHARS, TerminalScreen } from './terminal-screen';
+import { HOST_UNPARSED_CHARS, parserCounts, parseTiming, SCREEN_BEHIND_CHARS, STREAMING_DEFER_CHARS, TerminalScreen } from './terminal-screen';
 
 const screens: TerminalScreen[] = [];
 function screen(): TerminalScreen {
@@ -58,6 +58,24 @@ describe('TerminalScreen', () => {
 
 describe('TerminalScreen parsing in turns', () => {
   const lines = (from: number, count: number) => Array.from({ length: count }, (_, index) => `line ${from + index} ${'.'.repeat(60)}\r\n`).join('');
+
+  it('parses a backlog someone waits for slice after slice in one turn, not one slice per turn with a timer between', async () => {
+    // xterm parses a write after a timer unless its queue holds something: one slice per turn
+    // left the host idle about half the time while a reattach waited (see parseTiming).
+    const terminal = screen();
+    const text = lines(1, 20_000); // about 1.4 MB, over 40 slices
+    for (let at = 0; at < text.length; at += 4_096) terminal.write(text.slice(at, at + 4_096));
+    const before = { ...parserCounts };
+    const usual = parseTiming.fullSpeedTurnMs;
+    parseTiming.fullSpeedTurnMs = 60_000; // no slower machine ends a turn early
+    try {
+      expect(await terminal.serialize()).toContain('line 20000 ');
+    } finally {
+      parseTiming.fullSpeedTurnMs = usual;
+    }
+    expect(parserCounts.slices - before.slices).toBeGreaterThan(40);
+    expect(parserCounts.turns - before.turns).toBeLessThanOrEqual(2);
+  });
 
   it('says when more output waits to be parsed than it lets an agent run ahead, and when it caught up; nothing is lost', async () => {
     const signals: boolean[] = [];

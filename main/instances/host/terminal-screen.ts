@@ -24,9 +24,10 @@ const { SerializeAddon } = ('SerializeAddon' in serializeModule ? serializeModul
  * Parsing in slices. xterm parses what it is given in 12 ms turns, each terminal on its own
  * timer: eight agents flooding their terminals gave eight turns back to back, about 100 ms in
  * which the host read no keystroke and sent no echo (bench/host-keystroke.bench.ts). Instead the
- * screens wait here, and xterm is given one PARSE_SLICE_CHARS slice of one screen at a time; the
- * next slice (or a serialization) is handed over only after the host has served its sockets and
- * ptys again. A screen a viewer waits for (a serialization asked) goes first, then screens
+ * screens wait here, and xterm is given one screen's output at a time, in PARSE_SLICE_CHARS
+ * slices, one slice per turn (or at full speed, slices for up to parseTiming.fullSpeedTurnMs); the
+ * next turn (or a serialization) comes only after the host has served its sockets and ptys
+ * again. A screen a viewer waits for (a serialization asked) goes first, then screens
  * someone views whose output has paused. Screens nobody views are parsed at most
  * UNWATCHED_PARSE_SHARE of the time: agents flooding terminals nobody looks at are held back
  * (paused once their screen is behind) before they take the host, as their CPU priority keeps
@@ -48,6 +49,18 @@ const { SerializeAddon } = ('SerializeAddon' in serializeModule ? serializeModul
  * under load rose by about a third).
  */
 const PARSE_SLICE_CHARS = 32 * 1024;
+/**
+ * xterm parses what it is given after a timer (setTimeout 0, a millisecond in Node) unless its
+ * queue already holds something. Handed one slice per turn, a screen parsing at full speed (a
+ * reattach, a flood past the allowance) had the host idle about half the time: 14.7 MB took
+ * 1.1–1.25 s to parse instead of about 0.5. A full-speed turn therefore hands xterm its next
+ * slice from the callback of the last one, inside xterm's loop, for up to `fullSpeedTurnMs`; then
+ * the host serves its sockets and ptys again (a keystroke waits at most that long for a turn to
+ * end). Turns counted against a share are one slice each. (Tests lengthen it.)
+ */
+export const parseTiming = { fullSpeedTurnMs: 4 };
+/** The parser's turns and the slices of output it handed to xterm, since the host started: for tests and diagnostics. */
+export const parserCounts = { turns: 0, slices: 0 };
 const UNWATCHED_PARSE_SHARE = 0.25;
 const STREAMING_PARSE_SHARE = 0.05;
 const STREAM_PAUSE_MS = 50;
@@ -119,20 +132,32 @@ function takeTurn(): void {
   if (!next) return;
   const { screen, share } = next;
   const start = performance.now();
-  // Deleted and added again: the next turn goes to the next screen.
-  waitingScreens.delete(screen);
-  askedScreens.delete(screen);
+  parserCounts.turns += 1;
   // Set before the step, which may put the screen back in line: no turn is taken while xterm parses.
   parsing = screen;
-  const parsingSlice = screen.step(() => {
+  const step = (): boolean => {
+    // Deleted (and added again by the step if more waits): the next turn goes to the next screen.
+    waitingScreens.delete(screen);
+    askedScreens.delete(screen);
+    return screen.step(parsed);
+  };
+  function parsed(): void {
     if (parsing !== screen) return;
-    parsing = null;
     const now = performance.now();
+    // Within xterm's own loop, the next slice is parsed at once (see parseTiming).
+    if (share === null && now - start < parseTiming.fullSpeedTurnMs && !askedOtherThan(screen) && step()) return;
+    parsing = null;
     if (share !== null) turnAt[share] = now + (now - start) * (1 / (share === 'unwatched' ? UNWATCHED_PARSE_SHARE : STREAMING_PARSE_SHARE) - 1);
     scheduleTurn();
-  });
-  if (!parsingSlice) parsing = null;
+  }
+  if (!step()) parsing = null;
   scheduleTurn();
+}
+
+/** Whether a screen other than `screen` has a serialization waiting. */
+function askedOtherThan(screen: TerminalScreen): boolean {
+  for (const asked of askedScreens) if (asked !== screen) return true;
+  return false;
 }
 
 function waiting(screen: TerminalScreen, asked: boolean): void {
@@ -293,6 +318,7 @@ export class TerminalScreen {
       this.owner.fallingBehind?.(false);
     }
     if (this.pending.length > 0) waiting(this, this.asked > 0);
+    parserCounts.slices += 1;
     this.terminal.write(slice.length === 1 ? slice[0]! : slice.join(''), parsed);
     return true;
   }
