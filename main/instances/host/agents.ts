@@ -2,6 +2,7 @@ import type { InstanceState } from '../../contract/instances';
 import { DisposableStore, disposableInterval } from '../../shared/disposable';
 import { listProcesses } from '../process-tree';
 import { InstanceProcess, STOP_GRACE_MS, type LaunchSpec } from './instance-process';
+import { type ScreenFactory, screenInThisThread } from './screen-thread';
 import { NotifyServer } from './notify-server';
 import { PidRegistry } from './pid-registry';
 import { HostCallError, type HostConnection, type HostHandler } from './server';
@@ -70,6 +71,7 @@ export class HostAgents {
     userDataDir: string,
     private readonly emit: <N extends keyof HostEvents>(name: N, payload: HostEvents[N]) => void,
     private readonly runningChanged: () => void,
+    private readonly screens: ScreenFactory = screenInThisThread,
   ) {
     this.registry = new PidRegistry(userDataDir);
     // The crash clean-up: whatever a host (or a Lanes from before the host) that died left running.
@@ -187,7 +189,7 @@ export class HostAgents {
         this.emit('changed', this.snapshot(key));
         this.runningChanged();
       },
-    });
+    }, {}, this.screens);
     this.agents.set(id, { key, process });
     return process;
   }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../../test/support/repo';
 import { isRunningPid, waitFor } from '../test-support';
@@ -298,6 +299,34 @@ describe.runIf(process.platform !== 'win32')('pty host', () => {
     const agent = await client.call<AgentSnapshot>('agents.start', { ...request, spec: { ...request.spec, niceness: 10 } });
     const stat = readFileSync(`/proc/${agent.state.pid}/stat`, 'utf8');
     expect(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])).toBe(10);
+  });
+
+  it('echoes a keystroke while it serializes a screen of 10,000 lines for a view that opens', async () => {
+    const { client } = await startHost(makeTempDir('lanes-user-'));
+    const env = { PATH: process.env.PATH ?? '' };
+    const printed = new Map<string, string>();
+    const order: string[] = [];
+    client.onEvent((event, payload: { name: string; data: string }) => {
+      if (event !== 'output') return;
+      printed.set(payload.name, (printed.get(payload.name) ?? '') + payload.data);
+      if (payload.name === 'echo' && payload.data.includes('k')) order.push('echo');
+    });
+    const lines = fileURLToPath(new URL('./test-fixtures/lines.mjs', import.meta.url));
+    await client.call('agents.start', { workspace: '/repo', name: 'long', spec: { file: process.execPath, args: [lines, '12000'], cwd: '/', env, hooks: false } });
+    await client.call('agents.start', { workspace: '/repo', name: 'echo', spec: { file: '/bin/cat', args: [], cwd: '/', env, hooks: false } });
+    await waitFor(() => (printed.get('long') ?? '').includes('done'), 'the long agent to print its 12,000 lines', 20_000);
+    // Its screen changes once more, so the view below gets a serialization made for it, not one kept from before.
+    await client.call('agents.write', { workspace: '/repo', name: 'long', data: 'z' });
+    await waitFor(() => (printed.get('long') ?? '').endsWith('z'), 'the long agent\'s echo');
+    const opened = client.call<{ data: string }>('agents.attach', { workspace: '/repo', name: 'long' }).then((view) => {
+      order.push('view');
+      return view;
+    });
+    await client.call('agents.write', { workspace: '/repo', name: 'echo', data: 'k' });
+    expect((await opened).data).toContain('line 12000');
+    await waitFor(() => order.includes('echo'), 'the echo');
+    // The serialization ran beside the host's own thread, so the keystroke did not wait for it.
+    expect(order).toEqual(['echo', 'view']);
   });
 
   it('runs with V8 set to favour memory over peak speed, as it holds every screen for hours', async () => {

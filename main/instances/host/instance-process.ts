@@ -7,7 +7,7 @@ import type { InstanceState, InstanceStatus } from '../../contract/instances';
 import { OutputPipe, type OutputPipeOptions } from './output-pipe';
 import { descendantsOf, killTree, listProcesses, processExists, UsageSampler, type ProcessInfo, type ProcessTable, type TrackedProcess } from '../process-tree';
 import { ScreenStatusTracker, type ScreenTimings } from './screen-status';
-import { TerminalScreen } from './terminal-screen';
+import { type Screen, type ScreenFactory, screenInThisThread } from './screen-thread';
 
 export const DEFAULT_SIZE = { cols: 120, rows: 32 } as const;
 export const STOP_GRACE_MS = 3_000;
@@ -68,10 +68,7 @@ export class InstanceProcess {
   private screen: ScreenStatusTracker;
   private current: Status = { status: 'stopped', source: 'process', detail: null, since: new Date().toISOString() };
   readonly pipe: OutputPipe;
-  private readonly display = new TerminalScreen(DEFAULT_SIZE.cols, DEFAULT_SIZE.rows, {
-    fallingBehind: (behind) => (behind ? this.hold('screen') : this.release('screen')),
-    isWatched: () => this.pipe.viewerCount > 0,
-  });
+  private readonly display: Screen;
   pid: number | null = null;
   exitCode: number | null = null;
   signal: number | null = null;
@@ -84,6 +81,7 @@ export class InstanceProcess {
     readonly name: string,
     private readonly events: InstanceProcessEvents,
     private readonly timings: { screen?: ScreenTimings; pipe?: Partial<OutputPipeOptions> } = {},
+    screens: ScreenFactory = screenInThisThread,
   ) {
     this.screen = new ScreenStatusTracker(timings.screen);
     this.pipe = new OutputPipe({
@@ -91,6 +89,10 @@ export class InstanceProcess {
       emit: (data, seq) => this.events.output(data, seq),
       pause: () => this.hold('viewers'),
       resume: () => this.release('viewers'),
+    });
+    this.display = screens(DEFAULT_SIZE.cols, DEFAULT_SIZE.rows, {
+      fallingBehind: (behind) => (behind ? this.hold('screen') : this.release('screen')),
+      isWatched: () => this.pipe.viewerCount > 0,
     });
   }
 

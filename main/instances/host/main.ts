@@ -1,6 +1,7 @@
 import { HostAgents } from './agents';
 import { hostPaths } from './paths';
 import { PROTOCOL_VERSION } from './protocol';
+import { ScreenThread } from './screen-thread';
 import { HostCallError, HostServer } from './server';
 
 /**
@@ -47,10 +48,13 @@ async function runHost(argv: string[]): Promise<void> {
     console.log(`${new Date().toISOString()} pty host ${process.pid} exits: ${why}`);
     await agents.dispose();
     await server.close();
+    await screens.close();
     process.exit(0);
   };
 
-  const agents = new HostAgents(userDataDir, (name, payload) => server.broadcast(name, payload), () => checkIdle());
+  // The agents' screens are parsed and serialized in a thread of their own (see screen-thread.ts).
+  const screens = new ScreenThread();
+  const agents = new HostAgents(userDataDir, (name, payload) => server.broadcast(name, payload), () => checkIdle(), screens.open);
   const server: HostServer = new HostServer(
     paths,
     {
