@@ -18,13 +18,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Lanes } from '../main/app/lanes';
 import { startWebServer } from '../main/web/server';
-import { figureOf, inBothConditions, reportFigures } from './support/report';
+import { figureOf, inBothConditions, notMeasured, reportFigures } from './support/report';
 
 const FILES = Number(process.env.BENCH_FILES ?? 2000);
 const FILE_BYTES = 2048;
 const QUERIES = ['migration', 'edge function', 'release notes'];
 const FIRST_RENDER_GOAL_MS = 1000;
 const KEYSTROKE_GOAL_MS = 50;
+const FIRST_RENDER_FIGURE = 'Memory opened → files and index health drawn';
+const KEYSTROKE_FIGURE = 'keystroke → results on screen p95';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.resolve(here, '..', 'dist', 'renderer');
@@ -191,17 +193,20 @@ async function main(): Promise<void> {
       figureOf('core: search per keystroke p95', 'ms', null, of((figures) => percentile(figures.core.keystrokes, 0.95)), both.load),
     ];
     if (both.idle.browser === null || both.loaded.browser === null) {
-      console.log('browser: skipped (build the renderer with `npm run build` and install Chromium to measure it); the goals are checked on the core figures.');
+      // The goals name what the user sees; the core's figures are parts of it, never stand-ins for it.
+      const why = 'build the renderer with `npm run build` and install Chromium';
+      console.log(`browser: not measured (${why}).`);
       reportFigures('memory', [
-        { ...core[0]!, goal: { op: '<', value: FIRST_RENDER_GOAL_MS } },
-        { ...core[1]!, goal: { op: '<', value: KEYSTROKE_GOAL_MS } },
+        notMeasured(FIRST_RENDER_FIGURE, 'ms', { op: '<', value: FIRST_RENDER_GOAL_MS }, why),
+        notMeasured(KEYSTROKE_FIGURE, 'ms', { op: '<', value: KEYSTROKE_GOAL_MS }, why),
+        ...core,
       ]);
       return;
     }
     const browser = (pick: (figures: { firstRender: number; keystrokes: number[] }) => number) => of((figures) => pick(figures.browser!));
     reportFigures('memory', [
-      figureOf('Memory opened → files and index health drawn', 'ms', { op: '<', value: FIRST_RENDER_GOAL_MS }, browser((figures) => figures.firstRender), both.load),
-      figureOf('keystroke → results on screen p95', 'ms', { op: '<', value: KEYSTROKE_GOAL_MS }, browser((figures) => percentile(figures.keystrokes, 0.95)), both.load),
+      figureOf(FIRST_RENDER_FIGURE, 'ms', { op: '<', value: FIRST_RENDER_GOAL_MS }, browser((figures) => figures.firstRender), both.load),
+      figureOf(KEYSTROKE_FIGURE, 'ms', { op: '<', value: KEYSTROKE_GOAL_MS }, browser((figures) => percentile(figures.keystrokes, 0.95)), both.load),
       figureOf('of which keystroke → results on screen median', 'ms', null, browser((figures) => percentile(figures.keystrokes, 0.5)), both.load),
       ...core,
     ]);

@@ -1,10 +1,10 @@
 // Terminal pipeline benchmark (`npm run bench -- terminal`), in real Chromium against the web mode.
 //  1. Throughput: 100 MB printed by a process in a pty, received by the renderer — the page's
 //     real transport (renderer/src/transport.ts) in Chromium, acknowledging as
-//     often as the terminal view does — through the web mode, against reading the same pty
-//     directly in Node, just before it. Median of the runs' ratios; goal: at least half the
-//     direct rate. For information it also reports the rate at which the real terminal view draws a
-//     flood (xterm.js parses and renders it; flow control slows the agent down to that pace).
+//     often as the terminal view does — through the pty host and the web mode, against reading
+//     the same pty directly in Node, just before it. Median of the runs' ratios; goal: at least
+//     0.7× the direct rate (issue 13). For information it also reports the rate at which the
+//     real terminal view draws a flood (xterm.js parses and renders it; flow control slows the agent down to that pace).
 //  2. Responsiveness: in the real Instances screen with 9 terminals in a grid, 8 of them flooding
 //     output, the time from a keystroke in the page (keydown) to its echo rendered in the
 //     terminal (the DOM renderer's rows change), against the same with the target terminal
@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
 import { build } from 'esbuild';
 import * as nodePty from 'node-pty';
-import { figureOf, inBothConditions, reportFigures } from './support/report';
+import { figureOf, type Goal, inBothConditions, notMeasured, reportFigures } from './support/report';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const APP_ROOT = path.resolve(here, '..');
@@ -35,6 +35,15 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 40);
 const FLOOD_BYTES = MEGABYTES * 1_000_000;
 const FLOODERS = 8;
+/**
+ * The agents' ptys live in the pty host, so this is pty → host → core → page: the figure issue 13
+ * names ("pty to renderer through the host at least 0.7× a direct read"; the terminal pipeline's
+ * own issue asked 0.5). bench/host-throughput measures the part up to the core.
+ */
+const THROUGHPUT_FIGURE = `${MEGABYTES} MB through a pty and the pty host to the page ÷ read directly (median of the runs' ratios)`;
+const THROUGHPUT_GOAL: Goal = { op: '>=', value: 0.7 };
+const KEYSTROKE_FIGURE = `keystroke → echo drawn p95, ${FLOODERS} of 9 terminals flooding`;
+const KEYSTROKE_GOAL: Goal = { op: '<', value: 50 };
 const quote = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
 const agent = (...steps: string[]) => JSON.stringify([process.execPath, FAKE_AGENT, ...steps].map(quote).join(' '));
 
@@ -43,6 +52,11 @@ async function serve(root: string, userDataDir: string, staticDir: string): Prom
   const { Lanes } = await import('../main/app/lanes');
   const { startWebServer } = await import('../main/web/server');
   const { trustAllCommands } = await import('../test/support/trust');
+  // The built pty host, as the product runs it (Lanes from source would start the host from
+  // source, through tsx); Lanes finds it running.
+  const { ensureHost, hostCommand } = await import('../main/instances/host/client');
+  const { BUILT_HOST } = await import('./support/host-agents');
+  if (BUILT_HOST) await (await ensureHost(userDataDir, { command: hostCommand('built') })).close();
   const core = new Lanes({ userDataDir, platform: { mode: 'web' }, version: 'bench' });
   const server = await startWebServer({ core, staticDir, log: () => undefined });
   const opened = await core.call('workspace.open', { path: root });
@@ -187,7 +201,9 @@ async function measure(): Promise<TerminalFigures> {
 
 async function main(): Promise<void> {
   if (!existsSync(CHROMIUM)) {
-    console.log(`terminal bench skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set LANES_CHROMIUM).`);
+    const why = `no Chromium at ${CHROMIUM}; apt-get install -y chromium, or set LANES_CHROMIUM`;
+    console.log(`terminal bench: ${why}.`);
+    reportFigures('terminal', [notMeasured(THROUGHPUT_FIGURE, '×', THROUGHPUT_GOAL, why), notMeasured(KEYSTROKE_FIGURE, 'ms', KEYSTROKE_GOAL, why)]);
     return;
   }
   const both = await inBothConditions(async (condition) => {
@@ -196,10 +212,10 @@ async function main(): Promise<void> {
   });
   const of = (pick: (figures: TerminalFigures) => number) => ({ idle: pick(both.idle), loaded: pick(both.loaded) });
   reportFigures('terminal', [
-    figureOf(`${MEGABYTES} MB through a pty to the page ÷ read directly (median of the runs' ratios)`, '×', { op: '>=', value: 0.5 }, of((figures) => figures.ratio), both.load),
+    figureOf(THROUGHPUT_FIGURE, '×', THROUGHPUT_GOAL, of((figures) => figures.ratio), both.load),
     figureOf('renderer rate (median)', 'MB/s', null, of((figures) => figures.webRate), both.load),
     figureOf('direct rate (median)', 'MB/s', null, of((figures) => figures.directRate), both.load),
-    figureOf(`keystroke → echo drawn p95, ${FLOODERS} of 9 terminals flooding`, 'ms', { op: '<', value: 50 }, of((figures) => figures.floodedP95), both.load),
+    figureOf(KEYSTROKE_FIGURE, 'ms', KEYSTROKE_GOAL, of((figures) => figures.floodedP95), both.load),
     figureOf('keystroke → echo drawn p50, flooding', 'ms', null, of((figures) => figures.floodedP50), both.load),
     figureOf('keystroke → echo drawn p95, the terminal alone', 'ms', null, of((figures) => figures.aloneP95), both.load),
   ]);

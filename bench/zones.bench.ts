@@ -466,6 +466,7 @@ interface ConditionFigures {
   readonly ready: number;
   readonly bareReady: number;
   readonly p95: number;
+  readonly nodeP95: number;
   readonly watcherP95: number;
   readonly coreP95: number;
   readonly rssMb: number;
@@ -501,16 +502,18 @@ async function benchCondition(label: string, tag: string, checkouts: string[], r
   console.log(`    core      callback → violation emitted (zones, git check-ignore, log): ${partLine(breakdown.core)}`);
   console.log(`    transport emitted → Node WebSocket client: ${partLine(breakdown.transport)}`);
   console.log(`    page      emitted → page in Chromium: ${partLine(breakdown.page)}`);
-  const renderer = typeof lanes.browser === 'string' ? lanes.node : lanes.browser;
+  // The goal names the page; without Chromium it is not measured (the Node client's figure is a part of it, not a stand-in).
+  const renderer = typeof lanes.browser === 'string' ? [Number.NaN] : lanes.browser;
   const p95 = percentile(renderer.filter((value) => !Number.isNaN(value)), 95);
   const latencyOk = p95 < GOAL_P95_MS && !renderer.some((value) => Number.isNaN(value));
-  console.log(`  p95 to the ${typeof lanes.browser === 'string' ? 'Node client' : 'page'} ${ms(p95)} (goal under ${GOAL_P95_MS} ms: ${latencyOk ? 'PASS' : 'FAIL'}); load after: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+  console.log(`  p95 to the page ${typeof lanes.browser === 'string' ? 'not measured' : ms(p95)} (goal under ${GOAL_P95_MS} ms: ${latencyOk ? 'PASS' : 'FAIL'}); load after: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')}`);
   const p95Of = (values: number[]) => percentile(values.filter((value) => !Number.isNaN(value)), 95);
   return {
     // A checkout that never watched, or a violation never seen: not measured, which misses its goal.
     ready: watchingCount === report.states.length ? report.watching : Number.NaN,
     bareReady: bare.ready,
     p95: renderer.some((value) => Number.isNaN(value)) ? Number.NaN : p95,
+    nodeP95: lanes.node.some((value) => Number.isNaN(value)) ? Number.NaN : p95Of(lanes.node),
     watcherP95: p95Of(breakdown.watcher),
     coreP95: p95Of(breakdown.core),
     rssMb: rssAfter / 1024 / 1024,
@@ -544,6 +547,7 @@ async function main(): Promise<boolean> {
     // The verdict, idle and under load, is the table's: each goal once, in report.ts.
     return reportFigures('zones', [
       figureOf(`write → violation in the page p95, ${checkoutsLabel}`, 'ms', { op: '<', value: GOAL_P95_MS }, of('p95'), load),
+      figureOf('of which write → Node WebSocket client p95', 'ms', null, of('nodeP95'), load),
       figureOf('of which write → @parcel/watcher callback p95', 'ms', null, of('watcherP95'), load),
       figureOf('of which callback → violation emitted p95', 'ms', null, of('coreP95'), load),
       figureOf(`workspace.open → every checkout watching, ${checkoutsLabel}`, 'ms', { op: '<=', value: GOAL_READY_MS }, of('ready'), load),
