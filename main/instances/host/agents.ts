@@ -5,7 +5,7 @@ import { InstanceProcess, STOP_GRACE_MS, type LaunchSpec } from './instance-proc
 import { type ScreenFactory, screenInThisThread } from './screen-thread';
 import { NotifyServer } from './notify-server';
 import { PidRegistry } from './pid-registry';
-import { HostCallError, type HostConnection, type HostHandler } from './server';
+import { HostCallError, type HostConnection, type HostHandler, type OutputLane } from './server';
 
 const STATUS_TICK_MS = 250;
 const USAGE_SAMPLE_MS = 2_000;
@@ -69,7 +69,7 @@ export class HostAgents {
 
   constructor(
     userDataDir: string,
-    private readonly emit: <N extends keyof HostEvents>(name: N, payload: HostEvents[N]) => void,
+    private readonly emit: <N extends keyof HostEvents>(name: N, payload: HostEvents[N], lane?: OutputLane) => void,
     private readonly runningChanged: () => void,
     private readonly screens: ScreenFactory = screenInThisThread,
   ) {
@@ -179,7 +179,7 @@ export class HostAgents {
     const existing = this.agents.get(id);
     if (existing) return existing.process;
     const process: InstanceProcess = new InstanceProcess(key.name, {
-      output: (data, seq) => this.emit('output', { ...key, data, seq }),
+      output: (data, seq, echo) => this.emit('output', { ...key, data, seq }, { agent: id, echo }),
       changed: () => this.emit('changed', this.snapshot(key)),
       attention: (kind, detail) => this.emit('attention', { ...key, kind, detail }),
       tracked: (marker, tracked) => void this.registry.record(id, key.workspace, marker, tracked),

@@ -150,6 +150,40 @@ describe.runIf(process.platform !== 'win32')('pty host connection', () => {
   });
 });
 
+describe.runIf(process.platform !== 'win32')('pty host connection, a keystroke\'s echo', () => {
+  it("sends the echo of a keystroke ahead of other agents' output queued for a client that is behind, with its agent's earlier output before it", async () => {
+    const paths = hostPaths(makeTempDir('lanes-user-'));
+    const server = new HostServer(paths, {}, { connected: () => undefined, disconnected: () => undefined });
+    await server.listen();
+    try {
+      const client = new BusyClient();
+      await welcome(server, paths, client);
+      const batch = 'x'.repeat(100_000);
+      const output = (agent: string, seq: number, echo = false, data = batch) => server.broadcast('output', { name: agent, data, seq }, { agent, echo });
+      // Eight agents flood a client that reads nothing for now; the typed-into agent printed one batch among them.
+      for (let seq = 1; seq <= 3; seq += 1) for (const agent of ['f1', 'f2', 'f3', 'f4']) output(agent, seq);
+      output('typed', 1);
+      for (const agent of ['f5', 'f6', 'f7', 'f8']) output(agent, 1);
+      server.broadcast('changed', { name: 'f1' });
+      output('typed', 2, true, 'k');
+      output('f1', 4);
+      client.startReading();
+      await waitFor(() => client.messages.length === 21, 'every frame');
+      const order = client.messages.slice(1).map((message) => (message.type === 'event' && message.name === 'output' ? `${(message.payload as { name: string }).name} ${(message.payload as { seq: number }).seq}` : `${message.type === 'event' ? message.name : message.type}`));
+      // What the stream held before the echo came goes first; the echo comes next after the agent's own batch, not after ~1.5 MB of others'.
+      const echoAt = order.indexOf('typed 2');
+      expect(order.indexOf('typed 1')).toBeLessThan(echoAt);
+      expect(echoAt).toBeLessThan(order.indexOf('f5 1'));
+      expect(echoAt).toBeLessThan(order.indexOf('f4 3'));
+      // Everything else keeps its order.
+      const others = order.filter((entry) => !entry.startsWith('typed'));
+      expect(others).toEqual(['f1 1', 'f2 1', 'f3 1', 'f4 1', 'f1 2', 'f2 2', 'f3 2', 'f4 2', 'f1 3', 'f2 3', 'f3 3', 'f4 3', 'f5 1', 'f6 1', 'f7 1', 'f8 1', 'changed', 'f1 4']);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe.runIf(process.platform !== 'win32')('pty host connection limits', () => {
   it('closes the connection of a client that stopped reading while output piles up, and only that one', async () => {
     const paths = hostPaths(makeTempDir('lanes-user-'));

@@ -29,7 +29,8 @@ export interface LaunchSpec {
 }
 
 export interface InstanceProcessEvents {
-  output(data: string, seq: number): void;
+  /** `echo`: likely the echo of a keystroke (see OutputPipe). */
+  output(data: string, seq: number, echo: boolean): void;
   changed(): void;
   /** Ended by itself (not stopped by the user), or started waiting: worth a notification. */
   attention(kind: 'waiting' | 'exited' | 'crashed', detail: string): void;
@@ -86,7 +87,7 @@ export class InstanceProcess {
     this.screen = new ScreenStatusTracker(timings.screen);
     this.pipe = new OutputPipe({
       ...timings.pipe,
-      emit: (data, seq) => this.events.output(data, seq),
+      emit: (data, seq, echo) => this.events.output(data, seq, echo),
       pause: () => this.hold('viewers'),
       resume: () => this.release('viewers'),
     });

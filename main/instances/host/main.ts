@@ -54,7 +54,7 @@ async function runHost(argv: string[]): Promise<void> {
 
   // The agents' screens are parsed and serialized in a thread of their own (see screen-thread.ts).
   const screens = new ScreenThread();
-  const agents = new HostAgents(userDataDir, (name, payload) => server.broadcast(name, payload), () => checkIdle(), screens.open);
+  const agents = new HostAgents(userDataDir, (name, payload, lane) => server.broadcast(name, payload, lane), () => checkIdle(), screens.open);
   const server: HostServer = new HostServer(
     paths,
     {

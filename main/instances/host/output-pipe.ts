@@ -8,7 +8,8 @@
  * mode disconnects one that falls far behind (it redraws from the replay).
  */
 export interface OutputPipeOptions {
-  readonly emit: (data: string, seq: number) => void;
+  /** `echo`: sent at once because someone just typed (likely the echo), worth sending ahead of other terminals' output. */
+  readonly emit: (data: string, seq: number, echo: boolean) => void;
   readonly pause: () => void;
   readonly resume: () => void;
   readonly flushMs?: number;
@@ -65,11 +66,11 @@ export class OutputPipe {
     else if (this.echoExpectedUntil > Date.now() && this.pendingChars < 4_096) {
       // Someone just typed: send the echo now instead of waiting out the batching delay.
       this.echoExpectedUntil = 0;
-      this.flush();
+      this.flush(true);
     } else this.timer ??= setTimeout(() => this.flush(), this.options.flushMs);
   }
 
-  flush(): void {
+  flush(echo = false): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.pendingChars === 0) return;
@@ -87,7 +88,7 @@ export class OutputPipe {
       }
       this.applyFlow();
     }
-    this.options.emit(data, this.seqValue);
+    this.options.emit(data, this.seqValue, echo);
   }
 
   /** The user typed: the next small output is likely the echo, and goes out unbatched. */

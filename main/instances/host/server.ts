@@ -20,7 +20,10 @@ export interface HostConnection {
  * waits behind at most the frame the stream already holds and what the operating system buffers,
  * not behind every batch of output of eight flooding agents a busy client has yet to read.
  * Events keep their order among themselves; an answer may overtake events sent before it, which
- * clients allow for (snapshots carry a revision, output a `seq`).
+ * clients allow for (snapshots carry a revision, output a `seq`). So may the echo of a keystroke:
+ * the output of the agent someone typed into goes ahead of other agents' output still waiting
+ * (its own earlier output goes with it, in order), not behind up to half a megabyte of each of
+ * eight flooding agents.
  *
  * The queue is bounded. A client that stops reading (a Lanes frozen while agents flood; a viewer
  * silent for 5 s no longer holds its agents back) would otherwise grow it without end, in the host
@@ -30,7 +33,7 @@ export interface HostConnection {
  * screens. A client that is slow but reads (a busy machine) is not cut off below `hardBytes`.
  */
 class ConnectionWriter {
-  private readonly events: Buffer[] = [];
+  private readonly events: Array<{ readonly frame: Buffer; readonly agent: string | null }> = [];
   private queued = 0;
   /** When the client last took what waited for it (the stream drained), or nothing waited. */
   private lastRead: number;
@@ -55,9 +58,14 @@ class ConnectionWriter {
     if (!this.stream.destroyed) this.stream.write(frame);
   }
 
-  event(frame: Buffer): void {
+  event(frame: Buffer, lane?: OutputLane): void {
     if (this.stream.destroyed) return;
-    this.events.push(frame);
+    const entry = { frame, agent: lane?.agent ?? null };
+    if (lane?.echo && this.events.length > 0) {
+      const agents = this.events.filter((queued) => queued.agent === lane.agent);
+      const others = this.events.filter((queued) => queued.agent !== lane.agent);
+      this.events.splice(0, this.events.length, ...agents, entry, ...others);
+    } else this.events.push(entry);
     this.queued += frame.length;
     if (this.events.length === 1) this.handOver();
     if (this.queued > this.limits.hardBytes || (this.queued > this.limits.bytes && this.now() - this.lastRead > this.limits.stalledMs)) {
@@ -72,7 +80,7 @@ class ConnectionWriter {
   private handOver(): void {
     let handed = 0;
     while (handed < this.events.length && !this.stream.destroyed && !this.stream.writableNeedDrain) {
-      const frame = this.events[handed++]!;
+      const { frame } = this.events[handed++]!;
       this.queued -= frame.length;
       this.stream.write(frame);
     }
@@ -92,6 +100,12 @@ export interface EventQueueLimits {
   readonly hardBytes: number;
   /** The clock, for tests. */
   readonly now?: () => number;
+}
+
+/** Which agent an output event is of, and whether it is likely the echo of a keystroke (see ConnectionWriter). */
+export interface OutputLane {
+  readonly agent: string;
+  readonly echo: boolean;
 }
 
 export const EVENT_QUEUE_LIMITS: EventQueueLimits = { bytes: 16 * 1024 * 1024, stalledMs: 20_000, hardBytes: 256 * 1024 * 1024 };
@@ -230,10 +244,10 @@ export class HostServer {
     });
   }
 
-  broadcast(name: string, payload: unknown): void {
+  broadcast(name: string, payload: unknown, lane?: OutputLane): void {
     if (this.connections.size === 0) return;
     const frame = encodeFrame({ type: 'event', name, payload });
-    for (const { writer } of this.connections.values()) writer.event(frame);
+    for (const { writer } of this.connections.values()) writer.event(frame, lane);
   }
 
   async close(): Promise<void> {
