@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import type { HostStatus } from './main';
 import { describeHost, stopHost } from './manage';
 import { hostPaths, readOrCreateSecret, readSecret } from './paths';
 import { encodeFrame, FrameReader, HostRefusedError, PROTOCOL_VERSION } from './protocol';
+import { SCREEN_THREAD_NICENESS } from './screen-thread';
 import { HostServer } from './server';
 
 const hosts: Array<{ client: HostClient; pid: number }> = [];
@@ -361,6 +362,17 @@ describe.runIf(process.platform !== 'win32')('pty host', () => {
     await waitFor(() => order.includes('echo'), 'the echo');
     // The serialization ran beside the host's own thread, so the keystroke did not wait for it.
     expect(order).toEqual(['echo', 'view']);
+  });
+
+  it.runIf(process.platform === 'linux')('parses and serializes screens in a thread below its own priority, so the thread that serves keystrokes goes first', async () => {
+    const { status } = await startHost(makeTempDir('lanes-user-'));
+    const niceOf = (task: string) => {
+      const stat = readFileSync(`/proc/${status.pid}/task/${task}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    // The screen thread lowers itself as it starts.
+    await waitFor(() => readdirSync(`/proc/${status.pid}/task`).some((task) => niceOf(task) === SCREEN_THREAD_NICENESS), 'the screen thread at its priority');
+    expect(niceOf(String(status.pid))).toBe(0);
   });
 
   it('runs with V8 set to favour memory over peak speed, as it holds every screen for hours', async () => {

@@ -51,6 +51,14 @@ export type FromScreens =
   | { readonly t: 'serialized'; readonly request: number; readonly data?: string; readonly error?: string };
 
 /**
+ * The screen thread's CPU priority (nice), below the host's own thread: on a busy machine a
+ * keystroke's echo is read and sent before a screen is parsed or serialized. Linux only, where the
+ * nice value is the thread's. Its agents run lower still (AGENT_NICENESS), and wait for their
+ * screens when these fall behind.
+ */
+export const SCREEN_THREAD_NICENESS = 5;
+
+/**
  * Output is handed over once per turn of the host's event loop (a pty hands over 4 KB per read),
  * or at once past this many characters.
  */

@@ -1,5 +1,6 @@
+import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
-import type { FromScreens, ToScreens } from './screen-thread';
+import { type FromScreens, SCREEN_THREAD_NICENESS, type ToScreens } from './screen-thread';
 import { TerminalScreen } from './terminal-screen';
 
 /**
@@ -9,6 +10,16 @@ import { TerminalScreen } from './terminal-screen';
  */
 const port = parentPort;
 if (!port) throw new Error('screen-worker.ts runs as a worker thread of the pty host.');
+
+// Below the host's own thread (see SCREEN_THREAD_NICENESS). On Linux the nice value belongs to
+// the thread; elsewhere setpriority would lower the whole host, so it is left alone there.
+if (process.platform === 'linux') {
+  try {
+    os.setPriority(0, Math.max(os.getPriority(0), SCREEN_THREAD_NICENESS));
+  } catch {
+    // not allowed here: the thread runs at the host's priority
+  }
+}
 
 const screens = new Map<number, { screen: TerminalScreen; watched: boolean }>();
 const post = (message: FromScreens) => port.postMessage(message);
