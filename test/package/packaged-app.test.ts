@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outsideArchive } from '../../main/instances/host/screen-thread';
 import { FIELD_REPORT_CONFIG } from '../support/field-report';
 import { initRepo } from '../support/git-fixtures';
 
@@ -82,6 +83,16 @@ describe("Lanes' package layout (electron-builder --dir, with a stand-in for the
       expect(statSync(onDisk).size, native).toBe(statSync(path.join(appDir, native)).size);
       expect((statFile(archive, native) as { unpacked?: boolean }).unpacked, `${native} marked unpacked in app.asar`).toBe(true);
     }
+  });
+
+  it('keeps the pty host and its screen thread on disk, where a worker thread can load it', () => {
+    for (const file of ['dist/host/host.cjs', 'dist/host/screen-worker.cjs']) {
+      expect(entries.has(file), file).toBe(true);
+      expect((statFile(archive, file) as { unpacked?: boolean }).unpacked, `${file} marked unpacked in app.asar`).toBe(true);
+      expect(existsSync(path.join(unpacked, file)), `${file} in app.asar.unpacked`).toBe(true);
+    }
+    const inArchive = path.join(path.sep, 'opt', 'Lanes', 'resources', 'app.asar', 'dist', 'host', 'screen-worker.cjs');
+    expect(outsideArchive(inArchive)).toBe(path.join(path.sep, 'opt', 'Lanes', 'resources', 'app.asar.unpacked', 'dist', 'host', 'screen-worker.cjs'));
   });
 
   it("ships node-pty's spawn-helper executable, or macOS cannot start a single terminal", () => {

@@ -69,8 +69,17 @@ const WRITE_BATCH_CHARS = 256 * 1024;
  * small module that compiles the TypeScript entry with tsx.
  */
 export function screenWorkerEntry(): string {
-  if (typeof __filename === 'string' && __filename.endsWith('.cjs')) return path.join(path.dirname(__filename), 'screen-worker.cjs');
+  if (typeof __filename === 'string' && __filename.endsWith('.cjs')) return outsideArchive(path.join(path.dirname(__filename), 'screen-worker.cjs'));
   return path.join(appRoot(), 'main', 'instances', 'host', 'screen-worker-boot.mjs');
+}
+
+/**
+ * In the packaged app the host's folder is in app.asar, which a worker thread cannot read from;
+ * electron-builder.yml unpacks it beside, to app.asar.unpacked.
+ */
+export function outsideArchive(file: string): string {
+  const archive = `${path.sep}app.asar${path.sep}`;
+  return file.includes(archive) ? file.replace(archive, `${path.sep}app.asar.unpacked${path.sep}`) : file;
 }
 
 export class ScreenThread {
