@@ -35,8 +35,10 @@ await Promise.all([
   esbuild({ ...node, entryPoints: [at('main/cli/lanes.ts')], outfile: at('dist/cli/lanes.cjs') }),
   // The pty host runs under plain Node (Electron's binary as Node in the app) and outlives Lanes.
   esbuild({ ...node, entryPoints: [at('main/instances/host/main.ts')], outfile: at('dist/host/host.cjs') }),
-  // Its screens' thread (main/instances/host/screen-thread.ts), a worker it starts from its own folder.
-  esbuild({ ...node, entryPoints: [at('main/instances/host/screen-worker.ts')], outfile: at('dist/host/screen-worker.cjs') }),
+  // Its screens' thread (main/instances/host/screen-thread.ts), a worker it starts from its own
+  // folder: self-contained, as in the packaged app it runs from app.asar.unpacked, where
+  // node_modules (inside app.asar) is out of its reach.
+  esbuild({ ...node, packages: undefined, entryPoints: [at('main/instances/host/screen-worker.ts')], outfile: at('dist/host/screen-worker.cjs') }),
   // Commands that hooks run (guard on every agent edit) are self-contained files: they start
   // fast and work from app.asar.unpacked in the packaged app, where node_modules is out of reach.
   ...commands.map((name) =>

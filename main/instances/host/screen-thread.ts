@@ -75,7 +75,7 @@ export function screenWorkerEntry(): string {
 
 /**
  * In the packaged app the host's folder is in app.asar, which a worker thread cannot read from;
- * electron-builder.yml unpacks it beside, to app.asar.unpacked.
+ * electron-builder.yml unpacks the worker's script (self-contained) beside it, to app.asar.unpacked.
  */
 export function outsideArchive(file: string): string {
   const archive = `${path.sep}app.asar${path.sep}`;
