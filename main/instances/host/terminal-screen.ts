@@ -21,9 +21,12 @@ const { Terminal } = ('Terminal' in headlessModule ? headlessModule : (headlessM
 const { SerializeAddon } = ('SerializeAddon' in serializeModule ? serializeModule : (serializeModule as unknown as { default: typeof serializeModule }).default) as typeof serializeModule;
 
 /**
- * Parsing in slices. xterm parses what it is given in 12 ms turns, each terminal on its own
- * timer: eight agents flooding their terminals gave eight turns back to back, about 100 ms in
- * which the host read no keystroke and sent no echo (bench/host-keystroke.bench.ts). Instead the
+ * Parsing in slices. (In the pty host these screens live in its screen thread, screen-thread.ts;
+ * what is said below of "the host" was measured when they shared the host's one thread, and still
+ * holds for that thread's time, which serializations share with the parse.) xterm parses what it
+ * is given in 12 ms turns, each terminal on its own timer: eight agents flooding their terminals
+ * gave eight turns back to back, about 100 ms in which the host read no keystroke and sent no
+ * echo (bench/host-keystroke.bench.ts). Instead the
  * screens wait here, and xterm is given one screen's output at a time, in PARSE_SLICE_CHARS
  * slices, one slice per turn (or at full speed, slices for up to parseTiming.fullSpeedTurnMs); the
  * next turn (or a serialization) comes only after the host has served its sockets and ptys
