@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { appRoot } from '../../shared/app-root';
-import { TerminalScreen } from './terminal-screen';
+import { type Screen, type ScreenOwner, TerminalScreen } from './terminal-screen';
 
 /**
  * The agents' screens, kept in a worker thread of the pty host rather than on the thread that
@@ -16,22 +16,7 @@ import { TerminalScreen } from './terminal-screen';
  * resizes and serializations. Should the thread fail, each screen goes on in the host's own thread
  * from what its agent prints next (the earlier screen is lost; the agents and their output are not).
  */
-export interface Screen {
-  write(data: string): void;
-  /** Applied after everything written before it, as the agent drew it at the old size. */
-  resize(cols: number, rows: number): void;
-  /** The escape sequences that redraw the screen and its scrollback as of everything written before the call. */
-  serialize(): Promise<string>;
-  dispose(): void;
-  /** Whether its agent should wait for the screen to catch up (see SCREEN_BEHIND_CHARS). */
-  readonly isBehind: boolean;
-}
-
-/** `fallingBehind` hears when the agent should wait and when it may go on; `isWatched`, whether someone views the terminal. */
-export interface ScreenOwner {
-  readonly fallingBehind?: (behind: boolean) => void;
-  readonly isWatched?: () => boolean;
-}
+export type { Screen, ScreenOwner };
 
 export type ScreenFactory = (cols: number, rows: number, owner: ScreenOwner) => Screen;
 

@@ -192,7 +192,25 @@ type Pending =
  * rather than the last bytes of output, which may begin mid-sequence or miss a full-screen
  * program's earlier drawing.
  */
-export class TerminalScreen {
+/** A terminal's screen as the host keeps it: TerminalScreen here, or one kept in the host's screen thread (screen-thread.ts). */
+export interface Screen {
+  write(data: string): void;
+  /** Applied after everything written before it, as the agent drew it at the old size. */
+  resize(cols: number, rows: number): void;
+  /** The escape sequences that redraw the screen and its scrollback as of everything written before the call. */
+  serialize(): Promise<string>;
+  dispose(): void;
+  /** Whether its agent should wait for the screen to catch up (see SCREEN_BEHIND_CHARS). */
+  readonly isBehind: boolean;
+}
+
+/** `fallingBehind` hears when the agent should wait and when it may go on; `isWatched`, whether someone views the terminal. */
+export interface ScreenOwner {
+  readonly fallingBehind?: (behind: boolean) => void;
+  readonly isWatched?: () => boolean;
+}
+
+export class TerminalScreen implements Screen {
   private readonly terminal: headlessModule.Terminal;
   private readonly serializer = new SerializeAddon();
   /** Output not yet given to xterm, with the resizes and serializations asked between it, in order. */
@@ -220,7 +238,7 @@ export class TerminalScreen {
   constructor(
     cols: number,
     rows: number,
-    private readonly owner: { fallingBehind?: (behind: boolean) => void; isWatched?: () => boolean } = {},
+    private readonly owner: ScreenOwner = {},
   ) {
     this.terminal = new Terminal({ cols, rows, scrollback: SCREEN_SCROLLBACK, allowProposedApi: true });
     this.terminal.loadAddon(this.serializer);
