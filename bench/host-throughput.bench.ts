@@ -8,14 +8,14 @@
 // measures it (pty → host → core → page). This is the part up to the core, and where the time goes.
 // Where the time goes: the host with no viewer (no flow control, but a terminal nobody views is
 // parsed at most a quarter of the host's time and its agent waits for it); the headless xterm's
-// parse rate alone in this process (the host parses every byte on its one thread); the floor of
+// parse rate alone in this process (the host parses in its screen thread, and drops unparsed a
+// flood's lines that scroll out of the scrollback unseen where that changes nothing); the floor of
 // any separate pty process, a bare forwarder (support/pty-forwarder.ts: pty → Unix socket → this
 // process, batched as the host batches, no screen, no JSON, no flow control); the CPU each
 // process spends per MB (the direct reader; the host and this process as its client); and a flood
 // three times as long, past what the host lets a viewed screen's parse put off, for the rate a
 // long flood keeps (the goal's burst can go at the speed of the hop, a long flood cannot).
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +26,7 @@ import * as nodePty from 'node-pty';
 import { TERMINAL_ACK_CHARS } from '../main/contract/instances';
 import type { HostClient } from '../main/instances/host/client';
 import { median, numberOption as option } from './support/cpu-load';
+import { machineCpuMs, processCpuMs } from './support/process-cpu';
 import { LINES_AGENT, nodeAgent, withBenchHost, WORKSPACE } from './support/host-agents';
 import { figureOf, inBothConditions, reportFigures } from './support/report';
 
@@ -61,23 +62,10 @@ class Receiver {
   }
 }
 
-/** CPU time the whole machine has used, in ms (Linux: /proc/stat, every core, in ticks of 10 ms). */
-function machineCpuMs(): number {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const idle = fields[3]! + fields[4]!;
-  return (fields.reduce((sum, value) => sum + value, 0) - idle) * 10;
-}
-
 /** CPU time this process has used, in ms. */
 function ownCpuMs(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
-}
-
-/** CPU time another process has used, in ms (Linux: /proc/<pid>/stat, in clock ticks of 10 ms). */
-function processCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function direct(lines = LINES): Promise<{ mbs: number; readerMsPerMb: number; machineMsPerMb: number }> {
@@ -225,7 +213,7 @@ async function main(): Promise<void> {
     figureOf(`a longer flood (${LONG_LINES.toLocaleString('en')} lines, ~44 MB) through the host, as a share of its direct read`, '×', null, values('longRatio'), both.load),
     figureOf('a bare forwarder process (pty → Unix socket → client; no screen, no JSON), as a share of the direct read', '×', null, values('forwardedRatio'), both.load),
     figureOf('through the host, no viewer (no flow control; parsed at a quarter of the host\'s time)', 'MB/s', null, values('noViewerMbs'), both.load),
-    figureOf('headless xterm parse alone (the host does it for every byte)', 'MB/s', null, values('parseMbs'), both.load),
+    figureOf('headless xterm parse alone (the host, in its screen thread, for every line that can still be seen)', 'MB/s', null, values('parseMbs'), both.load),
     figureOf('CPU per MB: the direct reader', 'ms', null, values('readerMsPerMb'), both.load),
     figureOf('CPU per MB: the host (read, parse, frame, send)', 'ms', null, values('hostMsPerMb'), both.load),
     figureOf('CPU per MB: its client (receive, decode, acknowledge)', 'ms', null, values('clientMsPerMb'), both.load),

@@ -4,7 +4,9 @@
 //     often as the terminal view does — through the pty host and the web mode, against reading
 //     the same pty directly in Node, just before it. Median of the runs' ratios; goal: at least
 //     0.7× the direct rate (issue 13). For information it also reports the rate at which the
-//     real terminal view draws a flood (xterm.js parses and renders it; flow control slows the agent down to that pace).
+//     real terminal view draws a flood (xterm.js parses and renders it; flow control slows the agent down to that pace),
+//     and where the CPU went, per MB, by process (the pty host, the core and web server, Chromium's
+//     processes; the agent, gone by the time it is read, counts only in the whole machine's figure).
 //  2. Responsiveness: in the real Instances screen with 9 terminals in a grid, 8 of them flooding
 //     output, the time from a keystroke in the page (keydown) to its echo rendered in the
 //     terminal (the DOM renderer's rows change), against the same with the target terminal
@@ -15,7 +17,8 @@
 // the size, runs and samples; BENCH_PROFILE=dir writes a CPU profile of the server,
 // BENCH_PAGE_PROFILE=file.cpuprofile one of the page during the keystroke test; BENCH_NO_FLOW=1
 // receives without acknowledging (flow control off), for comparison; BENCH_SCREENSHOT=file.png
-// takes a picture of the flooding grid.
+// takes a picture of the flooding grid; BENCH_PART=throughput measures only the throughput (the
+// keystroke figures are then not measured, and miss their goal).
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -24,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
 import { build } from 'esbuild';
 import * as nodePty from 'node-pty';
+import { cpuBetween, type Grouper, sampleCpu } from './support/process-cpu';
 import { figureOf, type Goal, inBothConditions, notMeasured, reportFigures } from './support/report';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -122,9 +126,10 @@ async function measure(): Promise<TerminalFigures> {
 
     const direct: number[] = [];
     const web: number[] = [];
+    const cpu = { direct: new Map<string, number>(), web: new Map<string, number>() };
     for (let run = 0; run < RUNS; run += 1) {
-      direct.push(await readDirectly());
-      web.push(await receiveInRenderer(page));
+      direct.push(await withCpu(cpu.direct, () => readDirectly()));
+      web.push(await withCpu(cpu.web, () => receiveInRenderer(page)));
       console.log(`run ${run + 1}/${RUNS}: direct ${direct[run]!.toFixed(1)} MB/s, renderer ${web[run]!.toFixed(1)} MB/s, ratio ${(web[run]! / direct[run]!).toFixed(2)}`);
     }
     const directRate = median(direct);
@@ -136,6 +141,13 @@ async function measure(): Promise<TerminalFigures> {
     console.log(`  direct (node-pty in Node):                          ${directRate.toFixed(1)} MB/s`);
     console.log(`  renderer (pty → core → web mode → Chromium page):   ${webRate.toFixed(1)} MB/s`);
     console.log(`  ratio (median of the runs' ratios): ${ratio.toFixed(2)}`);
+    for (const [path, spent] of [['direct', cpu.direct], ['through the host to the page', cpu.web]] as const) {
+      const perMb = (ms: number) => (ms / (MEGABYTES * RUNS)).toFixed(1);
+      const parts = [...spent].filter(([group]) => group !== 'machine').sort((a, b) => b[1] - a[1]).map(([group, ms]) => `${group} ${perMb(ms)}`);
+      console.log(`  CPU per MB, ${path}: the whole machine ${perMb(spent.get('machine') ?? 0)} ms; ${parts.join(', ')} ms`);
+    }
+
+    if (process.env.BENCH_PART === 'throughput') return { ratio, directRate, webRate, floodedP95: Number.NaN, floodedP50: Number.NaN, aloneP95: Number.NaN };
 
     // Notes when the echo's frame reaches the page, to split the latency into transport and
     // drawing: terminal output arrives on the output stream (main/contract/wire.ts), read here
@@ -220,6 +232,28 @@ async function main(): Promise<void> {
     figureOf('keystroke → echo drawn p50, flooding', 'ms', null, of((figures) => figures.floodedP50), both.load),
     figureOf('keystroke → echo drawn p95, the terminal alone', 'ms', null, of((figures) => figures.aloneP95), both.load),
   ]);
+}
+
+/** Which process the CPU went to, by its command line (see support/process-cpu.ts). */
+const byRole: Grouper = (commandLine, pid) => {
+  if (pid === process.pid) return 'the bench (the direct reader)';
+  if (commandLine.includes('fake-agent')) return 'the agent';
+  if (commandLine.includes('host.cjs') || commandLine.includes(`${path.sep}host${path.sep}main.ts`)) return 'the pty host';
+  if (commandLine.includes('--serve')) return 'the core and web server';
+  if (/chrom/i.test(commandLine)) {
+    const type = /--type=([\w-]+)/.exec(commandLine)?.[1];
+    return type === 'renderer' ? 'Chromium renderer' : type ? `Chromium ${type}` : 'Chromium browser';
+  }
+  return 'everything else';
+};
+
+/** Runs `measure`, adding the CPU each role spent meanwhile (and the whole machine's, as `machine`) to `into`. */
+async function withCpu<T>(into: Map<string, number>, measure: () => Promise<T>): Promise<T> {
+  const before = sampleCpu(byRole);
+  const result = await measure();
+  const { machineMs, groups } = cpuBetween(before, sampleCpu(byRole));
+  for (const [group, ms] of [...groups, ['machine', machineMs] as const]) into.set(group, (into.get(group) ?? 0) + ms);
+  return result;
 }
 
 function readDirectly(): Promise<number> {

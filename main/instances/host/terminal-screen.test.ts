@@ -57,7 +57,10 @@ describe('TerminalScreen', () => {
 });
 
 describe('TerminalScreen parsing in turns', () => {
-  const lines = (from: number, count: number) => Array.from({ length: count }, (_, index) => `line ${from + index} ${'.'.repeat(60)}\r\n`).join('');
+  // Each line clears the rest of its row (ESC [ K), as progress output does: output the screen must
+  // parse whole, none of it dropped as scrolled out (scrolled-out.test.ts tests that), so these
+  // tests see the parse's pace.
+  const lines = (from: number, count: number) => Array.from({ length: count }, (_, index) => `line ${from + index} ${'.'.repeat(60)}\x1b[K\r\n`).join('');
 
   it('parses a backlog someone waits for slice after slice in one turn, not one slice per turn with a timer between', async () => {
     // xterm parses a write after a timer unless its queue holds something: one slice per turn

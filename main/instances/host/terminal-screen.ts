@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import * as serializeModule from '@xterm/addon-serialize';
 import * as headlessModule from '@xterm/headless';
+import { dropScrolledOut } from './scrolled-out';
 
 /** Lines of scrollback each terminal keeps for a viewer that opens it (or Lanes after a restart). */
 export const SCREEN_SCROLLBACK = 10_000;
@@ -62,8 +63,16 @@ const PARSE_SLICE_CHARS = 32 * 1024;
  * end). Turns counted against a share are one slice each. (Tests lengthen it.)
  */
 export const parseTiming = { fullSpeedTurnMs: 4 };
-/** The parser's turns and the slices of output it handed to xterm, since the host started: for tests and diagnostics. */
-export const parserCounts = { turns: 0, slices: 0 };
+/** The parser's turns, the slices of output it handed to xterm, and the characters it dropped unparsed (scrolled out), since the host started: for tests and diagnostics. */
+export const parserCounts = { turns: 0, slices: 0, dropped: 0 };
+/**
+ * A screen with this much output waiting looks for lines that would scroll out of its scrollback
+ * unseen, and drops them unparsed (scrolled-out.ts): a flood's parse costs the lines that can still
+ * be seen, not the megabytes. 10,000 lines of a flood are about 1 MB.
+ */
+const DROP_MIN_CHARS = 2_000_000;
+/** Line feeds kept beyond the scrollback and two screens' worth (see dropScrolledOut), for good measure. */
+const DROP_MARGIN_LINES = 8;
 const UNWATCHED_PARSE_SHARE = 0.25;
 const STREAMING_PARSE_SHARE = 0.05;
 const STREAM_PAUSE_MS = 50;
@@ -210,6 +219,12 @@ export interface ScreenOwner {
   readonly isWatched?: () => boolean;
 }
 
+/** The parts of xterm's internals that TerminalScreen.atRest reads. */
+interface XtermCore {
+  readonly _inputHandler: { readonly _parser: { readonly currentState: number }; readonly _parseStack: { readonly paused: boolean }; readonly _stringDecoder: { readonly _interim: number } };
+  readonly _bufferService: { readonly buffer: { readonly scrollTop: number; readonly scrollBottom: number } };
+}
+
 export class TerminalScreen implements Screen {
   private readonly terminal: headlessModule.Terminal;
   private readonly serializer = new SerializeAddon();
@@ -227,6 +242,8 @@ export class TerminalScreen implements Screen {
   /** When output was last written (performance.now()). */
   private lastOutput = Number.NEGATIVE_INFINITY;
   private lastSerializeMs = 0;
+  /** Output waiting, in characters, past which the next look for scrolled-out lines is worth it (it doubles after a look that found none). */
+  private dropAfterChars = DROP_MIN_CHARS;
   private warmTimer: NodeJS.Timeout | null = null;
   private disposed = false;
 
@@ -325,6 +342,7 @@ export class TerminalScreen implements Screen {
       if (this.pending.length > 0) waiting(this, this.asked > 0);
       return false;
     }
+    this.dropScrolledOutLines();
     let count = 0;
     let chars = 0;
     while (count < this.pending.length && typeof this.pending[count] === 'string' && (count === 0 || chars + (this.pending[count] as string).length <= PARSE_SLICE_CHARS)) {
@@ -355,6 +373,55 @@ export class TerminalScreen implements Screen {
     this.asked = 0;
     this.serialized = null;
     this.terminal.dispose();
+  }
+
+  /**
+   * Drops the lines of the output waiting at the head of the queue (up to a resize or a
+   * serialization) that later lines would push out of the scrollback before anyone could see them,
+   * when that leaves the screen as parsing them would (scrolled-out.ts).
+   */
+  private dropScrolledOutLines(): void {
+    if (this.unparsedChars < DROP_MIN_CHARS) this.dropAfterChars = DROP_MIN_CHARS;
+    if (this.unparsedChars < this.dropAfterChars) return;
+    let end = 0;
+    let chars = 0;
+    while (end < this.pending.length && typeof this.pending[end] === 'string') chars += (this.pending[end++] as string).length;
+    if (chars < this.dropAfterChars) return;
+    const result = this.atRest() ? dropScrolledOut(this.pending.slice(0, end).join(''), SCREEN_SCROLLBACK + 2 * this.terminal.rows + DROP_MARGIN_LINES) : null;
+    if (result === null) {
+      this.dropAfterChars = 2 * chars;
+      return;
+    }
+    const slices: string[] = [];
+    for (let at = 0; at < result.text.length; at += PARSE_SLICE_CHARS) slices.push(result.text.slice(at, at + PARSE_SLICE_CHARS));
+    this.pending.splice(0, end, ...slices);
+    const less = chars - result.text.length;
+    this.unparsedChars -= less;
+    unparsedTotal -= less;
+    parserCounts.dropped += result.dropped;
+  }
+
+  /**
+   * Whether the terminal is in a state where dropping scrolled-out lines is right: its parser
+   * between sequences, the normal buffer, no scroll region. This reads xterm's internals (the
+   * version is pinned); anything unexpected answers no, and nothing is dropped.
+   */
+  private atRest(): boolean {
+    try {
+      const core = (this.terminal as unknown as { _core: XtermCore })._core;
+      const handler = core._inputHandler;
+      const buffer = core._bufferService.buffer;
+      return (
+        this.terminal.buffer.active.type === 'normal' &&
+        handler._parser.currentState === 0 &&
+        handler._parseStack.paused === false &&
+        handler._stringDecoder._interim === 0 &&
+        buffer.scrollTop === 0 &&
+        buffer.scrollBottom === this.terminal.rows - 1
+      );
+    } catch {
+      return false;
+    }
   }
 
   private behindChars(): number {
