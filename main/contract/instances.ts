@@ -129,7 +129,8 @@ export const instancesCalls = {
 export const instancesEvents = {
   'instances.changed': event(instanceListSchema),
   /** A batch of terminal output; `seq` grows by one per batch for each instance. */
-  'instances.output': event(z.object({ instance: z.string(), data: z.string(), seq: z.number() })),
+  /** `echo`: likely the echo of a keystroke; the web mode sends it ahead of other terminals' output waiting for the page. */
+  'instances.output': event(z.object({ instance: z.string(), data: z.string(), seq: z.number(), echo: z.literal(true).optional() })),
   /** An instance started waiting for input or ended by itself: worth telling the user. */
   'instances.notification': event(instanceNotificationSchema),
 };

@@ -252,8 +252,13 @@ describe('instances: status', () => {
     expect(waiting.statusSource).toBe('screen');
     expect(waiting.statusDetail).toContain('Deploy now? [y/N]');
     expect(events.some((event) => event.name === 'instances.notification' && event.payload.kind === 'waiting')).toBe(true);
+    const outputs = () => events.filter((event) => event.name === 'instances.output' && event.payload.instance === 'qa');
+    // Output nobody typed for is not marked as an echo; the terminal's echo of the keystroke is,
+    // so the web mode can send it ahead of other terminals' output (main/web/server.ts).
+    expect(outputs().some((event) => 'echo' in event.payload)).toBe(false);
     await call('instances.write', { name: 'qa', data: 'y\r' });
     await waitFor(() => output('qa').includes('answer: y'), 'the answer');
+    expect(outputs().find((event) => event.payload.echo === true)?.payload.data).toMatch(/^y/);
     const exited = await waitFor(async () => {
       const state = await stateOf(call, 'qa');
       return state.status === 'exited' ? state : null;

@@ -62,7 +62,7 @@ export const createInstancesRoom: RoomFactory = (context): Room => {
   const hostEvent = (name: string, payload: any) => {
     if (payload.workspace !== workspaceKey) return;
     const instance = payload.name as string;
-    if (name === 'output') context.emit('instances.output', { instance, data: payload.data, seq: payload.seq });
+    if (name === 'output') context.emit('instances.output', { instance, data: payload.data, seq: payload.seq, ...(payload.echo === true ? { echo: true } : {}) });
     else if (name === 'changed') {
       remember(payload as AgentSnapshot);
       announceChanged();

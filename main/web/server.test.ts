@@ -70,13 +70,13 @@ const cookie = (server: RunningWebServer) => `lanes_token_${server.port}=${serve
 
 /** Opens a socket's output stream the way the page does, and reads its frames as they come. */
 function openStream(server: RunningWebServer, id: string) {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; events: Array<{ payload: unknown }>; ended: Promise<void>; destroy(): void; pause(): void }>((resolve, reject) => {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; events: Array<{ payload: unknown }>; ended: Promise<void>; destroy(): void; pause(): void; resume(): void }>((resolve, reject) => {
     const request = http.request({ host: '127.0.0.1', port: server.port, path: `/api/stream?id=${id}`, headers: { Cookie: cookie(server) } }, (response) => {
       const reader = new StreamFrameReader();
       const events: Array<{ payload: unknown }> = [];
       response.on('data', (chunk: Buffer) => events.push(...reader.push(chunk).map((frame) => decodeBulkEvent(frame))));
       const ended = new Promise<void>((done) => response.once('end', done));
-      resolve({ status: response.statusCode ?? 0, headers: response.headers, events, ended, destroy: () => request.destroy(), pause: () => response.pause() });
+      resolve({ status: response.statusCode ?? 0, headers: response.headers, events, ended, destroy: () => request.destroy(), pause: () => response.pause(), resume: () => response.resume() });
     });
     request.on('error', (error) => (String(error).includes('socket hang up') ? undefined : reject(error)));
     request.end();
@@ -231,6 +231,32 @@ describe('startWebServer', () => {
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     stream.destroy();
     expect(await closed).toBe(1011);
+  });
+
+  it('sends the echo of a keystroke ahead of other terminals\' output waiting for a page that is behind, after its own terminal\'s earlier output', async () => {
+    const { core, server } = await start({ maxBacklogBytes: 256 * 1024 * 1024 });
+    const ws = await connect(server);
+    const stream = await openStream(server, String((await hellos.get(ws))!.stream));
+    stream.pause();
+    core.emit('instances.output', { instance: 'target', data: 'typed: ', seq: 1 });
+    // Eight agents flood 32 MB in 200 KB batches, far more than the operating system buffers for a page not reading.
+    const batch = 'x'.repeat(200_000);
+    for (let seq = 1; seq <= 20; seq += 1) for (let agent = 1; agent <= 8; agent += 1) core.emit('instances.output', { instance: `f${agent}`, data: batch, seq });
+    core.emit('instances.output', { instance: 'target', data: 'k', seq: 2, echo: true });
+    core.emit('instances.output', { instance: 'f1', data: 'after the echo', seq: 21 });
+    stream.resume();
+    await expect.poll(() => stream.events.length, { timeout: 20_000 }).toBe(163);
+    const order = stream.events.map((event) => event.payload as { instance: string; seq: number });
+    const at = (instance: string, seq: number) => order.findIndex((payload) => payload.instance === instance && payload.seq === seq);
+    // Before: the echo came 162nd, behind all 32 MB. Now it comes after what was already handed to
+    // the stream (what the operating system took), ahead of the rest.
+    expect(at('target', 2)).toBeLessThan(60);
+    expect(at('target', 1)).toBeLessThan(at('target', 2));
+    for (let agent = 1; agent <= 8; agent += 1) {
+      const seqs = order.filter((payload) => payload.instance === `f${agent}`).map((payload) => payload.seq);
+      expect(seqs).toEqual(Array.from({ length: agent === 1 ? 21 : 20 }, (_, index) => index + 1));
+    }
+    expect(order.at(-1)).toMatchObject({ instance: 'f1', seq: 21 });
   });
 
   it('disconnects a page that stops reading instead of queueing its output without end', async () => {

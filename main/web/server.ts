@@ -9,6 +9,7 @@ import type { LanesCore } from '../core/core';
 import { STREAM_PATH, encodeBulkEvent, streamFrameLength, type SocketNotice } from '../contract/wire';
 import { appFileOfUrlPath } from '../shared/app-path';
 import { CONTENT_SECURITY_POLICY } from '../shared/csp';
+import { EchoFirstQueue } from '../shared/echo-first-queue';
 import { LanesError, errnoCode, isLanesError } from '../shared/errors';
 import { resolveInside } from '../shared/path-guard';
 import { MIN_TOKEN_LENGTH, allowedHosts, checkRequest, generateToken, isLoopback, redact, type AccessPolicy } from './security';
@@ -106,9 +107,13 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     response.flushHeaders();
     client.stream = response;
     notify(client.ws, { t: 'stream-on' });
+    response.on('drain', () => {
+      if (client.stream === response) client.waiting.handOver(response);
+    });
     response.once('close', () => {
       if (client.stream !== response) return;
       client.stream = null;
+      client.waiting.clear();
       // Output already moved to the stream: the page starts over (it replays its terminals).
       if (client.ws.readyState === client.ws.OPEN) client.ws.close(1011, 'The output stream closed');
     });
@@ -131,7 +136,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     }
     sockets.handleUpgrade(request, socket, head, (ws) => {
       const id = randomBytes(18).toString('base64url');
-      const client: Client = { ws, stream: null };
+      const client: Client = { ws, stream: null, waiting: new EchoFirstQueue() };
       clients.set(id, client);
       ws.once('close', () => {
         clients.delete(id);
@@ -146,18 +151,20 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     if (clients.size === 0) return;
     const frame = encodeBulkEvent(name, payload);
     const message = frame ?? JSON.stringify({ t: 'event', name, payload });
-    for (const { ws, stream } of clients.values()) {
+    const lane = frame && name === 'instances.output' ? { agent: (payload as { instance: string }).instance, echo: (payload as { echo?: boolean }).echo === true } : undefined;
+    for (const { ws, stream, waiting } of clients.values()) {
       if (ws.readyState !== ws.OPEN) continue;
-      if (ws.bufferedAmount + (stream?.writableLength ?? 0) > maxBacklog) {
-        log(`lanes web: a page fell ${Math.round((ws.bufferedAmount + (stream?.writableLength ?? 0)) / 1_048_576)} MB behind; it was disconnected and will redraw on reconnecting.`);
+      const behind = ws.bufferedAmount + waiting.bytes + (stream?.writableLength ?? 0);
+      if (behind > maxBacklog) {
+        log(`lanes web: a page fell ${Math.round(behind / 1_048_576)} MB behind; it was disconnected and will redraw on reconnecting.`);
         ws.close(1013, 'Too far behind: reconnect and redraw');
         continue;
       }
       if (frame && stream) {
-        stream.cork();
-        stream.write(streamFrameLength(frame));
-        stream.write(frame);
-        stream.uncork();
+        // Queued here, not in the stream's buffer, while the page is behind: the echo of a
+        // keystroke can still go ahead of other terminals' output (EchoFirstQueue).
+        waiting.push([streamFrameLength(frame), frame], lane);
+        if (waiting.length === 1) waiting.handOver(stream);
       } else ws.send(message);
     }
   });
@@ -182,7 +189,8 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   };
 }
 
-type Client = { ws: WebSocket; stream: ServerResponse | null };
+/** A page: its socket, its output stream once it asked for it, and the frames waiting for that stream. */
+type Client = { ws: WebSocket; stream: ServerResponse | null; waiting: EchoFirstQueue };
 
 function notify(ws: WebSocket, notice: SocketNotice): void {
   ws.send(JSON.stringify(notice));

@@ -43,7 +43,8 @@ export interface AgentAttachment {
 
 /** Events the host sends every client. */
 export type HostEvents = {
-  output: AgentKey & { data: string; seq: number };
+  /** `echo`: likely the echo of a keystroke, so a client that queues output can send it ahead (only present when true; hosts before it never sent it). */
+  output: AgentKey & { data: string; seq: number; echo?: true };
   changed: AgentSnapshot;
   attention: AgentKey & { kind: 'waiting' | 'exited' | 'crashed'; detail: string };
 };
@@ -179,7 +180,7 @@ export class HostAgents {
     const existing = this.agents.get(id);
     if (existing) return existing.process;
     const process: InstanceProcess = new InstanceProcess(key.name, {
-      output: (data, seq, echo) => this.emit('output', { ...key, data, seq }, { agent: id, echo }),
+      output: (data, seq, echo) => this.emit('output', { ...key, data, seq, ...(echo ? { echo: true as const } : {}) }, { agent: id, echo }),
       changed: () => this.emit('changed', this.snapshot(key)),
       attention: (kind, detail) => this.emit('attention', { ...key, kind, detail }),
       tracked: (marker, tracked) => void this.registry.record(id, key.workspace, marker, tracked),

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { writeFileAtomic } from '../../shared/atomic-file';
+import { EchoFirstQueue, type OutputLane } from '../../shared/echo-first-queue';
 import { encodeFrame, FrameReader, PROTOCOL_VERSION, versionMismatchMessage, type HostMessage } from './protocol';
 import { ensurePrivateFolder, readOrCreateSecret, type HostPaths } from './paths';
 
@@ -20,10 +21,8 @@ export interface HostConnection {
  * waits behind at most the frame the stream already holds and what the operating system buffers,
  * not behind every batch of output of eight flooding agents a busy client has yet to read.
  * Events keep their order among themselves; an answer may overtake events sent before it, which
- * clients allow for (snapshots carry a revision, output a `seq`). So may the echo of a keystroke:
- * the output of the agent someone typed into goes ahead of other agents' output still waiting
- * (its own earlier output goes with it, in order), not behind up to half a megabyte of each of
- * eight flooding agents.
+ * clients allow for (snapshots carry a revision, output a `seq`). So may the echo of a keystroke,
+ * ahead of other agents' output still waiting (EchoFirstQueue).
  *
  * The queue is bounded. A client that stops reading (a Lanes frozen while agents flood; a viewer
  * silent for 5 s no longer holds its agents back) would otherwise grow it without end, in the host
@@ -33,8 +32,7 @@ export interface HostConnection {
  * screens. A client that is slow but reads (a busy machine) is not cut off below `hardBytes`.
  */
 class ConnectionWriter {
-  private readonly events: Array<{ readonly frame: Buffer; readonly agent: string | null }> = [];
-  private queued = 0;
+  private readonly events = new EchoFirstQueue();
   /** When the client last took what waited for it (the stream drained), or nothing waited. */
   private lastRead: number;
 
@@ -48,10 +46,7 @@ class ConnectionWriter {
       this.lastRead = this.now();
       this.handOver();
     });
-    stream.on('close', () => {
-      this.events.length = 0;
-      this.queued = 0;
-    });
+    stream.on('close', () => this.events.clear());
   }
 
   answer(frame: Buffer): void {
@@ -60,32 +55,18 @@ class ConnectionWriter {
 
   event(frame: Buffer, lane?: OutputLane): void {
     if (this.stream.destroyed) return;
-    const entry = { frame, agent: lane?.agent ?? null };
-    if (lane?.echo && this.events.length > 0) {
-      const agents = this.events.filter((queued) => queued.agent === lane.agent);
-      const others = this.events.filter((queued) => queued.agent !== lane.agent);
-      this.events.splice(0, this.events.length, ...agents, entry, ...others);
-    } else this.events.push(entry);
-    this.queued += frame.length;
+    this.events.push([frame], lane);
     if (this.events.length === 1) this.handOver();
-    if (this.queued > this.limits.hardBytes || (this.queued > this.limits.bytes && this.now() - this.lastRead > this.limits.stalledMs)) {
-      const queued = this.queued;
+    const queued = this.events.bytes;
+    if (queued > this.limits.hardBytes || (queued > this.limits.bytes && this.now() - this.lastRead > this.limits.stalledMs)) {
       this.stream.destroy();
-      this.events.length = 0;
-      this.queued = 0;
+      this.events.clear();
       this.overflowed(queued);
     }
   }
 
   private handOver(): void {
-    let handed = 0;
-    while (handed < this.events.length && !this.stream.destroyed && !this.stream.writableNeedDrain) {
-      const { frame } = this.events[handed++]!;
-      this.queued -= frame.length;
-      this.stream.write(frame);
-    }
-    this.events.splice(0, handed);
-    if (this.events.length === 0) this.lastRead = this.now();
+    if (this.events.handOver(this.stream)) this.lastRead = this.now();
   }
 
   private now(): number {
@@ -102,11 +83,7 @@ export interface EventQueueLimits {
   readonly now?: () => number;
 }
 
-/** Which agent an output event is of, and whether it is likely the echo of a keystroke (see ConnectionWriter). */
-export interface OutputLane {
-  readonly agent: string;
-  readonly echo: boolean;
-}
+export type { OutputLane };
 
 export const EVENT_QUEUE_LIMITS: EventQueueLimits = { bytes: 16 * 1024 * 1024, stalledMs: 20_000, hardBytes: 256 * 1024 * 1024 };
 
