@@ -7,8 +7,7 @@
 // Issue 13's goal, through the host ≥ 0.7× the direct read, names the renderer: bench/terminal.bench.ts
 // measures it (pty → host → core → page). This is the part up to the core, and where the time goes.
 // Where the time goes: the host with no viewer (no flow control, but a terminal nobody views is
-// parsed at most a quarter of the screen thread's time, and its agent waits for it past 4 MB
-// unless its lines scroll out unseen and are dropped); the headless xterm's
+// parsed at most a quarter of the host's time and its agent waits for it); the headless xterm's
 // parse rate alone in this process (the host parses in its screen thread, and drops unparsed a
 // flood's lines that scroll out of the scrollback unseen where that changes nothing); the floor of
 // any separate pty process, a bare forwarder (support/pty-forwarder.ts: pty → Unix socket → this
@@ -213,7 +212,7 @@ async function main(): Promise<void> {
     figureOf('through the host, one viewer acknowledging', 'MB/s', null, values('hostMbs'), both.load),
     figureOf(`a longer flood (${LONG_LINES.toLocaleString('en')} lines, ~44 MB) through the host, as a share of its direct read`, '×', null, values('longRatio'), both.load),
     figureOf('a bare forwarder process (pty → Unix socket → client; no screen, no JSON), as a share of the direct read', '×', null, values('forwardedRatio'), both.load),
-    figureOf('through the host, no viewer (no flow control; its screen parsed at a quarter of the screen thread\'s time, scrolled-out lines dropped)', 'MB/s', null, values('noViewerMbs'), both.load),
+    figureOf('through the host, no viewer (no flow control; parsed at a quarter of the host\'s time)', 'MB/s', null, values('noViewerMbs'), both.load),
     figureOf('headless xterm parse alone (the host, in its screen thread, for every line that can still be seen)', 'MB/s', null, values('parseMbs'), both.load),
     figureOf('CPU per MB: the direct reader', 'ms', null, values('readerMsPerMb'), both.load),
     figureOf('CPU per MB: the host (read, parse, frame, send)', 'ms', null, values('hostMsPerMb'), both.load),

@@ -84,9 +84,8 @@ describe('the pty host\'s screen thread', () => {
   it('holds an agent whose screen falls behind and lets it go once the thread has caught up; nothing is lost', async () => {
     const signals: boolean[] = [];
     const remote = open(thread().open, { fallingBehind: (behind) => signals.push(behind), isWatched: () => false }, 120, 30);
-    // A screen nobody views is let fall only a little behind; written in the pieces a pty hands
-    // over, lines that clear their row (ESC [ K) so none is dropped unparsed as scrolled out.
-    const piece = `${'y'.repeat(68)}\x1b[K\r\n`;
+    // A screen nobody views is let fall only a little behind; written in the pieces a pty hands over.
+    const piece = `${'y'.repeat(68)}\r\n`;
     for (let written = 0; written < 3 * SCREEN_BEHIND_CHARS.unwatched; written += piece.length) remote.write(piece);
     remote.write('the end');
     await waitFor(() => signals.length >= 2, 'the screen to fall behind and catch up');

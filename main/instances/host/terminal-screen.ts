@@ -35,8 +35,7 @@ const { SerializeAddon } = ('SerializeAddon' in serializeModule ? serializeModul
  * someone views whose output has paused. Screens nobody views are parsed at most
  * UNWATCHED_PARSE_SHARE of the time: agents flooding terminals nobody looks at are held back
  * (paused once their screen is behind) before they take the host, as their CPU priority keeps
- * them from taking the machine; a flood of plain lines mostly scrolls out unseen and is dropped
- * unparsed (see DROP_MIN_CHARS), so it is not held.
+ * them from taking the machine.
  *
  * A screen someone views while its output still streams in is parsed at most
  * STREAMING_PARSE_SHARE of the time, until its output has paused STREAM_PAUSE_MS or the host
@@ -84,13 +83,10 @@ export const STREAMING_DEFER_CHARS = 16_000_000;
  * then waits for 4 MB to be parsed, about 150 ms, not for 18). Someone viewing the terminal gets
  * a burst at the speed of the pty, the screen parsing behind it, up to `watched`; while the host
  * holds more than HOST_UNPARSED_CHARS unparsed in all (many viewed agents flooding at once), up
- * to `crowded`. A terminal nobody views (Lanes closed, or the terminal not open) is held to
- * `unwatched`: room for a flood's lines to pile up past DROP_MIN_CHARS and be dropped unparsed,
- * so a plain flood runs at its own pace while its screen is parsed at UNWATCHED_PARSE_SHARE.
- * (At 128 KB, before lines were dropped, such an agent was held to about 3.8 MB/s,
- * bench/host-throughput.) (xterm itself refuses writes past 50 MB waiting.)
+ * to `crowded`. A terminal nobody views is held close, its output kept small until parsed.
+ * (xterm itself refuses writes past 50 MB waiting.)
  */
-export const SCREEN_BEHIND_CHARS = { watched: 24_000_000, crowded: 4_000_000, unwatched: 4_000_000 } as const;
+export const SCREEN_BEHIND_CHARS = { watched: 24_000_000, crowded: 4_000_000, unwatched: 128 * 1024 } as const;
 export const HOST_UNPARSED_CHARS = 32_000_000;
 const RESUME_GAP_CHARS = 4_000_000;
 
@@ -147,8 +143,6 @@ function takeTurn(): void {
   const next = nextScreen();
   if (!next) return;
   const { screen, share } = next;
-  // Before the clock starts: what a share measures is the parse, not this.
-  screen.dropScrolledOutLines();
   const start = performance.now();
   parserCounts.turns += 1;
   // Set before the step, which may put the screen back in line: no turn is taken while xterm parses.
@@ -300,13 +294,8 @@ export class TerminalScreen implements Screen {
     this.unparsedChars += data.length;
     unparsedTotal += data.length;
     if (!this.behind && this.unparsedChars > this.behindChars()) {
-      // Lines that scroll out unseen are dropped before the agent is held for them (not while
-      // xterm parses a slice of this screen: the state they are checked against is not yet known).
-      if (parsing !== this) this.dropScrolledOutLines();
-      if (this.unparsedChars > this.behindChars()) {
-        this.behind = true;
-        this.owner.fallingBehind?.(true);
-      }
+      this.behind = true;
+      this.owner.fallingBehind?.(true);
     }
     waiting(this, false);
   }
@@ -391,7 +380,7 @@ export class TerminalScreen implements Screen {
    * serialization) that later lines would push out of the scrollback before anyone could see them,
    * when that leaves the screen as parsing them would (scrolled-out.ts).
    */
-  dropScrolledOutLines(): void {
+  private dropScrolledOutLines(): void {
     if (this.unparsedChars < DROP_MIN_CHARS) this.dropAfterChars = DROP_MIN_CHARS;
     if (this.unparsedChars < this.dropAfterChars) return;
     let end = 0;
