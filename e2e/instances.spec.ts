@@ -77,10 +77,24 @@ test('stop and restart from the screen; focus shows one terminal large', async (
   await app.goto('instances');
   const card = page.getByTestId('instance-api');
   await card.getByRole('button', { name: 'Start api' }).click();
-  // A visible terminal draws with WebGL where the browser has it; the DOM renderer otherwise.
-  await expect(page.locator('.terminal-view')).toHaveAttribute('data-renderer', /^(webgl|dom)$/);
+  // A visible terminal draws with WebGL where the browser runs it on a GPU. Where WebGL is a
+  // software rasterizer (Chromium's SwiftShader on this machine, which has no GPU) it would be
+  // slower than the DOM renderer, so the terminal uses that, and the switch says why.
+  const webgl = await page.evaluate(() => {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    const info = gl?.getExtension('WEBGL_debug_renderer_info');
+    return gl && info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : null;
+  });
+  const software = webgl !== null && /swiftshader|llvmpipe/i.test(webgl);
+  await expect(page.getByTestId('terminal-api')).toContainText('long runner');
+  await expect(page.locator('.terminal-view')).toHaveAttribute('data-renderer', webgl === null || software ? 'dom' : 'webgl');
+  if (software) {
+    await expect(page.getByTestId('gpu-note')).toHaveText('· no GPU found, drawn without it');
+    expect(await page.getByTestId('gpu-note').getAttribute('title')).toContain(`WebGL here runs in software (${webgl})`);
+  } else await expect(page.getByTestId('gpu-note')).toHaveCount(0);
   await page.getByRole('checkbox', { name: 'GPU terminals' }).uncheck();
   await expect(page.locator('.terminal-view')).toHaveAttribute('data-renderer', 'dom');
+  await expect(page.getByTestId('gpu-note')).toHaveCount(0);
   await expect(page.getByTestId('terminal-api')).toContainText('long runner');
 
   await card.getByRole('button', { name: 'Restart api' }).click();

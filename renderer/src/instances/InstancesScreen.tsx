@@ -9,6 +9,7 @@ import { ViolationBadge } from '../zones/ViolationBadge';
 import { useWrapUpAction, useWrapUpCommands } from '../memory/wrap-up';
 import { ALL_PENDING, useInstances, type Layout } from './store';
 import { TerminalView } from './TerminalView';
+import { webglDevice } from './gpu';
 import './instances.css';
 import { ErrorBanner, NoWorkspace } from '../shell/Banners';
 import { useCommands, type PaletteCommand } from '../shell/commands';
@@ -161,10 +162,19 @@ function LayoutSwitch({ layout }: { layout: Layout }) {
 function GpuSwitch() {
   const gpu = useInstances((state) => state.gpu);
   const setGpu = useInstances((state) => state.setGpu);
+  const device = webglDevice();
+  const software = device?.software === true;
   return (
-    <label className="gpu-switch muted" title="Draw visible terminals with WebGL; turn off if terminals look wrong on this machine">
-      <input type="checkbox" checked={gpu} onChange={(event) => setGpu(event.target.checked)} /> GPU terminals
-    </label>
+    <span className="gpu-switch muted">
+      <label title="Draw visible terminals with WebGL when this machine has a GPU; turn off if terminals look wrong on this machine">
+        <input type="checkbox" checked={gpu} onChange={(event) => setGpu(event.target.checked)} /> GPU terminals
+      </label>
+      {gpu && software ? (
+        <span className="gpu-note" data-testid="gpu-note" title={`WebGL here runs in software (${device.name}), which draws terminals more slowly than without it. Lanes draws them without the GPU.`}>
+          · no GPU found, drawn without it
+        </span>
+      ) : null}
+    </span>
   );
 }
 

@@ -6,6 +6,7 @@ import { Terminal, type ITheme } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { TERMINAL_ACK_CHARS } from '../../../main/contract/instances';
+import { webglDevice } from './gpu';
 import { terminalWrites } from './write-scheduler';
 import { attachTerminal, onReconnect, terminalInput } from './store';
 
@@ -43,8 +44,8 @@ function themeFromPage(): ITheme {
 /**
  * One instance's terminal: xterm.js with fit, search, web links and copy/paste. It draws the
  * recent output first, then live output, acknowledging what it drew so a flood cannot outrun
- * it. It uses WebGL only while on screen (browsers allow about 16 contexts) and the DOM
- * renderer otherwise or when WebGL is unavailable.
+ * it. It uses WebGL only while on screen (browsers allow about 16 contexts) and on a GPU (see
+ * gpu.ts), and the DOM renderer otherwise or when WebGL is unavailable.
  */
 export function TerminalView({
   name,
@@ -194,7 +195,7 @@ export function TerminalView({
       setRenderer('dom');
     };
     const visibility = new IntersectionObserver(([entry]) => {
-      if (gpu && entry?.isIntersecting && !webgl) {
+      if (gpu && entry?.isIntersecting && !webgl && webglDevice()?.software !== true) {
         try {
           const addon = new WebglAddon();
           addon.onContextLoss(releaseWebgl);
