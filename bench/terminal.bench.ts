@@ -174,6 +174,20 @@ async function measure(): Promise<TerminalFigures> {
     // drawing: terminal output arrives on the output stream (main/contract/wire.ts), read here
     // chunk by chunk; a chunk that names the target and holds the marker carries the echo.
     await page.addInitScript(() => {
+      // The xterm.js Terminal behind a terminal view's host element, found in the React component
+      // that holds it (a ref among its hooks): the bench reaches it with no hook in the product.
+      (window as unknown as { benchTerminalOf: (host: Element) => unknown }).benchTerminalOf = function (host: Element) {
+        const fiberKey = Object.keys(host).find((key) => key.startsWith('__reactFiber$'));
+        type Fiber = { return: Fiber | null; memoizedState: unknown };
+        type Hook = { memoizedState?: { current?: { buffer?: unknown; onRender?: unknown } }; next?: Hook | null };
+        for (let fiber = fiberKey ? (host as unknown as Record<string, Fiber>)[fiberKey]! : null; fiber; fiber = fiber.return) {
+          for (let hook = fiber.memoizedState as Hook | null; hook && typeof hook === 'object'; hook = hook.next ?? null) {
+            const held = hook.memoizedState?.current;
+            if (held && typeof held === 'object' && 'buffer' in held && typeof held.onRender === 'function') return held;
+          }
+        }
+        return null;
+      };
       const arrivals = { marker: new Uint8Array(0), at: 0 };
       (window as unknown as { echoArrival: typeof arrivals }).echoArrival = arrivals;
       // No named helper functions here: tsx would wrap them in a `__name` call the page lacks.
@@ -354,6 +368,9 @@ async function drawFlood(page: Page): Promise<number> {
 /** One round of keystrokes into `target`, with `flooders` other terminals flooding meanwhile. */
 async function keystrokeLatency(page: Page, flooders: number): Promise<{ latencies: number[]; transport: number[]; renderer: Renderer }> {
   const names = ['target', ...Array.from({ length: flooders }, (_, index) => `f${index + 1}`)];
+  // The last round's floods were stopped, but the page may still be drawing what they sent: the
+  // round starts once no terminal has parsed anything for half a second.
+  await drawnOut(page);
   for (const name of names) await page.getByTestId(`instance-${name}`).getByRole('button', { name: `Start ${name}` }).click();
   // Every one of them runs (or has run and printed) before a keystroke is timed: a start that did not take would flatter the figure.
   for (const name of names.slice(1)) {
@@ -414,6 +431,32 @@ async function keystrokeLatency(page: Page, flooders: number): Promise<{ latenci
   return { latencies, transport, renderer };
 }
 
+/** Resolves once no terminal on the page has parsed output for 500 ms (at most 30 s, then it says so). */
+async function drawnOut(page: Page): Promise<void> {
+  const quiet = page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        type XTerm = { onWriteParsed(listener: () => void): { dispose(): void } };
+        const terminalOf = (window as unknown as { benchTerminalOf(host: Element): XTerm | null }).benchTerminalOf;
+        const terminals = Array.from(document.querySelectorAll('.terminal-host'), (host) => terminalOf(host)).filter((terminal) => terminal !== null);
+        // Assigned, not declared: tsx names declared functions with a `__name` call the page lacks.
+        const wait = { timer: 0, subscriptions: [] as Array<{ dispose(): void }>, finish: null as unknown as () => void, restart: null as unknown as () => void };
+        wait.finish = function () {
+          for (const subscription of wait.subscriptions) subscription.dispose();
+          resolve();
+        };
+        wait.restart = function () {
+          window.clearTimeout(wait.timer);
+          wait.timer = window.setTimeout(wait.finish, 500);
+        };
+        for (const terminal of terminals) wait.subscriptions.push(terminal.onWriteParsed(() => wait.restart()));
+        wait.restart();
+      }),
+  );
+  const settled = await Promise.race([quiet.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 30_000))]);
+  if (!settled) console.log('  the page was still drawing earlier output 30 s after the floods stopped; the round starts anyway');
+}
+
 async function stopAll(page: Page, names: string[]): Promise<void> {
   await page.getByRole('button', { name: 'Stop all' }).click();
   for (const name of names) await page.getByTestId(`status-${name}`).and(page.locator('[data-status="exited"]')).first().waitFor();
@@ -448,13 +491,7 @@ async function installEchoProbe(page: Page, renderer: Renderer): Promise<void> {
     if (!state.echoProbe) document.addEventListener('keydown', (event) => ((window as unknown as { echoProbe: typeof probe }).echoProbe.keydownAt = event.timeStamp), true);
     let terminal: XTerm | null = null;
     if (renderer === 'webgl') {
-      const fiberKey = Object.keys(host).find((key) => key.startsWith('__reactFiber$'));
-      for (let fiber = fiberKey ? (host as unknown as Record<string, { return: unknown; memoizedState: unknown }>)[fiberKey] : null; fiber && !terminal; fiber = fiber.return as typeof fiber) {
-        for (let hook = fiber.memoizedState as { memoizedState?: { current?: Partial<XTerm> }; next?: unknown } | null; hook && typeof hook === 'object' && !terminal; hook = hook.next as typeof hook) {
-          const held = hook.memoizedState?.current;
-          if (held && typeof held === 'object' && 'buffer' in held && typeof held.onRender === 'function') terminal = held as XTerm;
-        }
-      }
+      terminal = (window as unknown as { benchTerminalOf(host: Element): XTerm | null }).benchTerminalOf(host);
       if (!terminal) return 'no xterm.js Terminal found behind the target terminal';
       const xterm = terminal;
       probe.text = function () {
