@@ -149,7 +149,10 @@ export function TerminalView({
     void replay();
     const stopReconnect = onReconnect(() => void replay());
 
-    terminal.onData((data) => void terminalInput.write(name, data));
+    terminal.onData((data) => {
+      terminalWrites.typed(); // background terminals wait while its echo comes back
+      void terminalInput.write(name, data);
+    });
     terminal.onResize(({ cols, rows }) => void terminalInput.resize(name, cols, rows));
     terminal.attachCustomKeyEventHandler((event) => {
       if (event.type !== 'keydown') return true;

@@ -23,7 +23,7 @@ class FakeTerminal implements TerminalLane {
   }
 }
 
-function harness(options: { sliceChars?: number; typingSliceChars?: number; budgetChars?: number; laneIntervalMs?: number; hidden?: boolean } = {}) {
+function harness(options: { sliceChars?: number; typingSliceChars?: number; budgetChars?: number; laneIntervalMs?: number; hidden?: boolean; holdMs?: number; settleMs?: number } = {}) {
   let time = 0;
   const timers: Array<{ at: number; run: () => void }> = [];
   const scheduler = new WriteScheduler({
@@ -35,6 +35,8 @@ function harness(options: { sliceChars?: number; typingSliceChars?: number; budg
     now: () => time,
     schedule: (run, delay) => timers.push({ at: time + delay, run }),
     pageHidden: () => options.hidden ?? false,
+    holdMs: options.holdMs ?? 80,
+    settleMs: options.settleMs ?? 20,
   });
   const advance = (ms: number) => {
     time += ms;
@@ -215,5 +217,44 @@ describe('WriteScheduler', () => {
     lane.remove();
     lane.write('more', () => undefined);
     expect(terminal.writes).toHaveLength(1);
+  });
+  it('after a keystroke, sends the background nothing until the echo is parsed and its frame had time, then resumes', () => {
+    const { scheduler, settle, advance } = harness({ sliceChars: 4, budgetChars: 1_000, holdMs: 80, settleMs: 20 });
+    const typing = new FakeTerminal(true);
+    const flooding = new FakeTerminal();
+    const typed = scheduler.add(typing);
+    const flood = scheduler.add(flooding);
+    flood.write('aaaa', () => undefined);
+    settle([flooding]);
+    expect(flooding.written).toBe('aaaa');
+
+    scheduler.typed();
+    flood.write('bbbbbbbb', () => undefined);
+    advance(10);
+    expect(flooding.writes).toEqual(['aaaa']); // held while the echo is on its way
+    typed.write('k', () => undefined); // the echo
+    typing.parse();
+    advance(19);
+    expect(flooding.writes).toEqual(['aaaa']); // its frame comes first
+    advance(1);
+    expect(flooding.writes).toEqual(['aaaa', 'bbbb']); // 20 ms after the echo, not 80 after the key
+    settle([flooding]);
+    expect(flooding.written).toBe('aaaabbbbbbbb');
+  });
+
+  it('ends the hold after holdMs when no echo comes, and holds nothing without a keystroke', () => {
+    const { scheduler, settle, advance } = harness({ sliceChars: 4, budgetChars: 1_000, holdMs: 80, settleMs: 20 });
+    scheduler.add(new FakeTerminal(true));
+    const flooding = new FakeTerminal();
+    const flood = scheduler.add(flooding);
+    scheduler.typed();
+    flood.write('cccc', () => undefined);
+    advance(79);
+    expect(flooding.writes).toEqual([]);
+    advance(1);
+    expect(flooding.writes).toEqual(['cccc']);
+    settle([flooding]);
+    flood.write('dddd', () => undefined);
+    expect(flooding.writes).toEqual(['cccc', 'dddd']); // the hold is over: straight on
   });
 });
