@@ -104,9 +104,14 @@ test('stop and restart from the screen; focus shows one terminal large', async (
   await expect(page.getByRole('radio', { name: 'Focus' })).toHaveAttribute('aria-checked', 'true');
   await expect(page.locator('.terminal-focus').getByTestId('terminal-api')).toBeVisible();
 
+  // A card keeps its height from one status to the next: when it changed, the cards below it moved,
+  // and a click on one of their buttons could be pressed on it and released beside it.
+  await expect(card.getByTestId('status-api')).toHaveAttribute('data-status', 'running');
+  const runningHeight = (await card.boundingBox())!.height;
   await card.getByRole('button', { name: 'Stop api' }).click();
   await expect(card.getByTestId('status-api')).toContainText('Exited');
   await expect(card).toContainText('stopped by you');
+  expect((await card.boundingBox())!.height).toBe(runningHeight);
 });
 
 test('a terminal flooding in the background draws all of its output while the user types in another', async ({ app, temp }) => {

@@ -236,15 +236,27 @@ function InstanceCard({ instance, lane, selected }: { instance: InstanceState; l
         <span className="grow" />
         <StatusBadge instance={instance} />
       </div>
-      {instance.statusDetail && !isShell(instance) && <p className="instance-detail muted" title={instance.statusDetail}>{instance.statusDetail}</p>}
+      {/* Always one line, empty or not: a card that grew or shrank as its agent changed status moved
+          every card below it, and a click on their buttons could miss (pressed on Start, released
+          beside it once the button had moved). */}
+      {instance.statusDetail && !isShell(instance) ? (
+        <p className="instance-detail muted" title={instance.statusDetail}>
+          {instance.statusDetail}
+        </p>
+      ) : (
+        <p className="instance-detail" aria-hidden="true">
+          {'\u00a0'}
+        </p>
+      )}
       <AgentProgressLine instance={instance.name} />
       {instance.problem && <p className="form-error instance-problem">{instance.problem}</p>}
       <p className="instance-meta muted mono" title={instance.cwd}>
         {instance.agent}
       </p>
-      <div className="row">
-        <span className="muted instance-usage">{usage ?? (instance.zones.length > 0 ? `Zones: ${instance.zones.join(', ')}` : 'No zones yet')}</span>
-        <span className="grow" />
+      <div className="row instance-footer">
+        <span className="muted instance-usage" title={usage ?? undefined}>
+          {usage ?? (instance.zones.length > 0 ? `Zones: ${instance.zones.join(', ')}` : 'No zones yet')}
+        </span>
         <Controls instance={instance} />
       </div>
     </li>
