@@ -21,7 +21,8 @@
 // BENCH_PAGE_PROFILE=file.cpuprofile one of the page during the keystroke test; BENCH_NO_FLOW=1
 // receives without acknowledging (flow control off), for comparison; BENCH_SCREENSHOT=file.png
 // takes a picture of the flooding grid; BENCH_PART=throughput measures only the throughput (the
-// keystroke figures are then not measured, and miss their goal).
+// keystroke figures are then not measured, and miss their goal); BENCH_RENDERER_DIR=dir serves
+// another build of the renderer than dist/renderer (to compare two builds in turn).
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -86,7 +87,7 @@ async function serve(root: string, userDataDir: string, staticDir: string): Prom
 
 /** The built renderer plus the probe page, served from one folder so both share the web mode's origin. */
 async function staticFolder(): Promise<string> {
-  const renderer = path.join(APP_ROOT, 'dist', 'renderer');
+  const renderer = process.env.BENCH_RENDERER_DIR ?? path.join(APP_ROOT, 'dist', 'renderer');
   if (!existsSync(path.join(renderer, 'index.html'))) throw new Error('No built renderer in dist/renderer: run `npm run build` first.');
   const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'lanes-bench-static-')));
   cpSync(renderer, dir, { recursive: true });
@@ -335,12 +336,16 @@ function readDirectly(): Promise<number> {
 }
 
 async function receiveInRenderer(page: Page): Promise<number> {
-  const { chars, ms } = await page.evaluate(
-    ({ name, expected, flow }) =>
-      (window as unknown as { lanesProbe: { receive(name: string, expected: number, flow: boolean): Promise<{ chars: number; ms: number }> } }).lanesProbe.receive(name, expected, flow),
+  type Received = { chars: number; ms: number; events: number; tail: string; stalledMs: number };
+  const { chars, ms, events, tail, stalledMs } = await page.evaluate(
+    ({ name, expected, flow }) => (window as unknown as { lanesProbe: { receive(name: string, expected: number, flow: boolean): Promise<Received> } }).lanesProbe.receive(name, expected, flow),
     { name: 'flood', expected: FLOOD_BYTES, flow: process.env.BENCH_NO_FLOW !== '1' },
   );
-  if (chars < FLOOD_BYTES) throw new Error(`the renderer received ${chars} of ${FLOOD_BYTES} characters`);
+  if (chars < FLOOD_BYTES) {
+    // Output lost on the way is a failure to report, never a rate: this run is not measured.
+    console.log(`  the page received ${chars} of ${FLOOD_BYTES} characters in ${events} events; the last came ${Math.round(stalledMs)} ms before it stopped waiting and ended ${JSON.stringify(tail.slice(-120))}`);
+    return Number.NaN;
+  }
   return chars / 1_000_000 / (ms / 1000);
 }
 
@@ -371,14 +376,19 @@ async function keystrokeLatency(page: Page, flooders: number): Promise<{ latenci
   // The last round's floods were stopped, but the page may still be drawing what they sent: the
   // round starts once no terminal has parsed anything for half a second.
   await drawnOut(page);
+  await watchStartClicks(page, names);
   for (const name of names) await page.getByTestId(`instance-${name}`).getByRole('button', { name: `Start ${name}` }).click();
   // Every one of them runs (or has run and printed) before a keystroke is timed: a start that did not take would flatter the figure.
   for (const name of names.slice(1)) {
+    const running = page.getByTestId(`status-${name}`).and(page.locator('[data-status="running"]')).first();
     try {
-      await page.getByTestId(`status-${name}`).and(page.locator('[data-status="running"]')).first().waitFor({ timeout: 15_000 });
-    } catch (error) {
+      await running.waitFor({ timeout: 15_000 });
+    } catch {
+      // Seen about once in 60 rounds (issue 13's notes): say what the page saw of the click, then click again, once.
       await describeStartNotTaken(page, name);
-      throw error;
+      await page.getByTestId(`instance-${name}`).getByRole('button', { name: `Start ${name}` }).click();
+      await running.waitFor({ timeout: 15_000 });
+      console.log(`  ${name} started on a second click.`);
     }
   }
   await page.getByTestId('status-target').and(page.locator('[data-status="waiting"]')).first().waitFor();
@@ -537,7 +547,34 @@ async function installEchoProbe(page: Page, renderer: Renderer): Promise<void> {
  * what the page showed, for whoever meets it next. A picture, every card's status and text, and
  * any alert.
  */
+/**
+ * Notes, per card, which parts of a click on its Start button reached the page: the mousedown,
+ * the mouseup and the click on the button itself, and whether the button then waited (disabled:
+ * the click handler ran and asked Lanes to start).
+ */
+async function watchStartClicks(page: Page, names: string[]): Promise<void> {
+  await page.evaluate((names) => {
+    const seen: Record<string, { mousedown: boolean; mouseup: boolean; click: boolean; waited: boolean }> = {};
+    const state = window as unknown as { startClicks?: typeof seen; startClickObservers?: MutationObserver[] };
+    for (const observer of state.startClickObservers ?? []) observer.disconnect();
+    state.startClickObservers = [];
+    for (const name of names) {
+      seen[name] = { mousedown: false, mouseup: false, click: false, waited: false };
+      const button = document.querySelector(`[data-testid="instance-${name}"] button[aria-label="Start ${name}"]`);
+      if (!button) continue;
+      for (const type of ['mousedown', 'mouseup', 'click'] as const) button.addEventListener(type, () => (seen[name]![type] = true), { capture: true, once: true });
+      // Any change of `disabled`: the handler ran (the button waits while Lanes answers, however briefly).
+      const observer = new MutationObserver(() => (seen[name]!.waited = true));
+      observer.observe(button, { attributes: true, attributeFilter: ['disabled'] });
+      state.startClickObservers.push(observer);
+    }
+    state.startClicks = seen;
+  }, names);
+}
+
 async function describeStartNotTaken(page: Page, name: string): Promise<void> {
+  const reached = await page.evaluate((name) => (window as unknown as { startClicks?: Record<string, unknown> }).startClicks?.[name] ?? null, name);
+  console.log(`  ${name}'s Start click, as the page saw it: ${JSON.stringify(reached)}`);
   const picture = path.join(os.tmpdir(), `lanes-bench-start-not-taken-${Date.now()}.png`);
   await page.screenshot({ path: picture });
   const cards = await page.evaluate(() =>

@@ -17,11 +17,15 @@ async function call(name: string, args: unknown): Promise<unknown> {
 /**
  * Starts `name` and counts its output until it has exited and `expected` characters arrived
  * (output travels on the output stream, the exit on the socket: the exit may come first).
- * Returns characters received and milliseconds.
+ * Returns characters received and milliseconds, and for a short count what came last and when
+ * the probe stopped waiting.
  */
-async function receive(name: string, expected: number, flow = true): Promise<{ chars: number; ms: number }> {
+async function receive(name: string, expected: number, flow = true): Promise<{ chars: number; ms: number; events: number; tail: string; stalledMs: number }> {
   const viewer = flow ? ((await call('instances.attach', { name })) as { viewer: string }).viewer : null;
   let chars = 0;
+  let events = 0;
+  let tail = '';
+  let lastAt = 0;
   let unacked = 0;
   let leftExited = false;
   let exited = false;
@@ -45,6 +49,9 @@ async function receive(name: string, expected: number, flow = true): Promise<{ c
         const output = payload as { instance: string; data: string };
         if (output.instance !== name) return;
         chars += output.data.length;
+        events += 1;
+        tail = (tail + output.data.slice(-200)).slice(-200);
+        lastAt = performance.now();
         unacked += output.data.length;
         if (viewer !== null && unacked >= ACK_CHARS) {
           void transport.call('instances.ack', { name, viewer, chars: unacked });
@@ -65,7 +72,7 @@ async function receive(name: string, expected: number, flow = true): Promise<{ c
   await call('instances.start', { name });
   await finished;
   if (viewer !== null) await call('instances.detach', { name, viewer });
-  return { chars, ms: finishedAt - started };
+  return { chars, ms: finishedAt - started, events, tail, stalledMs: finishedAt - lastAt };
 }
 
 (window as unknown as { lanesProbe: unknown }).lanesProbe = { receive };
