@@ -23,6 +23,18 @@ async function openInstances(page: Page, root: string): Promise<void> {
   await page.getByRole('checkbox', { name: 'GPU terminals' }).uncheck();
 }
 
+/** Runs `body` against a web-mode server of `userDataDir`, with the workspace open on the Instances screen; stops the server after. */
+async function withServer(page: Page, userDataDir: string, root: string, body: () => Promise<void>): Promise<void> {
+  const server = await startWebMode(userDataDir);
+  try {
+    await page.goto(server.url);
+    await openInstances(page, root);
+    await body();
+  } finally {
+    await server.stop();
+  }
+}
+
 test('the web-mode server restarts while an agent runs: its terminal comes back with its scrollback and takes input', async ({ page, temp }) => {
   // Two servers started and a workspace opened twice: beside two CPU-bound loops that alone took
   // 40 s of the default 45. The test measures no speed.
@@ -31,10 +43,7 @@ test('the web-mode server restarts while an agent runs: its terminal comes back 
   const root = temp.repo({ 'README.md': '# demo\n', 'lanes.yml': `instances:\n  - name: api\n    role: backend\n    agent: ${JSON.stringify(agent)}\n    zones: [src/]\n` });
   const userDataDir = temp.dir('lanes-e2e-userdata-');
 
-  const first = await startWebMode(userDataDir);
-  try {
-    await page.goto(first.url);
-    await openInstances(page, root);
+  await withServer(page, userDataDir, root, async () => {
     await page.getByTestId('instance-api').getByRole('button', { name: 'Start api' }).click();
     const terminal = page.getByTestId('terminal-api');
     await expect(terminal).toContainText('agent ready');
@@ -44,14 +53,9 @@ test('the web-mode server restarts while an agent runs: its terminal comes back 
       await page.keyboard.press('Enter');
       await expect(terminal).toContainText(`echo: ${line}`);
     }
-  } finally {
-    await first.stop();
-  }
+  });
 
-  const second = await startWebMode(userDataDir);
-  try {
-    await page.goto(second.url);
-    await openInstances(page, root);
+  await withServer(page, userDataDir, root, async () => {
     const card = page.getByTestId('instance-api');
     await expect(card.getByTestId('status-api')).not.toHaveAttribute('data-status', 'stopped');
     const terminal = page.getByTestId('terminal-api');
@@ -67,9 +71,7 @@ test('the web-mode server restarts while an agent runs: its terminal comes back 
 
     await card.getByRole('button', { name: 'Stop api' }).click();
     await expect(card.getByTestId('status-api')).toHaveAttribute('data-status', 'exited');
-  } finally {
-    await second.stop();
-  }
+  });
 });
 
 test('after a flood of 50,000 lines, a restarted server brings the terminal back as drawn, its last lines in place, and it takes input', async ({ page, temp }) => {
@@ -82,20 +84,12 @@ test('after a flood of 50,000 lines, a restarted server brings the terminal back
   const root = temp.repo({ 'README.md': '# demo\n', 'lanes.yml': `instances:\n  - name: logs\n    role: backend\n    agent: ${JSON.stringify(agent)}\n    zones: [src/]\n` });
   const userDataDir = temp.dir('lanes-e2e-userdata-');
 
-  const first = await startWebMode(userDataDir);
-  try {
-    await page.goto(first.url);
-    await openInstances(page, root);
+  await withServer(page, userDataDir, root, async () => {
     await page.getByTestId('instance-logs').getByRole('button', { name: 'Start logs' }).click();
     await expect(page.getByTestId('terminal-logs')).toContainText('L00050000', { timeout: 60_000 });
-  } finally {
-    await first.stop();
-  }
+  });
 
-  const second = await startWebMode(userDataDir);
-  try {
-    await page.goto(second.url);
-    await openInstances(page, root);
+  await withServer(page, userDataDir, root, async () => {
     const terminal = page.getByTestId('terminal-logs');
     for (const line of ['L00049995', 'L00049999', 'L00050000']) await expect(terminal).toContainText(`${line} ${'x'.repeat(89)}`);
     await page.screenshot({ path: '/tmp/host-restart-flood.png' });
@@ -106,7 +100,5 @@ test('after a flood of 50,000 lines, a restarted server brings the terminal back
     const card = page.getByTestId('instance-logs');
     await card.getByRole('button', { name: 'Stop logs' }).click();
     await expect(card.getByTestId('status-logs')).toHaveAttribute('data-status', 'exited');
-  } finally {
-    await second.stop();
-  }
+  });
 });
