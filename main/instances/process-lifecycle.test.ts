@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../test/support/repo';
@@ -55,6 +55,61 @@ describe.runIf(process.platform === 'linux')('pty processes', () => {
     await done;
     instance.dispose();
     expect(outputs.join('').replace(/\r\n/g, '\n')).toContain(text);
+  });
+
+  it('keeps what is still in the pty when its stream ends before the agent is gone', async () => {
+    // Beside CPU-bound loops, the stream sometimes ended while the agent still existed and output
+    // still waited in the pty: the page lost the last 1-2% of a 1 MB flood (bench/terminal.bench.ts).
+    const outputs: string[] = [];
+    let ended!: () => void;
+    const done = new Promise<void>((resolve) => (ended = resolve));
+    const instance = new InstanceProcess('late', { output: (data) => outputs.push(data), changed() {}, attention() {}, tracked() {}, ended: () => ended() });
+    const text = `${Array.from({ length: 30 }, (_, index) => `line ${index + 1} ${'.'.repeat(60)}`).join('\n')}\nend\n`;
+    const written = path.join(makeTempDir('lanes-late-'), 'written');
+    const script = `process.stdout.write(${JSON.stringify(text)}, () => { require('fs').writeFileSync(${JSON.stringify(written)}, ''); setInterval(() => {}, 1000); })`;
+    instance.start({ file: process.execPath, args: ['-e', script], cwd: '/', env: { PATH: process.env.PATH ?? '' }, hooks: false });
+    const until = Date.now() + 20_000;
+    while (!existsSync(written) && Date.now() < until) {
+      // off the CPU: the output waits in the pty, unread
+    }
+    expect(processExists(instance.pid!)).toBe(true);
+    (instance as unknown as { pty: { _socket: { destroy(): void } } }).pty._socket.destroy();
+    await instance.stop(1_000);
+    await done;
+    instance.dispose();
+    expect(outputs.join('').replace(/\r\n/g, '\n')).toContain(text);
+  });
+
+  it('reads nothing from the pty once its stream is closed: its descriptor may be another file by then', async () => {
+    const outputs: string[] = [];
+    let ended!: () => void;
+    const done = new Promise<void>((resolve) => (ended = resolve));
+    const instance = new InstanceProcess('closed', { output: (data) => outputs.push(data), changed() {}, attention() {}, tracked() {}, ended: () => ended() });
+    instance.start({ file: process.execPath, args: ['-e', 'process.stdout.write("bye\\n")'], cwd: '/', env: { PATH: process.env.PATH ?? '' }, hooks: false });
+    const pid = instance.pid!;
+    const until = Date.now() + 20_000;
+    while (processExists(pid) && Date.now() < until) {
+      // off the CPU until the agent is gone
+    }
+    const pty = (instance as unknown as { pty: { fd: number; _socket: { destroy(): void } } }).pty;
+    pty._socket.destroy(); // as node-pty does: the descriptor is closed
+    // Files opened now take the lowest free numbers: one of them gets the pty's.
+    const other = path.join(makeTempDir('lanes-fd-'), 'other');
+    writeFileSync(other, 'NOT THE AGENT OUTPUT\n');
+    const opened: number[] = [];
+    while (opened.length < 200 && !opened.includes(pty.fd)) opened.push(openSync(other, 'r'));
+    expect(opened).toContain(pty.fd);
+    try {
+      // What a pause for a screen behind on parsing did between the exit and its handling.
+      (instance as unknown as { hold(reason: string): void }).hold('screen');
+      (instance as unknown as { drainAfterExit(): void }).drainAfterExit();
+      await done;
+    } finally {
+      for (const fd of opened) closeSync(fd);
+    }
+    instance.dispose();
+    expect(outputs.join('')).toContain('bye');
+    expect(outputs.join('')).not.toContain('NOT THE AGENT');
   });
 
   it('ends the processes a crashed Lanes left running, and only those', async () => {

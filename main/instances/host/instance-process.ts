@@ -17,6 +17,14 @@ export const RUN_MARKER_VARIABLE = 'LANES_RUN';
 /** node-pty's private parts the host reaches into (see InstanceProcess.readRest); the flood tests fail if an update changes them. */
 type PtyInternals = nodePty.IPty & { _socket?: { read(): unknown; destroy(...args: unknown[]): unknown; destroyed?: boolean }; fd?: number };
 
+/** At most this much is read from a pty in one go after its agent is done: the kernel holds far less. */
+const REST_LIMIT = 1024 * 1024;
+
+/** Whether node-pty's stream of this pty is closed, and its descriptor with it. */
+function streamClosed(pty: nodePty.IPty): boolean {
+  return (pty as PtyInternals)._socket?.destroyed === true;
+}
+
 export interface LaunchSpec {
   readonly file: string;
   readonly args: readonly string[];
@@ -258,7 +266,8 @@ export class InstanceProcess {
    * (its `fd` is public); the flood test fails if an update changes them.
    */
   private hold(reason: 'viewers' | 'screen'): void {
-    if (!this.pty || this.draining) return;
+    // Once its stream is closed there is nothing to pause, and nothing left to read.
+    if (!this.pty || this.draining || streamClosed(this.pty)) return;
     this.holds.add(reason);
     if (this.ptyPaused) return;
     this.ptyPaused = true;
@@ -283,10 +292,14 @@ export class InstanceProcess {
 
   /**
    * Reads, synchronously, what the agent left in the pty and hands it on: what node-pty's stream
-   * holds, then what the kernel holds, until it has no more (EAGAIN) or the agent's side is
-   * closed (EIO). Reaches into node-pty's private `_socket` (its `fd` is public).
+   * holds, then what the kernel holds, until it has no more (EAGAIN), the agent's side is closed
+   * (EIO), or `REST_LIMIT` bytes came (a process still writing to the pty would never let it
+   * end). Never once the stream is closed: its descriptor is closed with it, and its number may
+   * already be another file's (this once read another descriptor's bytes as the agent's output).
+   * Reaches into node-pty's private `_socket` (its `fd` is public).
    */
   private readRest(pty: PtyInternals): void {
+    if (streamClosed(pty)) return;
     const decoder = new StringDecoder('utf8');
     try {
       while (pty._socket && pty._socket.read() !== null) {
@@ -294,9 +307,10 @@ export class InstanceProcess {
       }
       if (typeof pty.fd === 'number' && process.platform !== 'win32') {
         const buffer = Buffer.alloc(64 * 1024);
-        for (;;) {
+        for (let total = 0; total < REST_LIMIT; ) {
           const count = readSync(pty.fd, buffer, 0, buffer.length, null);
           if (count <= 0) break;
+          total += count;
           this.receive(decoder.write(buffer.subarray(0, count)));
         }
       }
@@ -308,18 +322,21 @@ export class InstanceProcess {
   }
 
   /**
-   * node-pty destroys its stream 200 ms after the agent exits if the stream has not ended by
-   * then, and what the kernel still holds is lost. A host kept off the CPU that long (beside
-   * CPU-bound loops on two cores, the timer runs before the read it has been waiting for) lost
-   * the last lines of a flood. What is left is read first, once the agent is gone (while it
-   * runs, a read until the kernel has nothing might not end).
+   * Whenever node-pty's stream is destroyed, what the kernel still holds is lost, so it is read
+   * first. Two ways this happened, both beside CPU-bound loops on two cores:
+   * - node-pty destroys the stream 200 ms after the agent exits if it has not ended by then; a
+   *   host kept off the CPU that long runs that timer before the read it has been waiting for;
+   * - the stream ended on its own (not by that timer: the agent's process still existed) while
+   *   kilobytes still waited in the pty. Reading only once the agent was gone missed these: the
+   *   page lost the last 1-2% of a 1 MB flood about once in 30 runs (bench/terminal.bench.ts),
+   *   and a read after the destroy found them still there.
    */
   private readRestBeforeDestroy(pty: nodePty.IPty): void {
     const socket = (pty as PtyInternals)._socket;
     if (!socket) return;
     const destroy = socket.destroy.bind(socket);
     socket.destroy = (...args: unknown[]) => {
-      if (this.pty === pty && !socket.destroyed && !processExists(pty.pid)) this.readRest(pty as PtyInternals);
+      if (this.pty === pty) this.readRest(pty as PtyInternals);
       return destroy(...args);
     };
   }
