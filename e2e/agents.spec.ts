@@ -54,11 +54,16 @@ test('an agent asks another through MCP: the card appears, and the receiver mark
   await expect(card('open')).toContainText('Web');
 
   await app.goto('instances');
-  // The receiver says what it is doing: its card shows it.
+  // The receiver says what it is doing: its card shows it, in the line it already had (cards
+  // below would move, and a click on them could miss).
+  const webCard = page.getByTestId('instance-Web');
+  const heightBefore = (await webCard.boundingBox())!.height;
   await typeInto('Web', 'mcp report_progress {"text":"Adding the price field","percent":40}');
   const progress = page.getByTestId('agent-progress-Web');
   await expect(progress).toContainText('Adding the price field');
   await expect(progress.getByRole('progressbar', { name: "Web's progress" })).toHaveAttribute('aria-valuenow', '40');
+  expect((await webCard.boundingBox())!.height).toBe(heightBefore);
+  await webCard.screenshot({ path: test.info().outputPath('card-with-progress.png') });
   await typeInto('Web', `mcp mark_request {"file":"${file}","status":"done"}`);
   await expect(terminal('Web')).toContainText('mcp mark_request:', { timeout: 20_000 });
   await typeInto('API', 'mcp mark_request {"file":"done/' + file + '","status":"in-progress"}');

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { InstanceState, InstanceStatus } from '../../../main/contract/instances';
 import { useWorkspace } from '../workspace/store';
-import { AgentProgressLine } from '../agents/AgentProgressLine';
+import { AgentProgressLine, useAgentProgress } from '../agents/AgentProgressLine';
 import { NewInstanceButton } from '../worktrees/NewInstanceButton';
 import { WorktreePanel } from '../worktrees/WorktreePanel';
 import { RequestBadge } from '../requests/RequestBadge';
@@ -183,10 +183,12 @@ export function StatusBadge({ instance }: { instance: InstanceState }) {
   const label = shell ? (instance.status === 'running' ? 'shell · running' : 'shell · idle') : STATUS_LABELS[instance.status];
   const code = instance.status === 'exited' && instance.exitCode !== null ? ` (${instance.exitCode})` : '';
   return (
-    <span className={`status status-${instance.status}`} data-testid={`status-${instance.name}`} data-status={instance.status}>
+    <span className={`status status-${instance.status}`} data-testid={`status-${instance.name}`} data-status={instance.status} title={`${label}${code}`}>
       <span className="status-dot" aria-hidden="true" />
-      {label}
-      {code}
+      <span className="status-label">
+        {label}
+        {code}
+      </span>
     </span>
   );
 }
@@ -224,31 +226,31 @@ function Controls({ instance }: { instance: InstanceState }) {
 function InstanceCard({ instance, lane, selected }: { instance: InstanceState; lane: number; selected: boolean }) {
   const focus = useInstances((state) => state.focus);
   const usage = usageText(instance.usage);
+  const progress = useAgentProgress(instance.name);
+  const detail = instance.statusDetail && !isShell(instance) ? instance.statusDetail : null;
+  // What a waiting agent asks comes first; otherwise the agent's own report says more than the
+  // detail (which stays in the tooltip).
+  const asks = instance.status === 'waiting';
   return (
     <li className={`instance-card card${selected ? ' selected' : ''}`} style={{ ['--lane' as string]: `var(--lane-${(lane % 8) + 1})` }} data-testid={`instance-${instance.name}`}>
-      <div className="row">
+      <div className="row instance-head">
         <button className="instance-name" type="button" onClick={() => focus(instance.name)} aria-current={selected ? 'true' : undefined} title="Show this terminal large">
           {instance.name}
         </button>
-        {instance.role !== 'custom' && <span className="tag">{instance.role}</span>}
+        {instance.role !== 'custom' && <span className="tag" title={instance.role}>{instance.role}</span>}
         <RequestBadge instance={instance.name} />
         <ViolationBadge instance={instance.name} />
         <span className="grow" />
         <StatusBadge instance={instance} />
       </div>
-      {/* Always one line, empty or not: a card that grew or shrank as its agent changed status moved
-          every card below it, and a click on their buttons could miss (pressed on Start, released
-          beside it once the button had moved). */}
-      {instance.statusDetail && !isShell(instance) ? (
-        <p className="instance-detail muted" title={instance.statusDetail}>
-          {instance.statusDetail}
-        </p>
-      ) : (
-        <p className="instance-detail" aria-hidden="true">
-          {'\u00a0'}
-        </p>
-      )}
-      <AgentProgressLine instance={instance.name} />
+      {/* Always one line, empty or not, with the status's detail and the agent's last report: a
+          card that grew or shrank as its agent changed status or first reported moved every card
+          below it, and a click on their buttons could miss (pressed on Start, released beside it
+          once the button had moved). */}
+      <p className="instance-detail" title={detail ?? undefined}>
+        {detail && (!progress || asks) && <span className="muted instance-detail-text">{detail}</span>}
+        {progress && <AgentProgressLine instance={instance.name} progress={progress} compact={asks && detail !== null} />}
+      </p>
       {instance.problem && <p className="form-error instance-problem">{instance.problem}</p>}
       <p className="instance-meta muted mono" title={instance.cwd}>
         {instance.agent}
