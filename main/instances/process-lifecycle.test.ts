@@ -13,6 +13,35 @@ function startTimeOf(pid: number): string {
   return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!;
 }
 
+/** About 2 KB, which the pty holds without blocking the agent. */
+const TEXT = `${Array.from({ length: 30 }, (_, index) => `line ${index + 1} ${'.'.repeat(60)}`).join('\n')}\nend\n`;
+
+/** An instance whose output is kept; `done` settles once its run has ended. */
+function recording(name: string) {
+  const outputs: string[] = [];
+  let ended!: () => void;
+  const done = new Promise<void>((resolve) => (ended = resolve));
+  const instance = new InstanceProcess(name, { output: (data) => outputs.push(data), changed() {}, attention() {}, tracked() {}, ended: () => ended() });
+  return { instance, done, text: () => outputs.join('').replace(/\r\n/g, '\n') };
+}
+
+function agentPrinting(script: string) {
+  return { file: process.execPath, args: ['-e', script], cwd: '/', env: { PATH: process.env.PATH ?? '' }, hooks: false };
+}
+
+/** This process does nothing else meanwhile, as a host beside CPU-bound loops (at most 20 s). */
+function offTheCpuUntil(done: () => boolean): void {
+  const until = Date.now() + 20_000;
+  while (!done() && Date.now() < until) {
+    // busy
+  }
+}
+
+/** node-pty's private parts the host reaches into. */
+function ptyOf(instance: InstanceProcess): { fd: number; _socket: { destroy(): void } } {
+  return (instance as unknown as { pty: { fd: number; _socket: { destroy(): void } } }).pty;
+}
+
 describe.runIf(process.platform === 'linux')('pty processes', () => {
   it('spawns and ends 200 ptys without leaking a file descriptor', async () => {
     const quiet = { output() {}, changed() {}, attention() {}, tracked() {}, ended() {} };
@@ -35,63 +64,41 @@ describe.runIf(process.platform === 'linux')('pty processes', () => {
   }, 180_000);
 
   it('keeps the last output of an agent that exited while its host was off the CPU', async () => {
-    const outputs: string[] = [];
-    let ended!: () => void;
-    const done = new Promise<void>((resolve) => (ended = resolve));
-    const instance = new InstanceProcess('late', { output: (data) => outputs.push(data), changed() {}, attention() {}, tracked() {}, ended: () => ended() });
-    // About 2 KB, which the pty holds without blocking the agent.
-    const text = `${Array.from({ length: 30 }, (_, index) => `line ${index + 1} ${'.'.repeat(60)}`).join('\n')}\nend\n`;
-    instance.start({ file: process.execPath, args: ['-e', `process.stdout.write(${JSON.stringify(text)})`], cwd: '/', env: { PATH: process.env.PATH ?? '' }, hooks: false });
+    const { instance, text, done } = recording('late');
+    instance.start(agentPrinting(`process.stdout.write(${JSON.stringify(TEXT)})`));
     // Nothing of this process runs until the agent has exited and been reaped (node-pty reaps on a thread of its own).
     const pid = instance.pid!;
-    const until = Date.now() + 20_000;
-    while (processExists(pid) && Date.now() < until) {
-      // off the CPU, as a host is beside CPU-bound loops
-    }
+    offTheCpuUntil(() => !processExists(pid));
     expect(processExists(pid)).toBe(false);
     // What node-pty does 200 ms after the exit when its stream has not ended: its timer comes
     // due before the read it was waiting for, and it destroys the stream.
-    (instance as unknown as { pty: { _socket: { destroy(): void } } }).pty._socket.destroy();
+    ptyOf(instance)._socket.destroy();
     await done;
     instance.dispose();
-    expect(outputs.join('').replace(/\r\n/g, '\n')).toContain(text);
+    expect(text()).toContain(TEXT);
   });
 
   it('keeps what is still in the pty when its stream ends before the agent is gone', async () => {
     // Beside CPU-bound loops, the stream sometimes ended while the agent still existed and output
     // still waited in the pty: the page lost the last 1-2% of a 1 MB flood (bench/terminal.bench.ts).
-    const outputs: string[] = [];
-    let ended!: () => void;
-    const done = new Promise<void>((resolve) => (ended = resolve));
-    const instance = new InstanceProcess('late', { output: (data) => outputs.push(data), changed() {}, attention() {}, tracked() {}, ended: () => ended() });
-    const text = `${Array.from({ length: 30 }, (_, index) => `line ${index + 1} ${'.'.repeat(60)}`).join('\n')}\nend\n`;
+    const { instance, text, done } = recording('late');
     const written = path.join(makeTempDir('lanes-late-'), 'written');
-    const script = `process.stdout.write(${JSON.stringify(text)}, () => { require('fs').writeFileSync(${JSON.stringify(written)}, ''); setInterval(() => {}, 1000); })`;
-    instance.start({ file: process.execPath, args: ['-e', script], cwd: '/', env: { PATH: process.env.PATH ?? '' }, hooks: false });
-    const until = Date.now() + 20_000;
-    while (!existsSync(written) && Date.now() < until) {
-      // off the CPU: the output waits in the pty, unread
-    }
+    instance.start(agentPrinting(`process.stdout.write(${JSON.stringify(TEXT)}, () => { require('fs').writeFileSync(${JSON.stringify(written)}, ''); setInterval(() => {}, 1000); })`));
+    offTheCpuUntil(() => existsSync(written)); // the output waits in the pty, unread
     expect(processExists(instance.pid!)).toBe(true);
-    (instance as unknown as { pty: { _socket: { destroy(): void } } }).pty._socket.destroy();
+    ptyOf(instance)._socket.destroy();
     await instance.stop(1_000);
     await done;
     instance.dispose();
-    expect(outputs.join('').replace(/\r\n/g, '\n')).toContain(text);
+    expect(text()).toContain(TEXT);
   });
 
   it('reads nothing from the pty once its stream is closed: its descriptor may be another file by then', async () => {
-    const outputs: string[] = [];
-    let ended!: () => void;
-    const done = new Promise<void>((resolve) => (ended = resolve));
-    const instance = new InstanceProcess('closed', { output: (data) => outputs.push(data), changed() {}, attention() {}, tracked() {}, ended: () => ended() });
-    instance.start({ file: process.execPath, args: ['-e', 'process.stdout.write("bye\\n")'], cwd: '/', env: { PATH: process.env.PATH ?? '' }, hooks: false });
+    const { instance, text, done } = recording('closed');
+    instance.start(agentPrinting('process.stdout.write("bye\\n")'));
     const pid = instance.pid!;
-    const until = Date.now() + 20_000;
-    while (processExists(pid) && Date.now() < until) {
-      // off the CPU until the agent is gone
-    }
-    const pty = (instance as unknown as { pty: { fd: number; _socket: { destroy(): void } } }).pty;
+    offTheCpuUntil(() => !processExists(pid));
+    const pty = ptyOf(instance);
     pty._socket.destroy(); // as node-pty does: the descriptor is closed
     // Files opened now take the lowest free numbers: one of them gets the pty's.
     const other = path.join(makeTempDir('lanes-fd-'), 'other');
@@ -108,8 +115,8 @@ describe.runIf(process.platform === 'linux')('pty processes', () => {
       for (const fd of opened) closeSync(fd);
     }
     instance.dispose();
-    expect(outputs.join('')).toContain('bye');
-    expect(outputs.join('')).not.toContain('NOT THE AGENT');
+    expect(text()).toContain('bye');
+    expect(text()).not.toContain('NOT THE AGENT');
   });
 
   it('ends the processes a crashed Lanes left running, and only those', async () => {
