@@ -174,3 +174,40 @@ test('a shell says it is a shell, no grid cell stays empty, and hiding the detai
   await expect(page.getByRole('button', { name: 'Details' })).toHaveAttribute('aria-pressed', 'false');
   await page.screenshot({ path: test.info().outputPath('instances-without-details.png') });
 });
+
+test('a window left open with agents at work draws nothing on a timer: a steady cursor and steady status dots', async ({ app, temp }) => {
+  // A running animation (the DOM renderer's blinking cursor, a pulsing dot) makes the page draw a
+  // frame 60 times a second, idle or not: in Chromium that cost 25 ms of the page's main thread a
+  // second for the cursor, and it delayed every echo by about one frame (bare xterm.js page,
+  // keystroke → echo drawn p50 5 ms without, 26–28 ms with either; see issue 13's notes).
+  const agent = (steps: string[]) => JSON.stringify([process.execPath, FAKE_AGENT, ...steps].map(quote).join(' '));
+  const root = temp.repo({
+    'README.md': '# demo\n',
+    'lanes.yml': [
+      'instances:',
+      `  - name: typing\n    role: backend\n    agent: ${agent(['--repl'])}`,
+      `  - name: busy\n    role: qa\n    agent: ${agent(['--print=working on it', '--wait'])}`,
+      '',
+    ].join('\n'),
+  });
+  const page = app.page;
+  await app.openWorkspace(root);
+  await app.goto('instances');
+  await page.getByRole('checkbox', { name: 'GPU terminals' }).uncheck();
+  await page.getByTestId('instance-typing').getByRole('button', { name: 'Start typing' }).click();
+  await page.getByTestId('instance-busy').getByRole('button', { name: 'Start busy' }).click();
+  await expect(page.getByTestId('instance-busy').getByTestId('status-busy')).toHaveAttribute('data-status', 'running');
+  const typing = page.getByTestId('terminal-typing');
+  await expect(typing).toContainText('>');
+  await typing.click();
+  await page.keyboard.type('ls');
+  await expect(typing).toContainText('> ls');
+  await expect(typing.locator('.xterm-cursor')).toBeVisible(); // the focused terminal shows its cursor
+  const endless = await page.evaluate(() =>
+    document
+      .getAnimations()
+      .filter((animation) => animation.effect?.getComputedTiming().iterations === Number.POSITIVE_INFINITY)
+      .map((animation) => `${(animation as CSSAnimation).animationName ?? 'animation'} on .${String(((animation.effect as KeyframeEffect).target as Element | null)?.className ?? '?').split(' ').join('.')}`),
+  );
+  expect(endless).toEqual([]);
+});
