@@ -410,20 +410,21 @@ async function keystrokeLatency(page: Page, flooders: number): Promise<{ latenci
   for (let sample = 0; sample < SAMPLES; sample += 1) {
     const marker = `k${sample}z`;
     await page.keyboard.type(marker.slice(0, -1));
-    const measured = page.evaluate(
-      (text) =>
-        new Promise<{ total: number; transport: number }>((resolve) => {
-          const probe = (window as unknown as { echoProbe: { marker: string; resolve: ((times: { total: number; transport: number }) => void) | null } }).echoProbe;
-          const arrival = (window as unknown as { echoArrival: { marker: Uint8Array; at: number } }).echoArrival;
-          // The last keystroke's echo: its character (no other output of this terminal has a 'z').
-          arrival.marker = new TextEncoder().encode(text.slice(-1));
-          arrival.at = 0;
-          probe.marker = text;
-          probe.resolve = resolve;
-        }),
-      marker,
-    );
+    // The probe is armed before the key goes out: armed in the same breath, the page sometimes
+    // ran the keystroke (input goes first) and drew its echo before the probe was listening, and
+    // the echo then seemed never drawn (once beside the CPU-bound loops).
+    await page.evaluate((text) => {
+      type Times = { total: number; transport: number };
+      const probe = (window as unknown as { echoProbe: { marker: string; resolve: ((times: Times) => void) | null; done: Promise<Times> | null } }).echoProbe;
+      const arrival = (window as unknown as { echoArrival: { marker: Uint8Array; at: number } }).echoArrival;
+      // The last keystroke's echo: its character (no other output of this terminal has a 'z').
+      arrival.marker = new TextEncoder().encode(text.slice(-1));
+      arrival.at = 0;
+      probe.marker = text;
+      probe.done = new Promise<Times>((resolve) => (probe.resolve = resolve));
+    }, marker);
     await page.keyboard.press(marker.slice(-1));
+    const measured = page.evaluate(() => (window as unknown as { echoProbe: { done: Promise<{ total: number; transport: number }> } }).echoProbe.done);
     const times = await Promise.race([measured, new Promise<null>((resolve) => setTimeout(() => resolve(null), ECHO_TIMEOUT_MS))]);
     if (times === null) {
       // A keystroke whose echo never shows is a failure to report, not a benchmark that hangs.
@@ -497,6 +498,7 @@ async function installEchoProbe(page: Page, renderer: Renderer): Promise<void> {
       keydownAt: 0,
       marker: '',
       resolve: null as ((times: { total: number; transport: number }) => void) | null,
+      done: null as Promise<{ total: number; transport: number }> | null,
       text: null as unknown as () => string,
       check: null as unknown as () => void,
       stop: null as unknown as () => void,
