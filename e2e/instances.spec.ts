@@ -5,11 +5,21 @@ import { APP_ROOT } from './support/electron';
 const FAKE_AGENT = path.join(APP_ROOT, 'test', 'fake-agent', 'agent.mjs');
 const quote = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
 
+/** The fake agent with these steps, as lanes.yml's `agent:` value. */
+const agent = (steps: string[]) => JSON.stringify([process.execPath, FAKE_AGENT, ...steps].map(quote).join(' '));
+
 function workspaceFiles(agentSteps: string[]): Record<string, string> {
-  const agent = [process.execPath, FAKE_AGENT, ...agentSteps].map(quote).join(' ');
   return {
     'README.md': '# demo\n',
-    'lanes.yml': `instances:\n  - name: api\n    role: backend\n    agent: ${JSON.stringify(agent)}\n    zones: [src/]\n`,
+    'lanes.yml': `instances:\n  - name: api\n    role: backend\n    agent: ${agent(agentSteps)}\n    zones: [src/]\n`,
+  };
+}
+
+/** `typing`, an agent at its prompt, and `other` beside it (role qa). */
+function typingBeside(other: string, steps: string[]): Record<string, string> {
+  return {
+    'README.md': '# demo\n',
+    'lanes.yml': ['instances:', `  - name: typing\n    role: backend\n    agent: ${agent(['--repl'])}`, `  - name: ${other}\n    role: qa\n    agent: ${agent(steps)}`, ''].join('\n'),
   };
 }
 
@@ -115,16 +125,7 @@ test('stop and restart from the screen; focus shows one terminal large', async (
 });
 
 test('a terminal flooding in the background draws all of its output while the user types in another', async ({ app, temp }) => {
-  const agent = (steps: string[]) => JSON.stringify([process.execPath, FAKE_AGENT, ...steps].map(quote).join(' '));
-  const root = temp.repo({
-    'README.md': '# demo\n',
-    'lanes.yml': [
-      'instances:',
-      `  - name: typing\n    role: backend\n    agent: ${agent(['--repl'])}`,
-      `  - name: noisy\n    role: qa\n    agent: ${agent(['--flood=3000000', '--print=flood finished', '--wait'])}`,
-      '',
-    ].join('\n'),
-  });
+  const root = temp.repo(typingBeside('noisy', ['--flood=3000000', '--print=flood finished', '--wait']));
   const page = app.page;
   await app.openWorkspace(root);
   await app.goto('instances');
@@ -180,16 +181,7 @@ test('a window left open with agents at work draws nothing on a timer: a steady 
   // frame 60 times a second, idle or not: in Chromium that cost 25 ms of the page's main thread a
   // second for the cursor, and it delayed every echo by about one frame (bare xterm.js page,
   // keystroke → echo drawn p50 5 ms without, 26–28 ms with either; see issue 13's notes).
-  const agent = (steps: string[]) => JSON.stringify([process.execPath, FAKE_AGENT, ...steps].map(quote).join(' '));
-  const root = temp.repo({
-    'README.md': '# demo\n',
-    'lanes.yml': [
-      'instances:',
-      `  - name: typing\n    role: backend\n    agent: ${agent(['--repl'])}`,
-      `  - name: busy\n    role: qa\n    agent: ${agent(['--print=working on it', '--wait'])}`,
-      '',
-    ].join('\n'),
-  });
+  const root = temp.repo(typingBeside('busy', ['--print=working on it', '--wait']));
   const page = app.page;
   await app.openWorkspace(root);
   await app.goto('instances');
