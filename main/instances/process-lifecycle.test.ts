@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../test/support/repo';
 import * as nodePty from 'node-pty';
-import { InstanceProcess } from './host/instance-process';
+import { InstanceProcess, readUntilDry, REST_LIMIT } from './host/instance-process';
 import { killTree, processExists } from './process-tree';
 import { fakeAgent, isRunningPid, makeWorkspace, openCore, openDescriptors, waitFor } from './test-support';
 
@@ -117,6 +117,40 @@ describe.runIf(process.platform === 'linux')('pty processes', () => {
     instance.dispose();
     expect(text()).toContain('bye');
     expect(text()).not.toContain('NOT THE AGENT');
+  });
+
+  it('reads at most REST_LIMIT bytes left behind by an agent: a descriptor that never runs dry, as with a process still writing, cannot hold the host', () => {
+    // /dev/zero always has more, as a pty does while a grandchild keeps printing; a pty is rarely
+    // kept that full, because its reader usually finds it empty first.
+    const fd = openSync('/dev/zero', 'r');
+    try {
+      let chars = 0;
+      const read = readUntilDry(fd, REST_LIMIT, (text) => {
+        chars += text.length;
+        if (chars > 2 * REST_LIMIT) throw new Error(`still reading after ${chars} bytes`);
+      });
+      expect(read).toBe(REST_LIMIT);
+      expect(chars).toBe(REST_LIMIT);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('reads what is left up to the end, and a character cut by the limit ends as U+FFFD, never as a broken string', () => {
+    const dir = makeTempDir('lanes-rest-');
+    const file = path.join(dir, 'rest.txt');
+    writeFileSync(file, 'tail €\n');
+    const read = (limit: number) => {
+      const fd = openSync(file, 'r');
+      try {
+        const texts: string[] = [];
+        return { bytes: readUntilDry(fd, limit, (text) => texts.push(text)), text: texts.join('') };
+      } finally {
+        closeSync(fd);
+      }
+    };
+    expect(read(REST_LIMIT)).toEqual({ bytes: 9, text: 'tail €\n' });
+    expect(read(6)).toEqual({ bytes: 6, text: 'tail \ufffd' });
   });
 
   it('ends the processes a crashed Lanes left running, and only those', async () => {

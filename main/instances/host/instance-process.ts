@@ -18,7 +18,33 @@ export const RUN_MARKER_VARIABLE = 'LANES_RUN';
 type PtyInternals = nodePty.IPty & { _socket?: { read(): unknown; destroy(...args: unknown[]): unknown; destroyed?: boolean }; fd?: number };
 
 /** At most this much is read from a pty in one go after its agent is done: the kernel holds far less. */
-const REST_LIMIT = 1024 * 1024;
+export const REST_LIMIT = 1024 * 1024;
+
+/**
+ * Reads a non-blocking descriptor synchronously until it has nothing more (EAGAIN), its other
+ * side is closed (EIO, or end of file), or `limit` bytes came, and hands on what came as UTF-8
+ * text (a character cut by the limit ends as U+FFFD). Returns the bytes read.
+ */
+export function readUntilDry(fd: number, limit: number, receive: (text: string) => void): number {
+  const decoder = new StringDecoder('utf8');
+  const buffer = Buffer.alloc(Math.min(64 * 1024, limit));
+  let total = 0;
+  while (total < limit) {
+    let count: number;
+    try {
+      count = readSync(fd, buffer, 0, Math.min(buffer.length, limit - total), null);
+    } catch {
+      break; // EAGAIN or EIO: nothing more
+    }
+    if (count <= 0) break;
+    total += count;
+    const text = decoder.write(buffer.subarray(0, count));
+    if (text) receive(text);
+  }
+  const rest = decoder.end();
+  if (rest) receive(rest);
+  return total;
+}
 
 /** Whether node-pty's stream of this pty is closed, and its descriptor with it. */
 function streamClosed(pty: nodePty.IPty): boolean {
@@ -300,25 +326,14 @@ export class InstanceProcess {
    */
   private readRest(pty: PtyInternals): void {
     if (streamClosed(pty)) return;
-    const decoder = new StringDecoder('utf8');
     try {
       while (pty._socket && pty._socket.read() !== null) {
         // each read() hands what the stream holds to the data listener
       }
-      if (typeof pty.fd === 'number' && process.platform !== 'win32') {
-        const buffer = Buffer.alloc(64 * 1024);
-        for (let total = 0; total < REST_LIMIT; ) {
-          const count = readSync(pty.fd, buffer, 0, buffer.length, null);
-          if (count <= 0) break;
-          total += count;
-          this.receive(decoder.write(buffer.subarray(0, count)));
-        }
-      }
     } catch {
-      // EAGAIN or EIO: the kernel has nothing more
+      return; // the stream broke, and its descriptor may be closed with it
     }
-    const rest = decoder.end();
-    if (rest) this.receive(rest);
+    if (typeof pty.fd === 'number' && process.platform !== 'win32') readUntilDry(pty.fd, REST_LIMIT, (text) => this.receive(text));
   }
 
   /**
