@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { promises as fs, readFileSync } from 'node:fs';
+import { closeSync, promises as fs, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { CommandSession } from './command-session';
 
@@ -117,25 +117,40 @@ export function parseCimProcessList(text: string): ProcessTable {
   return table;
 }
 
+/** Processes read from /proc in one go before the event loop gets a turn (about a millisecond). */
+const PROC_SLICE = 100;
+
+/**
+ * Reads /proc/<pid>/stat of every process, synchronously in slices of PROC_SLICE with a turn of
+ * the event loop between them. Read the usual way (fs.promises.readFile: four trips to the thread
+ * pool and a FileHandle per file), a scan of 66 processes cost 7-13 ms of CPU, against 0.8-1.9 ms
+ * read synchronously, and the pty host scans every couple of seconds while any agent runs.
+ */
 async function listFromProc(): Promise<ProcessTable> {
   const { pageSize: page, clockTicks: ticks } = linuxConstants();
-  const entries = await fs.readdir('/proc');
+  const pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).map(Number);
   const table = new Map<number, ProcessInfo>();
-  await Promise.all(
-    entries
-      .filter((entry) => /^\d+$/.test(entry))
-      .map(async (entry) => {
-        const info = await readProcStat(Number(entry), page, ticks);
-        if (info) table.set(info.pid, info);
-      }),
-  );
+  const buffer = Buffer.alloc(4096);
+  for (let start = 0; start < pids.length; start += PROC_SLICE) {
+    if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    for (const pid of pids.slice(start, start + PROC_SLICE)) {
+      const info = readProcStat(pid, buffer, page, ticks);
+      if (info) table.set(info.pid, info);
+    }
+  }
   return table;
 }
 
-async function readProcStat(pid: number, page: number, ticks: number): Promise<ProcessInfo | null> {
+function readProcStat(pid: number, buffer: Buffer, page: number, ticks: number): ProcessInfo | null {
   let text: string;
   try {
-    text = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+    const fd = openSync(`/proc/${pid}/stat`, 'r');
+    try {
+      // One line of about 300 bytes; the command name in it is at most 64.
+      text = buffer.toString('latin1', 0, readSync(fd, buffer, 0, buffer.length, 0));
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     return null; // ended while we looked
   }
@@ -349,12 +364,11 @@ async function forgetEnded(targets: Map<number, TrackedProcess>): Promise<void> 
     return;
   }
   const { pageSize: page, clockTicks: ticks } = linuxConstants();
-  await Promise.all(
-    [...targets].map(async ([pid, tracked]) => {
-      const info = await readProcStat(pid, page, ticks);
-      if (!info || info.startTime !== tracked.startTime || info.state === 'Z') targets.delete(pid);
-    }),
-  );
+  const buffer = Buffer.alloc(4096);
+  for (const [pid, tracked] of targets) {
+    const info = readProcStat(pid, buffer, page, ticks);
+    if (!info || info.startTime !== tracked.startTime || info.state === 'Z') targets.delete(pid);
+  }
 }
 
 function startedBefore(child: ProcessInfo, parent: ProcessInfo): boolean {

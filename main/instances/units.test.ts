@@ -7,8 +7,9 @@ import { TerminalScreen } from './host/terminal-screen';
 import { OutputPipe, type OutputPipeOptions } from './host/output-pipe';
 import { ScreenStatusTracker, stripAnsi } from './host/screen-status';
 import { CommandSession } from './command-session';
-import { descendantsOf, parseCimProcessList } from './process-tree';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { descendantsOf, listProcesses, parseCimProcessList } from './process-tree';
+import { spawn } from 'node:child_process';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 describe('splitCommandLine', () => {
@@ -306,6 +307,25 @@ describe('process tables', () => {
     expect([...table.keys()]).toEqual([0, 4, 5120, 5200]);
     expect(table.get(5120)).toEqual({ pid: 5120, ppid: 812, pgid: 0, state: 'R', startTime: '133790123456789012', rssBytes: 52428800, cpuSeconds: 2.5, cpuPercent: null });
     expect(descendantsOf(table, 5120).map((info) => info.pid)).toEqual([5120, 5200]);
+  });
+
+  it.runIf(process.platform === 'linux')('reads every process of the machine from /proc, past a slice of a hundred, with the fields the process tree needs', async () => {
+    // 120 children, so the table holds more processes than one slice of the scan reads.
+    const children = Array.from({ length: 120 }, () => spawn('sleep', ['30'], { stdio: 'ignore' }));
+    try {
+      await Promise.all(children.map((child) => new Promise((resolve) => child.once('spawn', resolve))));
+      const table = await listProcesses();
+      const me = table.get(process.pid)!;
+      const stat = readFileSync(`/proc/${process.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      expect(me).toMatchObject({ pid: process.pid, ppid: process.ppid, pgid: Number(fields[2]), state: 'R', startTime: fields[19], cpuPercent: null });
+      expect(me.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
+      expect(me.cpuSeconds).toBeGreaterThan(0);
+      expect(children.filter((child) => table.get(child.pid!)?.ppid === process.pid)).toHaveLength(120);
+      expect(descendantsOf(table, process.pid).length).toBeGreaterThanOrEqual(121);
+    } finally {
+      for (const child of children) child.kill('SIGKILL');
+    }
   });
 
   it('does not take a process for a child when it started before its "parent" (a reused pid on Windows)', () => {
