@@ -73,6 +73,7 @@ export class HostAgents {
     private readonly emit: <N extends keyof HostEvents>(name: N, payload: HostEvents[N], lane?: OutputLane) => void,
     private readonly runningChanged: () => void,
     private readonly screens: ScreenFactory = screenInThisThread,
+    usageSampleMs = USAGE_SAMPLE_MS,
   ) {
     this.registry = new PidRegistry(userDataDir);
     // The crash clean-up: whatever a host (or a Lanes from before the host) that died left running.
@@ -86,7 +87,7 @@ export class HostAgents {
         for (const { process } of this.agents.values()) process.tick();
       }, STATUS_TICK_MS),
     );
-    this.timers.add(disposableInterval(() => this.sample(), USAGE_SAMPLE_MS));
+    this.timers.add(disposableInterval(() => this.sample(), usageSampleMs));
   }
 
   get runningCount(): number {
@@ -208,10 +209,7 @@ export class HostAgents {
     this.sampling = true;
     void listProcesses()
       .then((table) => {
-        for (const { key, process } of live) {
-          process.sample(table);
-          this.emit('changed', this.snapshot(key));
-        }
+        for (const { key, process } of live) if (process.sample(table)) this.emit('changed', this.snapshot(key));
       }, () => undefined)
       .finally(() => {
         this.sampling = false;

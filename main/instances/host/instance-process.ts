@@ -46,6 +46,14 @@ export function readUntilDry(fd: number, limit: number, receive: (text: string) 
   return total;
 }
 
+const MIB = 1024 * 1024;
+
+/** Whether two usages read differently at the precision the Instances screen shows them. */
+export function usageShowsDifferently(shown: InstanceState['usage'], next: InstanceState['usage']): boolean {
+  if (!shown || !next) return shown !== next;
+  return shown.processes !== next.processes || Math.round(shown.cpu) !== Math.round(next.cpu) || Math.round(shown.memory / MIB) !== Math.round(next.memory / MIB);
+}
+
 /** Whether node-pty's stream of this pty is closed, and its descriptor with it. */
 function streamClosed(pty: nodePty.IPty): boolean {
   return (pty as PtyInternals)._socket?.destroyed === true;
@@ -109,6 +117,8 @@ export class InstanceProcess {
   signal: number | null = null;
   startedAt: string | null = null;
   usage: InstanceState['usage'] = null;
+  /** The usage as last reported changed (see sample). */
+  private usageShown: InstanceState['usage'] = null;
   cols: number = DEFAULT_SIZE.cols;
   rows: number = DEFAULT_SIZE.rows;
 
@@ -152,6 +162,7 @@ export class InstanceProcess {
     this.exitCode = null;
     this.signal = null;
     this.usage = null;
+    this.usageShown = null;
     this.trackedProcesses.clear();
     this.screen = new ScreenStatusTracker(this.timings.screen);
     this.pipe.reset();
@@ -261,11 +272,19 @@ export class InstanceProcess {
     this.setStatus(status, 'screen', detail);
   }
 
-  /** Samples CPU and memory of the process tree and notes new descendants, from one reading of the process table. */
-  sample(table: ProcessTable): void {
-    if (!this.pty) return;
+  /**
+   * Samples CPU and memory of the process tree and notes new descendants, from one reading of the
+   * process table. True when the usage changed as the Instances screen shows it (whole percent of
+   * CPU, whole MiB, the count of processes) since the last sample that said so: an agent waiting
+   * at its prompt then costs its viewers nothing between samples.
+   */
+  sample(table: ProcessTable): boolean {
+    if (!this.pty) return false;
     const processes = this.trackProcesses(table);
     this.usage = processes.length > 0 ? this.sampler.sample(processes) : null;
+    if (!usageShowsDifferently(this.usageShown, this.usage)) return false;
+    this.usageShown = this.usage;
+    return true;
   }
 
   state(): Pick<InstanceState, 'status' | 'statusSource' | 'statusDetail' | 'statusSince' | 'pid' | 'exitCode' | 'signal' | 'startedAt' | 'usage'> {
@@ -403,6 +422,7 @@ export class InstanceProcess {
     this.exitCode = signal ? null : exitCode;
     this.signal = signal || null;
     this.usage = null;
+    this.usageShown = null;
     if (this.stopRequested) this.setStatus('exited', 'process', 'stopped by you');
     else if (signal) {
       this.setStatus('crashed', 'process', `ended by signal ${signal}`);
