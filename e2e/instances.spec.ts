@@ -202,4 +202,6 @@ test('a window left open with agents at work draws nothing on a timer: a steady 
       .map((animation) => `${(animation as CSSAnimation).animationName ?? 'animation'} on .${String(((animation.effect as KeyframeEffect).target as Element | null)?.className ?? '?').split(' ').join('.')}`),
   );
   expect(endless).toEqual([]);
+  // Each card still shows what its agent uses, sampled by the pty host.
+  await expect(page.getByTestId('instance-busy').locator('.instance-usage')).toHaveText(/^\d+% CPU · \d+ MB · 1 process$/);
 });
