@@ -309,8 +309,8 @@ describe('process tables', () => {
     expect(descendantsOf(table, 5120).map((info) => info.pid)).toEqual([5120, 5200]);
   });
 
-  it.runIf(process.platform === 'linux')('reads every process of the machine from /proc, past a slice of a hundred, with the fields the process tree needs', async () => {
-    // 120 children, so the table holds more processes than one slice of the scan reads.
+  it.runIf(process.platform === 'linux')('reads every process of the machine from /proc, past several slices of the scan, with the fields the process tree needs', async () => {
+    // 120 children, so the table holds more processes than several slices of the scan read.
     const children = Array.from({ length: 120 }, () => spawn('sleep', ['30'], { stdio: 'ignore' }));
     try {
       await Promise.all(children.map((child) => new Promise((resolve) => child.once('spawn', resolve))));
