@@ -23,7 +23,7 @@
 // takes a picture of the flooding grid; BENCH_PART=throughput measures only the throughput (the
 // keystroke figures are then not measured, and miss their goal); BENCH_RENDERER_DIR=dir serves
 // another build of the renderer than dist/renderer (to compare two builds in turn).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,6 +33,7 @@ import { build } from 'esbuild';
 import * as nodePty from 'node-pty';
 import { cpuBetween, type Grouper, sampleCpu } from './support/process-cpu';
 import { figureOf, type Goal, inBothConditions, notMeasured, reportFigures } from './support/report';
+import { startWebServe } from './support/web-serve';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const APP_ROOT = path.resolve(here, '..');
@@ -65,27 +66,6 @@ const KEYSTROKE_GOAL: Goal = { op: '<', value: 50 };
 const ECHO_TIMEOUT_MS = 15_000;
 const quote = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
 const agent = (...steps: string[]) => JSON.stringify([process.execPath, FAKE_AGENT, ...steps].map(quote).join(' '));
-
-/** The server side, in its own process: the real core and web mode, as `lanes serve` runs them. */
-async function serve(root: string, userDataDir: string, staticDir: string): Promise<void> {
-  const { Lanes } = await import('../main/app/lanes');
-  const { startWebServer } = await import('../main/web/server');
-  const { trustAllCommands } = await import('../test/support/trust');
-  // The built pty host, as the product runs it (Lanes from source would start the host from
-  // source, through tsx); Lanes finds it running.
-  const { ensureHost, hostCommand } = await import('../main/instances/host/client');
-  const { BUILT_HOST } = await import('./support/host-agents');
-  if (BUILT_HOST) await (await ensureHost(userDataDir, { command: hostCommand('built') })).close();
-  const core = new Lanes({ userDataDir, platform: { mode: 'web' }, version: 'bench' });
-  const server = await startWebServer({ core, staticDir, log: (line) => process.stderr.write(`bench server: ${line}\n`) });
-  const opened = await core.call('workspace.open', { path: root });
-  if (!opened.ok) throw new Error(opened.error.message);
-  await trustAllCommands(core);
-  process.stdout.write(`${JSON.stringify({ url: server.url, origin: server.origin })}\n`);
-  process.once('SIGTERM', () => {
-    void server.close().then(() => core.dispose()).then(() => process.exit(0));
-  });
-}
 
 /** The built renderer plus the probe page, served from one folder so both share the web mode's origin. */
 async function staticFolder(): Promise<string> {
@@ -130,18 +110,10 @@ async function measure(): Promise<TerminalFigures> {
   execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: root });
 
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const server = spawn(process.execPath, [...profile, '--import', 'tsx', fileURLToPath(import.meta.url), '--serve', root, userDataDir, staticDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = await startWebServe(root, userDataDir, staticDir, profile);
   const browser = await chromium.launch({ executablePath: CHROMIUM });
   try {
-    const { url, origin } = await new Promise<{ url: string; origin: string }>((resolve, reject) => {
-      let buffer = '';
-      server.stdout!.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString();
-        const line = buffer.split('\n').find((candidate) => candidate.startsWith('{'));
-        if (line) resolve(JSON.parse(line) as { url: string; origin: string });
-      });
-      server.once('exit', (code) => reject(new Error(`the bench server exited with ${code}`)));
-    });
+    const { url, origin } = server;
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     await page.goto(url); // trades the token for the session cookie
     await page.goto(`${origin}/probe.html`);
@@ -266,8 +238,7 @@ async function measure(): Promise<TerminalFigures> {
     return { ratio, directRate, webRate, keystroke };
   } finally {
     await browser.close();
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
+    await server.stop();
     for (const dir of [root, userDataDir, staticDir]) rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -606,5 +577,4 @@ function percentile(values: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
 }
 
-if (process.argv[2] === '--serve') await serve(process.argv[3]!, process.argv[4]!, process.argv[5]!);
-else await main();
+await main();
