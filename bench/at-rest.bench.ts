@@ -8,15 +8,15 @@
 // budget is this benchmark's own: the pty host alone, with its agents kept running after Lanes
 // quit, under 10 ms/s. The host built as of 231105e, which read /proc through the thread pool
 // every 2 s and sent every agent's usage whether it changed or not, used 15.5 ms/s here idle and
-// 17.5 beside the loops; now 4-5. The rest is reported beside it. Taken idle and beside two CPU-bound loops. Needs `npm run build` and
-// Debian's Chromium.
+// 17.5 beside the loops; now 4-5. The rest is reported beside it. Taken idle and beside two
+// CPU-bound loops. Needs `npm run build` and Debian's Chromium.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
-import { cpuBetween, type Grouper, sampleCpu } from './support/process-cpu';
+import { cpuBetween, type Grouper, isPtyHostCommand, sampleCpu } from './support/process-cpu';
 import { figureOf, type Goal, inBothConditions, notMeasured, reportFigures } from './support/report';
 import { startWebServe } from './support/web-serve';
 
@@ -33,7 +33,7 @@ const BACKGROUND_GOAL: Goal = { op: '<', value: 10 };
 type Role = 'pty host' | 'core and web server' | 'Chromium renderer' | 'Chromium, other processes' | 'agents';
 
 const byRole: Grouper = (commandLine) => {
-  if (commandLine.includes('host.cjs') || commandLine.includes(`${path.sep}host${path.sep}main.ts`)) return 'pty host';
+  if (isPtyHostCommand(commandLine)) return 'pty host';
   if (commandLine.includes('web-serve.ts --serve')) return 'core and web server';
   if (commandLine.includes('fake-agent')) return 'agents';
   if (/chrom/i.test(commandLine)) return /--type=renderer/.test(commandLine) ? 'Chromium renderer' : 'Chromium, other processes';

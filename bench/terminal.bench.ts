@@ -31,7 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
 import { build } from 'esbuild';
 import * as nodePty from 'node-pty';
-import { cpuBetween, type Grouper, sampleCpu } from './support/process-cpu';
+import { cpuBetween, type Grouper, isPtyHostCommand, sampleCpu } from './support/process-cpu';
 import { figureOf, type Goal, inBothConditions, notMeasured, reportFigures } from './support/report';
 import { startWebServe } from './support/web-serve';
 
@@ -281,7 +281,7 @@ function drawnWith(both: { idle: TerminalFigures; loaded: TerminalFigures }, set
 const byRole: Grouper = (commandLine, pid) => {
   if (pid === process.pid) return 'the bench (the direct reader)';
   if (commandLine.includes('fake-agent')) return 'the agent';
-  if (commandLine.includes('host.cjs') || commandLine.includes(`${path.sep}host${path.sep}main.ts`)) return 'the pty host';
+  if (isPtyHostCommand(commandLine)) return 'the pty host';
   if (commandLine.includes('--serve')) return 'the core and web server';
   if (/chrom/i.test(commandLine)) {
     const type = /--type=([\w-]+)/.exec(commandLine)?.[1];

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 
 /**
  * Where the CPU went while something ran: every process on the machine sampled from /proc before
@@ -7,6 +8,11 @@ import { readdirSync, readFileSync } from 'node:fs';
  * the samples is missed (the machine's total still has it, so the groups may sum to less).
  */
 export type Grouper = (commandLine: string, pid: number) => string | null;
+
+/** Whether a command line is the pty host's: built (dist/host/host.cjs) or from source (main/instances/host/main.ts). */
+export function isPtyHostCommand(commandLine: string): boolean {
+  return commandLine.includes('host.cjs') || commandLine.includes(`${path.sep}host${path.sep}main.ts`);
+}
 
 interface Sample {
   readonly machineMs: number;
