@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import type { InstanceState, InstanceStatus } from '../../../main/contract/instances';
 import { useWorkspace } from '../workspace/store';
 import { AgentProgressLine, useAgentProgress } from '../agents/AgentProgressLine';
@@ -223,7 +223,8 @@ function Controls({ instance }: { instance: InstanceState }) {
   );
 }
 
-function InstanceCard({ instance, lane, selected }: { instance: InstanceState; lane: number; selected: boolean }) {
+/** A card redraws when its own instance changes (the store keeps unchanged instances' objects), not whenever any does. */
+const InstanceCard = memo(function InstanceCard({ instance, lane, selected }: { instance: InstanceState; lane: number; selected: boolean }) {
   const focus = useInstances((state) => state.focus);
   const usage = usageText(instance.usage);
   const progress = useAgentProgress(instance.name);
@@ -263,9 +264,9 @@ function InstanceCard({ instance, lane, selected }: { instance: InstanceState; l
       </div>
     </li>
   );
-}
+});
 
-function TerminalTile({ instance, lane, focused = false }: { instance: InstanceState; lane: number; focused?: boolean }) {
+const TerminalTile = memo(function TerminalTile({ instance, lane, focused = false }: { instance: InstanceState; lane: number; focused?: boolean }) {
   const focus = useInstances((state) => state.focus);
   const gpu = useInstances((state) => state.gpu);
   const [searching, setSearching] = useState(false);
@@ -297,7 +298,7 @@ function TerminalTile({ instance, lane, focused = false }: { instance: InstanceS
       )}
     </article>
   );
-}
+});
 
 /** The Instances screen's own actions in the command palette (each instance's start and stop are the shell's). */
 function useInstancesScreenCommands(layout: Layout, details: boolean, toggleDetails: () => void): void {

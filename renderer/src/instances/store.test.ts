@@ -3,6 +3,7 @@ import { fakeAgent, lanesYml } from '../../../main/instances/test-support';
 import { trustAllCommands } from '../../../test/support/trust';
 import { waitFor } from '../../../test/support/wait';
 import { bridgedCore, stateWhere } from '../test-support';
+import type { InstanceState } from '../../../main/contract/instances';
 
 const REPL = fakeAgent('--repl');
 
@@ -68,6 +69,35 @@ describe('the instances store', () => {
     expect(useInstances.getState()).toMatchObject({ layout: 'grid', focused: 'api' });
     useInstances.getState().focus('api');
     expect(useInstances.getState()).toMatchObject({ layout: 'focus', focused: 'api' });
+  });
+
+  it('a changed list keeps the objects of the instances that did not change, so only their own cards redraw', async () => {
+    const { keepUnchanged } = await import('./store');
+    const state = (name: string, cpu: number, zones = ['api/**']): InstanceState => ({
+      name, role: 'backend', agent: 'claude', zones, cwd: `/repo/.lanes/${name}`, worktree: `lanes/${name}`,
+      status: 'running', statusSource: 'screen', statusDetail: null, statusSince: '2026-12-04T10:00:00.000Z',
+      pid: 4242, exitCode: null, signal: null, startedAt: '2026-12-04T10:00:00.000Z', usage: { cpu, memory: 52_428_800, processes: 1 }, problem: null,
+    });
+    const before = [state('api', 3), state('web', 40), state('docs', 0)];
+    // What main sends when web's CPU figure changes: every instance, each a new object.
+    const after = keepUnchanged(before, [state('api', 3), state('web', 55), state('docs', 0)]);
+    expect(after[0]).toBe(before[0]);
+    expect(after[1]).not.toBe(before[1]);
+    expect(after[1]?.usage?.cpu).toBe(55);
+    expect(after[2]).toBe(before[2]);
+
+    // A change anywhere in an instance, nested lists and usage included, is a change.
+    expect(keepUnchanged(before, [state('api', 3, ['api/**', 'docs/**'])])[0]).not.toBe(before[0]);
+    expect(keepUnchanged(before, [{ ...state('api', 3), usage: null }])[0]).not.toBe(before[0]);
+    expect(keepUnchanged(before, [{ ...state('api', 3), usage: { cpu: 3, memory: 52_428_800, processes: 2 } }])[0]).not.toBe(before[0]);
+    expect(keepUnchanged(before, [{ ...state('api', 3), status: 'waiting' }])[0]).not.toBe(before[0]);
+    // Nothing changed: the list itself is the same, and the screen does not redraw.
+    expect(keepUnchanged(before, [state('api', 3), state('web', 40), state('docs', 0)])).toBe(before);
+    // Reordered, added or removed: a new list, the unchanged instances' objects kept.
+    const reordered = keepUnchanged(before, [state('docs', 0), state('api', 3)]);
+    expect(reordered).not.toBe(before);
+    expect(reordered[0]).toBe(before[2]);
+    expect(reordered[1]).toBe(before[0]);
   });
 });
 

@@ -47,7 +47,7 @@ export const useInstances = create<InstancesState>((set, get) => {
     }
   };
   const replace = (instance: InstanceState) =>
-    set((state) => ({ instances: state.instances.map((current) => (current.name === instance.name ? instance : current)) }));
+    set((state) => ({ instances: keepUnchanged(state.instances, state.instances.map((current) => (current.name === instance.name ? instance : current))) }));
 
   return {
     instances: [],
@@ -61,7 +61,7 @@ export const useInstances = create<InstancesState>((set, get) => {
     async load() {
       try {
         const list = await lanes.call('instances.list', {});
-        set({ instances: list.instances, configProblem: list.configProblem, loading: false });
+        set((state) => ({ instances: keepUnchanged(state.instances, list.instances), configProblem: list.configProblem, loading: false }));
       } catch (error) {
         set({ instances: [], configProblem: null, loading: false, error: error instanceof Error && 'code' in error && error.code === 'no-workspace' ? null : errorMessage(error) });
       }
@@ -75,11 +75,11 @@ export const useInstances = create<InstancesState>((set, get) => {
     startAll: () => act(ALL, async () => {
       askNotificationPermission();
       const list = await lanes.call('instances.startAll', {});
-      set({ instances: list.instances, configProblem: list.configProblem });
+      set((state) => ({ instances: keepUnchanged(state.instances, list.instances), configProblem: list.configProblem }));
     }),
     stopAll: () => act(ALL, async () => {
       const list = await lanes.call('instances.stopAll', {});
-      set({ instances: list.instances, configProblem: list.configProblem });
+      set((state) => ({ instances: keepUnchanged(state.instances, list.instances), configProblem: list.configProblem }));
     }),
     focus: (name) => set({ focused: name, layout: name ? 'focus' : get().layout }),
     setLayout: (layout) => set((state) => ({ layout, focused: state.focused ?? state.instances[0]?.name ?? null })),
@@ -105,7 +105,38 @@ function readGpuSetting(): boolean {
 
 export const ALL_PENDING = ALL;
 
-lanes.on('instances.changed', (list) => useInstances.setState({ instances: list.instances, configProblem: list.configProblem, loading: false }));
+lanes.on('instances.changed', (list) =>
+  useInstances.setState((state) => ({ instances: keepUnchanged(state.instances, list.instances), configProblem: list.configProblem, loading: false })),
+);
+
+/**
+ * The list as main sent it, with the instances that did not change keeping their objects, so only
+ * their own cards and tiles redraw. Main sends the whole list when any one instance changes: with
+ * eight agents flooding, each one's CPU figure changes every 2 s, and every card and tile was
+ * rendered again for each (5-12 ms of the page's main thread each time, which a keystroke's echo
+ * could wait behind).
+ */
+export function keepUnchanged(previous: InstanceState[], next: InstanceState[]): InstanceState[] {
+  const known = new Map(previous.map((instance) => [instance.name, instance]));
+  const kept = next.map((instance) => {
+    const before = known.get(instance.name);
+    return before && sameInstance(before, instance) ? before : instance;
+  });
+  // Nothing changed at all (a usage figure that moved and came back): the screen need not redraw.
+  return kept.length === previous.length && kept.every((instance, index) => instance === previous[index]) ? previous : kept;
+}
+
+function sameInstance(a: InstanceState, b: InstanceState): boolean {
+  const keys = Object.keys(b) as (keyof InstanceState)[];
+  if (keys.length !== Object.keys(a).length) return false;
+  return keys.every((key) => {
+    const [before, after] = [a[key], b[key]];
+    if (before === after) return true;
+    if (Array.isArray(before) && Array.isArray(after)) return before.length === after.length && before.every((item, index) => item === after[index]);
+    if (key === 'usage' && a.usage && b.usage) return a.usage.cpu === b.usage.cpu && a.usage.memory === b.usage.memory && a.usage.processes === b.usage.processes;
+    return false;
+  });
+}
 lanes.on('workspace.changed', () => void useInstances.getState().load());
 
 /* ---- Notifications: main sends them natively in Electron; the web mode uses the browser's. ---- */
