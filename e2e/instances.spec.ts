@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from './fixtures';
 import { APP_ROOT } from './support/electron';
@@ -122,6 +123,38 @@ test('stop and restart from the screen; focus shows one terminal large', async (
   await expect(card.getByTestId('status-api')).toContainText('Exited');
   await expect(card).toContainText('stopped by you');
   expect((await card.boundingBox())!.height).toBe(runningHeight);
+});
+
+test('an instance that cannot start says why on its card\'s one line of detail, and the card keeps the height of the others', async ({ app, temp }) => {
+  const root = temp.repo({
+    'README.md': '# demo\n',
+    'lanes.yml': ['instances:', `  - name: api\n    role: backend\n    agent: ${agent(['--repl'])}`, `  - name: docs\n    role: docs\n    agent: ${agent(['--repl'])}\n    worktree: ../demo-docs`, ''].join('\n'),
+  });
+  const page = app.page;
+  await app.openWorkspace(root);
+  await app.goto('instances');
+  const api = page.getByTestId('instance-api');
+  const docs = page.getByTestId('instance-docs');
+  const problem = docs.getByTestId('problem-docs');
+  // The whole sentence is in the tooltip and in the terminal's place; the card shows one line of it.
+  const why = `Cannot start: its worktree folder \`${path.join(path.dirname(root), 'demo-docs')}\` does not exist; create it with New instance, or remove \`worktree:\` from lanes.yml to run it in the main checkout.`;
+  await expect(problem).toHaveText(why);
+  await expect(docs.locator('.instance-detail')).toHaveAttribute('title', why);
+  await expect(page.getByRole('article', { name: 'docs terminal' })).toContainText(why);
+  const lineHeight = (await api.locator('.instance-meta').boundingBox())!.height;
+  expect((await problem.boundingBox())!.height).toBeLessThanOrEqual(lineHeight + 1);
+  expect((await docs.boundingBox())!.height).toBe((await api.boundingBox())!.height);
+
+  await api.getByRole('button', { name: 'Start api' }).click();
+  await expect(api.getByTestId('status-api')).toHaveAttribute('data-status', 'waiting');
+  expect((await docs.boundingBox())!.height).toBe((await api.boundingBox())!.height);
+
+  // Taken out of lanes.yml while it runs: it keeps running, and its card says so on the same line.
+  writeFileSync(path.join(root, 'lanes.yml'), `instances:\n  - name: docs\n    role: docs\n    agent: ${agent(['--repl'])}\n    worktree: ../demo-docs\n`);
+  await expect(api.getByTestId('problem-api')).toHaveText('no longer in lanes.yml; stop it when you are done');
+  await expect(api.getByTestId('status-api')).toHaveAttribute('data-status', 'waiting');
+  expect((await docs.boundingBox())!.height).toBe((await api.boundingBox())!.height);
+  await page.screenshot({ path: '/tmp/instances-problem.png' });
 });
 
 test('a terminal flooding in the background draws all of its output while the user types in another', async ({ app, temp }) => {

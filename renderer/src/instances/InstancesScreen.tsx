@@ -232,6 +232,8 @@ const InstanceCard = memo(function InstanceCard({ instance, lane, selected }: { 
   // What a waiting agent asks comes first; otherwise the agent's own report says more than the
   // detail (which stays in the tooltip).
   const asks = instance.status === 'waiting';
+  // A running agent's problem (taken out of lanes.yml, say) does not stop it; a stopped one's does.
+  const problem = instance.problem && (isLive(instance.status) ? instance.problem : `Cannot start: ${instance.problem}.`);
   return (
     <li className={`instance-card card${selected ? ' selected' : ''}`} style={{ ['--lane' as string]: `var(--lane-${(lane % 8) + 1})` }} data-testid={`instance-${instance.name}`}>
       <div className="row instance-head">
@@ -244,15 +246,21 @@ const InstanceCard = memo(function InstanceCard({ instance, lane, selected }: { 
         <span className="grow" />
         <StatusBadge instance={instance} />
       </div>
-      {/* Always one line, empty or not, with the status's detail and the agent's last report: a
-          card that grew or shrank as its agent changed status or first reported moved every card
-          below it, and a click on their buttons could miss (pressed on Start, released beside it
-          once the button had moved). */}
-      <p className="instance-detail" title={detail ?? undefined}>
-        {detail && (!progress || asks) && <span className="muted instance-detail-text">{detail}</span>}
-        {progress && <AgentProgressLine instance={instance.name} progress={progress} compact={asks && detail !== null} />}
+      {/* Always one line, empty or not, with why the instance cannot start, or else the status's
+          detail and the agent's last report: a card that grew or shrank as its agent changed
+          status, first reported or had a problem moved every card below it, and a click on their
+          buttons could miss (pressed on Start, released beside it once the button had moved).
+          A problem's whole text is in the tooltip, and in the terminal's place while stopped. */}
+      <p className="instance-detail" title={problem ?? detail ?? undefined}>
+        {problem ? (
+          <span className="instance-problem" data-testid={`problem-${instance.name}`}>{problem}</span>
+        ) : (
+          <>
+            {detail && (!progress || asks) && <span className="muted instance-detail-text">{detail}</span>}
+            {progress && <AgentProgressLine instance={instance.name} progress={progress} compact={asks && detail !== null} />}
+          </>
+        )}
       </p>
-      {instance.problem && <p className="form-error instance-problem">{instance.problem}</p>}
       <p className="instance-meta muted mono" title={instance.cwd}>
         {instance.agent}
       </p>
