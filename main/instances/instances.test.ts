@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { git, makeTempDir } from '../../test/support/repo';
 import { fakeAgent, FAKE_AGENT, isRunningPid, lanesYml, makeWorkspace, NOTIFY_FROM_SOURCE, openCore, waitFor } from './test-support';
 import { FLOW_DEFAULTS } from './host/output-pipe';
+import { SILENT_START_MS } from './host/instance-process';
 import { SCREEN_TIMINGS } from './host/screen-status';
 
 /** The most one read from a pty delivers (libuv reads a tty in 64 KiB buffers). */
@@ -241,6 +242,24 @@ describe('instances: environment and context', () => {
 });
 
 describe('instances: status', () => {
+  it('shows an agent that prints nothing as running once it has lived a moment, then idle, not starting for as long as it runs', async () => {
+    const root = makeWorkspace([{ name: 'build', agent: fakeAgent('--wait') }]);
+    const { call, output } = await open(root);
+    expect((await call('instances.start', { name: 'build' })).status).toBe('starting');
+    const running = await waitFor(async () => {
+      const state = await stateOf(call, 'build');
+      return state.status !== 'starting' ? state : null;
+    }, 'a status other than starting');
+    expect(running).toMatchObject({ status: 'running', statusSource: 'screen' });
+    expect(Date.parse(running.statusSince) - Date.parse(running.startedAt)).toBeGreaterThanOrEqual(SILENT_START_MS);
+    const idle = await waitFor(async () => {
+      const state = await stateOf(call, 'build');
+      return state.status === 'idle' ? state : null;
+    }, 'idle after the screen stays quiet', 10_000);
+    expect(Date.parse(idle.statusSince) - Date.parse(running.startedAt)).toBeGreaterThanOrEqual(SCREEN_TIMINGS.idleQuietMs);
+    expect(output('build')).toBe('');
+  });
+
   it('sees a question on the screen as waiting, takes the answer, and ends exited with code 0', async () => {
     const root = makeWorkspace([{ name: 'qa', agent: fakeAgent('--print=working', '--ask=Deploy now? [y/N] ', '--sleep=200') }]);
     const { call, output, events } = await open(root);

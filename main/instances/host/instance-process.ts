@@ -11,6 +11,12 @@ import { type Screen, type ScreenFactory, screenInThisThread } from './screen-th
 
 export const DEFAULT_SIZE = { cols: 120, rows: 32 } as const;
 export const STOP_GRACE_MS = 3_000;
+/**
+ * An agent that has printed nothing is "starting" this long, then the screen's rules read it as
+ * any quiet agent (running, then idle): a silent program (a build, `node -e` in a loop) was
+ * shown "Starting" for as long as it ran.
+ */
+export const SILENT_START_MS = 1_000;
 /** The environment variable that marks every process of one run, so strays can be found. */
 export const RUN_MARKER_VARIABLE = 'LANES_RUN';
 
@@ -165,6 +171,8 @@ export class InstanceProcess {
     this.usageShown = null;
     this.trackedProcesses.clear();
     this.screen = new ScreenStatusTracker(this.timings.screen);
+    // The agent's silence is counted from its start, not from the epoch.
+    this.screen.feed('');
     this.pipe.reset();
     this.marker = `${RUN_MARKER_VARIABLE}=${randomBytes(12).toString('hex')}`;
     const env = { ...spec.env, [RUN_MARKER_VARIABLE]: this.marker.slice(RUN_MARKER_VARIABLE.length + 1) };
@@ -259,7 +267,8 @@ export class InstanceProcess {
 
   /** Re-reads the screen for agents without hooks. */
   tick(now = Date.now()): void {
-    if (!this.pty || this.hookDriven() || this.current.status === 'starting') return;
+    if (!this.pty || this.hookDriven()) return;
+    if (this.current.status === 'starting' && now - Date.parse(this.current.since) < SILENT_START_MS) return;
     // Paused by flow control, the agent is blocked writing, not quiet: its viewer is behind.
     if (this.ptyPaused) {
       this.screen.feed('', now);
