@@ -12,6 +12,7 @@ import type { HostStatus } from './main';
 import { describeHost, stopHost } from './manage';
 import { hostPaths, readOrCreateSecret, readSecret } from './paths';
 import { encodeFrame, FrameReader, HostRefusedError, PROTOCOL_VERSION } from './protocol';
+import { autogroupOf } from './priority';
 import { SCREEN_THREAD_NICENESS } from './screen-thread';
 import { HostServer } from './server';
 
@@ -329,11 +330,23 @@ describe.runIf(process.platform !== 'win32')('pty host', () => {
   });
 
   it('runs agents at the lower CPU priority their launch asks for', async () => {
-    const { client } = await startHost(makeTempDir('lanes-user-'));
+    const { client, status } = await startHost(makeTempDir('lanes-user-'));
     const request = sleeper('/repo', 'api');
     const agent = await client.call<AgentSnapshot>('agents.start', { ...request, spec: { ...request.spec, niceness: 10 } });
     const stat = readFileSync(`/proc/${agent.state.pid}/stat`, 'utf8');
     expect(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])).toBe(10);
+    // Where the kernel groups processes by session (autogroup), the agent's session is lowered too:
+    // its nice value alone gave up nothing to programs of other sessions (main/instances/host/priority.ts).
+    // Never the host's own, which the agent was in for a moment before its pty made it a session.
+    if (autogroupOf('self') === null) return;
+    await waitFor(() => autogroupOf(String(agent.state.pid))?.nice === 10, "the agent's autogroup at nice 10");
+    expect(autogroupOf(String(agent.state.pid))!.group).not.toBe(autogroupOf(String(status.pid))!.group);
+    expect(autogroupOf(String(status.pid))!.nice).toBe(0);
+    // Agents that start together, each in its own session, each lowered; the host still not.
+    const more = await Promise.all(['b', 'c', 'd', 'e'].map((name) => client.call<AgentSnapshot>('agents.start', { ...sleeper('/repo', name), spec: { ...request.spec, niceness: 10 } })));
+    for (const started of more) await waitFor(() => autogroupOf(String(started.state.pid))?.nice === 10, `agent ${started.state.pid}'s autogroup at nice 10`);
+    expect(new Set(more.map((started) => autogroupOf(String(started.state.pid))!.group)).size).toBe(4);
+    expect(autogroupOf(String(status.pid))!.nice).toBe(0);
   });
 
   it('echoes a keystroke while it serializes a screen of 10,000 lines for a view that opens', async () => {

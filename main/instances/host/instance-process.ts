@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { readSync } from 'node:fs';
-import os from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import * as nodePty from 'node-pty';
 import type { InstanceState, InstanceStatus } from '../../contract/instances';
 import { OutputPipe, type OutputPipeOptions } from './output-pipe';
+import { lowerPriority } from './priority';
 import { descendantsOf, killTree, listProcesses, processExists, UsageSampler, type ProcessInfo, type ProcessTable, type TrackedProcess } from '../process-tree';
 import { ScreenStatusTracker, type ScreenTimings } from './screen-status';
 import { type Screen, type ScreenFactory, screenInThisThread } from './screen-thread';
@@ -451,14 +451,6 @@ export class InstanceProcess {
     this.current = { status, source, detail, since: before === status ? this.current.since : new Date().toISOString() };
     this.events.changed();
     if (status === 'waiting' && before !== 'waiting') this.events.attention('waiting', detail ?? 'needs your input');
-  }
-}
-
-function lowerPriority(pid: number, niceness: number): void {
-  try {
-    os.setPriority(pid, process.platform !== 'win32' ? niceness : niceness === 0 ? os.constants.priority.PRIORITY_NORMAL : os.constants.priority.PRIORITY_BELOW_NORMAL);
-  } catch (error) {
-    console.error(`Lanes could not lower the CPU priority of process ${pid}:`, error);
   }
 }
 
