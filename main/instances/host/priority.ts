@@ -6,15 +6,18 @@ import os from 'node:os';
  * work (issue 13). The nice value (below-normal on Windows) orders the agent against other
  * processes of its own group.
  *
- * On Linux that alone is not enough. With autogroup (CONFIG_SCHED_AUTOGROUP, on by default in the
- * kernels of Debian, Ubuntu and Fedora, and on this machine) the scheduler first shares the CPU
- * between autogroups, one per session, and only then by nice within each. A pty starts a new
+ * On Linux that alone is not enough. With autogroup (a kernel built with CONFIG_SCHED_AUTOGROUP,
+ * where it is on unless booted with `noautogroup`; it is on here, and it applies to processes the
+ * system has not put in a cpu cgroup of their own) the scheduler first shares the CPU between
+ * autogroups, one per session, and only then by nice within each. A pty starts a new
  * session, so each agent is an autogroup of its own, and its nice value changed nothing against
  * the user's other programs. Measured here: two agents at nice 10 spinning in loops took 67% of a
  * core each, and two loops at nice 0 of the user's session 33%. With the agents' autogroups at
  * nice 10 as well: 17% and 84%. So the agent's autogroup gets the niceness too
  * (`/proc/<pid>/autogroup`, sched(7)); every process of its session shares it, its children's
- * included, whenever they start. Raising a nice value needs no privilege.
+ * included, whenever they start. Raising a nice value needs no privilege, but without
+ * CAP_SYS_ADMIN the kernel takes one such write per 100 ms from all processes (EAGAIN meanwhile),
+ * so nine agents started at once are all lowered within about a second.
  */
 export function lowerPriority(pid: number, niceness: number): void {
   try {
@@ -27,6 +30,8 @@ export function lowerPriority(pid: number, niceness: number): void {
 
 /** Tries at this interval while the new process has yet to leave the pty host's session. */
 const AUTOGROUP_RETRY_MS = 5;
+/** And at this one while the kernel refuses writes faster than one per 100 ms (to all processes of unprivileged users). */
+const AUTOGROUP_BUSY_MS = 110;
 const AUTOGROUP_TRIES = 100;
 
 /**
@@ -48,10 +53,10 @@ function lowerAutogroup(pid: number, niceness: number, triesLeft: number): void 
   try {
     writeFileSync(`/proc/${pid}/autogroup`, String(niceness));
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EAGAIN' && triesLeft > 1) setTimeout(() => lowerAutogroup(pid, niceness, triesLeft - 1), AUTOGROUP_BUSY_MS).unref();
     // Gone meanwhile, or a kernel that refuses: the agent runs at its nice value alone.
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'ESRCH') {
-      console.error(`Lanes could not lower the CPU priority of process ${pid}'s session:`, error);
-    }
+    else if (code !== 'ENOENT' && code !== 'ESRCH') console.error(`Lanes could not lower the CPU priority of process ${pid}'s session:`, error);
   }
 }
 
