@@ -7,6 +7,12 @@
  *
  * it opens the workspace, trusts its commands and prints `{ url, origin }` as one JSON line;
  * SIGTERM closes it. `startWebServe` does that and waits for the line.
+ *
+ * It runs in a session of its own, as `lanes serve` started from a terminal does. Where the
+ * kernel shares the CPU between sessions first (autogroup, main/instances/host/priority.ts), a
+ * server in the bench's session shared it with the bench's two CPU-bound loops, which then took
+ * two thirds of what the server could have had: a machine no user has, since the loops stand for
+ * the user's other work. BENCH_SERVER_SESSION=bench puts it back in the bench's session, to compare.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -24,14 +30,23 @@ export async function serve(root: string, userDataDir: string, staticDir: string
   if (!opened.ok) throw new Error(opened.error.message);
   await trustAllCommands(core);
   process.stdout.write(`${JSON.stringify({ url: server.url, origin: server.origin })}\n`);
-  process.once('SIGTERM', () => {
-    void server.close().then(() => core.dispose()).then(() => process.exit(0));
-  });
+  const close = () => void server.close().then(() => core.dispose()).then(() => process.exit(0));
+  process.once('SIGTERM', close);
+  // In a session of its own, it does not hear the bench's Ctrl+C: it closes when the bench is gone.
+  const bench = process.ppid;
+  setInterval(() => {
+    try {
+      process.kill(bench, 0);
+    } catch {
+      close();
+    }
+  }, 1_000).unref();
 }
 
 /** Starts the server process (Node flags such as `--cpu-prof` go in `nodeFlags`) and answers once it listens. */
 export async function startWebServe(root: string, userDataDir: string, staticDir: string, nodeFlags: readonly string[] = []): Promise<{ process: ChildProcess; url: string; origin: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', fileURLToPath(import.meta.url), '--serve', root, userDataDir, staticDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const ownSession = process.env.BENCH_SERVER_SESSION !== 'bench';
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', fileURLToPath(import.meta.url), '--serve', root, userDataDir, staticDir], { stdio: ['ignore', 'pipe', 'inherit'], detached: ownSession });
   const { url, origin } = await new Promise<{ url: string; origin: string }>((resolve, reject) => {
     let buffer = '';
     child.stdout!.on('data', (chunk: Buffer) => {
