@@ -3,6 +3,7 @@ import type { InstanceState, TerminalSnapshot } from '../../../main/contract/ins
 import { errorMessage, lanes } from '../client';
 import { useApp } from '../shell/app-store';
 import { goTo } from '../shell/routes';
+import { sameData } from '../shell/same-data';
 
 export type Layout = 'grid' | 'focus';
 
@@ -120,23 +121,12 @@ export function keepUnchanged(previous: InstanceState[], next: InstanceState[]):
   const known = new Map(previous.map((instance) => [instance.name, instance]));
   const kept = next.map((instance) => {
     const before = known.get(instance.name);
-    return before && sameInstance(before, instance) ? before : instance;
+    return before && sameData(before, instance) ? before : instance;
   });
   // Nothing changed at all (a usage figure that moved and came back): the screen need not redraw.
   return kept.length === previous.length && kept.every((instance, index) => instance === previous[index]) ? previous : kept;
 }
 
-function sameInstance(a: InstanceState, b: InstanceState): boolean {
-  const keys = Object.keys(b) as (keyof InstanceState)[];
-  if (keys.length !== Object.keys(a).length) return false;
-  return keys.every((key) => {
-    const [before, after] = [a[key], b[key]];
-    if (before === after) return true;
-    if (Array.isArray(before) && Array.isArray(after)) return before.length === after.length && before.every((item, index) => item === after[index]);
-    if (key === 'usage' && a.usage && b.usage) return a.usage.cpu === b.usage.cpu && a.usage.memory === b.usage.memory && a.usage.processes === b.usage.processes;
-    return false;
-  });
-}
 lanes.on('workspace.changed', () => void useInstances.getState().load());
 
 /* ---- Notifications: main sends them natively in Electron; the web mode uses the browser's. ---- */

@@ -15,6 +15,7 @@ import type {
   Unblocked,
 } from '../../../main/contract/requests';
 import { errorMessage, lanes } from '../client';
+import { sameData } from '../shell/same-data';
 import { useWorkspace } from '../workspace/store';
 
 export const COLUMNS: readonly { status: RequestStatus; label: string }[] = [
@@ -284,19 +285,9 @@ function replaceBoard(board: RequestBoard | null, next: RequestBoard | null): Re
     ...next,
     requests: next.requests.map((request) => {
       const before = known.get(request.file);
-      return before && sameSummary(before, request) ? before : request;
+      return before && sameData(before, request) ? before : request;
     }),
   };
-}
-
-function sameSummary(a: RequestSummary, b: RequestSummary): boolean {
-  const keys = Object.keys(b) as (keyof RequestSummary)[];
-  if (keys.length !== Object.keys(a).length) return false;
-  return keys.every((key) => {
-    const [before, after] = [a[key], b[key]];
-    if (before === after) return true;
-    return Array.isArray(before) && Array.isArray(after) && before.length === after.length && before.every((item, index) => item === after[index]);
-  });
 }
 
 lanes.on('requests.changed', (change) => {
