@@ -11,15 +11,16 @@
 //     output and 2 agents spinning in CPU-bound loops (run as Lanes runs agents, at a lower
 //     priority), as issue 13's goal names them: the time from a keystroke in the page (keydown) to
 //     its echo rendered in the terminal, against the same with the target terminal alone, in the
-//     same round. p95 of each
-//     round, median of the rounds; goal: under 50 ms, with "GPU terminals" on, as Lanes ships:
-//     WebGL on a GPU (xterm.js reports the rows drawn), the DOM renderer where WebGL is software
-//     (renderer/src/instances/gpu.ts; its rows change in the page). Where the default draws with
-//     WebGL, the DOM renderer ("GPU terminals" off) is measured beside it.
+//     same round. p95 of each round, median of the rounds; goal: under 50 ms, with "GPU
+//     terminals" on, as Lanes ships: WebGL on a GPU (xterm.js reports the rows drawn), the DOM
+//     renderer where WebGL is software (renderer/src/instances/gpu.ts; its rows change in the
+//     page). Where the default draws with WebGL, the DOM renderer ("GPU terminals" off) is
+//     measured beside it.
 // Both are taken idle and beside two CPU-bound loops; the goals hold in both.
-// The server (core + web mode) runs in its own process, as `lanes serve` does. Needs
+// The server (core + web mode) runs in its own process and session, as `lanes serve` does. Needs
 // `npm run build` (the renderer) and Debian's Chromium. BENCH_MB, BENCH_RUNS, BENCH_SAMPLES change
-// the size, runs and samples; BENCH_SPINNERS the agents in CPU-bound loops (2; 0 measures as before 2026-12-04); BENCH_PROFILE=dir writes a CPU profile of the server,
+// the size, runs and samples; BENCH_SPINNERS the agents in CPU-bound loops (2; 0 measures as
+// before 2026-12-04); BENCH_PROFILE=dir writes a CPU profile of the server,
 // BENCH_PAGE_PROFILE=file.cpuprofile one of the page during the keystroke test; BENCH_NO_FLOW=1
 // receives without acknowledging (flow control off), for comparison; BENCH_SCREENSHOT=file.png
 // takes a picture of the flooding grid; BENCH_PART=throughput measures only the throughput (the

@@ -135,6 +135,10 @@ function isShell(instance: InstanceState): boolean {
   return SHELLS.has(program.split(/[\\/]/).pop()!.replace(/\.exe$/i, '').toLowerCase());
 }
 
+function cannotStart(problem: string): string {
+  return `Cannot start: ${problem}.`;
+}
+
 function isLive(status: InstanceStatus): boolean {
   return status === 'starting' || status === 'running' || status === 'waiting' || status === 'idle';
 }
@@ -233,7 +237,7 @@ const InstanceCard = memo(function InstanceCard({ instance, lane, selected }: { 
   // detail (which stays in the tooltip).
   const asks = instance.status === 'waiting';
   // A running agent's problem (taken out of lanes.yml, say) does not stop it; a stopped one's does.
-  const problem = instance.problem && (isLive(instance.status) ? instance.problem : `Cannot start: ${instance.problem}.`);
+  const problem = instance.problem && (isLive(instance.status) ? instance.problem : cannotStart(instance.problem));
   return (
     <li className={`instance-card card${selected ? ' selected' : ''}`} style={{ ['--lane' as string]: `var(--lane-${(lane % 8) + 1})` }} data-testid={`instance-${instance.name}`}>
       <div className="row instance-head">
@@ -299,7 +303,7 @@ const TerminalTile = memo(function TerminalTile({ instance, lane, focused = fals
       </header>
       {!running ? (
         <div className="terminal-placeholder muted">
-          {instance.problem ? `Cannot start: ${instance.problem}.` : 'Not started yet. Start it to see its terminal here.'}
+          {instance.problem ? cannotStart(instance.problem) : 'Not started yet. Start it to see its terminal here.'}
         </div>
       ) : (
         <TerminalView name={instance.name} autoFocus={focused} gpu={gpu} searching={searching} onSearching={setSearching} />
