@@ -20,7 +20,8 @@
 // The server (core + web mode) runs in its own process and session, as `lanes serve` does. Needs
 // `npm run build` (the renderer) and Debian's Chromium. BENCH_MB, BENCH_RUNS, BENCH_SAMPLES change
 // the size, runs and samples; BENCH_SPINNERS the agents in CPU-bound loops (2; 0 measures as
-// before 2026-12-04); BENCH_PROFILE=dir writes a CPU profile of the server,
+// before 2026-12-04); BENCH_ECHO=terminal the terminal's echo rather than the agent's (see
+// TARGET_AGENT); BENCH_PROFILE=dir writes a CPU profile of the server,
 // BENCH_PAGE_PROFILE=file.cpuprofile one of the page during the keystroke test; BENCH_NO_FLOW=1
 // receives without acknowledging (flow control off), for comparison; BENCH_SCREENSHOT=file.png
 // takes a picture of the flooding grid; BENCH_PART=throughput measures only the throughput (the
@@ -51,6 +52,12 @@ const FLOOD_CHARS = Math.ceil(FLOOD_BYTES / 100) * 101;
 const FLOODERS = 8;
 /** Agents spinning in CPU-bound loops during the flooding rounds, beside the flooders (issue 13: "8 agents flooding and 2 agents running CPU-bound loops"). */
 const SPINNERS = Number(process.env.BENCH_SPINNERS ?? 2);
+/**
+ * The agent typed into echoes each key itself in raw mode, as Claude Code does, so the echo also
+ * waits for the agent (at its lower priority) to run; BENCH_ECHO=terminal lets the terminal echo
+ * (canonical mode, as a shell's prompt does, and as this bench did before 2026-12-04).
+ */
+const TARGET_AGENT = process.env.BENCH_ECHO === 'terminal' ? '--repl' : '--raw-repl';
 const TERMINALS = 1 + FLOODERS + SPINNERS;
 const UNDER_LOAD = `${FLOODERS} of ${TERMINALS} terminals flooding${SPINNERS > 0 ? ` and ${SPINNERS} agents in CPU-bound loops` : ''}`;
 /**
@@ -110,7 +117,7 @@ async function measure(): Promise<TerminalFigures> {
   const staticDir = await staticFolder();
   const instances = [
     `  - name: flood\n    agent: ${agent(`--flood=${FLOOD_BYTES}`)}\n`,
-    `  - name: target\n    agent: ${agent('--repl')}\n`,
+    `  - name: target\n    agent: ${agent(TARGET_AGENT)}\n`,
     ...Array.from({ length: FLOODERS }, (_, index) => `  - name: f${index + 1}\n    agent: ${agent('--flood=1000000000000')}\n`),
     ...Array.from({ length: SPINNERS }, (_, index) => `  - name: s${index + 1}\n    agent: ${JSON.stringify(`${quote(process.execPath)} -e 'for (;;) {}'`)}\n`),
   ];

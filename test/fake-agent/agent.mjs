@@ -4,6 +4,8 @@
 //   --print=TEXT          print TEXT and a newline
 //   --ask=QUESTION        print QUESTION (no newline), wait for a line, print "answer: <line>"
 //   --repl                print "> ", echo each line as "echo: <line>"; "exit N" exits with N
+//   --raw-repl            the same in raw mode: it echoes each key itself, as Claude Code does, so
+//                         the echo waits for the agent to run (with --repl the terminal echoes)
 //   --write=FILE:CONTENT  write CONTENT to FILE (relative to the working folder)
 //   --grandchild=PIDFILE  start a grandchild in its own session (setsid), write its pid to PIDFILE
 //   --hook=EVENT          run the Lanes hook for EVENT, as .claude/settings.local.json had it at start
@@ -273,6 +275,28 @@ for (const argument of process.argv.slice(2)) {
         if (exit) process.exit(Number(exit[1]));
         await write(`echo: ${line}\n`);
       }
+    case '--raw-repl': {
+      if (process.stdin.isTTY) process.stdin.setRawMode(true);
+      await write('> ');
+      let line = '';
+      process.stdin.setEncoding('utf8');
+      process.stdin.on('data', (chunk) => {
+        for (const char of chunk) {
+          if (char === '\r') {
+            const exit = /^exit (\d+)$/.exec(line);
+            if (exit) process.exit(Number(exit[1]));
+            // Raw mode keeps output processing here: each \n goes out as \r\n.
+            process.stdout.write(`\necho: ${line}\n> `);
+            line = '';
+          } else if (char >= ' ') {
+            line += char;
+            process.stdout.write(char);
+          }
+        }
+      });
+      await new Promise(() => {});
+      break;
+    }
     case '--write': {
       const [file, ...content] = value.split(':');
       writeFileSync(file, content.join(':'));
