@@ -365,8 +365,8 @@ async function drawFlood(page: Page): Promise<number> {
 
 /** One round of keystrokes into `target`, with `flooders` other terminals flooding meanwhile, and the spinners when they do. */
 async function keystrokeLatency(page: Page, flooders: number): Promise<{ latencies: number[]; transport: number[]; renderer: Renderer }> {
-  const spinners = flooders > 0 ? SPINNERS : 0;
-  const names = ['target', ...Array.from({ length: flooders }, (_, index) => `f${index + 1}`), ...Array.from({ length: spinners }, (_, index) => `s${index + 1}`)];
+  const spinners = Array.from({ length: flooders > 0 ? SPINNERS : 0 }, (_, index) => `s${index + 1}`);
+  const names = ['target', ...Array.from({ length: flooders }, (_, index) => `f${index + 1}`), ...spinners];
   // The last round's floods were stopped, but the page may still be drawing what they sent: the
   // round starts once no terminal has parsed anything for half a second.
   await drawnOut(page);
@@ -375,7 +375,7 @@ async function keystrokeLatency(page: Page, flooders: number): Promise<{ latenci
   // Every one of them runs (or has run and printed) before a keystroke is timed: a start that did not take would flatter the figure.
   for (const name of names.slice(1)) {
     // A spinner prints nothing: the screen's rules read it as running, then idle after 5 s quiet.
-    const running = page.getByTestId(`status-${name}`).and(page.locator(name.startsWith('s') ? '[data-status="running"], [data-status="idle"]' : '[data-status="running"]')).first();
+    const running = page.getByTestId(`status-${name}`).and(page.locator(spinners.includes(name) ? '[data-status="running"], [data-status="idle"]' : '[data-status="running"]')).first();
     try {
       await running.waitFor({ timeout: 15_000 });
     } catch {

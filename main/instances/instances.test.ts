@@ -285,6 +285,19 @@ describe('instances: status', () => {
     expect(exited.exitCode).toBe(0);
   });
 
+  it('sends the echo of an agent that echoes keys itself (raw mode, as Claude Code) as an echo, and reads its prompt as waiting', async () => {
+    const root = makeWorkspace([{ name: 'cc', agent: fakeAgent('--raw-repl') }]);
+    const { call, output, events } = await open(root);
+    await call('instances.start', { name: 'cc' });
+    await waitFor(async () => (await stateOf(call, 'cc')).status === 'waiting', 'waiting at its prompt');
+    await call('instances.write', { name: 'cc', data: 'k' });
+    await waitFor(() => output('cc').endsWith('> k'), "the agent's echo of k");
+    const echoes = events.filter((event) => event.name === 'instances.output' && event.payload.instance === 'cc' && event.payload.echo === true);
+    expect(echoes.map((event) => event.payload.data)).toEqual(['k']);
+    await call('instances.write', { name: 'cc', data: 'z\r' });
+    await waitFor(() => output('cc').includes('echo: kz\r\n> '), 'its answer and next prompt');
+  });
+
   it('does not take an agent paused by flow control for one waiting for input', async () => {
     const root = makeWorkspace([
       { name: 'busy', agent: fakeAgent('--flood=200000000') },
