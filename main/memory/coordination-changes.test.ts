@@ -102,4 +102,46 @@ describe('coordination changes', () => {
     await fs.rm(gitDir, { recursive: true });
     expect(await whyCommitIsBlocked(root)).toBeNull();
   });
+
+  it('commits while Lanes keeps asking git status about the same checkout, as its panels do', async () => {
+    // `git status` refreshes the index as a side effect when it can, under .git/index.lock; a
+    // commit that came meanwhile failed with "index.lock: File exists" (seen in CI). Lanes asks
+    // without optional locks, so its own questions never hold the lock.
+    const root = makeGitRepo(FILES);
+    const paths = coordinationPaths(root, DEFAULT_PATHS);
+    let asking = true;
+    const poll = (async () => {
+      while (asking) {
+        writeFiles(root, { 'src/app.ts': `export const at = ${Date.now()};\n` }); // a file status must look at again
+        await coordinationChanges(paths);
+      }
+    })();
+    try {
+      for (let round = 0; round < 15; round += 1) {
+        writeFiles(root, { [`memory/project_round_${round}.md`]: `round ${round}\n` });
+        await commitCoordinationChanges(paths);
+      }
+    } finally {
+      asking = false;
+      await poll;
+    }
+    expect(git(root, 'log', '--format=%s').toString().split('\n').filter((line) => line.startsWith('Lanes: coordination'))).toHaveLength(15);
+  });
+
+  it('waits for another git process to let go of the index, and says so when it does not', async () => {
+    const root = makeGitRepo(FILES);
+    const paths = coordinationPaths(root, DEFAULT_PATHS);
+    const lock = path.join(root, '.git', 'index.lock');
+    writeFiles(root, { 'memory/project_busy.md': 'busy\n' });
+    writeFileSync(lock, '');
+    setTimeout(() => rmSync(lock), 400); // an agent's own `git add` finishing
+    const made = await commitCoordinationChanges(paths);
+    expect(made.changes.map((change) => change.path)).toEqual(['memory/project_busy.md']);
+
+    writeFiles(root, { 'memory/project_stuck.md': 'stuck\n' });
+    writeFileSync(lock, ''); // left by a git that crashed
+    await expect(commitCoordinationChanges(paths)).rejects.toMatchObject({ code: 'git-failed', message: expect.stringMatching(/index\.lock.*File exists/s) });
+    rmSync(lock);
+    expect(status(root)).toContain('?? memory/project_stuck.md');
+  }, 20_000);
 });

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { CoordinationArea, CoordinationChange } from '../contract/memory';
 import { LanesError } from '../shared/errors';
-import { git, requireGitFolders } from '../shared/git';
+import { git, gitWritingIndex, requireGitFolders } from '../shared/git';
 import type { CoordinationPaths } from '../workspace/home';
 
 /**
@@ -115,9 +115,9 @@ export async function commitCoordinationChanges(paths: CoordinationPaths): Promi
   if (changes.length === 0) throw new LanesError('unavailable', 'The coordination files have no uncommitted changes, so there is nothing to commit.');
   const pathspecs = changes.map((change) => literal(change.path));
   const added = changes.filter((change) => change.change === 'added').map((change) => literal(change.path));
-  if (added.length > 0) await git(paths.home, ['add', '--', ...added]);
+  if (added.length > 0) await gitWritingIndex(paths.home, ['add', '--', ...added]);
   const message = coordinationCommitMessage(changes, paths);
-  await git(paths.home, ['commit', '--only', '--quiet', '-m', message, '--', ...pathspecs]);
+  await gitWritingIndex(paths.home, ['commit', '--only', '--quiet', '-m', message, '--', ...pathspecs]);
   const commit = (await git(paths.home, ['rev-parse', 'HEAD'])).trim();
   return { commit, message, changes };
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, openSync, readdirSync, readFileSync, watch, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, readFileSync, statSync, utimesSync, watch, writeFileSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -167,6 +167,18 @@ describe('git', () => {
   it('never asks for credentials on a terminal nobody sees', async () => {
     const repo = makeGitRepo();
     expect(await git(repo, alias('prompt', 'printf %s "$GIT_TERMINAL_PROMPT"'))).toBe('0');
+  });
+
+  it('asks git status without rewriting the index, so it never holds the lock a commit needs', async () => {
+    const repo = makeGitRepo({ 'a.txt': 'a\n' });
+    const index = path.join(repo, '.git', 'index');
+    // Same content, new time: a status that may refresh the index writes it again (a new file, by rename).
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(path.join(repo, 'a.txt'), later, later);
+    const before = statSync(index);
+    expect(await git(repo, ['status', '--porcelain'])).toBe('');
+    const after = statSync(index);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
   });
 });
 

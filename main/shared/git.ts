@@ -41,6 +41,29 @@ export async function git(cwd: string, args: readonly string[], options: GitOpti
   return result.stdout;
 }
 
+/** How long a command that writes the index waits for another git process to let go of it (ms, in turn). */
+const LOCK_WAITS = [50, 100, 200, 400, 800, 1_200, 1_600];
+
+/**
+ * Like `git`, for a command that writes the index (`add`, `commit`): while another git process
+ * holds .git/index.lock (an agent's `git add` in the same checkout), it tries again for a few
+ * seconds, as a person would, before failing with git's own words. A lock left by a git that
+ * crashed stays, and git's message says to remove it.
+ */
+export async function gitWritingIndex(cwd: string, args: readonly string[]): Promise<string> {
+  for (let attempt = 0; ; attempt += 1) {
+    const result = await runGit(cwd, args);
+    if (result.code === 0) return result.stdout;
+    const wait = LOCK_WAITS[attempt];
+    if (wait === undefined || !isIndexLocked(result.stderr)) throw gitFailure(args, result);
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
+
+function isIndexLocked(stderr: string): boolean {
+  return /index\.lock'?: File exists/.test(stderr);
+}
+
 /**
  * Like `git` but answers null instead of failing, for questions whose "no" is an exit code. A
  * folder that does not exist is no repository either, so it answers null too.
@@ -81,7 +104,10 @@ export async function runGit(cwd: string, args: readonly string[], options: GitO
 export function spawnGit(cwd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): ChildProcessWithoutNullStreams {
   const child = spawn('git', [...args], {
     cwd,
-    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...env },
+    // No optional locks: Lanes asks git questions all day (`git status` for its panels), and a
+    // status that refreshes the index takes .git/index.lock meanwhile, failing any `git add` or
+    // commit of the user's, an agent's or Lanes' own with "index.lock: File exists".
+    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
     windowsHide: true,
   });
