@@ -112,6 +112,36 @@ test('a fast keyboard user moves a card: Space, → and Space pressed at once st
   await expect.poll(() => readFileSync(path.join(root, file), 'utf8')).toBe('---\nstatus: in-progress\n---\n# Task (Windows → VSCode)\n');
 });
 
+test('agents writing request files meanwhile neither take the focus from a card nor drop it mid-move', async ({ app, temp }) => {
+  const mine = `${DIR}/20260413_task.md`;
+  const theirs = `${DIR}/20260413_other.md`;
+  const { root, page } = await openBoard({ app, temp }, { [mine]: '# Task (Windows → VSCode)\n', [theirs]: '# Other (VSCode → Windows)\n' });
+  await expect(column(page, 'open').getByTestId('request-card')).toHaveCount(2);
+  const grip = page.getByRole('button', { name: 'Move “Task”' });
+  await grip.focus();
+
+  // An agent changes another request and files a new one: the board redraws, the focus stays.
+  writeFiles(root, { [theirs]: '---\nstatus: in-progress\n---\n# Other (VSCode → Windows)\n', [`${DIR}/20260414_new.md`]: '# New (VSCode → Windows)\n' });
+  await expect(column(page, 'in-progress').getByTestId('request-card')).toHaveCount(1);
+  await expect(card(page, 'New')).toHaveCount(1);
+  await expect(grip).toBeFocused();
+
+  // The same while the card is lifted: it stays lifted, and the next keys move it.
+  await page.keyboard.press('Space');
+  await expect(grip).toHaveAttribute('aria-pressed', 'true');
+  writeFiles(root, { [theirs]: '---\nstatus: blocked\n---\n# Other (VSCode → Windows)\n', [`${DIR}/20260415_newer.md`]: '# Newer (VSCode → Windows)\n' });
+  await expect(column(page, 'blocked').getByTestId('request-card')).toHaveCount(1);
+  await expect(card(page, 'Newer')).toHaveCount(1);
+  await expect(grip).toHaveAttribute('aria-pressed', 'true');
+  await expect(grip).toBeFocused();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByText('“Task” is over In progress.')).toBeAttached();
+  await page.keyboard.press('Space');
+  await expect(column(page, 'in-progress').getByTestId('request-card')).toHaveText([/Task/]);
+  await expect.poll(() => readFileSync(path.join(root, mine), 'utf8')).toBe('---\nstatus: in-progress\n---\n# Task (Windows → VSCode)\n');
+  await expect(grip).toBeFocused();
+});
+
 test('shows files written on disk live, with warnings, markers and safe rendered markdown', async ({ app, temp }) => {
   const { root, page } = await openBoard({ app, temp }, { [`${DIR}/done/20260412_groq.md`]: '# Groq UI (Windows#66 → VSCode)\n' });
   await expect(column(page, 'done').getByTestId('request-card')).toHaveCount(1);
