@@ -38,7 +38,9 @@ async function timeDirect(): Promise<number> {
   // all would go on to SIGTERM and SIGKILL after its grace period; this baseline has none. Such a
   // run says so and is taken again.
   const all = Promise.all(exits);
-  const hung = await Promise.race([all.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 5_000))]);
+  let timer: NodeJS.Timeout | undefined;
+  const hung = await Promise.race([all.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), 5_000)))]);
+  clearTimeout(timer);
   const elapsed = performance.now() - start;
   if (!hung) return elapsed;
   console.log(`  direct: ${SHELLS - exited} of ${SHELLS} shells were still there 5 s after SIGHUP; killed, and the run taken again`);
