@@ -13,6 +13,14 @@ export const AUTO_COMMIT_WINDOW_MS = 10 * 60_000;
 /** How long the coordination files must be quiet before an automatic commit: agents write several files in a burst. */
 export const AUTO_COMMIT_SETTLE_MS = 3_000;
 
+/**
+ * How long a read of the list answers screens that ask again while nothing changed: the Workspace
+ * and Memory screens each ask when they open, often within a second of each other, and each read
+ * costs two git processes and a look at every changed file (thousands of untracked memory files
+ * after a day). After this, a screen that opens reads afresh.
+ */
+export const READ_REUSE_MS = 2_000;
+
 /** The git files whose change can change the list: the index (a commit, `git add`), HEAD, and the markers of a merge or rebase. */
 const GIT_FILES = new Set(['index', 'HEAD', 'MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'rebase-merge', 'rebase-apply']);
 
@@ -41,6 +49,9 @@ export class CoordinationPanel {
   private autoCommitError: string | null = null;
   private settleTimer: Disposable | null = null;
   private closed = false;
+  /** Counts what may have changed the list (a watched file, lanes.yml): a read from before it is not reused. */
+  private generation = 0;
+  private lastRead: { generation: number; startedAt: number; state: Promise<CoordinationState> } | null = null;
 
   constructor(
     private readonly home: string,
@@ -48,8 +59,27 @@ export class CoordinationPanel {
     private readonly settleMs = AUTO_COMMIT_SETTLE_MS,
   ) {}
 
-  /** The list now; watching starts with the first call. */
-  async state(): Promise<CoordinationState> {
+  /**
+   * The list now, for a screen that opens; watching starts with the first call. A read that started
+   * less than READ_REUSE_MS ago with nothing changed since (still running, or done) answers it.
+   */
+  state(): Promise<CoordinationState> {
+    const last = this.lastRead;
+    if (last && last.generation === this.generation && Date.now() - last.startedAt < READ_REUSE_MS) return last.state;
+    return this.read();
+  }
+
+  /** Reads the list afresh, and keeps the read for screens that ask meanwhile. */
+  private read(): Promise<CoordinationState> {
+    const entry = { generation: this.generation, startedAt: Date.now(), state: this.readNow() };
+    this.lastRead = entry;
+    entry.state.catch(() => {
+      if (this.lastRead === entry) this.lastRead = null;
+    });
+    return entry.state;
+  }
+
+  private async readNow(): Promise<CoordinationState> {
     const config = (await this.context.workspaceConfig().read()).config;
     const paths = coordinationPaths(this.home, config.paths);
     const worktrees = instanceWorktrees(paths.home, config.instances);
@@ -112,7 +142,7 @@ export class CoordinationPanel {
    */
   private async announce(): Promise<CoordinationState> {
     const read = ++this.readsStarted;
-    const state = await this.state();
+    const state = await this.read();
     const text = JSON.stringify(state);
     if (read > this.announcedRead && !this.closed) {
       this.announcedRead = read;
@@ -157,7 +187,10 @@ export class CoordinationPanel {
     if (this.closed || this.watchedPaths === key) return;
     this.unwatch();
     this.watchedPaths = key;
-    const onChange = () => void this.changed();
+    const onChange = () => {
+      this.generation += 1;
+      void this.changed();
+    };
     const sharedStateName = path.basename(paths.sharedState);
     this.watchers = [
       watchFolder(paths.memory, paths.home, onChange),

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, promises as fs, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, promises as fs, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { git, makeGitRepo, makeTempDir, writeFiles } from '../../test/support/repo';
@@ -11,6 +11,7 @@ import { fakeAgent } from '../instances/test-support';
 import { trustAllCommands } from '../../test/support/trust';
 import { ConfigService } from '../workspace/config-service';
 import { openFolderWatches } from '../shared/folder-engine';
+import { READ_REUSE_MS } from './coordination-panel';
 import { createMemoryRoom } from './room';
 
 const ROWS = '| Instance | Owned Files |\r\n|---|---|\r\n| VSCode | lib/ |\r\n';
@@ -392,6 +393,41 @@ describe('coordination changes panel', () => {
     const blocked = await waitFor<CoordinationState>('memory.coordinationChanged', (state) => state.blockedBy !== null);
     expect(blocked.blockedBy).toMatch(/merge in progress/);
     expect((await fail('memory.commitCoordination', {})).message).toMatch(/merge in progress/);
+  });
+
+  it('answers screens that open together with one read of git status, and reads afresh after READ_REUSE_MS', async () => {
+    // A git that counts the panel's status reads: each costs the core a process start and a look at every changed file.
+    const bin = path.join(makeTempDir(), 'bin');
+    await fs.mkdir(bin);
+    const counted = path.join(bin, 'statuses');
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    writeFileSync(
+      path.join(bin, 'git'),
+      ['#!/bin/sh', `case " $* " in *" status "*"--untracked-files=all"*"memory"*) echo >> ${JSON.stringify(counted)} ;; esac`, `exec ${JSON.stringify(realGit)} "$@"`, ''].join('\n'),
+      { mode: 0o755 },
+    );
+    process.env.PATH = `${bin}${path.delimiter}${pathBefore ?? ''}`;
+    const { call, root } = await openCore({ ...REPO_FILES, 'memory/feedback_success_a.md': 'a\n' });
+    writeFiles(root, { 'memory/feedback_success_b.md': 'b\n' });
+    const statuses = () => (existsSync(counted) ? (readFileSync(counted, 'utf8').match(/\n/g) ?? []).length : 0);
+
+    const started = Date.now();
+    const [workspaceScreen, memoryScreen] = await Promise.all([
+      call<CoordinationState>('memory.coordinationChanges', {}),
+      call<CoordinationState>('memory.coordinationChanges', {}),
+    ]);
+    expect(memoryScreen).toEqual(workspaceScreen);
+    expect(workspaceScreen.changes.map((change) => change.path)).toEqual(['memory/feedback_success_b.md']);
+    expect(statuses()).toBe(1);
+    // Asked again at once, nothing changed: the same read answers.
+    if (Date.now() - started < READ_REUSE_MS) {
+      await call<CoordinationState>('memory.coordinationChanges', {});
+      expect(statuses()).toBe(1);
+    }
+
+    await new Promise((resolve) => setTimeout(resolve, READ_REUSE_MS + 100));
+    expect((await call<CoordinationState>('memory.coordinationChanges', {})).changes).toHaveLength(1);
+    expect(statuses()).toBe(2);
   });
 
   it('never announces a list read before a commit after the commit’s own: a slow read that started first is dropped', async () => {
