@@ -96,9 +96,11 @@ class MemoryWorkspace {
         if (this.folders.get(source)?.folder === folder) this.folders.delete(source);
         throw error;
       });
-      // The search index is built right after the first read, so the first keystroke does not wait for it.
+      // The search index is built right after the first read, so the first keystroke does not wait
+      // for it; in the next turn of the event loop, once the callers waiting for the read (the
+      // Memory screen's listing) have had their answer.
       void ready.then(
-        () => this.prepareSearch(folder),
+        () => setImmediate(() => void this.prepareSearch(folder)),
         () => undefined,
       );
       entry = { folder, watcher, ready, published: null };

@@ -17,13 +17,20 @@ export interface DecodedText {
 export const LF: TextFormat = Object.freeze({ bom: false, lineEnding: 'lf' });
 
 export function decodeText(bytes: Uint8Array): DecodedText {
-  const raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  const lossy = !Buffer.from(raw, 'utf8').equals(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const raw = buffer.toString('utf8');
+  // Invalid UTF-8 decodes to U+FFFD: without one in the text, nothing was lost, and the bytes need
+  // not be encoded again to compare (the Memory screen reads thousands of files at once).
+  const lossy = raw.includes('\uFFFD') && !Buffer.from(raw, 'utf8').equals(buffer);
   const bom = raw.startsWith('\uFEFF');
   const body = bom ? raw.slice(1) : raw;
-  const crlf = (body.match(/\r\n/g) ?? []).length;
-  const lf = (body.match(/\n/g) ?? []).length - crlf;
-  return { text: body.replace(/\r\n/g, '\n'), format: { bom, lineEnding: crlf > lf ? 'crlf' : 'lf' }, lossy };
+  let lf = 0;
+  let crlf = 0;
+  for (let at = body.indexOf('\n'); at !== -1; at = body.indexOf('\n', at + 1)) {
+    if (at > 0 && body.charCodeAt(at - 1) === 13) crlf += 1;
+    else lf += 1;
+  }
+  return { text: crlf > 0 ? body.replace(/\r\n/g, '\n') : body, format: { bom, lineEnding: crlf > lf ? 'crlf' : 'lf' }, lossy };
 }
 
 /** Puts the byte-order mark and line endings back. The text may come with `\r\n` from a paste. */
@@ -44,5 +51,7 @@ export function refuseLossy(name: string): never {
 /** Lines as people count them: a final newline does not start another line; an empty file has none. */
 export function countLines(text: string): number {
   if (text === '') return 0;
-  return text.replace(/\r?\n$/, '').split(/\r?\n/).length;
+  let newlines = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) newlines += 1;
+  return newlines + (text.endsWith('\n') ? 0 : 1);
 }

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { makeTempDir } from '../../test/support/repo';
 import { waitFor } from '../../test/support/wait';
 import { DisposableStore } from './disposable';
-import { FolderWatch, Settle, openFolderWatches, readFileIfChanged, type FolderChange, type FolderWatchOptions } from './folder-engine';
+import { FolderWatch, Settle, openFolderWatches, readFileIfChanged, readOpenFile, type FolderChange, type FolderWatchOptions } from './folder-engine';
 
 const owner = new DisposableStore();
 afterEach(() => owner.clear());
@@ -194,5 +194,23 @@ describe('readFileIfChanged', () => {
     expect(readFileIfChanged(path.join(folder, 'gone.md'), undefined)).toBeNull();
     mkdirSync(path.join(folder, 'sub.md'));
     expect(readFileIfChanged(path.join(folder, 'sub.md'), undefined)).toBeNull();
+  });
+
+  it('reads whole files of any size, and a file that grew or shrank after its fstat as it is now', () => {
+    const folder = makeTempDir();
+    for (const size of [0, 1, 2047, 2048, 8192, 65_537, 1_000_000]) {
+      const content = Buffer.from(Array.from({ length: size }, (_, index) => index % 251));
+      writeFileSync(path.join(folder, `f${size}.md`), content);
+      expect(readFileIfChanged(path.join(folder, `f${size}.md`), undefined)!.bytes.equals(content), `${size} bytes`).toBe(true);
+    }
+    writeFileSync(path.join(folder, 'moving.md'), '0123456789');
+    const fd = openSync(path.join(folder, 'moving.md'), 'r');
+    try {
+      expect(readOpenFile(fd, 3).toString()).toBe('0123456789');
+      expect(readOpenFile(fd, 20).toString()).toBe('0123456789');
+      expect(readOpenFile(fd, 10).toString()).toBe('0123456789');
+    } finally {
+      closeSync(fd);
+    }
   });
 });

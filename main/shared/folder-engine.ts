@@ -48,11 +48,23 @@ export function readFileIfChanged(target: string, known: FileStamp | undefined):
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return null;
     if (sameStamp(known, stat)) return undefined;
-    const bytes = fs.readFileSync(fd);
+    const bytes = readOpenFile(fd, stat.size);
     return { bytes, stamp: { mtimeMs: stat.mtimeMs, size: bytes.byteLength } };
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * The whole of an open file that fstat said is `size` bytes long: one read when it still is (the
+ * Memory screen's first look reads thousands of small files; `readFileSync` adds an fstat and a
+ * second read to each), the whole file again when it grew meanwhile.
+ */
+export function readOpenFile(fd: number, size: number): Buffer {
+  const buffer = Buffer.allocUnsafe(size + 1);
+  let length = 0;
+  for (let read = -1; read !== 0 && length <= size; length += read) read = fs.readSync(fd, buffer, length, size + 1 - length, length);
+  return length <= size ? buffer.subarray(0, length) : fs.readFileSync(fd);
 }
 
 /** Native watches the engine holds open now, so tests can check that closing an owner freed them. */
