@@ -29,7 +29,15 @@ async function timeDirect(): Promise<number> {
     return new Promise<void>((resolve) => shell.onData((data) => (/[$#] /.test((screen += data)) ? resolve() : undefined)));
   });
   let exited = 0;
-  const exits = shells.map((shell) => new Promise<void>((resolve) => shell.onExit(() => resolve(void (exited += 1)))));
+  const exits = shells.map(
+    (shell) =>
+      new Promise<void>((resolve) =>
+        shell.onExit(() => {
+          exited += 1;
+          resolve();
+        }),
+      ),
+  );
   await Promise.all(prompts);
   const start = performance.now();
   for (const shell of shells) shell.kill('SIGHUP');

@@ -49,9 +49,11 @@ export class CoordinationPanel {
   private autoCommitError: string | null = null;
   private settleTimer: Disposable | null = null;
   private closed = false;
-  /** Counts what may have changed the list (a watched file, lanes.yml): a read from before it is not reused. */
-  private generation = 0;
-  private lastRead: { generation: number; startedAt: number; state: Promise<CoordinationState> } | null = null;
+  /**
+   * The newest read of the list. Every change the watchers see starts a new one at once (the
+   * announcement's), so a read kept here is never older than the last change Lanes heard of.
+   */
+  private lastRead: { startedAt: number; state: Promise<CoordinationState> } | null = null;
 
   constructor(
     private readonly home: string,
@@ -65,13 +67,13 @@ export class CoordinationPanel {
    */
   state(): Promise<CoordinationState> {
     const last = this.lastRead;
-    if (last && last.generation === this.generation && Date.now() - last.startedAt < READ_REUSE_MS) return last.state;
+    if (last && Date.now() - last.startedAt < READ_REUSE_MS) return last.state;
     return this.read();
   }
 
   /** Reads the list afresh, and keeps the read for screens that ask meanwhile. */
   private read(): Promise<CoordinationState> {
-    const entry = { generation: this.generation, startedAt: Date.now(), state: this.readNow() };
+    const entry = { startedAt: Date.now(), state: this.readNow() };
     this.lastRead = entry;
     entry.state.catch(() => {
       if (this.lastRead === entry) this.lastRead = null;
@@ -187,10 +189,7 @@ export class CoordinationPanel {
     if (this.closed || this.watchedPaths === key) return;
     this.unwatch();
     this.watchedPaths = key;
-    const onChange = () => {
-      this.generation += 1;
-      void this.changed();
-    };
+    const onChange = () => void this.changed();
     const sharedStateName = path.basename(paths.sharedState);
     this.watchers = [
       watchFolder(paths.memory, paths.home, onChange),

@@ -42,6 +42,6 @@ describe('text format', () => {
   });
 
   it('counts lines as people do', () => {
-    expect([ '', '\n', 'a', 'a\n', 'a\n\n', 'a\r\nb', 'a\r\nb\r\n', 'a\r'].map(countLines)).toEqual([0, 1, 1, 1, 2, 2, 2, 1]);
+    expect(['', '\n', 'a', 'a\n', 'a\n\n', 'a\r\nb', 'a\r\nb\r\n', 'a\r'].map(countLines)).toEqual([0, 1, 1, 1, 2, 2, 2, 1]);
   });
 });

@@ -63,7 +63,11 @@ export function readFileIfChanged(target: string, known: FileStamp | undefined):
 export function readOpenFile(fd: number, size: number): Buffer {
   const buffer = Buffer.allocUnsafe(size + 1);
   let length = 0;
-  for (let read = -1; read !== 0 && length <= size; length += read) read = fs.readSync(fd, buffer, length, size + 1 - length, length);
+  while (length <= size) {
+    const read = fs.readSync(fd, buffer, length, size + 1 - length, length);
+    if (read === 0) break;
+    length += read;
+  }
   return length <= size ? buffer.subarray(0, length) : fs.readFileSync(fd);
 }
 
