@@ -29,6 +29,7 @@ test('opens a real repository and shows its branch, worktrees, instances and coo
   git(root, 'checkout', '-q', '-b', 'feature/board');
   const linked = path.join(path.dirname(root), 'demo-vscode');
   git(root, 'worktree', 'add', '-q', '-b', 'lanes/vscode', linked);
+  writeFiles(linked, { 'build/bundle.js': 'x'.repeat(3 * 1024 * 1024) });
 
   await app.openWorkspace(root);
   const page = app.page;
@@ -40,6 +41,12 @@ test('opens a real repository and shows its branch, worktrees, instances and coo
   // Each folder by its own name, the full path on hover.
   await expect(worktrees.getByTitle(linked)).toContainText('demo-vscode');
   await expect(worktrees).toContainText('lanes/vscode');
+  // Its disk use, measured again when Refresh is pressed (a figure seconds old answers otherwise).
+  const linkedRow = worktrees.getByRole('row').filter({ has: page.getByTitle(linked) });
+  await expect(linkedRow).toContainText('3.0 MB');
+  writeFiles(linked, { 'build/vendor.js': 'y'.repeat(2 * 1024 * 1024) });
+  await page.getByRole('button', { name: 'Refresh worktrees and disk use' }).click();
+  await expect(linkedRow).toContainText('5.0 MB');
 
   const instances = page.getByRole('table', { name: 'Instances' });
   await expect(instances.getByRole('row')).toHaveCount(3);

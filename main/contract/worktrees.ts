@@ -8,6 +8,8 @@ import { call, event, noArgs } from './define';
 
 const instanceName = z.string().min(1, 'Give the name of an instance.').max(64);
 const instanceArgs = z.object({ instance: instanceName }).strict();
+/** `fresh`: the user asked (Refresh), so disk use is measured again rather than taken from a measure of the last seconds. */
+const freshArg = { fresh: z.boolean().optional() };
 
 export const agentChoiceSchema = z.union([
   /** One of the agent presets (`worktrees.options`); the shell preset resolves on the machine. */
@@ -219,7 +221,7 @@ export const worktreesCalls = {
   'worktrees.options': call(noArgs, instanceOptionsSchema),
   'worktrees.suggest': call(z.object({ name: z.string().max(200) }).strict(), suggestionSchema),
   'worktrees.createInstance': call(createInstanceArgsSchema, createInstanceResultSchema),
-  'worktrees.status': call(instanceArgs, worktreeStatusSchema),
+  'worktrees.status': call(instanceArgs.extend(freshArg), worktreeStatusSchema),
   'worktrees.diff': call(instanceArgs, worktreeDiffSchema),
   'worktrees.merge': call(mergeArgsSchema, mergeResultSchema),
   /**
@@ -229,7 +231,7 @@ export const worktreesCalls = {
   'worktrees.remove': call(removeArgsSchema, removeResultSchema),
   /** Makes the worktree again for an instance whose worktree was removed: on its branch if kept, else a new one from its base. */
   'worktrees.restoreWorktree': call(instanceArgs, z.object({ instance: z.string(), worktree: z.string(), branch: z.string(), createdBranch: z.boolean() })),
-  'worktrees.list': call(noArgs, z.array(worktreeEntrySchema)),
+  'worktrees.list': call(z.object(freshArg).strict(), z.array(worktreeEntrySchema)),
   'worktrees.prune': call(noArgs, z.object({ pruned: z.array(z.string()) })),
 };
 

@@ -348,26 +348,3 @@ describe('worktrees.remove with keepInstance, and worktrees.restoreWorktree', ()
     expect(git(folder, 'symbolic-ref', '--short', 'HEAD').trim()).toBe('lanes/frontend');
   });
 });
-
-describe('diskUse', () => {
-  it('adds up every file in every folder, links as links, with walkers running side by side', async () => {
-    const { diskUse } = await import('./git-state');
-    const { makeTempDir } = await import('../../test/support/repo');
-    const { symlinkSync } = await import('node:fs');
-    const root = makeTempDir();
-    const files: Record<string, string> = {};
-    let expected = 0;
-    for (let folder = 0; folder < 30; folder += 1) {
-      for (let file = 0; file < 20; file += 1) {
-        const content = 'x'.repeat(folder * 20 + file + 1);
-        files[`d${folder % 5}/sub${folder}/deeper/f${file}.txt`] = content;
-        expected += content.length;
-      }
-    }
-    writeFiles(root, files);
-    symlinkSync('/nonexistent/target/of/some/length', path.join(root, 'link'));
-    expected += '/nonexistent/target/of/some/length'.length;
-    expect(await diskUse(root)).toBe(expected);
-    expect(await diskUse(path.join(root, 'missing'))).toBe(0);
-  });
-});

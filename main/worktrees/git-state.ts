@@ -1,6 +1,3 @@
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import { errnoCode } from '../shared/errors';
 import { git, runGit } from '../shared/git';
 
 export type ChangeKind = 'modified' | 'added' | 'deleted' | 'renamed' | 'copied' | 'typechange' | 'untracked' | 'conflicted';
@@ -78,61 +75,4 @@ export async function aheadBehind(cwd: string, base: string, head: string): Prom
   const output = await git(cwd, ['rev-list', '--left-right', '--count', `${base}...${head}`, '--']);
   const [behind, ahead] = output.trim().split(/\s+/).map(Number);
   return { ahead: ahead ?? 0, behind: behind ?? 0 };
-}
-
-/**
- * How many file-system calls measuring a worktree keeps in flight: enough to keep the disk busy,
- * few enough that the rest of Lanes is not queued behind them. Issuing every stat of a
- * 50,000-file worktree at once held the event loop and libuv's thread pool for seconds (a zone
- * violation waited 2–6 s to reach the page) and took ~300 MB of memory.
- */
-const DISK_USE_CONCURRENCY = 8;
-
-/**
- * Bytes the files under a folder take (apparent size), symbolic links counted as links.
- * Everything is counted, ignored folders such as node_modules included: that is the disk the
- * worktree costs.
- */
-export async function diskUse(folder: string): Promise<number> {
-  let total = 0;
-  const folders = [folder];
-  const files: string[] = [];
-  let listing = 0;
-  let idle: Array<() => void> = [];
-  const wakeIdle = () => {
-    for (const wake of idle) wake();
-    idle = [];
-  };
-  const walk = async (): Promise<void> => {
-    for (;;) {
-      const file = files.pop();
-      if (file !== undefined) {
-        // Two statements on purpose: `total += await …` would lose updates between walkers.
-        const size = await fs.lstat(file).then(
-          (stat) => stat.size,
-          () => 0,
-        );
-        total += size;
-        continue;
-      }
-      const dir = folders.pop();
-      if (dir === undefined) {
-        if (listing === 0) return;
-        await new Promise<void>((resolve) => idle.push(resolve)); // another walker's listing may bring more
-        continue;
-      }
-      listing += 1;
-      try {
-        const entries = await fs.readdir(dir, { withFileTypes: true });
-        for (const entry of entries) (entry.isDirectory() ? folders : files).push(path.join(dir, entry.name));
-      } catch (error) {
-        if (!['ENOENT', 'EACCES', 'ENOTDIR', 'EPERM'].includes(errnoCode(error) ?? '')) throw error;
-      } finally {
-        listing -= 1;
-        wakeIdle();
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: DISK_USE_CONCURRENCY }, walk));
-  return total;
 }

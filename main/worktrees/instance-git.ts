@@ -8,7 +8,8 @@ import type { ConfigService } from '../workspace/config-service';
 import { listWorktrees } from '../shared/git-worktrees';
 import { diffAgainstBase } from './diff';
 import { git, gitFailure, runGit } from '../shared/git';
-import { aheadBehind, currentBranch, diskUse, readChanges } from './git-state';
+import { diskUse, type DiskUseOptions } from './disk-use';
+import { aheadBehind, currentBranch, readChanges } from './git-state';
 import { copyIncludedFiles } from './include';
 import { defaultBranchName, instanceWorktreePath } from './location';
 import { mergeIntoBase, type MergeMode } from './merge';
@@ -31,7 +32,7 @@ export function locateInstance(root: string, { config }: Pick<LoadedConfig, 'con
   return { config: instance, worktree, cwd: worktree ?? root };
 }
 
-export async function instanceStatus(root: string, loaded: LoadedConfig, name: string): Promise<WorktreeStatus> {
+export async function instanceStatus(root: string, loaded: LoadedConfig, name: string, measure: DiskUseOptions = {}): Promise<WorktreeStatus> {
   const located = locateInstance(root, loaded, name);
   const { config: instance, worktree, cwd } = located;
   const base = instance.base ?? null;
@@ -51,7 +52,7 @@ export async function instanceStatus(root: string, loaded: LoadedConfig, name: s
   if (!status.exists) {
     return { ...status, problem: `"${instance.name}" has no worktree: \`${cwd}\` is gone. Restore its worktree, or remove the instance.` };
   }
-  const [branch, changes, diskBytes] = await Promise.all([currentBranch(cwd), readChanges(cwd), worktree ? diskUse(worktree) : Promise.resolve(null)]);
+  const [branch, changes, diskBytes] = await Promise.all([currentBranch(cwd), readChanges(cwd), worktree ? diskUse(worktree, measure) : Promise.resolve(null)]);
   let problem: string | null = null;
   let counts: { ahead: number; behind: number } | null = null;
   if (base) {
@@ -226,7 +227,7 @@ async function forgetInstance(lanesYml: ConfigService, name: string): Promise<vo
 }
 
 /** Every worktree git knows, with the instance it belongs to (none when lanes.yml cannot be read) and its disk use. */
-export async function worktreeList(root: string, config: WorkspaceConfig | null): Promise<WorktreeEntry[]> {
+export async function worktreeList(root: string, config: WorkspaceConfig | null, measure: DiskUseOptions = {}): Promise<WorktreeEntry[]> {
   const worktrees = await listWorktrees(root);
   // As the zones room decides where an instance works: its `worktree:` folder, else the
   // worktree that has its `branch:` checked out.
@@ -250,7 +251,7 @@ export async function worktreeList(root: string, config: WorkspaceConfig | null)
         exists,
         prunable: worktree.prunable || (!exists && !worktree.isMain),
         locked: worktree.locked,
-        diskBytes: exists && !worktree.isMain ? await diskUse(worktree.path) : null,
+        diskBytes: exists && !worktree.isMain ? await diskUse(worktree.path, measure) : null,
       };
     }),
   );

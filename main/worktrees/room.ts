@@ -85,7 +85,7 @@ export const createWorktreesRoom: RoomFactory = (context): Room => {
           throw error;
         }
       },
-      'worktrees.status': async ({ instance }) => instanceStatus(context.requireWorkspace().root, await context.workspaceConfig().read(), instance),
+      'worktrees.status': async ({ instance, fresh }) => instanceStatus(context.requireWorkspace().root, await context.workspaceConfig().read(), instance, { fresh }),
       'worktrees.diff': async ({ instance }) => instanceDiff(context.requireWorkspace().root, await context.workspaceConfig().read(), instance),
       'worktrees.merge': async ({ instance, mode }) => {
         const result = await mergeInstance(context.requireWorkspace().root, await context.workspaceConfig().read(), instance, mode);
@@ -107,10 +107,10 @@ export const createWorktreesRoom: RoomFactory = (context): Room => {
         await changed(result.instance);
         return result;
       },
-      'worktrees.list': async () => {
+      'worktrees.list': async ({ fresh }) => {
         const { root } = context.requireWorkspace();
         const config = await context.workspaceConfig().read().catch(() => null);
-        return worktreeList(root, config?.config ?? null);
+        return worktreeList(root, config?.config ?? null, { fresh });
       },
       'worktrees.prune': async () => {
         const pruned = await pruneWorktrees(context.requireWorkspace().root);

@@ -19,7 +19,7 @@ export function WorktreeList() {
         <h2 id="worktree-list-title" className="grow">
           Worktrees
         </h2>
-        <button className="button small ghost" type="button" onClick={() => void loadList()} aria-label="Refresh worktrees and disk use">
+        <button className="button small ghost" type="button" onClick={() => void loadList(true)} aria-label="Refresh worktrees and disk use">
           Refresh
         </button>
       </header>

@@ -34,7 +34,7 @@ export function WorktreePanel({ instance }: { instance: string }) {
         <h2 id={titleId} className="grow">
           Git · {instance}
         </h2>
-        <button className="button small ghost" type="button" onClick={() => void loadStatus(instance)} disabled={panel?.loading}>
+        <button className="button small ghost" type="button" onClick={() => void loadStatus(instance, true)} disabled={panel?.loading}>
           Refresh
         </button>
       </header>

@@ -74,14 +74,16 @@ interface WorktreesState {
   loadOptions(): Promise<void>;
   suggest(name: string): Promise<{ branch: string; path: string } | null>;
   createInstance(args: Omit<CreateInstanceArgs, 'operation'>): Promise<CreateInstanceResult | null>;
-  loadStatus(instance: string): Promise<void>;
+  /** `fresh`: the user pressed Refresh, so disk use is measured again. */
+  loadStatus(instance: string, fresh?: boolean): Promise<void>;
   loadDiff(instance: string): Promise<void>;
   hideDiff(instance: string): void;
   merge(instance: string, mode: 'auto' | 'fast-forward' | 'merge-commit'): Promise<void>;
   /** Stops the instance if it runs, then removes its worktree and (unless `keepInstance`) its lanes.yml entry. */
   remove(instance: string, request: { confirm: string | undefined; deleteBranch: boolean; keepInstance: boolean }): Promise<boolean>;
   restoreWorktree(instance: string): Promise<void>;
-  loadList(): Promise<void>;
+  /** `fresh`: the user pressed Refresh, so disk use is measured again. */
+  loadList(fresh?: boolean): Promise<void>;
   prune(): Promise<void>;
 }
 
@@ -147,10 +149,10 @@ export const useWorktrees = create<WorktreesState>((set, get) => {
       }
     },
 
-    async loadStatus(instance) {
+    async loadStatus(instance, fresh = false) {
       patchPanel(instance, { loading: true });
       try {
-        patchPanel(instance, { status: await lanes.call('worktrees.status', { instance }), loading: false, error: null });
+        patchPanel(instance, { status: await lanes.call('worktrees.status', fresh ? { instance, fresh } : { instance }), loading: false, error: null });
       } catch (error) {
         patchPanel(instance, { loading: false, error: errorMessage(error) });
       }
@@ -216,9 +218,9 @@ export const useWorktrees = create<WorktreesState>((set, get) => {
       }
     },
 
-    async loadList() {
+    async loadList(fresh = false) {
       try {
-        set({ list: await lanes.call('worktrees.list', {}), listError: null });
+        set({ list: await lanes.call('worktrees.list', fresh ? { fresh } : {}), listError: null });
       } catch (error) {
         set({ listError: errorMessage(error) });
       }
