@@ -72,6 +72,14 @@ describe('diskUse', () => {
     expect(await diskUse(root)).toBe(150);
   });
 
+  it('says which folder it could not measure, and goes on measuring others', async () => {
+    const tooLong = path.join(makeTempDir(), 'x'.repeat(5000));
+    await expect(diskUse(tooLong)).rejects.toThrow(/^Lanes could not measure the disk use of `.+`: ENAMETOOLONG/);
+    const root = makeTempDir();
+    writeFiles(root, { 'one.txt': '1' });
+    expect(await diskUse(root)).toBe(1);
+  });
+
   it('measures folders side by side, each its own', async () => {
     const roots = Array.from({ length: 4 }, (_, index) => {
       const root = makeTempDir();

@@ -21,7 +21,8 @@ const WORKER_IDLE_MS = 15_000;
 /**
  * The walk's CPU priority (nice), below the core's own threads and the file watchers' crawl: a
  * figure for the Worktrees list is worth less than a checkout watched sooner. Linux only, where
- * the nice value is the thread's (elsewhere it would lower the whole process).
+ * the nice value is the thread's (elsewhere it would lower the whole process), as the pty host's
+ * screen thread does (screen-worker.ts).
  */
 const DISK_USE_THREAD_NICENESS = 10;
 
@@ -113,7 +114,7 @@ function walkInWorker(folder: string): Promise<number> {
 }
 
 function startWorker(): Worker {
-  const thread = new Worker(WALKER, { eval: true, stdout: false, stderr: false });
+  const thread = new Worker(WALKER, { eval: true });
   thread.on('message', (answer: Answer) => {
     const asked = waiting.get(answer.id);
     if (!asked) return;
